@@ -1,0 +1,536 @@
+//! `config.toml` → [`Config`]. The raw serde structs reject unknown keys (a typo must
+//! not pass silently); [`Config::parse`] then checks values and resolves them into
+//! typed forms (base URL split into origin and path, time zone, topics), so nothing
+//! downstream sees an unchecked string.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _};
+use serde::Deserialize;
+
+use crate::error::{line_col, Diagnostic, Diagnostics};
+
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// Boilerplate lines a scanning service puts around the insights.
+pub const DEFAULT_SKIP_LINES: &[&str] = &[
+    "We scan new podcasts and send you the top 5 insights daily.",
+    "Get your free personalized podcast brief",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default = "default_title")]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_base_url")]
+    base_url: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    timezone: Option<String>,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default = "default_issue_size")]
+    issue_size: usize,
+    #[serde(default = "default_paginate")]
+    paginate: usize,
+    #[serde(default = "default_highlight_theme")]
+    highlight_theme: String,
+    #[serde(default = "default_highlight_theme_dark")]
+    highlight_theme_dark: String,
+    #[serde(default)]
+    feeds: FeedsConfig,
+    #[serde(default)]
+    import: ImportConfig,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+    #[serde(default)]
+    topics: Vec<RawTopic>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+fn default_title() -> String {
+    "Insight digest".into()
+}
+fn default_base_url() -> String {
+    "http://localhost:1111/".into()
+}
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_issue_size() -> usize {
+    5
+}
+fn default_paginate() -> usize {
+    20
+}
+fn default_highlight_theme() -> String {
+    "InspiredGitHub".into()
+}
+fn default_highlight_theme_dark() -> String {
+    "base16-ocean.dark".into()
+}
+fn yes() -> bool {
+    true
+}
+fn default_feed_limit() -> usize {
+    20
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedsConfig {
+    #[serde(default = "yes")]
+    pub rss: bool,
+    #[serde(default = "yes")]
+    pub atom: bool,
+    #[serde(default = "yes")]
+    pub json: bool,
+    /// Per-topic RSS feeds at `/topics/<slug>/rss.xml`.
+    #[serde(default = "yes")]
+    pub topics: bool,
+    /// Items per feed (issues in site feeds, insights in topic feeds).
+    #[serde(default = "default_feed_limit")]
+    pub limit: usize,
+}
+
+impl Default for FeedsConfig {
+    fn default() -> Self {
+        FeedsConfig {
+            rss: true,
+            atom: true,
+            json: true,
+            topics: true,
+            limit: default_feed_limit(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    /// Lines dropped verbatim (after trimming) from raw insight files.
+    #[serde(default = "default_skip_lines")]
+    pub skip_lines: Vec<String>,
+    /// The line after which insights are related to the lead insight(s) above it.
+    #[serde(default = "default_related_marker")]
+    pub related_marker: String,
+    /// Shingle (Jaccard) similarity at or above which two insights are one.
+    #[serde(default = "default_near_duplicate_threshold")]
+    pub near_duplicate_threshold: f64,
+}
+
+fn default_skip_lines() -> Vec<String> {
+    DEFAULT_SKIP_LINES.iter().map(|s| s.to_string()).collect()
+}
+fn default_related_marker() -> String {
+    "Related Insights".into()
+}
+fn default_near_duplicate_threshold() -> f64 {
+    0.6
+}
+
+impl Default for ImportConfig {
+    fn default() -> Self {
+        ImportConfig {
+            skip_lines: default_skip_lines(),
+            related_marker: default_related_marker(),
+            near_duplicate_threshold: default_near_duplicate_threshold(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Pass raw HTML in Markdown through. Off by default: bodies come from scraped
+    /// text, so HTML is shown as text and never runs.
+    #[serde(default)]
+    pub unsafe_html: bool,
+    /// Typographic quotes and dashes.
+    #[serde(default)]
+    pub smart_punctuation: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    slug: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    keywords: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+}
+
+/// The site's time zone: an IANA name or a fixed offset.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SiteTz {
+    Named(chrono_tz::Tz),
+    Fixed(FixedOffset),
+}
+
+impl SiteTz {
+    fn parse(s: &str) -> Option<SiteTz> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("utc") || s == "Z" {
+            return Some(SiteTz::Fixed(FixedOffset::east_opt(0)?));
+        }
+        if s.starts_with('+') || s.starts_with('-') {
+            return parse_offset(s).map(SiteTz::Fixed);
+        }
+        chrono_tz::Tz::from_str(s).ok().map(SiteTz::Named)
+    }
+
+    /// Midnight of `day` in this zone: what a date without a time means.
+    pub fn midnight(&self, day: NaiveDate) -> DateTime<FixedOffset> {
+        let naive = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+        match self {
+            SiteTz::Fixed(off) => off.from_local_datetime(&naive).unwrap().fixed_offset(),
+            // A zone whose clocks skip midnight (DST at 00:00) takes the earliest instant.
+            SiteTz::Named(tz) => tz
+                .from_local_datetime(&naive)
+                .earliest()
+                .unwrap_or_else(|| tz.from_utc_datetime(&naive))
+                .fixed_offset(),
+        }
+    }
+
+    /// The calendar day `at` falls on in this zone: which issue it belongs to.
+    pub fn day_of(&self, at: &DateTime<FixedOffset>) -> NaiveDate {
+        match self {
+            SiteTz::Fixed(off) => at.with_timezone(off).date_naive(),
+            SiteTz::Named(tz) => at.with_timezone(tz).date_naive(),
+        }
+    }
+}
+
+fn parse_offset(s: &str) -> Option<FixedOffset> {
+    let sign = if s.starts_with('-') { -1 } else { 1 };
+    let digits: String = s[1..].chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits[2..].parse().ok()?;
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+/// The checked configuration of a site.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute, always ending in `/`, e.g. `https://example.org/digest/`.
+    pub base_url: String,
+    /// `https://example.org`: prefixed to a site path to make it absolute.
+    pub origin: String,
+    /// The path part of `base_url`, starting and ending with `/`.
+    pub base_path: String,
+    pub language: String,
+    pub timezone: SiteTz,
+    pub theme: String,
+    pub issue_size: usize,
+    pub paginate: usize,
+    pub highlight_theme: String,
+    pub highlight_theme_dark: String,
+    pub feeds: FeedsConfig,
+    pub import: ImportConfig,
+    pub markdown: MarkdownConfig,
+    pub topics: Vec<Topic>,
+    pub extra: toml::Table,
+    /// Where the config was read from, for messages.
+    pub path: PathBuf,
+}
+
+impl Config {
+    /// Reads `config.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            let d = Diagnostic::io("read the site config", &path, &e);
+            if e.kind() == std::io::ErrorKind::NotFound {
+                d.hint("run `brief init` to create a site, or pass --root DIR")
+            } else {
+                d
+            }
+        })?;
+        Config::parse(&text, &path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_diagnostic(&e, text, path, 0))?;
+        let mut errors = Diagnostics::default();
+        let key_line = |key: &str| find_key_line(text, key).unwrap_or(1);
+
+        let (origin, base_path) = match split_base_url(&raw.base_url) {
+            Ok(parts) => parts,
+            Err(msg) => {
+                errors.push(
+                    Diagnostic::error(format!("invalid `base_url` {:?}: {msg}", raw.base_url))
+                        .at(path)
+                        .line(key_line("base_url"))
+                        .hint("use an absolute URL such as \"https://example.org/\" or \"https://example.org/digest/\""),
+                );
+                (String::new(), "/".into())
+            }
+        };
+        let timezone = match raw.timezone.as_deref() {
+            None => SiteTz::Fixed(FixedOffset::east_opt(0).unwrap()),
+            Some(tz) => SiteTz::parse(tz).unwrap_or_else(|| {
+                errors.push(
+                    Diagnostic::error(format!("unknown `timezone` {tz:?}"))
+                        .at(path)
+                        .line(key_line("timezone"))
+                        .hint("use an IANA name such as \"Europe/Paris\" or an offset such as \"+08:00\""),
+                );
+                SiteTz::Fixed(FixedOffset::east_opt(0).unwrap())
+            }),
+        };
+        for (key, value) in [("issue_size", raw.issue_size), ("paginate", raw.paginate)] {
+            if value == 0 {
+                errors.push(
+                    Diagnostic::error(format!("`{key}` must be at least 1"))
+                        .at(path)
+                        .line(key_line(key)),
+                );
+            }
+        }
+        let threshold = raw.import.near_duplicate_threshold;
+        if !(0.0..=1.0).contains(&threshold) || threshold.is_nan() {
+            errors.push(
+                Diagnostic::error("`import.near_duplicate_threshold` must be between 0 and 1")
+                    .at(path)
+                    .line(key_line("near_duplicate_threshold")),
+            );
+        }
+        let topics = check_topics(raw.topics, text, path, &mut errors);
+        errors.into_result()?;
+
+        Ok(Config {
+            title: raw.title,
+            description: raw.description,
+            base_url: format!("{origin}{base_path}"),
+            origin,
+            base_path,
+            language: raw.language,
+            timezone,
+            theme: raw.theme,
+            issue_size: raw.issue_size,
+            paginate: raw.paginate,
+            highlight_theme: raw.highlight_theme,
+            highlight_theme_dark: raw.highlight_theme_dark,
+            feeds: raw.feeds,
+            import: raw.import,
+            markdown: raw.markdown,
+            topics,
+            extra: raw.extra,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Replaces `base_url` (for `--base-url` and for `serve`).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
+        let (origin, base_path) = split_base_url(url).map_err(|msg| {
+            Diagnostic::error(format!("invalid base URL {url:?}: {msg}"))
+                .hint("use an absolute URL such as \"https://example.org/\"")
+        })?;
+        self.base_url = format!("{origin}{base_path}");
+        self.origin = origin;
+        self.base_path = base_path;
+        Ok(())
+    }
+
+    pub fn topic(&self, slug: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.slug == slug)
+    }
+
+    /// A site path (`/issues/`) with the base path prefixed: what links use.
+    pub fn url(&self, site_path: &str) -> String {
+        format!("{}{}", self.base_path, site_path.trim_start_matches('/'))
+    }
+
+    /// A site path as an absolute URL: what feeds, sitemaps and OpenGraph use.
+    pub fn permalink(&self, site_path: &str) -> String {
+        format!("{}{}", self.origin, self.url(site_path))
+    }
+}
+
+fn check_topics(raw: Vec<RawTopic>, text: &str, path: &Path, errors: &mut Diagnostics) -> Vec<Topic> {
+    let mut seen = HashSet::new();
+    let mut topics = Vec::with_capacity(raw.len());
+    for t in raw {
+        let line = find_value_line(text, &t.slug).unwrap_or(1);
+        if !is_valid_slug(&t.slug) {
+            errors.push(
+                Diagnostic::error(format!("topic slug {:?} is not a valid URL segment", t.slug))
+                    .at(path)
+                    .line(line)
+                    .hint("use lowercase letters, digits and dashes, e.g. \"export-controls\""),
+            );
+        }
+        if !seen.insert(t.slug.clone()) {
+            errors.push(
+                Diagnostic::error(format!("topic {:?} is defined twice", t.slug))
+                    .at(path)
+                    .line(line),
+            );
+        }
+        topics.push(Topic {
+            slug: t.slug,
+            name: t.name,
+            description: t.description,
+            keywords: t.keywords,
+        });
+    }
+    topics
+}
+
+/// Lowercase ASCII letters, digits, `-` and `_`; not empty; no leading dot.
+pub fn is_valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// Splits an absolute http(s) URL into origin and a path that starts and ends with `/`.
+fn split_base_url(url: &str) -> Result<(String, String), String> {
+    let url = url.trim();
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| "it has no scheme".to_string())?;
+    if scheme != "http" && scheme != "https" {
+        return Err(format!("the scheme must be http or https, not {scheme:?}"));
+    }
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if host.is_empty() || host.contains(['?', '#', ' ']) {
+        return Err("it has no host".into());
+    }
+    if path.contains(['?', '#']) {
+        return Err("it must not carry a query or fragment".into());
+    }
+    let mut path = path.to_string();
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    Ok((format!("{scheme}://{host}"), path))
+}
+
+/// The line where `key = …` is set: good enough to point a user at a value error.
+pub fn find_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|l| {
+        let l = l.trim_start();
+        l.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+    })
+    .map(|i| i + 1)
+}
+
+fn find_value_line(text: &str, value: &str) -> Option<usize> {
+    let quoted = format!("\"{value}\"");
+    text.lines().position(|l| l.contains(&quoted)).map(|i| i + 1)
+}
+
+/// A TOML parse or shape error with its line counted from the top of the file
+/// (`first_line` is the file line the TOML text starts on, minus one).
+pub fn toml_diagnostic(err: &toml::de::Error, text: &str, path: &Path, first_line: usize) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    let mut d = Diagnostic::error(message.clone()).at(path);
+    if let Some(span) = err.span() {
+        let (line, col) = line_col(text, span.start);
+        d = d.line_col(line + first_line, col);
+    }
+    if let Some(field) = message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
+        d = d.hint(unknown_field_hint(field, &message));
+    }
+    d
+}
+
+fn unknown_field_hint(field: &str, message: &str) -> String {
+    let expected: Vec<&str> = message
+        .split("expected ")
+        .nth(1)
+        .map(|list| list.split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default();
+    match crate::content::closest(field, expected.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("remove `{field}`; it is not a key brief knows"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Diagnostics> {
+        Config::parse(text, Path::new("config.toml"))
+    }
+
+    #[test]
+    fn defaults_fill_an_empty_config() {
+        let c = parse("").unwrap();
+        assert_eq!(c.issue_size, 5);
+        assert_eq!(c.paginate, 20);
+        assert_eq!(c.base_path, "/");
+        assert!(c.feeds.rss && c.feeds.atom && c.feeds.json);
+    }
+
+    #[test]
+    fn base_url_path_is_kept_and_normalised() {
+        let c = parse("base_url = \"https://example.org/digest\"").unwrap();
+        assert_eq!(c.origin, "https://example.org");
+        assert_eq!(c.base_path, "/digest/");
+        assert_eq!(c.url("/issues/"), "/digest/issues/");
+        assert_eq!(c.permalink("rss.xml"), "https://example.org/digest/rss.xml");
+    }
+
+    #[test]
+    fn rejects_base_url_without_scheme() {
+        let err = parse("title = \"x\"\nbase_url = \"example.org\"").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("config.toml:2"), "{msg}");
+        assert!(msg.contains("no scheme"), "{msg}");
+    }
+
+    #[test]
+    fn rejects_unknown_key_with_a_suggestion() {
+        let err = parse("titel = \"x\"").unwrap_err().to_string();
+        assert!(err.contains("config.toml:1:1"), "{err}");
+        assert!(err.contains("unknown field `titel`"), "{err}");
+        assert!(err.contains("did you mean `title`?"), "{err}");
+    }
+
+    #[test]
+    fn parses_time_zones() {
+        let c = parse("timezone = \"+08:00\"").unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+        assert_eq!(c.timezone.midnight(day).to_rfc3339(), "2026-11-18T00:00:00+08:00");
+        let c = parse("timezone = \"Europe/Paris\"").unwrap();
+        assert_eq!(c.timezone.midnight(day).to_rfc3339(), "2026-11-18T00:00:00+01:00");
+        assert!(parse("timezone = \"Mars/Olympus\"").is_err());
+    }
+}

@@ -1,0 +1,440 @@
+//! Content files → [`Insight`]s. Owns the on-disk format of `content/insights/*.md`:
+//! splitting front matter (`+++` TOML or `---` YAML) from the Markdown body, the
+//! serde shape of the front matter (unknown keys rejected), dates, slugs and the
+//! identity hash. Errors carry the line counted from the top of the file. It reads
+//! files but never writes them and knows nothing of issues, topics pages or HTML.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rayon::prelude::*;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::{find_key_line, is_valid_slug, toml_diagnostic, Config, SiteTz};
+use crate::error::{Diagnostic, Diagnostics};
+
+pub const INSIGHTS_DIR: &str = "content/insights";
+
+/// One insight, loaded and checked.
+#[derive(Debug, Clone)]
+pub struct Insight {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub date: DateTime<FixedOffset>,
+    /// The day (in the site's time zone) whose issue holds this insight.
+    pub day: NaiveDate,
+    pub topics: Vec<String>,
+    pub sources: Vec<String>,
+    pub related: Vec<String>,
+    pub weight: i64,
+    pub draft: bool,
+    pub body: String,
+    pub path: PathBuf,
+    /// Line of each front-matter key, for messages about its value.
+    pub key_lines: KeyLines,
+}
+
+/// Lines (1-based, in the file) of the front-matter keys that later stages check.
+#[derive(Debug, Clone, Default)]
+pub struct KeyLines {
+    pub slug: usize,
+    pub topics: usize,
+    pub related: usize,
+    pub date: usize,
+    pub body: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrontMatterFormat {
+    Toml,
+    Yaml,
+}
+
+/// A content file cut in two. Lines are 1-based lines of the whole file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub format: FrontMatterFormat,
+    pub front_matter: &'a str,
+    pub front_matter_line: usize,
+    pub body: &'a str,
+    pub body_line: usize,
+}
+
+/// Splits a content file into front matter and body. Accepts a BOM and CRLF.
+pub fn split_front_matter(text: &str) -> Result<Split<'_>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let opener = text[..first_end].trim_end();
+    let format = match opener {
+        "+++" => FrontMatterFormat::Toml,
+        "---" => FrontMatterFormat::Yaml,
+        _ if text.trim().is_empty() => {
+            return Err(Diagnostic::error("the file is empty")
+                .line(1)
+                .hint("an insight needs front matter between `+++` lines and a body; `brief new \"TITLE\"` writes one"))
+        }
+        _ => {
+            return Err(Diagnostic::error("the file does not start with front matter")
+                .line_col(1, 1)
+                .hint("start the file with a `+++` line, then `title = \"…\"` and `date = …`, then `+++`"))
+        }
+    };
+    let mut offset = first_end;
+    let mut line = 2;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        if text[offset..end].trim_end() == opener {
+            return Ok(Split {
+                format,
+                front_matter: &text[first_end..offset],
+                front_matter_line: 2,
+                body: &text[end..],
+                body_line: line + 1,
+            });
+        }
+        offset = end;
+        line += 1;
+    }
+    Err(
+        Diagnostic::error(format!("the front matter opened with `{opener}` on line 1 is never closed"))
+            .line(1)
+            .hint(format!("add a line with `{opener}` after the last front-matter key")),
+    )
+}
+
+/// The front matter as written. `deny_unknown_fields`: a misspelt key is an error.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub title: String,
+    pub date: RawDate,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub related: Vec<String>,
+    #[serde(default)]
+    pub weight: i64,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub slug: Option<String>,
+}
+
+/// A front-matter date as written: a TOML date/datetime or a string (YAML).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawDate(pub String);
+
+impl<'de> Deserialize<'de> for RawDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct DateVisitor;
+        impl<'de> Visitor<'de> for DateVisitor {
+            type Value = RawDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a date (2026-11-18) or an RFC 3339 datetime")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDate, E> {
+                Ok(RawDate(v.to_string()))
+            }
+            // TOML hands its native datetimes over as a one-entry map.
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawDate, A::Error> {
+                let value: toml::value::Datetime = Deserialize::deserialize(
+                    de::value::MapAccessDeserializer::new(&mut map),
+                )?;
+                Ok(RawDate(value.to_string()))
+            }
+        }
+        d.deserialize_any(DateVisitor)
+    }
+}
+
+/// Parses a date or RFC 3339 datetime; a bare date is midnight in the site's zone.
+pub fn parse_date(s: &str, tz: &SiteTz) -> Result<DateTime<FixedOffset>, String> {
+    let s = s.trim();
+    if let Ok(day) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(tz.midnight(day));
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Ok(dt);
+    }
+    // TOML allows a space for the `T`.
+    if let Ok(dt) = DateTime::parse_from_rfc3339(&s.replacen(' ', "T", 1)) {
+        return Ok(dt);
+    }
+    // A local datetime (no offset) is wall-clock time in the site's zone.
+    if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+        let midnight = tz.midnight(naive.date());
+        return Ok(midnight + (naive - naive.date().and_hms_opt(0, 0, 0).unwrap()));
+    }
+    Err(format!("invalid date {s:?}"))
+}
+
+/// Parses one content file. `path` is only used in messages and for the default slug.
+pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight, Diagnostics> {
+    let split = split_front_matter(text).map_err(|d| d.at(path))?;
+    let fm_offset = split.front_matter_line - 1;
+    let fm: FrontMatter = match split.format {
+        FrontMatterFormat::Toml => toml::from_str(split.front_matter)
+            .map_err(|e| toml_diagnostic(&e, split.front_matter, path, fm_offset))?,
+        FrontMatterFormat::Yaml => serde_yaml::from_str(split.front_matter).map_err(|e| {
+            let d = Diagnostic::error(e.to_string()).at(path);
+            match e.location() {
+                Some(loc) => d.line_col(loc.line() + fm_offset, loc.column()),
+                None => d,
+            }
+        })?,
+    };
+    let key_line = |key: &str| {
+        find_key_line(split.front_matter, key).map_or(split.front_matter_line, |l| l + fm_offset)
+    };
+    let key_lines = KeyLines {
+        slug: key_line("slug"),
+        topics: key_line("topics"),
+        related: key_line("related"),
+        date: key_line("date"),
+        body: split.body_line,
+    };
+
+    let mut errors = Diagnostics::default();
+    let date = parse_date(&fm.date.0, &config.timezone).unwrap_or_else(|msg| {
+        errors.push(
+            Diagnostic::error(msg)
+                .at(path)
+                .line(key_lines.date)
+                .hint("write a date as 2026-11-18 or a datetime as 2026-11-18T09:30:00+01:00"),
+        );
+        config.timezone.midnight(NaiveDate::default())
+    });
+    if fm.title.trim().is_empty() {
+        errors.push(
+            Diagnostic::error("the title is empty")
+                .at(path)
+                .line(key_line("title")),
+        );
+    }
+    let slug = match fm.slug {
+        Some(s) => s,
+        None => slug_from_path(path),
+    };
+    if !is_valid_slug(&slug) {
+        errors.push(
+            Diagnostic::error(format!("slug {slug:?} is not a valid URL segment"))
+                .at(path)
+                .line(key_lines.slug)
+                .hint("use lowercase letters, digits and dashes, or set `slug = \"…\"`"),
+        );
+    }
+    for topic in &fm.topics {
+        if config.topic(topic).is_none() {
+            let mut d = Diagnostic::error(format!("unknown topic {topic:?}"))
+                .at(path)
+                .line(key_lines.topics);
+            d = match closest(topic, config.topics.iter().map(|t| t.slug.as_str())) {
+                Some(best) => d.hint(format!("did you mean {best:?}? Topics are defined by [[topics]] in config.toml")),
+                None => d.hint("add it as a [[topics]] table in config.toml, or remove it"),
+            };
+            errors.push(d);
+        }
+    }
+    errors.into_result()?;
+
+    let body = split.body.replace("\r\n", "\n");
+    Ok(Insight {
+        id: fm.id.unwrap_or_else(|| insight_id(&body)),
+        slug,
+        title: fm.title,
+        day: config.timezone.day_of(&date),
+        date,
+        topics: fm.topics,
+        sources: fm.sources,
+        related: fm.related,
+        weight: fm.weight,
+        draft: fm.draft,
+        body,
+        path: path.to_path_buf(),
+        key_lines,
+    })
+}
+
+/// The file stem, slugified when it is not already a clean slug.
+pub fn slug_from_path(path: &Path) -> String {
+    let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    slugify(&stem)
+}
+
+/// Lowercase ASCII words joined by dashes.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if (c == '_' || c == '-') && !slug.is_empty() && !slug.ends_with('-') {
+            slug.push(c);
+        } else if c.is_whitespace() || c.is_ascii_punctuation() {
+            if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+    }
+    slug.trim_end_matches(['-', '_']).to_string()
+}
+
+/// Text reduced to what identifies an insight: lowercase words, punctuation and
+/// runs of whitespace folded to single spaces.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// A short, stable hash of the normalized text: an insight's identity.
+pub fn insight_id(text: &str) -> String {
+    let digest = Sha256::digest(normalize(text).as_bytes());
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The candidate closest to `word`, when it is close enough to be the likely intent.
+pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Loads every `*.md` under `content/insights/`, in parallel, sorted by path.
+/// Every file's errors are collected; site-wide checks come after.
+pub fn load_insights(root: &Path, config: &Config) -> Result<Vec<Insight>, Diagnostics> {
+    let dir = root.join(INSIGHTS_DIR);
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut paths = Vec::new();
+    let mut errors = Diagnostics::default();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() && is_content_file(e.path()) => {
+                paths.push(e.into_path())
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(Diagnostic::error(format!("cannot read: {e}")).at(e.path().unwrap_or(&dir))),
+        }
+    }
+    let results: Vec<Result<Insight, Diagnostics>> = paths
+        .par_iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).map_err(|e| Diagnostic::io("read", path, &e))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                Diagnostic::error(format!(
+                    "the file is not valid UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ))
+                .at(path)
+                .hint("save the file as UTF-8")
+            })?;
+            parse_insight(&text, path, config)
+        })
+        .collect();
+    let mut insights = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(i) => insights.push(i),
+            Err(d) => errors.extend(d),
+        }
+    }
+    errors.into_result()?;
+    Ok(insights)
+}
+
+fn is_content_file(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    path.extension().is_some_and(|e| e == "md") && !name.starts_with('.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(
+            "[[topics]]\nslug = \"chips\"\nname = \"Chips\"\n",
+            Path::new("config.toml"),
+        )
+        .unwrap()
+    }
+
+    fn parse(text: &str) -> Result<Insight, Diagnostics> {
+        parse_insight(text, Path::new("content/insights/a-b.md"), &config())
+    }
+
+    #[test]
+    fn splits_toml_front_matter_with_bom_and_crlf() {
+        let text = "\u{feff}+++\r\ntitle = \"x\"\r\n+++\r\nBody\r\n";
+        let s = split_front_matter(text).unwrap();
+        assert_eq!(s.format, FrontMatterFormat::Toml);
+        assert_eq!(s.front_matter, "title = \"x\"\r\n");
+        assert_eq!(s.body, "Body\r\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn reports_unclosed_front_matter() {
+        let e = split_front_matter("+++\ntitle = \"x\"\n").unwrap_err();
+        assert!(e.message.contains("never closed"));
+    }
+
+    #[test]
+    fn parses_toml_and_yaml_dates() {
+        let i = parse("+++\ntitle = \"T\"\ndate = 2026-11-18\ntopics = [\"chips\"]\n+++\nHello").unwrap();
+        assert_eq!(i.date.to_rfc3339(), "2026-11-18T00:00:00+00:00");
+        assert_eq!(i.slug, "a-b");
+        assert_eq!(i.body, "Hello");
+        let i = parse("---\ntitle: T\ndate: 2026-11-18T23:30:00-02:00\n---\nHi").unwrap();
+        assert_eq!(i.day, NaiveDate::from_ymd_opt(2026, 11, 19).unwrap());
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_suggests() {
+        let e = parse("+++\ntitel = \"T\"\ndate = 2026-11-18\n+++\n").unwrap_err().to_string();
+        assert!(e.contains("content/insights/a-b.md:2:1"), "{e}");
+        assert!(e.contains("did you mean `title`"), "{e}");
+    }
+
+    #[test]
+    fn bad_date_and_unknown_topic_are_both_reported() {
+        let e = parse("+++\ntitle = \"T\"\ndate = \"2026-13-01\"\ntopics = [\"chipz\"]\n+++\n")
+            .unwrap_err();
+        assert_eq!(e.error_count(), 2, "{e}");
+        let e = e.to_string();
+        assert!(e.contains("a-b.md:3: error: invalid date"), "{e}");
+        assert!(e.contains("a-b.md:4: error: unknown topic \"chipz\""), "{e}");
+        assert!(e.contains("did you mean \"chips\""), "{e}");
+    }
+
+    #[test]
+    fn identity_ignores_case_punctuation_and_spacing() {
+        assert_eq!(insight_id("China's  pause, on chips."), insight_id("china s pause on chips"));
+        assert_ne!(insight_id("a b"), insight_id("a c"));
+        assert_eq!(insight_id("x").len(), 16);
+    }
+
+    #[test]
+    fn slugify_makes_url_segments() {
+        assert_eq!(slugify("DeepSeek ties API cuts to Huawei!"), "deepseek-ties-api-cuts-to-huawei");
+        assert_eq!(slugify("  a__b "), "a__b");
+    }
+}

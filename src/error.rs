@@ -142,9 +142,8 @@ impl Diagnostics {
     /// Sorted by file, then line, so output is stable whatever order threads finished in.
     pub fn sorted(mut self) -> Self {
         self.0.sort_by(|a, b| {
-            (a.severity, &a.path, a.line, a.col, &a.message).cmp(&(
-                b.severity, &b.path, b.line, b.col, &b.message,
-            ))
+            (a.severity, &a.path, a.line, a.col, &a.message)
+                .cmp(&(b.severity, &b.path, b.line, b.col, &b.message))
         });
         self.0.dedup();
         self

@@ -134,7 +134,11 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             println!("{summary}");
             Ok(warnings)
         }
-        Command::Init { .. } | Command::Import(_) | Command::New(_) | Command::Serve(_) | Command::Check { .. } => {
+        Command::Init { .. }
+        | Command::Import(_)
+        | Command::New(_)
+        | Command::Serve(_)
+        | Command::Check { .. } => {
             Err(brief::error::Diagnostic::error("this command is not available yet").into())
         }
     }

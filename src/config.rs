@@ -483,17 +483,23 @@ pub fn toml_diagnostic(
     path: &Path,
     first_line: usize,
 ) -> Diagnostic {
-    let message = err.message().trim().to_string();
-    let mut d = Diagnostic::error(message.clone()).at(path);
+    let mut d = Diagnostic::error(err.message().trim()).at(path);
     if let Some(span) = err.span() {
         let (line, col) = line_col(text, span.start);
         d = d.line_col(line + first_line, col);
     }
-    if let Some(field) = message
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split('`').next())
-    {
-        d = d.hint(unknown_field_hint(field, &message));
+    with_serde_hint(d)
+}
+
+/// Adds the hint a serde shape error calls for: the nearest known key for an
+/// unknown one, the key to add for a missing one.
+pub fn with_serde_hint(d: Diagnostic) -> Diagnostic {
+    let message = d.message.clone();
+    if let Some(field) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+        return d.hint(unknown_field_hint(field, &message));
+    }
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        return d.hint(format!("add `{field}`; it is required"));
     }
     d
 }

@@ -12,7 +12,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::config::{find_key_line, is_valid_slug, toml_diagnostic, Config, SiteTz};
+use crate::config::{find_key_line, is_valid_slug, toml_diagnostic, with_serde_hint, Config, SiteTz};
 use crate::error::{Diagnostic, Diagnostics};
 
 pub const INSIGHTS_DIR: &str = "content/insights";
@@ -186,7 +186,10 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
         FrontMatterFormat::Toml => toml::from_str(split.front_matter)
             .map_err(|e| toml_diagnostic(&e, split.front_matter, path, fm_offset))?,
         FrontMatterFormat::Yaml => serde_yaml::from_str(split.front_matter).map_err(|e| {
-            let d = Diagnostic::error(e.to_string()).at(path);
+            // serde_yaml appends "at line N column M" counted inside the block.
+            let text = e.to_string();
+            let message = text.split(" at line ").next().unwrap_or(&text);
+            let d = with_serde_hint(Diagnostic::error(message).at(path));
             match e.location() {
                 Some(loc) => d.line_col(loc.line() + fm_offset, loc.column()),
                 None => d,

@@ -84,6 +84,8 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(path) = &self.path {
+            // `--root .` joins to `./content/…`; users read and paste `content/…`.
+            let path = path.strip_prefix(".").unwrap_or(path);
             write!(f, "{}", path.display())?;
             if let Some(line) = self.line {
                 write!(f, ":{line}")?;

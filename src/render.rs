@@ -21,6 +21,11 @@ use crate::theme::Theme;
 /// How many recent issues the home page links to.
 const RECENT_ISSUES: usize = 10;
 
+/// Body text kept per insight in the search index. An insight is one paragraph
+/// (the seeds' longest is 365 characters), so this cuts nothing real; it only
+/// keeps one runaway body from bloating an index every searcher downloads.
+const SEARCH_BODY_CHARS: usize = 1000;
+
 /// One unit of parallel work: a page or a generated file.
 #[derive(Debug, Clone, Copy)]
 enum Job {
@@ -668,7 +673,7 @@ impl<'a> Renderer<'a> {
                     "date": insight.day.to_string(),
                     "topics": site.topics_of[i].iter().map(|&t| &site.config.topics[t].name).collect::<Vec<_>>(),
                     "url": site.config.url(&insight_path(&insight.slug)),
-                    "body": self.bodies[i].text,
+                    "body": summarize(&self.bodies[i].text, SEARCH_BODY_CHARS),
                 })
             })
             .collect();

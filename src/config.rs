@@ -50,6 +50,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: MarkdownConfig,
     #[serde(default)]
+    email: EmailConfig,
+    #[serde(default)]
     topics: Vec<RawTopic>,
     #[serde(default)]
     extra: toml::Table,
@@ -161,6 +163,20 @@ pub struct MarkdownConfig {
     pub smart_punctuation: bool,
 }
 
+/// The email edition of each issue (`/issues/<date>/email.html` and `email.txt`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    /// Where a reader manages or cancels the subscription: a URL, or the mailer's
+    /// merge tag (e.g. `{{ unsubscribe_url }}`) that it substitutes when sending.
+    /// Empty: the footer asks readers to reply instead.
+    #[serde(default)]
+    pub manage_url: String,
+    /// A line closing every email edition; empty: a default naming the site.
+    #[serde(default)]
+    pub footer: String,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTopic {
@@ -254,6 +270,7 @@ pub struct Config {
     pub feeds: FeedsConfig,
     pub import: ImportConfig,
     pub markdown: MarkdownConfig,
+    pub email: EmailConfig,
     pub topics: Vec<Topic>,
     pub extra: toml::Table,
     /// Where the config was read from, for messages.
@@ -353,6 +370,7 @@ impl Config {
             feeds: raw.feeds,
             import: raw.import,
             markdown: raw.markdown,
+            email: raw.email,
             topics,
             extra: raw.extra,
             path: path.to_path_buf(),

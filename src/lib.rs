@@ -5,8 +5,10 @@
 
 pub mod config;
 pub mod content;
+pub mod email;
 pub mod error;
 pub mod feeds;
+mod filters;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -1,6 +1,7 @@
 //! The `brief` command line: parse arguments, dispatch to the library, print
 //! diagnostics, exit 0 (success), 1 (content, config or template error) or 2 (usage).
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -42,6 +43,23 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Print the email edition of a daily issue to stdout, ready for a mailer.
+    Email(EmailArgs),
+}
+
+#[derive(Args)]
+struct EmailArgs {
+    /// The issue's date; default: the latest issue.
+    #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    date: Option<chrono::NaiveDate>,
+    /// Print the HTML edition instead of the plain-text one.
+    #[arg(long)]
+    html: bool,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date; use YYYY-MM-DD, e.g. 2026-11-18"))
 }
 
 #[derive(Args)]
@@ -133,6 +151,23 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             let (summary, warnings) = brief::build(&root, &options)?;
             println!("{summary}");
             Ok(warnings)
+        }
+        Command::Email(args) => {
+            let format = if args.html {
+                brief::email::Format::Html
+            } else {
+                brief::email::Format::Text
+            };
+            let (bytes, warnings) = brief::email::edition(&root, args.date, format)?;
+            print_diagnostics(&warnings);
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&bytes)
+                .and_then(|_| stdout.flush())
+                .map_err(|e| {
+                    brief::error::Diagnostic::error(format!("cannot write to stdout: {e}"))
+                })?;
+            Ok(Diagnostics::default())
         }
         Command::Init { .. }
         | Command::Import(_)

@@ -32,7 +32,8 @@ pub struct LinkBase<'a> {
     pub page_path: &'a str,
 }
 
-pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered {
+/// The Markdown dialect of insight bodies, shared by every reader of them.
+pub(crate) fn parser_options(config: &MarkdownConfig) -> Options {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -40,6 +41,11 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
     if config.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    options
+}
+
+pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered {
+    let options = parser_options(config);
     let mut internal_links = Vec::new();
     let mut text = String::new();
     let mut code: Option<(String, String)> = None;
@@ -122,7 +128,11 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
 
 /// Resolves a link destination against the page: site-relative and relative links
 /// become base-path-prefixed absolute paths; script-bearing schemes become `#`.
-fn resolve_link<'a>(dest: &CowStr<'a>, base: &LinkBase, internal: &mut Vec<String>) -> CowStr<'a> {
+pub(crate) fn resolve_link<'a>(
+    dest: &CowStr<'a>,
+    base: &LinkBase,
+    internal: &mut Vec<String>,
+) -> CowStr<'a> {
     let dest_str = dest.as_ref();
     if dest_str.is_empty() || dest_str.starts_with("//") {
         return dest.clone();

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use tera::Context;
 
+use crate::email;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::feeds;
 use crate::markdown::{self, LinkBase, Rendered};
@@ -20,12 +21,19 @@ use crate::theme::Theme;
 /// How many recent issues the home page links to.
 const RECENT_ISSUES: usize = 10;
 
+/// Body text kept per insight in the search index. An insight is one paragraph
+/// (the seeds' longest is 365 characters), so this cuts nothing real; it only
+/// keeps one runaway body from bloating an index every searcher downloads.
+const SEARCH_BODY_CHARS: usize = 1000;
+
 /// One unit of parallel work: a page or a generated file.
 #[derive(Debug, Clone, Copy)]
 enum Job {
     Index,
     Archive(usize),
     Issue(usize),
+    /// The email edition of an issue: `email.html` and `email.txt`.
+    Email(usize),
     Topics,
     Topic(usize, usize),
     Insight(usize),
@@ -109,6 +117,7 @@ impl<'a> Renderer<'a> {
         jobs.extend([Job::Sitemap, Job::Robots, Job::HighlightCss, Job::Static]);
         jobs.extend((1..=page_count(site.issues.len(), paginate)).map(Job::Archive));
         jobs.extend((0..site.issues.len()).map(Job::Issue));
+        jobs.extend((0..site.issues.len()).map(Job::Email));
         for group in site.used_topics() {
             jobs.extend(
                 (1..=page_count(group.insights.len(), paginate))
@@ -163,6 +172,7 @@ impl<'a> Renderer<'a> {
                 "issue.html",
                 self.issue_context(n),
             ),
+            Job::Email(n) => self.email(sink, n),
             Job::Topics => self.page(sink, "/topics/", "topics.html", self.topics_context()),
             Job::Topic(t, p) => {
                 let path = page_path(&topic_path(&config.topics[t].slug), p);
@@ -235,6 +245,20 @@ impl<'a> Renderer<'a> {
         sink.put(&file, html.into_bytes())
     }
 
+    /// Both email files of issue `n`. The HTML is absolutized as a whole: an email
+    /// has no base URL to resolve the site's root-relative links against.
+    fn email(&self, sink: &dyn Sink, n: usize) -> Result<(), Diagnostic> {
+        let config = self.site.config;
+        let dir = self.site.issues[n].path();
+        let dir = dir.trim_start_matches('/');
+        let ctx = self.email_context(n);
+        let html = self.theme.render("email.html", &ctx)?;
+        let html = feeds::absolutize(&html, &config.origin);
+        sink.put(&format!("{dir}email.html"), html.into_bytes())?;
+        let text = self.theme.render("email.txt", &ctx)?;
+        sink.put(&format!("{dir}email.txt"), text.into_bytes())
+    }
+
     // ---- contexts -------------------------------------------------------------
 
     fn base_context(&self, kind: &str, title: &str, site_path: &str, description: &str) -> Context {
@@ -251,6 +275,7 @@ impl<'a> Renderer<'a> {
                 "permalink": config.permalink(site_path),
             }),
         );
+        ctx.insert("json_ld", &Value::Null);
         ctx
     }
 
@@ -278,6 +303,7 @@ impl<'a> Renderer<'a> {
             .map(|n| self.issue_ref(n))
             .collect();
         ctx.insert("recent_issues", &recent);
+        ctx.insert("json_ld", &self.website_json_ld());
         ctx
     }
 
@@ -308,6 +334,49 @@ impl<'a> Renderer<'a> {
             .join(" · ");
         let mut ctx = self.base_context("issue", &title, &issue.path(), &description);
         ctx.insert("issue", &value);
+        ctx
+    }
+
+    /// The issue context plus `email` settings, and each insight's `text`: its
+    /// body as plain text with absolute links, for the text edition.
+    fn email_context(&self, n: usize) -> Context {
+        let site = self.site;
+        let config = site.config;
+        let mut ctx = self.issue_context(n);
+        let mut issue = ctx.remove("issue").unwrap_or_default();
+        let insights = &site.issues[n];
+        for (key, indices) in [("headline", insights.headline()), ("rest", insights.rest())] {
+            let Some(values) = issue[key].as_array_mut() else {
+                continue;
+            };
+            for (value, &i) in values.iter_mut().zip(indices) {
+                let page_path = insight_path(&site.insights[i].slug);
+                let base = LinkBase {
+                    base_path: &config.base_path,
+                    page_path: &page_path,
+                };
+                let text = email::plain_text(
+                    &site.insights[i].body,
+                    &base,
+                    &config.origin,
+                    &config.markdown,
+                );
+                value["text"] = json!(text);
+            }
+        }
+        ctx.insert("issue", &issue);
+        let footer = if config.email.footer.is_empty() {
+            format!(
+                "You are receiving this because you subscribed to {}.",
+                config.title
+            )
+        } else {
+            config.email.footer.clone()
+        };
+        ctx.insert(
+            "email",
+            &json!({ "manage_url": config.email.manage_url, "footer": footer }),
+        );
         ctx
     }
 
@@ -347,7 +416,59 @@ impl<'a> Renderer<'a> {
             &summary,
         );
         ctx.insert("insight", &self.insight_value(i));
+        ctx.insert("json_ld", &self.insight_json_ld(i, &summary));
         ctx
+    }
+
+    /// schema.org structured data of the home page: the site and its search.
+    fn website_json_ld(&self) -> Value {
+        let config = self.site.config;
+        json!({
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": config.title,
+            "description": config.description,
+            "url": config.permalink("/"),
+            "inLanguage": config.language,
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": format!("{}?q={{query}}", config.permalink("/search/")),
+                "query-input": "required name=query",
+            },
+        })
+    }
+
+    /// schema.org `NewsArticle` of an insight page, for search engines.
+    fn insight_json_ld(&self, i: usize, summary: &str) -> Value {
+        let site = self.site;
+        let config = site.config;
+        let insight = &site.insights[i];
+        let permalink = config.permalink(&insight_path(&insight.slug));
+        let issue = &site.issues[site.issue_of[i]];
+        let publisher = json!({
+            "@type": "Organization",
+            "name": config.title,
+            "url": config.permalink("/"),
+        });
+        json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": insight.title,
+            "description": summary,
+            "datePublished": insight.date.to_rfc3339(),
+            "url": permalink,
+            "mainEntityOfPage": permalink,
+            "inLanguage": config.language,
+            "keywords": site.topics_of[i].iter().map(|&t| &config.topics[t].name).collect::<Vec<_>>(),
+            "author": publisher,
+            "publisher": publisher,
+            "isPartOf": {
+                "@type": "PublicationIssue",
+                "issueNumber": issue.number,
+                "datePublished": issue.date.to_string(),
+                "url": config.permalink(&issue.path()),
+            },
+        })
     }
 
     // ---- values ---------------------------------------------------------------
@@ -552,7 +673,7 @@ impl<'a> Renderer<'a> {
                     "date": insight.day.to_string(),
                     "topics": site.topics_of[i].iter().map(|&t| &site.config.topics[t].name).collect::<Vec<_>>(),
                     "url": site.config.url(&insight_path(&insight.slug)),
-                    "body": self.bodies[i].text,
+                    "body": summarize(&self.bodies[i].text, SEARCH_BODY_CHARS),
                 })
             })
             .collect();

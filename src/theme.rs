@@ -68,6 +68,7 @@ impl Theme {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_markup);
+        crate::filters::register(&mut tera);
         let raw: Vec<(String, String)> = sources
             .into_iter()
             .map(|(name, (_, text))| (name, text))

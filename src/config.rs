@@ -513,10 +513,16 @@ pub fn toml_diagnostic(
 /// unknown one, the key to add for a missing one.
 pub fn with_serde_hint(d: Diagnostic) -> Diagnostic {
     let message = d.message.clone();
-    if let Some(field) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+    if let Some(field) = message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
         return d.hint(unknown_field_hint(field, &message));
     }
-    if let Some(field) = message.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
         return d.hint(format!("add `{field}`; it is required"));
     }
     d

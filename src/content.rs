@@ -12,7 +12,9 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::config::{find_key_line, is_valid_slug, toml_diagnostic, with_serde_hint, Config, SiteTz};
+use crate::config::{
+    find_key_line, is_valid_slug, toml_diagnostic, with_serde_hint, Config, SiteTz,
+};
 use crate::error::{Diagnostic, Diagnostics};
 
 pub const INSIGHTS_DIR: &str = "content/insights";

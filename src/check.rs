@@ -448,7 +448,8 @@ fn template_of(file: &str) -> String {
 }
 
 /// `(offset, value)` of every `name="…"` (or `'…'`) attribute in `html`. The
-/// HTML is brief's own output: text is escaped, so the pattern only occurs in tags.
+/// HTML is brief's own output: text escapes `<`, so an attribute is in a tag when
+/// the nearest `<` or `>` before it is a `<` (text may hold `href="…"` verbatim).
 fn attribute_values<'h>(html: &'h str, name: &str) -> impl Iterator<Item = (usize, &'h str)> {
     let mut from = 0;
     let needle = format!("{name}=");
@@ -458,7 +459,10 @@ fn attribute_values<'h>(html: &'h str, name: &str) -> impl Iterator<Item = (usiz
         let preceded = html[..at]
             .chars()
             .next_back()
-            .is_some_and(char::is_whitespace);
+            .is_some_and(char::is_whitespace)
+            && html[..at]
+                .rfind(['<', '>'])
+                .is_some_and(|i| html.as_bytes()[i] == b'<');
         let quote = html[from..].chars().next()?;
         if !preceded || (quote != '"' && quote != '\'') {
             continue;

@@ -62,9 +62,11 @@ pub fn markdown(data: &[u8]) {
     assert!(!html.contains("<script"), "raw HTML passed through");
     assert!(!html.contains("<img src=x"), "raw HTML passed through");
     for (at, _) in html.match_indices("=\"") {
-        let in_tag = html[..at]
-            .rfind(['<', '>'])
-            .is_some_and(|i| html.as_bytes()[i] == b'<');
+        let is_url = html[..at].ends_with(" href") || html[..at].ends_with(" src");
+        let in_tag = is_url
+            && html[..at]
+                .rfind(['<', '>'])
+                .is_some_and(|i| html.as_bytes()[i] == b'<');
         let value: String = html[at + 2..]
             .chars()
             .take_while(|c| *c != '"')
@@ -72,7 +74,7 @@ pub fn markdown(data: &[u8]) {
             .collect();
         assert!(
             !in_tag || !(value.starts_with("javascript:") || value.starts_with("vbscript:")),
-            "script URL in an attribute: {value}"
+            "script URL in a link: {value}"
         );
     }
     for link in &rendered.internal_links {

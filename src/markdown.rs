@@ -289,8 +289,14 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// A fence's language as an attribute value: escaped, and without the spaces
+/// and control characters (NUL included) that have no place in one.
 fn html_escape_attr(s: &str) -> String {
-    escape_html(s).replace(' ', "")
+    let clean: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    escape_html(&clean)
 }
 
 #[cfg(test)]

@@ -313,11 +313,15 @@ impl Config {
         let (origin, base_path) = match split_base_url(&raw.base_url) {
             Ok(parts) => parts,
             Err(msg) => {
+                let hint = match split_base_url(&format!("https://{}", raw.base_url.trim())) {
+                    Ok((origin, path)) => format!("did you mean \"{origin}{path}\"?"),
+                    Err(_) => "use an absolute URL such as \"https://example.org/\" or \"https://example.org/digest/\"".into(),
+                };
                 errors.push(
                     Diagnostic::error(format!("invalid `base_url` {:?}: {msg}", raw.base_url))
                         .at(path)
                         .line(key_line("base_url"))
-                        .hint("use an absolute URL such as \"https://example.org/\" or \"https://example.org/digest/\""),
+                        .hint(hint),
                 );
                 (String::new(), "/".into())
             }
@@ -501,12 +505,28 @@ pub fn toml_diagnostic(
     path: &Path,
     first_line: usize,
 ) -> Diagnostic {
-    let mut d = Diagnostic::error(err.message().trim()).at(path);
+    // toml puts details on further lines; one line keeps `path:line: error:` greppable.
+    let message = err
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(": ");
+    let mut d = Diagnostic::error(message.clone()).at(path);
+    let mut source_line = "";
     if let Some(span) = err.span() {
         let (line, col) = line_col(text, span.start);
         d = d.line_col(line + first_line, col);
+        source_line = text.lines().nth(line - 1).unwrap_or("");
     }
-    with_serde_hint(d)
+    if d.message.starts_with("unknown field `") || d.message.starts_with("missing field `") {
+        return with_serde_hint(d);
+    }
+    match toml_value_hint(&message, source_line) {
+        Some(h) => d.hint(h),
+        None => d,
+    }
 }
 
 /// Adds the hint a serde shape error calls for: the nearest known key for an
@@ -526,6 +546,29 @@ pub fn with_serde_hint(d: Diagnostic) -> Diagnostic {
         return d.hint(format!("add `{field}`; it is required"));
     }
     d
+}
+
+/// Hints for the TOML mistakes hand editors make most.
+fn toml_value_hint(message: &str, source_line: &str) -> Option<String> {
+    let key = source_line.split('=').next().unwrap_or("").trim();
+    if message.ends_with("expected a sequence") {
+        let value = source_line.split_once('=').map_or("", |(_, v)| v.trim());
+        return Some(format!("`{key}` takes a list: write {key} = [{value}]"));
+    }
+    if message.starts_with("invalid date") {
+        return Some(
+            "write a date as 2026-11-18 (month 01-12, day 01-31) or a datetime as 2026-11-18T09:30:00+01:00".into(),
+        );
+    }
+    if message.starts_with("invalid basic string") || message.starts_with("invalid string") {
+        return Some("a text value needs a quote at both ends: key = \"value\"".into());
+    }
+    if message.starts_with("invalid type") {
+        return Some(format!(
+            "check the type of `{key}`: text in quotes, numbers and true/false without"
+        ));
+    }
+    None
 }
 
 fn unknown_field_hint(field: &str, message: &str) -> String {

@@ -102,13 +102,42 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, Diagnostic> {
         offset = end;
         line += 1;
     }
+    let separator = if format == FrontMatterFormat::Toml {
+        '='
+    } else {
+        ':'
+    };
+    let hint = match last_key_line(&text[first_end..], separator) {
+        Some(line) => {
+            format!("add a line with `{opener}` after line {line}, the last front-matter key")
+        }
+        None => format!("add a line with `{opener}` after the last front-matter key"),
+    };
     Err(Diagnostic::error(format!(
         "the front matter opened with `{opener}` on line 1 is never closed"
     ))
     .line(1)
-    .hint(format!(
-        "add a line with `{opener}` after the last front-matter key"
-    )))
+    .hint(hint))
+}
+
+/// The file line of the last `key = …` / `key: …` line in the run of key lines
+/// that follows the opener: where the missing closing line most likely belongs.
+fn last_key_line(after_opener: &str, separator: char) -> Option<usize> {
+    let is_key = |l: &str| {
+        let key = l.split(separator).next().unwrap_or("").trim();
+        l.contains(separator)
+            && !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    after_opener
+        .lines()
+        .take_while(|l| is_key(l) || l.trim_start().starts_with('#'))
+        .enumerate()
+        .filter(|(_, l)| is_key(l))
+        .last()
+        .map(|(i, _)| i + 2)
 }
 
 /// The front matter as written. `deny_unknown_fields`: a misspelt key is an error.
@@ -411,8 +440,10 @@ mod tests {
 
     #[test]
     fn reports_unclosed_front_matter() {
-        let e = split_front_matter("+++\ntitle = \"x\"\n").unwrap_err();
+        let e =
+            split_front_matter("+++\ntitle = \"x\"\ndate = 2026-11-18\nBody: text\n").unwrap_err();
         assert!(e.message.contains("never closed"));
+        assert!(e.hint.unwrap().contains("after line 3"));
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub(crate) fn plain_text(
             ) => out.push_str("\n\n"),
             Event::Rule => out.push_str("----\n\n"),
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                let resolved = markdown::resolve_link(&dest_url, base, &mut unused);
+                let resolved = markdown::resolve_link(&dest_url, base, 0, &mut unused);
                 links.push(absolute(&resolved, origin));
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {

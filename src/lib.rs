@@ -3,6 +3,7 @@
 //! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`.
 //! `import` turns raw insight files into content; `serve` and `check` reuse `build`.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod email;
@@ -13,6 +14,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod site;
+mod template_errors;
 pub mod theme;
 
 use std::fmt;
@@ -101,6 +103,19 @@ pub fn render(
     sink: &dyn Sink,
     show_progress: bool,
 ) -> Result<(Summary, Diagnostics), Diagnostics> {
+    render_inspect(root, config, drafts, sink, show_progress, &mut |_| {})
+}
+
+/// [`render`], then `inspect` sees the finished renderer (site model and rendered
+/// bodies): how `check` gets at what only rendering knows.
+pub(crate) fn render_inspect(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    sink: &dyn Sink,
+    show_progress: bool,
+    inspect: &mut dyn FnMut(&Renderer),
+) -> Result<(Summary, Diagnostics), Diagnostics> {
     let mut errors = Diagnostics::default();
     let theme = Theme::load(root, config);
     let insights = content::load_insights(root, config);
@@ -119,6 +134,7 @@ pub fn render(
     let site = Site::new(config, insights).map_err(Diagnostics::sorted)?;
     let renderer = Renderer::new(&site, &theme);
     renderer.render_all(sink, show_progress)?;
+    inspect(&renderer);
     let summary = Summary {
         insights: site.insights.len(),
         issues: site.issues.len(),

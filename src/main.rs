@@ -116,6 +116,9 @@ struct ServeArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Check { drafts } = cli.command {
+        return check(&cli.root, drafts);
+    }
     match run(cli) {
         Ok(warnings) => {
             print_diagnostics(&warnings);
@@ -130,6 +133,19 @@ fn main() -> ExitCode {
             );
             ExitCode::from(1)
         }
+    }
+}
+
+/// `check` prints every diagnostic and always a count line, then fails on errors.
+fn check(root: &std::path::Path, drafts: bool) -> ExitCode {
+    let report = brief::check::check(root, drafts);
+    print_diagnostics(&report.diagnostics);
+    if report.passed() {
+        println!("{report}");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{report}");
+        ExitCode::from(1)
     }
 }
 

@@ -15,14 +15,24 @@ use crate::config::MarkdownConfig;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// Rendered body plus the internal links it holds (site paths without the base
-/// path, fragment dropped), so `check` can verify them.
+/// Rendered body plus the internal links it holds, so `check` can verify them.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
     /// The body as plain text (for summaries, search and feeds' descriptions).
     pub text: String,
-    pub internal_links: Vec<String>,
+    pub internal_links: Vec<InternalLink>,
+}
+
+/// A link or image in a body that points into the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// The site path it resolves to, without the base path; fragment and query dropped.
+    pub path: String,
+    /// The fragment (after `#`), if any, so `check` can look for the anchor.
+    pub fragment: Option<String>,
+    /// Byte offset of the link in the body, so `check` can name its line.
+    pub offset: usize,
 }
 
 /// Where a body is rendered: the base path of the site and the site path of the
@@ -50,7 +60,7 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
     let mut text = String::new();
     let mut code: Option<(String, String)> = None;
     let mut events = Vec::new();
-    for event in Parser::new_ext(body, options) {
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
@@ -86,7 +96,7 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
                 title,
                 id,
             }) => {
-                let dest_url = resolve_link(&dest_url, base, &mut internal_links);
+                let dest_url = resolve_link(&dest_url, base, range.start, &mut internal_links);
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -100,7 +110,7 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
                 title,
                 id,
             }) => {
-                let dest_url = resolve_link(&dest_url, base, &mut internal_links);
+                let dest_url = resolve_link(&dest_url, base, range.start, &mut internal_links);
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -131,7 +141,8 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
 pub(crate) fn resolve_link<'a>(
     dest: &CowStr<'a>,
     base: &LinkBase,
-    internal: &mut Vec<String>,
+    offset: usize,
+    internal: &mut Vec<InternalLink>,
 ) -> CowStr<'a> {
     let dest_str = dest.as_ref();
     if dest_str.is_empty() || dest_str.starts_with("//") {
@@ -159,7 +170,14 @@ pub(crate) fn resolve_link<'a>(
     } else {
         join_relative(base.page_path, path)
     };
-    internal.push(site_path.clone());
+    internal.push(InternalLink {
+        path: site_path.clone(),
+        fragment: suffix
+            .split_once('#')
+            .map(|(_, f)| f.to_string())
+            .filter(|f| !f.is_empty()),
+        offset,
+    });
     CowStr::from(format!(
         "{}{}{}",
         base.base_path,
@@ -170,7 +188,7 @@ pub(crate) fn resolve_link<'a>(
 
 /// `javascript` in `javascript:alert(1)`; `None` for paths. Browsers ignore
 /// embedded tabs and newlines in schemes, so those are stripped first.
-fn url_scheme(dest: &str) -> Option<String> {
+pub(crate) fn url_scheme(dest: &str) -> Option<String> {
     let cleaned: String = dest
         .chars()
         .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
@@ -189,7 +207,7 @@ fn url_scheme(dest: &str) -> Option<String> {
 
 /// Joins a relative path onto the directory of `page` (which ends in `/`),
 /// folding `.` and `..` segments; never climbs above the site root.
-fn join_relative(page: &str, relative: &str) -> String {
+pub(crate) fn join_relative(page: &str, relative: &str) -> String {
     let mut segments: Vec<&str> = page.split('/').filter(|s| !s.is_empty()).collect();
     for part in relative.split('/') {
         match part {
@@ -277,8 +295,14 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// A fence's language as an attribute value: escaped, and without the spaces
+/// and control characters (NUL included) that have no place in one.
 fn html_escape_attr(s: &str) -> String {
-    escape_html(s).replace(' ', "")
+    let clean: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    escape_html(&clean)
 }
 
 #[cfg(test)]
@@ -323,10 +347,10 @@ mod tests {
         );
         assert!(r.html.contains("href=\"https://e.org/\""));
         assert!(r.html.contains("href=\"/digest/insights/me/#f\""));
-        assert_eq!(
-            r.internal_links,
-            ["/insights/other/", "/insights/x/", "/insights/me/"]
-        );
+        let paths: Vec<&str> = r.internal_links.iter().map(|l| l.path.as_str()).collect();
+        assert_eq!(paths, ["/insights/other/", "/insights/x/", "/insights/me/"]);
+        assert_eq!(r.internal_links[1].fragment.as_deref(), Some("top"));
+        assert_eq!(r.internal_links[2].offset, 57);
     }
 
     #[test]

@@ -48,6 +48,12 @@ impl DiskOutput {
             std::fs::remove_dir_all(&staging)
                 .map_err(|e| Diagnostic::io("clear the staging area", &staging, &e))?;
         }
+        // Created now so an unwritable output fails once, before rendering,
+        // rather than once per page.
+        std::fs::create_dir(&staging).map_err(|e| {
+            Diagnostic::io("write to the output directory", dir, &e)
+                .hint("make it writable, or build elsewhere with --output DIR")
+        })?;
         Ok(DiskOutput {
             dir: dir.to_path_buf(),
             staging,

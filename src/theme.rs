@@ -21,10 +21,21 @@ pub enum Origin {
 }
 
 impl Origin {
-    fn display_path(&self) -> PathBuf {
+    pub(crate) fn display_path(&self) -> PathBuf {
         match self {
             Origin::Embedded(rel) => Path::new("<embedded default theme>").join(rel),
             Origin::File(p) => p.clone(),
+        }
+    }
+
+    /// The template's text, read again: only error messages need it.
+    pub(crate) fn source(&self) -> Option<String> {
+        match self {
+            Origin::Embedded(rel) => DEFAULT_THEME
+                .get_file(rel)
+                .and_then(|f| f.contents_utf8())
+                .map(str::to_string),
+            Origin::File(p) => std::fs::read_to_string(p).ok(),
         }
     }
 }
@@ -75,6 +86,9 @@ impl Theme {
             .collect();
         tera.add_raw_templates(raw)
             .map_err(|e| template_diagnostic(&e, &template_origins))?;
+        if let Some(d) = crate::template_errors::include_loop(&tera, &template_origins) {
+            return Err(d.into());
+        }
         Ok(Theme {
             tera,
             template_origins,
@@ -184,8 +198,9 @@ pub fn template_diagnostic(err: &tera::Error, origins: &BTreeMap<String, Origin>
     if let Some(origin) = template.and_then(|t| origins.get(t)) {
         d = d.at(origin.display_path());
     }
-    if let Some((line, col)) = line {
-        d = d.line_col(line, col);
+    match line {
+        Some((line, col)) => d = d.line_col(line, col),
+        None => d = crate::template_errors::locate(d, &chain, template, origins),
     }
     if chain.iter().any(|m| m.contains("not found in context")) {
         d = d.hint("the README lists the variables each template receives; use `| default(value=…)` for optional ones");

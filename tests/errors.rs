@@ -1,0 +1,592 @@
+//! One test per bad input of issue 5: each breaks one thing in a copy of the
+//! `basic` fixture (already built once, so `public/` holds a previous site), runs
+//! the real binary, and asserts the message (file and line), the exit code, and
+//! that nothing under the site root was written or lost.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+const MOE: &str = "content/insights/moe.md";
+
+/// A built copy of the fixture, made once; every test copies it.
+fn built_fixture() -> &'static Path {
+    static BUILT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path().join("site");
+            copy_dir(Path::new("tests/fixtures/basic"), &root);
+            let out = brief(&root, &["build"]);
+            assert!(out.status.success(), "{}", stderr(&out));
+            dir
+        })
+        .path()
+}
+
+struct Site {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        copy_dir(&built_fixture().join("site"), &root);
+        Site { _dir: dir, root }
+    }
+
+    fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Site {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        self
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        brief(&self.root, args)
+    }
+
+    /// Runs `args`, expects exit 1 with every `needles` in stderr, and the site
+    /// (content and the previous `public/`) byte-identical afterwards.
+    fn fails(&self, args: &[&str], needles: &[&str]) -> String {
+        let before = snapshot(&self.root);
+        let out = self.run(args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        for needle in needles {
+            assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+        }
+        assert_eq!(before, snapshot(&self.root), "the run changed files");
+        err
+    }
+
+    /// `fails` for both `build` and `check`: the same diagnostics in both.
+    fn both_fail(&self, needles: &[&str]) {
+        self.fails(&["build"], needles);
+        let err = self.fails(&["check"], needles);
+        assert!(err.contains(" error"), "check ends with a count: {err}");
+    }
+}
+
+fn brief(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_brief"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` with its bytes: equal snapshots mean nothing changed.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn insight(front: &str, body: &str) -> String {
+    format!("+++\n{front}\n+++\n{body}\n")
+}
+
+// ---- front matter ----------------------------------------------------------
+
+#[test]
+fn rejects_front_matter_without_closing_line() {
+    Site::new()
+        .write(MOE, "+++\ntitle = \"x\"\ndate = 2026-11-18\nBody.\n")
+        .both_fail(&[
+            "content/insights/moe.md:1: error: the front matter opened with `+++` on line 1 is never closed",
+            "after line 3",
+        ]);
+}
+
+#[test]
+fn rejects_invalid_toml_front_matter() {
+    Site::new()
+        .write(MOE, insight("title = \"x\ndate = 2026-11-18", "Body."))
+        .both_fail(&[
+            "content/insights/moe.md:2:11: error: invalid basic string",
+            "quote at both ends",
+        ]);
+}
+
+#[test]
+fn rejects_a_string_where_a_list_goes() {
+    Site::new()
+        .write(
+            MOE,
+            insight("title = \"x\"\ndate = 2026-11-18\ntopics = \"chips\"", "B"),
+        )
+        .both_fail(&[
+            "content/insights/moe.md:4:10: error: invalid type: string \"chips\", expected a sequence",
+            "write topics = [\"chips\"]",
+        ]);
+}
+
+#[test]
+fn rejects_an_impossible_date() {
+    Site::new()
+        .write(MOE, insight("title = \"x\"\ndate = 2026-13-01", "B"))
+        .both_fail(&[
+            "content/insights/moe.md:3:13: error: invalid date-time: value is out of range",
+            "month 01-12",
+        ]);
+    Site::new()
+        .write(MOE, insight("title = \"x\"\ndate = \"2026-13-01\"", "B"))
+        .both_fail(&["content/insights/moe.md:3: error: invalid date \"2026-13-01\""]);
+}
+
+#[test]
+fn rejects_unknown_front_matter_key() {
+    Site::new()
+        .write(MOE, insight("titel = \"x\"\ndate = 2026-11-18", "B"))
+        .both_fail(&[
+            "content/insights/moe.md:2:1: error: unknown field `titel`",
+            "did you mean `title`?",
+        ]);
+}
+
+#[test]
+fn rejects_unknown_topic_and_suggests_the_nearest() {
+    Site::new()
+        .write(
+            MOE,
+            insight(
+                "title = \"x\"\ndate = 2026-11-18\ntopics = [\"chipz\"]",
+                "B",
+            ),
+        )
+        .both_fail(&[
+            "content/insights/moe.md:4: error: unknown topic \"chipz\"",
+            "did you mean \"chips\"?",
+        ]);
+}
+
+#[test]
+fn rejects_duplicate_slug_across_files() {
+    Site::new()
+        .write(
+            "content/insights/zz.md",
+            insight("title = \"x\"\ndate = 2026-11-18\nslug = \"moe\"", "B"),
+        )
+        .both_fail(&[
+            "content/insights/zz.md:4: error: duplicate slug \"moe\": also used by",
+            "content/insights/moe.md",
+        ]);
+}
+
+#[test]
+fn rejects_an_empty_file() {
+    Site::new()
+        .write(MOE, "")
+        .both_fail(&["content/insights/moe.md:1: error: the file is empty"]);
+}
+
+#[test]
+fn lists_every_error_not_only_the_first() {
+    Site::new()
+        .write(MOE, "")
+        .write(
+            "content/insights/zz.md",
+            insight("titel = \"x\"\ndate = 2026-11-18", "B"),
+        )
+        .both_fail(&["moe.md:1: error", "zz.md:2:1: error", "2 errors"]);
+}
+
+#[test]
+fn accepts_bom_and_crlf() {
+    let site = Site::new();
+    site.write(
+        MOE,
+        "\u{feff}+++\r\ntitle = \"Windows\"\r\ndate = 2026-11-19\r\ntopics = [\"pricing\"]\r\n+++\r\nSaved on Windows.\r\n",
+    );
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(site.root.join("public/insights/moe/index.html")).unwrap();
+    assert!(page.contains("Saved on Windows."));
+    assert!(site.run(&["check"]).status.success());
+}
+
+#[test]
+fn builds_a_5_mb_insight() {
+    let site = Site::new();
+    let paragraph = "A long insight with [a link](/insights/moe/) and `code`. ".repeat(20);
+    let body = format!("{paragraph}\n\n").repeat(5 * 1024 * 1024 / (paragraph.len() + 2));
+    site.write(MOE, insight("title = \"Big\"\ndate = 2026-11-19", &body));
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::metadata(site.root.join("public/insights/moe/index.html")).unwrap();
+    assert!(page.len() > 5_000_000);
+}
+
+// ---- config ----------------------------------------------------------------
+
+#[test]
+fn reports_a_missing_config() {
+    let site = Site::new();
+    std::fs::remove_file(site.root.join("config.toml")).unwrap();
+    site.both_fail(&[
+        "config.toml: error: cannot read the site config",
+        "run `brief init`",
+    ]);
+}
+
+#[test]
+fn rejects_invalid_config_toml() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+    site.write("config.toml", format!("{config}\ntitle = \n"))
+        .both_fail(&["config.toml:32:9: error: invalid string"]);
+}
+
+#[test]
+fn rejects_an_unknown_theme() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+    site.write("config.toml", format!("theme = \"fancy\"\n{config}"))
+        .both_fail(&[
+            "config.toml:1: error: unknown theme \"fancy\": there is no folder themes/fancy/",
+        ]);
+}
+
+#[test]
+fn rejects_base_url_without_scheme() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+    let config = config.replace("https://example.org/", "example.org/digest");
+    site.write("config.toml", config).both_fail(&[
+        "config.toml:3: error: invalid `base_url` \"example.org/digest\": it has no scheme",
+        "did you mean \"https://example.org/digest/\"?",
+    ]);
+}
+
+// ---- templates -------------------------------------------------------------
+
+fn search_template(content: &str) -> String {
+    format!("{{% extends \"base.html\" %}}\n{{% block content %}}\n{content}\n{{% endblock content %}}\n")
+}
+
+#[test]
+fn reports_template_syntax_error_with_line() {
+    Site::new()
+        .write(
+            "templates/search.html",
+            search_template("<p>{{ page.title }</p>"),
+        )
+        .both_fail(&[
+            "templates/search.html:3:18: error: template error: Failed to parse 'search.html'",
+            "caused by:",
+        ]);
+}
+
+#[test]
+fn reports_unknown_template_variable_with_line() {
+    Site::new()
+        .write(
+            "templates/search.html",
+            search_template("<p>{{ nosuch.thing }}</p>"),
+        )
+        .both_fail(&[
+            "templates/search.html:3:7: error: template error: Failed to render 'search.html'",
+            "caused by: Variable `nosuch.thing` not found in context",
+            "hint:",
+        ]);
+}
+
+#[test]
+fn reports_missing_templates() {
+    Site::new()
+        .write(
+            "templates/search.html",
+            "{% extends \"bsae.html\" %}\n{% block content %}x{% endblock content %}\n",
+        )
+        .both_fail(&[
+            "templates/search.html:1:12: error: template error: Template 'search.html' is inheriting from 'bsae.html'",
+            "did you mean \"base.html\"?",
+        ]);
+    Site::new()
+        .write(
+            "templates/search.html",
+            search_template("{% include \"nope.html\" %}"),
+        )
+        .both_fail(&[
+            "templates/search.html:3:12: error: template error: Failed to render 'search.html'",
+            "caused by: Template '[nope.html]' not found",
+        ]);
+}
+
+#[test]
+fn reports_include_and_extends_loops_instead_of_overflowing() {
+    Site::new()
+        .write("templates/loop.html", "<p>\n{% include \"loop.html\" %}\n")
+        .write("templates/search.html", search_template("{% include \"loop.html\" %}"))
+        .both_fail(&[
+            "templates/loop.html:2:12: error: templates include each other in a loop: loop.html → loop.html",
+        ]);
+    Site::new()
+        .write("templates/a.html", "{% include \"b.html\" %}")
+        .write(
+            "templates/b.html",
+            "{% if x %}{% include \"a.html\" %}{% endif %}",
+        )
+        .both_fail(&["loop: a.html → b.html → a.html"]);
+    Site::new()
+        .write("templates/a.html", "{% extends \"b.html\" %}")
+        .write("templates/b.html", "{% extends \"a.html\" %}")
+        .both_fail(&["Circular extend detected"]);
+}
+
+// ---- content ---------------------------------------------------------------
+
+#[test]
+fn check_reports_broken_markdown_links_at_their_line() {
+    let site = Site::new();
+    site.write(
+        "content/insights/zz.md",
+        insight(
+            "title = \"x\"\ndate = 2026-11-18",
+            "See [this](/insights/price-wars/) and\n[that](../moe/#nope), ![img](/img/x.png), [ok](../moe/).",
+        ),
+    );
+    let err = site.fails(
+        &["check"],
+        &[
+            "content/insights/zz.md:5:5: error: broken link to /insights/price-wars/: no page or file there",
+            "did you mean /insights/price-war/?",
+            "content/insights/zz.md:6:1: error: broken link to /insights/moe/#nope: that page has no id=\"nope\"",
+            "content/insights/zz.md:6:23: error: broken link to /img/x.png",
+            "3 errors, 0 warnings",
+        ],
+    );
+    assert!(
+        !err.contains("public/"),
+        "reported once, at the source: {err}"
+    );
+}
+
+#[test]
+fn check_reports_broken_template_links_once() {
+    let site = Site::new();
+    let base = std::fs::read_to_string("themes/default/templates/base.html").unwrap();
+    site.write(
+        "templates/base.html",
+        base.replace(
+            "<main id=\"main\"",
+            "<a href=\"/about/\">About</a><main id=\"main\"",
+        ),
+    );
+    let err = site.fails(
+        &["check"],
+        &[
+            "error: broken link to /about/",
+            "and on ",
+            "base.html",
+            "1 error, 0 warnings",
+        ],
+    );
+    assert_eq!(err.matches("/about/: no page").count(), 1, "{err}");
+}
+
+#[test]
+fn rejects_related_slug_that_names_no_insight() {
+    let site = Site::new();
+    let text = std::fs::read_to_string(site.root.join("content/insights/open-models.md")).unwrap();
+    site.write(
+        "content/insights/open-models.md",
+        text.replace("related = [\"huawei-ramp\"]", "related = [\"huawei-rmap\"]"),
+    )
+    .both_fail(&[
+        "content/insights/open-models.md:6: error: `related` names \"huawei-rmap\", which is no insight's slug",
+        "did you mean \"huawei-ramp\"?",
+    ]);
+}
+
+#[test]
+fn warns_about_an_insight_dated_in_the_future() {
+    let site = Site::new();
+    site.write(
+        "content/insights/zz.md",
+        insight("title = \"Later\"\ndate = 2999-01-01", "Not yet."),
+    );
+    let before = snapshot(&site.root);
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "content/insights/zz.md:3: warning: dated 2999-01-01T00:00:00+00:00, in the future"
+        ),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 errors, 1 warning"));
+    assert_eq!(before, snapshot(&site.root));
+}
+
+#[test]
+fn neutralises_raw_html_and_script_links() {
+    let site = Site::new();
+    site.write(
+        MOE,
+        insight(
+            "title = \"<script>alert(1)</script>\"\ndate = 2026-11-19",
+            "<img src=x onerror=alert(1)> [a](javascript:alert(1)) [b](JAVA\tSCRIPT:x) <script>alert(2)</script>",
+        ),
+    );
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for file in [
+        "public/insights/moe/index.html",
+        "public/rss.xml",
+        "public/feed.json",
+    ] {
+        let text = std::fs::read_to_string(site.root.join(file)).unwrap();
+        let lower = text.to_lowercase();
+        assert!(!lower.contains("<script>alert"), "{file}");
+        assert!(!lower.contains("<img src=x"), "{file}");
+        assert!(!lower.contains("javascript:"), "{file}");
+    }
+    let out = site.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn rejects_a_non_utf8_file() {
+    Site::new()
+        .write(MOE, b"+++\ntitle = \"caf\xe9\"\ndate = 2026-11-18\n+++\n")
+        .both_fail(&[
+            "content/insights/moe.md: error: the file is not valid UTF-8 (invalid byte at offset 16)",
+            "save the file as UTF-8",
+        ]);
+}
+
+// ---- output ----------------------------------------------------------------
+
+#[test]
+fn refuses_an_output_dir_that_holds_the_site() {
+    let site = Site::new();
+    let root = site.root.to_string_lossy().into_owned();
+    let parent = site.root.parent().unwrap().to_string_lossy().into_owned();
+    let content = format!("{root}/content");
+    let inside = format!("{root}/content/insights/out");
+    for out in [&root, &parent, &content, &inside] {
+        site.fails(
+            &["build", "--output", out],
+            &[
+                "error: refusing to build into",
+                "it contains the site or its content",
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_build_failing_midway_leaves_public_untouched() {
+    let site = Site::new();
+    let insight_tpl = std::fs::read_to_string("themes/default/templates/insight.html").unwrap();
+    // Content changes (so pages would be rewritten) and one template fails to render.
+    site.write(
+        MOE,
+        insight("title = \"Changed\"\ndate = 2026-11-19", "New body."),
+    )
+    .write(
+        "templates/insight.html",
+        insight_tpl.replacen("{{", "{{ missing_variable }}{{", 1),
+    )
+    .fails(&["build"], &["Variable `missing_variable` not found"]);
+    assert!(!site.root.join("public/.brief-staging").exists());
+}
+
+#[test]
+fn reports_a_read_only_output_dir_once() {
+    let site = Site::new();
+    let public = site.root.join("public");
+    make_read_only(&public);
+    site.write(
+        MOE,
+        insight("title = \"Changed\"\ndate = 2026-11-19", "New."),
+    );
+    let before = snapshot(&site.root);
+    let out = run_unprivileged(&site.root, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("public: error: cannot write to the output directory: Permission denied"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("error:").count(),
+        2,
+        "one error and the count: {err}"
+    );
+    assert_eq!(before, snapshot(&site.root));
+}
+
+fn make_read_only(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() {
+            0o555
+        } else {
+            0o444
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+}
+
+/// Root ignores permission bits, and tests often run as root in containers: then
+/// the binary runs as `nobody` (via util-linux `setpriv`), with the site readable.
+fn run_unprivileged(root: &Path, args: &[&str]) -> Output {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = root.join("public/.probe");
+    if std::fs::write(&probe, "").is_err() {
+        return brief(root, args);
+    }
+    std::fs::remove_file(&probe).unwrap();
+    for dir in root.ancestors().skip(1).take(1) {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    for entry in walkdir::WalkDir::new(root).into_iter().map(Result::unwrap) {
+        let mode = entry.metadata().unwrap().permissions().mode();
+        let readable = if entry.file_type().is_dir() {
+            0o555
+        } else {
+            0o444
+        };
+        std::fs::set_permissions(
+            entry.path(),
+            std::fs::Permissions::from_mode(mode | readable),
+        )
+        .unwrap();
+    }
+    Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_brief"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("setpriv (util-linux) runs the test unprivileged")
+}

@@ -6,6 +6,7 @@
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod import;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

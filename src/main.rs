@@ -4,9 +4,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use brief::error::Diagnostics;
+use brief::import::{Change, ImportOptions, ImportReport};
 
 /// A static site generator for a public insight digest: raw insight files become
 /// daily issues, topic pages and feeds, previewed live while you edit.
@@ -51,8 +53,8 @@ struct ImportArgs {
     paths: Vec<PathBuf>,
     /// Date of the imported insights (YYYY-MM-DD); default: a date in the file
     /// name, else the file's modification date.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    date: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    date: Option<NaiveDate>,
     /// Show what would be created and merged without writing anything.
     #[arg(long)]
     dry_run: bool,
@@ -63,8 +65,8 @@ struct NewArgs {
     /// The insight's title; the file name is derived from it.
     title: String,
     /// The insight's date (YYYY-MM-DD); default: today in the site's time zone.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    date: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    date: Option<NaiveDate>,
     /// A topic slug from config.toml; repeat for several.
     #[arg(long = "topic", value_name = "SLUG")]
     topics: Vec<String>,
@@ -96,8 +98,18 @@ struct ServeArgs {
     drafts: bool,
 }
 
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("{e}; write the date as YYYY-MM-DD"))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Import can succeed in part (good files imported, bad ones skipped), so it
+    // prints its own report and picks its own exit status.
+    if let Command::Import(args) = &cli.command {
+        return import(&cli.root, args);
+    }
     match run(cli) {
         Ok(warnings) => {
             print_diagnostics(&warnings);
@@ -134,8 +146,84 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             println!("{summary}");
             Ok(warnings)
         }
-        Command::Init { .. } | Command::Import(_) | Command::New(_) | Command::Serve(_) | Command::Check { .. } => {
+        Command::Import(_) => unreachable!("import is dispatched by main"),
+        Command::Init { .. } | Command::New(_) | Command::Serve(_) | Command::Check { .. } => {
             Err(brief::error::Diagnostic::error("this command is not available yet").into())
+        }
+    }
+}
+
+fn import(root: &std::path::Path, args: &ImportArgs) -> ExitCode {
+    let options = ImportOptions {
+        paths: args.paths.clone(),
+        date: args.date,
+        dry_run: args.dry_run,
+    };
+    let report = match brief::import::import(root, &options) {
+        Ok(report) => report,
+        Err(errors) => {
+            print_diagnostics(&errors);
+            eprintln!("error: nothing was imported");
+            return ExitCode::from(1);
+        }
+    };
+    print_diagnostics(&report.diagnostics);
+    print_import_report(&report, args.dry_run);
+    if report.failed() {
+        eprintln!("error: some files were not imported (see above); the others were");
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_import_report(report: &ImportReport, dry_run: bool) {
+    for near in &report.near_duplicates {
+        println!(
+            "near-duplicate ({:.0}% similar): {}:{} merged into {}\n  seen: {}\n  kept: {}",
+            near.similarity * 100.0,
+            near.source.display(),
+            near.line,
+            near.into.display(),
+            near.text,
+            near.into_text.trim()
+        );
+    }
+    if dry_run {
+        for change in &report.changes {
+            match change {
+                Change::Created { path, title } => {
+                    println!("would create {}: {title}", path.display())
+                }
+                Change::Updated {
+                    path,
+                    sources,
+                    related,
+                } => {
+                    println!(
+                        "would update {}: sources += {sources:?}, related += {related:?}",
+                        path.display()
+                    )
+                }
+            }
+        }
+    }
+    println!("{}", report.summary);
+    let created = report
+        .changes
+        .iter()
+        .filter(|c| matches!(c, Change::Created { .. }))
+        .count();
+    let updated = report.changes.len() - created;
+    match (dry_run, report.changes.is_empty()) {
+        (_, true) => {
+            println!("nothing to change: content already holds every insight, source and link")
+        }
+        (true, false) => println!(
+            "dry run: would create {created} and update {updated} files; nothing was written"
+        ),
+        (false, false) => {
+            println!("created {created} and updated {updated} files in content/insights/")
         }
     }
 }

@@ -1,0 +1,526 @@
+//! `brief import`: raw insight files → `content/insights/*.md`.
+//!
+//! One run loads the existing content, reads every raw file (oldest first), and
+//! resolves each insight line to an insight: the same normalized text (its `id`),
+//! else a near duplicate by shingle similarity, else a new insight. A sighting
+//! only ever *adds*: a source file name to `sources`, slugs to `related`. New
+//! insights get a date, title, topics and a unique slug; existing files are edited
+//! in place, keeping every hand edit. Nothing is written until the whole run is
+//! resolved, and `--dry-run` writes nothing at all. It touches config and content
+//! only; printing is left to the caller.
+
+mod frontmatter;
+mod raw;
+mod similar;
+mod text;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::config::Config;
+use crate::content::{self, insight_id, Insight, INSIGHTS_DIR};
+use crate::error::{Diagnostic, Diagnostics};
+use frontmatter::{add_to_lists, render_new, EditError, NewInsight};
+use raw::{date_in_name, insight_lines, read_raw, Role, Skipped};
+use similar::{Shingles, SimilarityIndex};
+use text::{title_of, TopicMatcher};
+
+pub(crate) use text::new_slug;
+
+/// What `brief import` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Raw files, or folders walked recursively for `.txt` and `.md` files.
+    pub paths: Vec<PathBuf>,
+    /// The date of every imported insight, instead of the file's.
+    pub date: Option<NaiveDate>,
+    /// Resolve everything, write nothing.
+    pub dry_run: bool,
+}
+
+/// The counts of the summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub files_read: usize,
+    pub insights_seen: usize,
+    pub new: usize,
+    /// Sightings that added a source to an insight already known.
+    pub merged: usize,
+    /// Of `merged`, those matched by similarity rather than identical text.
+    pub near_duplicates: usize,
+    pub skipped: usize,
+    /// Of `skipped`, files skipped for an error (binary, not UTF-8, unreadable).
+    pub failed: usize,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} files read, {} insights seen, {} new, {} merged ({} near-duplicates), {} skipped",
+            self.files_read,
+            self.insights_seen,
+            self.new,
+            self.merged,
+            self.near_duplicates,
+            self.skipped
+        )
+    }
+}
+
+/// A line merged into an insight whose text differs slightly.
+#[derive(Debug, Clone)]
+pub struct NearDuplicate {
+    pub source: PathBuf,
+    pub line: usize,
+    pub text: String,
+    /// The content file it merged into (relative to the site root) and its text.
+    pub into: PathBuf,
+    pub into_text: String,
+    pub similarity: f64,
+}
+
+/// One content file the run creates or grows (paths relative to the site root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Created {
+        path: PathBuf,
+        title: String,
+    },
+    Updated {
+        path: PathBuf,
+        sources: Vec<String>,
+        related: Vec<String>,
+    },
+}
+
+/// Everything a run did (or, with `--dry-run`, would do).
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub summary: ImportSummary,
+    pub near_duplicates: Vec<NearDuplicate>,
+    pub changes: Vec<Change>,
+    /// Warnings (skipped files) and errors (files that could not be written).
+    pub diagnostics: Diagnostics,
+}
+
+impl ImportReport {
+    /// Exit 1: a file was skipped for an error or content could not be written.
+    pub fn failed(&self) -> bool {
+        self.summary.failed > 0 || self.diagnostics.has_errors()
+    }
+}
+
+/// Imports `options.paths` into the site at `root`. `Err` when the config or the
+/// existing content does not load: then nothing is read or written.
+pub fn import(root: &Path, options: &ImportOptions) -> Result<ImportReport, Diagnostics> {
+    let config = Config::load(root)?;
+    let existing = content::load_insights(root, &config)?;
+    let mut report = ImportReport::default();
+    let insights_dir = root.join(INSIGHTS_DIR);
+    let mut skipped = Vec::new();
+    let paths = collect_files(&options.paths, &insights_dir, &mut skipped);
+    let mut files: Vec<RawFile> = paths
+        .into_iter()
+        .filter_map(|path| match read_raw(&path) {
+            Ok(text) => {
+                let date = options.date.unwrap_or_else(|| file_date(&path, &config));
+                Some(RawFile { path, date, text })
+            }
+            Err(skip) => {
+                skipped.push(skip);
+                None
+            }
+        })
+        .collect();
+    // Oldest first, so the first sighting of an insight is its earliest, and a
+    // folder imported at once gives what importing its files one by one would.
+    files.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
+
+    let mut run = Run::new(root, &config, existing);
+    for file in &files {
+        run.add_file(file, &mut report);
+    }
+    report.summary.files_read = files.len();
+    report.summary.skipped = skipped.len();
+    report.summary.failed = skipped.iter().filter(|s| s.reason.is_error()).count();
+    for skip in skipped {
+        report.diagnostics.push(skip.warning);
+    }
+    run.finish(options.dry_run, &mut report);
+    Ok(report)
+}
+
+/// A raw file read and dated.
+struct RawFile {
+    path: PathBuf,
+    date: NaiveDate,
+    text: String,
+}
+
+impl RawFile {
+    /// What `sources` records: the file name, not where it happened to lie.
+    fn source_name(&self) -> String {
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    }
+}
+
+/// The files named or found under the folders named, each once, in order.
+/// The site's own `content/insights/` is never taken for raw input.
+fn collect_files(
+    paths: &[PathBuf],
+    insights_dir: &Path,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<PathBuf> {
+    let own_content = insights_dir.canonicalize().ok();
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            // A named file is imported whatever its extension; a missing one is
+            // reported when it is read.
+            files.push(path.clone());
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                !is_hidden(e.path()) && !is_same_dir(e.path(), own_content.as_deref())
+            });
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() && is_raw_file(e.path()) => {
+                    files.push(e.into_path())
+                }
+                Ok(_) => {}
+                Err(e) => skipped.push(Skipped {
+                    reason: raw::SkipReason::Unreadable,
+                    warning: Diagnostic::warning(format!("skipped: cannot read: {e}"))
+                        .at(e.path().unwrap_or(path)),
+                }),
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
+    files
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.') && n != "." && n != "..")
+}
+
+fn is_same_dir(path: &Path, dir: Option<&Path>) -> bool {
+    dir.is_some_and(|dir| path.is_dir() && path.canonicalize().is_ok_and(|p| p == dir))
+}
+
+fn is_raw_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "txt" || e == "md")
+}
+
+/// A date in the file name, else the day of its modification time in the site's zone.
+fn file_date(path: &Path, config: &Config) -> NaiveDate {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    date_in_name(&name).unwrap_or_else(|| {
+        let modified: DateTime<Utc> = std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .map_or_else(|_| Utc::now(), DateTime::from);
+        config.timezone.day_of(&modified.fixed_offset())
+    })
+}
+
+/// An insight as the run knows it: loaded from content or created by this run.
+#[derive(Debug)]
+struct Entry {
+    slug: String,
+    /// Relative to the site root.
+    path: PathBuf,
+    text: String,
+    sources: Vec<String>,
+    related: Vec<String>,
+    origin: Origin,
+}
+
+#[derive(Debug)]
+enum Origin {
+    /// Already in content with this many sources and related slugs: the rest are new.
+    Existing { sources: usize, related: usize },
+    New {
+        id: String,
+        title: String,
+        date: NaiveDate,
+        topics: Vec<String>,
+    },
+}
+
+/// The state of one import run.
+struct Run<'a> {
+    root: &'a Path,
+    config: &'a Config,
+    topics: TopicMatcher,
+    entries: Vec<Entry>,
+    by_id: HashMap<String, usize>,
+    similar: SimilarityIndex,
+    taken_slugs: HashSet<String>,
+}
+
+impl<'a> Run<'a> {
+    fn new(root: &'a Path, config: &'a Config, existing: Vec<Insight>) -> Self {
+        let mut run = Run {
+            root,
+            config,
+            topics: TopicMatcher::new(&config.topics),
+            entries: Vec::with_capacity(existing.len()),
+            by_id: HashMap::with_capacity(existing.len()),
+            similar: SimilarityIndex::new(config.import.near_duplicate_threshold),
+            taken_slugs: HashSet::new(),
+        };
+        for insight in existing {
+            // A file's name is taken even when its `slug` key says otherwise.
+            run.taken_slugs
+                .insert(content::slug_from_path(&insight.path));
+            run.taken_slugs.insert(insight.slug.clone());
+            run.by_id
+                .entry(insight.id.clone())
+                .or_insert(run.entries.len());
+            run.push_entry(Entry {
+                origin: Origin::Existing {
+                    sources: insight.sources.len(),
+                    related: insight.related.len(),
+                },
+                slug: insight.slug,
+                path: insight
+                    .path
+                    .strip_prefix(root)
+                    .unwrap_or(&insight.path)
+                    .to_path_buf(),
+                text: insight.body,
+                sources: insight.sources,
+                related: insight.related,
+            });
+        }
+        run
+    }
+
+    fn push_entry(&mut self, entry: Entry) -> usize {
+        let index = self.entries.len();
+        self.similar.insert(index, Shingles::of(&entry.text));
+        self.entries.push(entry);
+        index
+    }
+
+    /// Every insight line of `file`, then the links its `Related Insights` section makes.
+    fn add_file(&mut self, file: &RawFile, report: &mut ImportReport) {
+        let source = file.source_name();
+        let (mut leads, mut related) = (Vec::new(), Vec::new());
+        for line in insight_lines(&file.text, &self.config.import) {
+            report.summary.insights_seen += 1;
+            let index = self.sight(file, &source, line.text, line.line, report);
+            match line.role {
+                Role::Lead => leads.push(index),
+                Role::Related => related.push(index),
+            }
+        }
+        for &lead in &leads {
+            for &other in &related {
+                self.link(lead, other);
+                self.link(other, lead);
+            }
+        }
+    }
+
+    /// Resolves one insight line to an entry, merging or creating; returns its index.
+    fn sight(
+        &mut self,
+        file: &RawFile,
+        source: &str,
+        text: &str,
+        line: usize,
+        report: &mut ImportReport,
+    ) -> usize {
+        let id = insight_id(text);
+        if let Some(&index) = self.by_id.get(&id) {
+            if self.add_source(index, source) {
+                report.summary.merged += 1;
+            }
+            return index;
+        }
+        let shingles = Shingles::of(text);
+        if let Some((index, similarity)) = self.similar.best_match(&shingles) {
+            if self.add_source(index, source) {
+                report.summary.merged += 1;
+                report.summary.near_duplicates += 1;
+                report.near_duplicates.push(NearDuplicate {
+                    source: file.path.clone(),
+                    line,
+                    text: text.to_string(),
+                    into: self.entries[index].path.clone(),
+                    into_text: self.entries[index].text.clone(),
+                    similarity,
+                });
+            }
+            return index;
+        }
+        report.summary.new += 1;
+        let index = self.create(id.clone(), text, file.date, source);
+        self.by_id.insert(id, index);
+        index
+    }
+
+    fn create(&mut self, id: String, text: &str, date: NaiveDate, source: &str) -> usize {
+        let title = title_of(text);
+        let slug = new_slug(&title, &id, |s| self.taken_slugs.contains(s));
+        self.taken_slugs.insert(slug.clone());
+        let topics = self.topics.topics_of(text);
+        self.push_entry(Entry {
+            path: Path::new(INSIGHTS_DIR).join(format!("{slug}.md")),
+            slug,
+            text: text.to_string(),
+            sources: vec![source.to_string()],
+            related: Vec::new(),
+            origin: Origin::New {
+                id,
+                title,
+                date,
+                topics,
+            },
+        })
+    }
+
+    fn add_source(&mut self, index: usize, source: &str) -> bool {
+        push_new(&mut self.entries[index].sources, source)
+    }
+
+    /// Lists `to` in the `related` of `from` (never an insight in its own).
+    fn link(&mut self, from: usize, to: usize) {
+        if from != to {
+            let slug = self.entries[to].slug.clone();
+            push_new(&mut self.entries[from].related, &slug);
+        }
+    }
+
+    /// Writes (unless `dry_run`) every created or grown file and records it.
+    fn finish(self, dry_run: bool, report: &mut ImportReport) {
+        for entry in self.entries {
+            let result = match &entry.origin {
+                Origin::New { .. } => write_new(self.root, &entry, dry_run),
+                Origin::Existing { .. } => write_grown(self.root, &entry, dry_run),
+            };
+            match result {
+                Ok(Some(change)) => report.changes.push(change),
+                Ok(None) => {}
+                Err(d) => report.diagnostics.push(d),
+            }
+        }
+    }
+}
+
+/// Appends `value` unless present; true when it was added.
+fn push_new(list: &mut Vec<String>, value: &str) -> bool {
+    let absent = !list.iter().any(|v| v == value);
+    if absent {
+        list.push(value.to_string());
+    }
+    absent
+}
+
+fn write_new(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Change>, Diagnostic> {
+    let Origin::New {
+        id,
+        title,
+        date,
+        topics,
+    } = &entry.origin
+    else {
+        unreachable!("write_new is only called for new entries")
+    };
+    let change = Change::Created {
+        path: entry.path.clone(),
+        title: title.clone(),
+    };
+    if dry_run {
+        return Ok(Some(change));
+    }
+    let text = render_new(&NewInsight {
+        id,
+        title,
+        date: *date,
+        topics,
+        sources: &entry.sources,
+        related: &entry.related,
+        body: &entry.text,
+    });
+    let path = root.join(&entry.path);
+    create_file(&path, &text).map_err(|e| Diagnostic::io("write the new insight", &path, &e))?;
+    Ok(Some(change))
+}
+
+fn write_grown(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Change>, Diagnostic> {
+    let Origin::Existing { sources, related } = entry.origin else {
+        unreachable!("write_grown is only called for existing entries")
+    };
+    let (new_sources, new_related) = (&entry.sources[sources..], &entry.related[related..]);
+    if new_sources.is_empty() && new_related.is_empty() {
+        return Ok(None);
+    }
+    let path = root.join(&entry.path);
+    let old = std::fs::read_to_string(&path).map_err(|e| Diagnostic::io("read", &path, &e))?;
+    let edited = match add_to_lists(&old, new_sources, new_related) {
+        Ok(Some(edited)) => edited,
+        Ok(None) => return Ok(None),
+        Err(EditError::Yaml) => {
+            return Err(Diagnostic::warning(format!(
+                "not updated: YAML front matter is not edited by import; add sources {new_sources:?} and related {new_related:?} by hand"
+            ))
+            .at(&entry.path)
+            .hint("convert the front matter to TOML (`+++`) to let import keep it up to date"))
+        }
+        Err(EditError::Invalid(msg)) => return Err(Diagnostic::error(format!("cannot update: {msg}")).at(&entry.path)),
+    };
+    if !dry_run {
+        replace_file(&path, &edited).map_err(|e| Diagnostic::io("update", &path, &e))?;
+    }
+    Ok(Some(Change::Updated {
+        path: entry.path.clone(),
+        sources: new_sources.to_vec(),
+        related: new_related.to_vec(),
+    }))
+}
+
+/// Creates a file that must not exist yet: an import never overwrites a file it
+/// did not load (e.g. one created since the run started).
+fn create_file(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(text.as_bytes())
+}
+
+/// Replaces a file by renaming a complete copy over it, so a crash or a full disk
+/// never leaves an editor's file half written.
+fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.brief-tmp"));
+    std::fs::write(&temp, text)?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}

@@ -1,0 +1,211 @@
+//! Raw insight files as a scanning service delivers them: bytes → checked text →
+//! insight lines, with boilerplate dropped and the `Related Insights` section marked.
+//! Pure except for [`read_raw`], which only reads; it knows nothing of content files.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::config::ImportConfig;
+use crate::error::Diagnostic;
+
+/// Why a file was not imported. `Empty` is harmless; the others fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SkipReason {
+    Empty,
+    Binary,
+    NotUtf8,
+    Unreadable,
+}
+
+impl SkipReason {
+    pub(crate) fn is_error(self) -> bool {
+        self != SkipReason::Empty
+    }
+}
+
+/// A file that could not be imported, with the warning that names it.
+#[derive(Debug)]
+pub(crate) struct Skipped {
+    pub reason: SkipReason,
+    pub warning: Diagnostic,
+}
+
+/// Reads `path` as the text of a raw insight file, or says why it is skipped.
+pub(crate) fn read_raw(path: &Path) -> Result<String, Skipped> {
+    let skip = |reason, message: String, hint: &str| Skipped {
+        reason,
+        warning: Diagnostic::warning(format!("skipped: {message}"))
+            .at(path)
+            .hint(hint),
+    };
+    let bytes = std::fs::read(path).map_err(|e| {
+        skip(
+            SkipReason::Unreadable,
+            format!("cannot read the file: {e}"),
+            "check that it exists and is readable",
+        )
+    })?;
+    // A NUL byte never occurs in text; checking it first names the real problem
+    // (a binary file) instead of reporting it as bad UTF-8.
+    if bytes.contains(&0) {
+        return Err(skip(
+            SkipReason::Binary,
+            "the file is binary, not text".into(),
+            "raw insight files are plain text, one insight per line",
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        skip(
+            SkipReason::NotUtf8,
+            format!(
+                "the file is not valid UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+            "convert it to UTF-8, e.g. `iconv -f latin1 -t utf-8`",
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(skip(
+            SkipReason::Empty,
+            "the file is empty".into(),
+            "nothing to import from it",
+        ));
+    }
+    Ok(text)
+}
+
+/// Where an insight line stands relative to the `Related Insights` marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Above the marker (or in a file without one).
+    Lead,
+    /// Below the marker: related to every lead of the file.
+    Related,
+}
+
+/// One insight line of a raw file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RawLine<'a> {
+    pub text: &'a str,
+    /// 1-based line in the file, for reports.
+    pub line: usize,
+    pub role: Role,
+}
+
+/// Splits raw text into insight lines: blank and boilerplate lines dropped, text
+/// kept verbatim apart from surrounding whitespace (and a BOM).
+pub(crate) fn insight_lines<'a>(text: &'a str, rules: &ImportConfig) -> Vec<RawLine<'a>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut role = Role::Lead;
+    let mut lines = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || rules.skip_lines.iter().any(|s| same_line(s, line)) {
+            continue;
+        }
+        if same_line(&rules.related_marker, line) {
+            role = Role::Related;
+            continue;
+        }
+        lines.push(RawLine {
+            text: line,
+            line: i + 1,
+            role,
+        });
+    }
+    lines
+}
+
+/// Boilerplate and the marker are recognised whatever their case and spacing.
+fn same_line(pattern: &str, line: &str) -> bool {
+    pattern.trim().eq_ignore_ascii_case(line)
+}
+
+/// The first valid `YYYY-MM-DD` in a file name, e.g. `2026-11-18_000_x.txt`.
+pub(crate) fn date_in_name(name: &str) -> Option<NaiveDate> {
+    let bytes = name.as_bytes();
+    (0..bytes.len().saturating_sub(9)).find_map(|i| {
+        let candidate = name.get(i..i + 10)?;
+        let shape_ok = candidate.bytes().enumerate().all(|(j, b)| match j {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+        // Not part of a longer number: `12026-11-18` is no date.
+        let alone = i == 0 || !bytes[i - 1].is_ascii_digit();
+        let alone = alone && bytes.get(i + 10).is_none_or(|b| !b.is_ascii_digit());
+        (shape_ok && alone)
+            .then(|| NaiveDate::parse_from_str(candidate, "%Y-%m-%d").ok())
+            .flatten()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_boilerplate_and_blank_lines_and_marks_related() {
+        let text = "\u{feff}Get your free personalized podcast brief\r\n\r\nWe scan new podcasts and send you the top 5 insights daily.\nLead one.\n\nRelated Insights\n  Other one.  \n";
+        let lines = insight_lines(text, &ImportConfig::default());
+        assert_eq!(
+            lines,
+            vec![
+                RawLine {
+                    text: "Lead one.",
+                    line: 4,
+                    role: Role::Lead
+                },
+                RawLine {
+                    text: "Other one.",
+                    line: 7,
+                    role: Role::Related
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_a_date_in_a_file_name() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        assert_eq!(
+            date_in_name("2026-11-18_000_7253d8bbe40a356c.txt"),
+            d("2026-11-18")
+        );
+        assert_eq!(date_in_name("brief-2026-02-03.txt"), d("2026-02-03"));
+        assert_eq!(
+            date_in_name("2026-13-45 then 2026-01-02.txt"),
+            d("2026-01-02")
+        );
+        assert_eq!(date_in_name("000_7253d8bbe40a356c.txt"), None);
+        assert_eq!(date_in_name("12026-11-18.txt"), None);
+    }
+
+    #[test]
+    fn classifies_unimportable_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p
+        };
+        let reason = |p: &Path| read_raw(p).unwrap_err().reason;
+        assert_eq!(reason(&write("e.txt", b" \n\n")), SkipReason::Empty);
+        assert_eq!(
+            reason(&write("b.txt", b"PK\x03\x04\x00\x01")),
+            SkipReason::Binary
+        );
+        assert_eq!(
+            reason(&write("l.txt", b"caf\xe9 au lait")),
+            SkipReason::NotUtf8
+        );
+        assert_eq!(
+            reason(&dir.path().join("missing.txt")),
+            SkipReason::Unreadable
+        );
+        assert_eq!(
+            read_raw(&write("ok.txt", "café".as_bytes())).unwrap(),
+            "café"
+        );
+    }
+}

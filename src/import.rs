@@ -497,9 +497,9 @@ fn write_grown(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Chang
     }))
 }
 
-/// Creates a file that must not exist yet: an import never overwrites a file it
-/// did not load (e.g. one created since the run started).
-fn create_file(path: &Path, text: &str) -> std::io::Result<()> {
+/// Creates a file that must not exist yet: brief never overwrites a file it did
+/// not load (e.g. one an editor created since the run started).
+pub(crate) fn create_file(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;

@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod import;
+pub mod scaffold;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! The `brief` command line: parse arguments, dispatch to the library, print
 //! diagnostics, exit 0 (success), 1 (content, config or template error) or 2 (usage).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -147,13 +147,34 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             Ok(warnings)
         }
         Command::Import(_) => unreachable!("import is dispatched by main"),
-        Command::Init { .. } | Command::New(_) | Command::Serve(_) | Command::Check { .. } => {
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or(root);
+            let files = brief::scaffold::init(&dir)?;
+            println!("created a site in {}:", dir.display());
+            for file in files {
+                println!("  {}", file.display());
+            }
+            println!("next: import raw insight files with `brief --root {0} import FILE...`, then `brief --root {0} serve`", dir.display());
+            Ok(Diagnostics::default())
+        }
+        Command::New(args) => {
+            let path = brief::scaffold::new_insight(&root, &args.title, args.date, &args.topics)?;
+            // `--root .` (the default) would print every path as `./…`.
+            let shown = if root == Path::new(".") {
+                path
+            } else {
+                root.join(path)
+            };
+            println!("created {}", shown.display());
+            Ok(Diagnostics::default())
+        }
+        Command::Serve(_) | Command::Check { .. } => {
             Err(brief::error::Diagnostic::error("this command is not available yet").into())
         }
     }
 }
 
-fn import(root: &std::path::Path, args: &ImportArgs) -> ExitCode {
+fn import(root: &Path, args: &ImportArgs) -> ExitCode {
     let options = ImportOptions {
         paths: args.paths.clone(),
         date: args.date,

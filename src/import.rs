@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::config::Config;
-use crate::content::{self, insight_id, Insight, INSIGHTS_DIR};
+use crate::content::{self, normalize, normalized_id, Insight, INSIGHTS_DIR};
 use crate::error::{Diagnostic, Diagnostics};
 use frontmatter::{add_to_lists, render_new, EditError, NewInsight};
 use raw::{date_in_name, insight_lines, read_raw, Role, Skipped};
@@ -263,6 +263,27 @@ enum Origin {
     },
 }
 
+/// One insight line, normalized once: its id, shingles and topics all derive from that.
+struct Sighting<'t> {
+    text: &'t str,
+    line: usize,
+    normalized: String,
+    id: String,
+}
+
+impl<'t> Sighting<'t> {
+    fn new(text: &'t str, line: usize) -> Self {
+        let normalized = normalize(text);
+        let id = normalized_id(&normalized);
+        Sighting {
+            text,
+            line,
+            normalized,
+            id,
+        }
+    }
+}
+
 /// The state of one import run.
 struct Run<'a> {
     root: &'a Path,
@@ -293,7 +314,7 @@ impl<'a> Run<'a> {
             run.by_id
                 .entry(insight.id.clone())
                 .or_insert(run.entries.len());
-            run.push_entry(Entry {
+            let entry = Entry {
                 origin: Origin::Existing {
                     sources: insight.sources.len(),
                     related: insight.related.len(),
@@ -307,14 +328,16 @@ impl<'a> Run<'a> {
                 text: insight.body,
                 sources: insight.sources,
                 related: insight.related,
-            });
+            };
+            let shingles = Shingles::of_normalized(&normalize(&entry.text));
+            run.push_entry(entry, shingles);
         }
         run
     }
 
-    fn push_entry(&mut self, entry: Entry) -> usize {
+    fn push_entry(&mut self, entry: Entry, shingles: Shingles) -> usize {
         let index = self.entries.len();
-        self.similar.insert(index, Shingles::of(&entry.text));
+        self.similar.insert(index, shingles);
         self.entries.push(entry);
         index
     }
@@ -325,7 +348,8 @@ impl<'a> Run<'a> {
         let (mut leads, mut related) = (Vec::new(), Vec::new());
         for line in insight_lines(&file.text, &self.config.import) {
             report.summary.insights_seen += 1;
-            let index = self.sight(file, &source, line.text, line.line, report);
+            let sighting = Sighting::new(line.text, line.line);
+            let index = self.sight(file, &source, &sighting, report);
             match line.role {
                 Role::Lead => leads.push(index),
                 Role::Related => related.push(index),
@@ -344,26 +368,24 @@ impl<'a> Run<'a> {
         &mut self,
         file: &RawFile,
         source: &str,
-        text: &str,
-        line: usize,
+        sighting: &Sighting,
         report: &mut ImportReport,
     ) -> usize {
-        let id = insight_id(text);
-        if let Some(&index) = self.by_id.get(&id) {
+        if let Some(&index) = self.by_id.get(&sighting.id) {
             if self.add_source(index, source) {
                 report.summary.merged += 1;
             }
             return index;
         }
-        let shingles = Shingles::of(text);
+        let shingles = Shingles::of_normalized(&sighting.normalized);
         if let Some((index, similarity)) = self.similar.best_match(&shingles) {
             if self.add_source(index, source) {
                 report.summary.merged += 1;
                 report.summary.near_duplicates += 1;
                 report.near_duplicates.push(NearDuplicate {
                     source: file.path.clone(),
-                    line,
-                    text: text.to_string(),
+                    line: sighting.line,
+                    text: sighting.text.to_string(),
                     into: self.entries[index].path.clone(),
                     into_text: self.entries[index].text.clone(),
                     similarity,
@@ -372,29 +394,35 @@ impl<'a> Run<'a> {
             return index;
         }
         report.summary.new += 1;
-        let index = self.create(id.clone(), text, file.date, source);
-        self.by_id.insert(id, index);
+        let index = self.create(sighting, shingles, file.date, source);
+        self.by_id.insert(sighting.id.clone(), index);
         index
     }
 
-    fn create(&mut self, id: String, text: &str, date: NaiveDate, source: &str) -> usize {
-        let title = title_of(text);
-        let slug = new_slug(&title, &id, |s| self.taken_slugs.contains(s));
+    fn create(
+        &mut self,
+        sighting: &Sighting,
+        shingles: Shingles,
+        date: NaiveDate,
+        source: &str,
+    ) -> usize {
+        let title = title_of(sighting.text);
+        let slug = new_slug(&title, &sighting.id, |s| self.taken_slugs.contains(s));
         self.taken_slugs.insert(slug.clone());
-        let topics = self.topics.topics_of(text);
-        self.push_entry(Entry {
+        let entry = Entry {
             path: Path::new(INSIGHTS_DIR).join(format!("{slug}.md")),
             slug,
-            text: text.to_string(),
+            text: sighting.text.to_string(),
             sources: vec![source.to_string()],
             related: Vec::new(),
             origin: Origin::New {
-                id,
+                id: sighting.id.clone(),
                 title,
                 date,
-                topics,
+                topics: self.topics.topics_of(&sighting.normalized),
             },
-        })
+        };
+        self.push_entry(entry, shingles)
     }
 
     fn add_source(&mut self, index: usize, source: &str) -> bool {

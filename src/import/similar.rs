@@ -8,11 +8,7 @@
 //! lookup finds every true match (no false negatives, unlike MinHash) while
 //! touching only a few short posting lists.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
-
-use crate::content::normalize;
 
 /// Three words: a typo costs at most three shingles, yet insights that merely
 /// share a phrase such as "mixture of experts" stay far apart.
@@ -23,8 +19,8 @@ const SHINGLE_WORDS: usize = 3;
 pub(crate) struct Shingles(Vec<u64>);
 
 impl Shingles {
-    pub(crate) fn of(text: &str) -> Shingles {
-        let normalized = normalize(text);
+    /// The shingles of text already [`normalize`](crate::content::normalize)d.
+    pub(crate) fn of_normalized(normalized: &str) -> Shingles {
         let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
         // A text shorter than one shingle is a single shingle of all its words.
         let size = SHINGLE_WORDS.min(words.len()).max(1);
@@ -65,11 +61,17 @@ impl Shingles {
     }
 }
 
+/// FNV-1a over the words and a separator: fast, and as good as any hash for
+/// sets compared within one run (nothing hashed is ever stored).
 fn hash_words(words: &[&str]) -> u64 {
-    // Only compared within one run, so a fixed-key std hasher is enough.
-    let mut h = DefaultHasher::new();
-    words.hash(&mut h);
-    h.finish()
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for word in words {
+        for &b in word.as_bytes().iter().chain(b" ") {
+            h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+        }
+    }
+    h
 }
 
 /// Shingle sets of known insights, looked up by similarity.
@@ -127,13 +129,17 @@ mod tests {
 
     const SEED: &str = "China is compensating for its deficit in cutting-edge semiconductors by pursuing an asymmetric strategy. It focuses on massive 'superclusters' of less advanced domestic chips and creating hyper-efficient, open-source AI models.";
 
+    fn shingles(text: &str) -> Shingles {
+        Shingles::of_normalized(&crate::content::normalize(text))
+    }
+
     #[test]
     fn a_typo_or_changed_word_stays_similar() {
         let typo = SEED.replace("asymmetric", "asymetric");
         let word = SEED.replace("massive", "huge");
-        let a = Shingles::of(SEED);
-        assert!(a.jaccard(&Shingles::of(&typo)) > 0.8);
-        assert!(a.jaccard(&Shingles::of(&word)) > 0.8);
+        let a = shingles(SEED);
+        assert!(a.jaccard(&shingles(&typo)) > 0.8);
+        assert!(a.jaccard(&shingles(&word)) > 0.8);
         assert_eq!(a.jaccard(&a), 1.0);
     }
 
@@ -142,17 +148,14 @@ mod tests {
         let mut index = SimilarityIndex::new(0.6);
         index.insert(
             0,
-            Shingles::of(
-                "Huawei could surprise the market within 2-3 years with low-cost AI chips.",
-            ),
+            shingles("Huawei could surprise the market within 2-3 years with low-cost AI chips."),
         );
-        index.insert(1, Shingles::of(SEED));
-        let variant = Shingles::of(&SEED.replace("cutting-edge", "leading-edge"));
+        index.insert(1, shingles(SEED));
+        let variant = shingles(&SEED.replace("cutting-edge", "leading-edge"));
         let (key, similarity) = index.best_match(&variant).unwrap();
         assert_eq!(key, 1);
         assert!((0.6..1.0).contains(&similarity));
-        let other =
-            Shingles::of("China is compensating for its deficit in talent by hiring abroad.");
+        let other = shingles("China is compensating for its deficit in talent by hiring abroad.");
         assert_eq!(index.best_match(&other), None);
     }
 
@@ -176,9 +179,9 @@ mod tests {
         for t in [0.3, 0.5, 0.6, 0.9] {
             let mut index = SimilarityIndex::new(t);
             for (key, text) in texts.iter().enumerate() {
-                let s = Shingles::of(text);
+                let s = shingles(text);
                 let scan = (0..key)
-                    .map(|k| Shingles::of(&texts[k]).jaccard(&s))
+                    .map(|k| shingles(&texts[k]).jaccard(&s))
                     .fold(0.0f64, f64::max);
                 let found = index.best_match(&s).map_or(0.0, |(_, sim)| sim);
                 if scan >= t {

@@ -18,13 +18,13 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::content::{self, normalize, normalized_id, Insight, INSIGHTS_DIR};
 use crate::error::{Diagnostic, Diagnostics};
 use frontmatter::{add_to_lists, render_new, EditError, NewInsight};
-use raw::{date_in_name, insight_lines, read_raw, Role, Skipped};
+use raw::{insight_lines, read_files, RawFile, Role};
 use similar::{Shingles, SimilarityIndex};
 use text::{title_of, TopicMatcher};
 
@@ -120,26 +120,12 @@ pub fn import(root: &Path, options: &ImportOptions) -> Result<ImportReport, Diag
     let config = Config::load(root)?;
     let existing = content::load_insights(root, &config)?;
     let mut report = ImportReport::default();
-    let insights_dir = root.join(INSIGHTS_DIR);
-    let mut skipped = Vec::new();
-    let paths = collect_files(&options.paths, &insights_dir, &mut skipped);
-    let mut files: Vec<RawFile> = paths
-        .into_iter()
-        .filter_map(|path| match read_raw(&path) {
-            Ok(text) => {
-                let date = options.date.unwrap_or_else(|| file_date(&path, &config));
-                Some(RawFile { path, date, text })
-            }
-            Err(skip) => {
-                skipped.push(skip);
-                None
-            }
-        })
-        .collect();
-    // Oldest first, so the first sighting of an insight is its earliest, and a
-    // folder imported at once gives what importing its files one by one would.
-    files.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
-
+    let (files, skipped) = read_files(
+        &options.paths,
+        options.date,
+        &root.join(INSIGHTS_DIR),
+        &config.timezone,
+    );
     let mut run = Run::new(root, &config, existing);
     for file in &files {
         run.add_file(file, &mut report);
@@ -152,91 +138,6 @@ pub fn import(root: &Path, options: &ImportOptions) -> Result<ImportReport, Diag
     }
     run.finish(options.dry_run, &mut report);
     Ok(report)
-}
-
-/// A raw file read and dated.
-struct RawFile {
-    path: PathBuf,
-    date: NaiveDate,
-    text: String,
-}
-
-impl RawFile {
-    /// What `sources` records: the file name, not where it happened to lie.
-    fn source_name(&self) -> String {
-        self.path.file_name().map_or_else(
-            || self.path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        )
-    }
-}
-
-/// The files named or found under the folders named, each once, in order.
-/// The site's own `content/insights/` is never taken for raw input.
-fn collect_files(
-    paths: &[PathBuf],
-    insights_dir: &Path,
-    skipped: &mut Vec<Skipped>,
-) -> Vec<PathBuf> {
-    let own_content = insights_dir.canonicalize().ok();
-    let mut files = Vec::new();
-    for path in paths {
-        if !path.is_dir() {
-            // A named file is imported whatever its extension; a missing one is
-            // reported when it is read.
-            files.push(path.clone());
-            continue;
-        }
-        let walker = walkdir::WalkDir::new(path)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                !is_hidden(e.path()) && !is_same_dir(e.path(), own_content.as_deref())
-            });
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_file() && is_raw_file(e.path()) => {
-                    files.push(e.into_path())
-                }
-                Ok(_) => {}
-                Err(e) => skipped.push(Skipped {
-                    reason: raw::SkipReason::Unreadable,
-                    warning: Diagnostic::warning(format!("skipped: cannot read: {e}"))
-                        .at(e.path().unwrap_or(path)),
-                }),
-            }
-        }
-    }
-    let mut seen = HashSet::new();
-    files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
-    files
-}
-
-fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with('.') && n != "." && n != "..")
-}
-
-fn is_same_dir(path: &Path, dir: Option<&Path>) -> bool {
-    dir.is_some_and(|dir| path.is_dir() && path.canonicalize().is_ok_and(|p| p == dir))
-}
-
-fn is_raw_file(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "txt" || e == "md")
-}
-
-/// A date in the file name, else the day of its modification time in the site's zone.
-fn file_date(path: &Path, config: &Config) -> NaiveDate {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    date_in_name(&name).unwrap_or_else(|| {
-        let modified: DateTime<Utc> = std::fs::metadata(path)
-            .and_then(|m| m.modified())
-            .map_or_else(|_| Utc::now(), DateTime::from);
-        config.timezone.day_of(&modified.fixed_offset())
-    })
 }
 
 /// An insight as the run knows it: loaded from content or created by this run.

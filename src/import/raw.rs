@@ -1,12 +1,14 @@
-//! Raw insight files as a scanning service delivers them: bytes → checked text →
-//! insight lines, with boilerplate dropped and the `Related Insights` section marked.
-//! Pure except for [`read_raw`], which only reads; it knows nothing of content files.
+//! Raw insight files as a scanning service delivers them: found (files named,
+//! folders walked), read and checked (bytes → UTF-8 text, or a reason to skip),
+//! dated, and split into insight lines with boilerplate dropped and the `Related
+//! Insights` section marked. It reads files but knows nothing of content files.
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::config::ImportConfig;
+use crate::config::{ImportConfig, SiteTz};
 use crate::error::Diagnostic;
 
 /// Why a file was not imported. `Empty` is harmless; the others fail the run.
@@ -29,6 +31,121 @@ impl SkipReason {
 pub(crate) struct Skipped {
     pub reason: SkipReason,
     pub warning: Diagnostic,
+}
+
+/// Every raw file under `paths`, read and dated (`date` overrides the file's
+/// own), oldest first; and the files skipped, with why.
+pub(crate) fn read_files(
+    paths: &[PathBuf],
+    date: Option<NaiveDate>,
+    insights_dir: &Path,
+    tz: &SiteTz,
+) -> (Vec<RawFile>, Vec<Skipped>) {
+    let mut skipped = Vec::new();
+    let mut files: Vec<RawFile> = collect_files(paths, insights_dir, &mut skipped)
+        .into_iter()
+        .filter_map(|path| match read_raw(&path) {
+            Ok(text) => {
+                let date = date.unwrap_or_else(|| file_date(&path, tz));
+                Some(RawFile { path, date, text })
+            }
+            Err(skip) => {
+                skipped.push(skip);
+                None
+            }
+        })
+        .collect();
+    // Oldest first, so the first sighting of an insight is its earliest, and a
+    // folder imported at once gives what importing its files one by one would.
+    files.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
+    (files, skipped)
+}
+
+/// A raw file read and dated.
+pub(crate) struct RawFile {
+    pub path: PathBuf,
+    pub date: NaiveDate,
+    pub text: String,
+}
+
+impl RawFile {
+    /// What `sources` records: the file name, not where it happened to lie.
+    pub(crate) fn source_name(&self) -> String {
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    }
+}
+
+/// The files named or found under the folders named, each once, in order.
+/// The site's own `content/insights/` is never taken for raw input.
+fn collect_files(
+    paths: &[PathBuf],
+    insights_dir: &Path,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<PathBuf> {
+    let own_content = insights_dir.canonicalize().ok();
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            // A named file is imported whatever its extension; a missing one is
+            // reported when it is read.
+            files.push(path.clone());
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            // A folder named explicitly is walked even when hidden.
+            .filter_entry(|e| {
+                let hidden = e.depth() > 0 && is_hidden(e.path());
+                !hidden && !is_same_dir(e.path(), own_content.as_deref())
+            });
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() && is_raw_file(e.path()) => {
+                    files.push(e.into_path())
+                }
+                Ok(_) => {}
+                Err(e) => skipped.push(Skipped {
+                    reason: SkipReason::Unreadable,
+                    warning: Diagnostic::warning(format!("skipped: cannot read: {e}"))
+                        .at(e.path().unwrap_or(path)),
+                }),
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
+    files
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.') && n != "." && n != "..")
+}
+
+fn is_same_dir(path: &Path, dir: Option<&Path>) -> bool {
+    dir.is_some_and(|dir| path.is_dir() && path.canonicalize().is_ok_and(|p| p == dir))
+}
+
+fn is_raw_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "txt" || e == "md")
+}
+
+/// A date in the file name, else the day of its modification time in the site's zone.
+fn file_date(path: &Path, tz: &SiteTz) -> NaiveDate {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    date_in_name(&name).unwrap_or_else(|| {
+        let modified: DateTime<Utc> = std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .map_or_else(|_| Utc::now(), DateTime::from);
+        tz.day_of(&modified.fixed_offset())
+    })
 }
 
 /// Reads `path` as the text of a raw insight file, or says why it is skipped.

@@ -50,6 +50,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: MarkdownConfig,
     #[serde(default)]
+    email: EmailConfig,
+    #[serde(default)]
     topics: Vec<RawTopic>,
     #[serde(default)]
     extra: toml::Table,
@@ -161,6 +163,20 @@ pub struct MarkdownConfig {
     pub smart_punctuation: bool,
 }
 
+/// The email edition of each issue (`/issues/<date>/email.html` and `email.txt`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    /// Where a reader manages or cancels the subscription: a URL, or the mailer's
+    /// merge tag (e.g. `{{ unsubscribe_url }}`) that it substitutes when sending.
+    /// Empty: the footer asks readers to reply instead.
+    #[serde(default)]
+    pub manage_url: String,
+    /// A line closing every email edition; empty: a default naming the site.
+    #[serde(default)]
+    pub footer: String,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTopic {
@@ -254,6 +270,7 @@ pub struct Config {
     pub feeds: FeedsConfig,
     pub import: ImportConfig,
     pub markdown: MarkdownConfig,
+    pub email: EmailConfig,
     pub topics: Vec<Topic>,
     pub extra: toml::Table,
     /// Where the config was read from, for messages.
@@ -272,12 +289,24 @@ impl Config {
                 d
             }
         })?;
-        Config::parse(&text, &path)
+        let config = Config::parse(&text, &path)?;
+        if config.theme != "default" && !root.join("themes").join(&config.theme).is_dir() {
+            return Err(Diagnostic::error(format!(
+                "unknown theme {:?}: there is no folder themes/{}/",
+                config.theme, config.theme
+            ))
+            .at(&path)
+            .line(find_key_line(&text, "theme").unwrap_or(1))
+            .hint("set `theme = \"default\"` (built in) or create themes/<name>/templates/")
+            .into());
+        }
+        Ok(config)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_diagnostic(&e, text, path, 0))?;
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| toml_diagnostic(&e, text, path, 0))?;
         let mut errors = Diagnostics::default();
         let key_line = |key: &str| find_key_line(text, key).unwrap_or(1);
 
@@ -341,6 +370,7 @@ impl Config {
             feeds: raw.feeds,
             import: raw.import,
             markdown: raw.markdown,
+            email: raw.email,
             topics,
             extra: raw.extra,
             path: path.to_path_buf(),
@@ -374,17 +404,25 @@ impl Config {
     }
 }
 
-fn check_topics(raw: Vec<RawTopic>, text: &str, path: &Path, errors: &mut Diagnostics) -> Vec<Topic> {
+fn check_topics(
+    raw: Vec<RawTopic>,
+    text: &str,
+    path: &Path,
+    errors: &mut Diagnostics,
+) -> Vec<Topic> {
     let mut seen = HashSet::new();
     let mut topics = Vec::with_capacity(raw.len());
     for t in raw {
         let line = find_value_line(text, &t.slug).unwrap_or(1);
         if !is_valid_slug(&t.slug) {
             errors.push(
-                Diagnostic::error(format!("topic slug {:?} is not a valid URL segment", t.slug))
-                    .at(path)
-                    .line(line)
-                    .hint("use lowercase letters, digits and dashes, e.g. \"export-controls\""),
+                Diagnostic::error(format!(
+                    "topic slug {:?} is not a valid URL segment",
+                    t.slug
+                ))
+                .at(path)
+                .line(line)
+                .hint("use lowercase letters, digits and dashes, e.g. \"export-controls\""),
             );
         }
         if !seen.insert(t.slug.clone()) {
@@ -439,33 +477,47 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
 
 /// The line where `key = …` is set: good enough to point a user at a value error.
 pub fn find_key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|l| {
-        let l = l.trim_start();
-        l.strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+        })
+        .map(|i| i + 1)
 }
 
 fn find_value_line(text: &str, value: &str) -> Option<usize> {
     let quoted = format!("\"{value}\"");
-    text.lines().position(|l| l.contains(&quoted)).map(|i| i + 1)
+    text.lines()
+        .position(|l| l.contains(&quoted))
+        .map(|i| i + 1)
 }
 
 /// A TOML parse or shape error with its line counted from the top of the file
 /// (`first_line` is the file line the TOML text starts on, minus one).
-pub fn toml_diagnostic(err: &toml::de::Error, text: &str, path: &Path, first_line: usize) -> Diagnostic {
-    let message = err.message().trim().to_string();
-    let mut d = Diagnostic::error(message.clone()).at(path);
+pub fn toml_diagnostic(
+    err: &toml::de::Error,
+    text: &str,
+    path: &Path,
+    first_line: usize,
+) -> Diagnostic {
+    let mut d = Diagnostic::error(err.message().trim()).at(path);
     if let Some(span) = err.span() {
         let (line, col) = line_col(text, span.start);
         d = d.line_col(line + first_line, col);
     }
-    if let Some(field) = message
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split('`').next())
-    {
-        d = d.hint(unknown_field_hint(field, &message));
+    with_serde_hint(d)
+}
+
+/// Adds the hint a serde shape error calls for: the nearest known key for an
+/// unknown one, the key to add for a missing one.
+pub fn with_serde_hint(d: Diagnostic) -> Diagnostic {
+    let message = d.message.clone();
+    if let Some(field) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+        return d.hint(unknown_field_hint(field, &message));
+    }
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        return d.hint(format!("add `{field}`; it is required"));
     }
     d
 }
@@ -528,9 +580,15 @@ mod tests {
     fn parses_time_zones() {
         let c = parse("timezone = \"+08:00\"").unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
-        assert_eq!(c.timezone.midnight(day).to_rfc3339(), "2026-11-18T00:00:00+08:00");
+        assert_eq!(
+            c.timezone.midnight(day).to_rfc3339(),
+            "2026-11-18T00:00:00+08:00"
+        );
         let c = parse("timezone = \"Europe/Paris\"").unwrap();
-        assert_eq!(c.timezone.midnight(day).to_rfc3339(), "2026-11-18T00:00:00+01:00");
+        assert_eq!(
+            c.timezone.midnight(day).to_rfc3339(),
+            "2026-11-18T00:00:00+01:00"
+        );
         assert!(parse("timezone = \"Mars/Olympus\"").is_err());
     }
 }

@@ -12,7 +12,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::config::{find_key_line, is_valid_slug, toml_diagnostic, Config, SiteTz};
+use crate::config::{find_key_line, is_valid_slug, toml_diagnostic, with_serde_hint, Config, SiteTz};
 use crate::error::{Diagnostic, Diagnostics};
 
 pub const INSIGHTS_DIR: &str = "content/insights";
@@ -85,7 +85,9 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, Diagnostic> {
     let mut offset = first_end;
     let mut line = 2;
     while offset < text.len() {
-        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        let end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
         if text[offset..end].trim_end() == opener {
             return Ok(Split {
                 format,
@@ -98,11 +100,13 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, Diagnostic> {
         offset = end;
         line += 1;
     }
-    Err(
-        Diagnostic::error(format!("the front matter opened with `{opener}` on line 1 is never closed"))
-            .line(1)
-            .hint(format!("add a line with `{opener}` after the last front-matter key")),
-    )
+    Err(Diagnostic::error(format!(
+        "the front matter opened with `{opener}` on line 1 is never closed"
+    ))
+    .line(1)
+    .hint(format!(
+        "add a line with `{opener}` after the last front-matter key"
+    )))
 }
 
 /// The front matter as written. `deny_unknown_fields`: a misspelt key is an error.
@@ -144,9 +148,8 @@ impl<'de> Deserialize<'de> for RawDate {
             }
             // TOML hands its native datetimes over as a one-entry map.
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawDate, A::Error> {
-                let value: toml::value::Datetime = Deserialize::deserialize(
-                    de::value::MapAccessDeserializer::new(&mut map),
-                )?;
+                let value: toml::value::Datetime =
+                    Deserialize::deserialize(de::value::MapAccessDeserializer::new(&mut map))?;
                 Ok(RawDate(value.to_string()))
             }
         }
@@ -183,7 +186,10 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
         FrontMatterFormat::Toml => toml::from_str(split.front_matter)
             .map_err(|e| toml_diagnostic(&e, split.front_matter, path, fm_offset))?,
         FrontMatterFormat::Yaml => serde_yaml::from_str(split.front_matter).map_err(|e| {
-            let d = Diagnostic::error(e.to_string()).at(path);
+            // serde_yaml appends "at line N column M" counted inside the block.
+            let text = e.to_string();
+            let message = text.split(" at line ").next().unwrap_or(&text);
+            let d = with_serde_hint(Diagnostic::error(message).at(path));
             match e.location() {
                 Some(loc) => d.line_col(loc.line() + fm_offset, loc.column()),
                 None => d,
@@ -236,7 +242,9 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
                 .at(path)
                 .line(key_lines.topics);
             d = match closest(topic, config.topics.iter().map(|t| t.slug.as_str())) {
-                Some(best) => d.hint(format!("did you mean {best:?}? Topics are defined by [[topics]] in config.toml")),
+                Some(best) => d.hint(format!(
+                    "did you mean {best:?}? Topics are defined by [[topics]] in config.toml"
+                )),
                 None => d.hint("add it as a [[topics]] table in config.toml, or remove it"),
             };
             errors.push(d);
@@ -264,7 +272,10 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
 
 /// The file stem, slugified when it is not already a clean slug.
 pub fn slug_from_path(path: &Path) -> String {
-    let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
     slugify(&stem)
 }
 
@@ -276,10 +287,11 @@ pub fn slugify(text: &str) -> String {
             slug.push(c.to_ascii_lowercase());
         } else if (c == '_' || c == '-') && !slug.is_empty() && !slug.ends_with('-') {
             slug.push(c);
-        } else if c.is_whitespace() || c.is_ascii_punctuation() {
-            if !slug.is_empty() && !slug.ends_with('-') {
-                slug.push('-');
-            }
+        } else if (c.is_whitespace() || c.is_ascii_punctuation())
+            && !slug.is_empty()
+            && !slug.ends_with('-')
+        {
+            slug.push('-');
         }
     }
     slug.trim_end_matches(['-', '_']).to_string()
@@ -336,7 +348,8 @@ pub fn load_insights(root: &Path, config: &Config) -> Result<Vec<Insight>, Diagn
                 paths.push(e.into_path())
             }
             Ok(_) => {}
-            Err(e) => errors.push(Diagnostic::error(format!("cannot read: {e}")).at(e.path().unwrap_or(&dir))),
+            Err(e) => errors
+                .push(Diagnostic::error(format!("cannot read: {e}")).at(e.path().unwrap_or(&dir))),
         }
     }
     let results: Vec<Result<Insight, Diagnostics>> = paths
@@ -366,7 +379,10 @@ pub fn load_insights(root: &Path, config: &Config) -> Result<Vec<Insight>, Diagn
 }
 
 fn is_content_file(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     path.extension().is_some_and(|e| e == "md") && !name.starts_with('.')
 }
 
@@ -404,7 +420,8 @@ mod tests {
 
     #[test]
     fn parses_toml_and_yaml_dates() {
-        let i = parse("+++\ntitle = \"T\"\ndate = 2026-11-18\ntopics = [\"chips\"]\n+++\nHello").unwrap();
+        let i = parse("+++\ntitle = \"T\"\ndate = 2026-11-18\ntopics = [\"chips\"]\n+++\nHello")
+            .unwrap();
         assert_eq!(i.date.to_rfc3339(), "2026-11-18T00:00:00+00:00");
         assert_eq!(i.slug, "a-b");
         assert_eq!(i.body, "Hello");
@@ -414,7 +431,9 @@ mod tests {
 
     #[test]
     fn unknown_key_names_file_line_and_suggests() {
-        let e = parse("+++\ntitel = \"T\"\ndate = 2026-11-18\n+++\n").unwrap_err().to_string();
+        let e = parse("+++\ntitel = \"T\"\ndate = 2026-11-18\n+++\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("content/insights/a-b.md:2:1"), "{e}");
         assert!(e.contains("did you mean `title`"), "{e}");
     }
@@ -426,20 +445,29 @@ mod tests {
         assert_eq!(e.error_count(), 2, "{e}");
         let e = e.to_string();
         assert!(e.contains("a-b.md:3: error: invalid date"), "{e}");
-        assert!(e.contains("a-b.md:4: error: unknown topic \"chipz\""), "{e}");
+        assert!(
+            e.contains("a-b.md:4: error: unknown topic \"chipz\""),
+            "{e}"
+        );
         assert!(e.contains("did you mean \"chips\""), "{e}");
     }
 
     #[test]
     fn identity_ignores_case_punctuation_and_spacing() {
-        assert_eq!(insight_id("China's  pause, on chips."), insight_id("china s pause on chips"));
+        assert_eq!(
+            insight_id("China's  pause, on chips."),
+            insight_id("china s pause on chips")
+        );
         assert_ne!(insight_id("a b"), insight_id("a c"));
         assert_eq!(insight_id("x").len(), 16);
     }
 
     #[test]
     fn slugify_makes_url_segments() {
-        assert_eq!(slugify("DeepSeek ties API cuts to Huawei!"), "deepseek-ties-api-cuts-to-huawei");
+        assert_eq!(
+            slugify("DeepSeek ties API cuts to Huawei!"),
+            "deepseek-ties-api-cuts-to-huawei"
+        );
         assert_eq!(slugify("  a__b "), "a__b");
     }
 }

@@ -84,6 +84,8 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(path) = &self.path {
+            // `--root .` joins to `./content/…`; users read and paste `content/…`.
+            let path = path.strip_prefix(".").unwrap_or(path);
             write!(f, "{}", path.display())?;
             if let Some(line) = self.line {
                 write!(f, ":{line}")?;
@@ -142,9 +144,8 @@ impl Diagnostics {
     /// Sorted by file, then line, so output is stable whatever order threads finished in.
     pub fn sorted(mut self) -> Self {
         self.0.sort_by(|a, b| {
-            (a.severity, &a.path, a.line, a.col, &a.message).cmp(&(
-                b.severity, &b.path, b.line, b.col, &b.message,
-            ))
+            (a.severity, &a.path, a.line, a.col, &a.message)
+                .cmp(&(b.severity, &b.path, b.line, b.col, &b.message))
         });
         self.0.dedup();
         self

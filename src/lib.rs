@@ -5,14 +5,30 @@
 
 pub mod config;
 pub mod content;
+pub mod email;
 pub mod error;
+pub mod feeds;
+mod filters;
 pub mod import;
+pub mod markdown;
+pub mod output;
+pub mod render;
 pub mod scaffold;
+pub mod site;
+pub mod theme;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use config::Config;
 use error::{Diagnostic, Diagnostics};
+use output::{DiskOutput, Sink};
+use render::Renderer;
+use site::Site;
+use theme::Theme;
 
 /// What `brief build` was asked for.
 #[derive(Debug, Clone, Default)]
@@ -43,7 +59,107 @@ impl fmt::Display for Summary {
     }
 }
 
-/// Builds the site under `root` into its output directory.
-pub fn build(_root: &Path, _options: &BuildOptions) -> Result<(Summary, Diagnostics), Diagnostics> {
-    Err(Diagnostic::error("build is being written").into())
+/// Builds the site under `root` into its output directory (default `public/`).
+/// On any error the output directory is left exactly as it was.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostics), Diagnostics> {
+    let started = Instant::now();
+    let mut config = Config::load(root)?;
+    if let Some(url) = &options.base_url {
+        config.set_base_url(url).map_err(Diagnostics::from)?;
+    }
+    let output_dir = options
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join("public"));
+    check_output_dir(root, &output_dir)?;
+    let out = DiskOutput::open(&output_dir).map_err(Diagnostics::from)?;
+    let rendered = render(
+        root,
+        &config,
+        options.drafts,
+        &out,
+        std::io::stderr().is_terminal(),
+    );
+    let (mut summary, warnings) = match rendered {
+        Ok(done) => done,
+        Err(errors) => {
+            out.abort();
+            return Err(errors);
+        }
+    };
+    let stats = out.commit()?;
+    summary.files = stats.files;
+    summary.written = stats.written;
+    summary.millis = started.elapsed().as_millis();
+    Ok((summary, warnings))
+}
+
+/// Loads, models and renders the site into `sink`: the one pipeline behind
+/// `build`, `serve` and `check`.
+pub fn render(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    sink: &dyn Sink,
+    show_progress: bool,
+) -> Result<(Summary, Diagnostics), Diagnostics> {
+    let mut errors = Diagnostics::default();
+    let theme = Theme::load(root, config);
+    let insights = content::load_insights(root, config);
+    let (theme, mut insights) = match (theme, insights) {
+        (Ok(t), Ok(i)) => (t, i),
+        (t, i) => {
+            for e in [t.err(), i.err()].into_iter().flatten() {
+                errors.extend(e);
+            }
+            return Err(errors.sorted());
+        }
+    };
+    if !drafts {
+        insights.retain(|i| !i.draft);
+    }
+    let site = Site::new(config, insights).map_err(Diagnostics::sorted)?;
+    let renderer = Renderer::new(&site, &theme);
+    renderer.render_all(sink, show_progress)?;
+    let summary = Summary {
+        insights: site.insights.len(),
+        issues: site.issues.len(),
+        topics: site.used_topics().count(),
+        ..Summary::default()
+    };
+    Ok((summary, errors))
+}
+
+/// The output directory must not be the site itself or hold it: stale-file removal
+/// would otherwise delete the content.
+fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root_abs, out_abs) = (normalize_path(&abs(root)), normalize_path(&abs(output)));
+    let content = root_abs.join("content");
+    if root_abs.starts_with(&out_abs)
+        || content.starts_with(&out_abs)
+        || out_abs.starts_with(&content)
+    {
+        return Err(Diagnostic::error(format!(
+            "refusing to build into {}: it contains the site or its content",
+            output.display()
+        ))
+        .hint("choose an output directory of its own, such as public/"));
+    }
+    Ok(())
+}
+
+/// Folds `.` and `..` without touching the disk (the output may not exist yet).
+fn normalize_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }

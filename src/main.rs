@@ -1,6 +1,7 @@
 //! The `brief` command line: parse arguments, dispatch to the library, print
 //! diagnostics, exit 0 (success), 1 (content, config or template error) or 2 (usage).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -44,6 +45,23 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Print the email edition of a daily issue to stdout, ready for a mailer.
+    Email(EmailArgs),
+}
+
+#[derive(Args)]
+struct EmailArgs {
+    /// The issue's date; default: the latest issue.
+    #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    date: Option<chrono::NaiveDate>,
+    /// Print the HTML edition instead of the plain-text one.
+    #[arg(long)]
+    html: bool,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date; use YYYY-MM-DD, e.g. 2026-11-18"))
 }
 
 #[derive(Args)]
@@ -53,7 +71,7 @@ struct ImportArgs {
     paths: Vec<PathBuf>,
     /// Date of the imported insights (YYYY-MM-DD); default: a date in the file
     /// name, else the file's modification date.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     date: Option<NaiveDate>,
     /// Show what would be created and merged without writing anything.
     #[arg(long)]
@@ -65,7 +83,7 @@ struct NewArgs {
     /// The insight's title; the file name is derived from it.
     title: String,
     /// The insight's date (YYYY-MM-DD); default: today in the site's time zone.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     date: Option<NaiveDate>,
     /// A topic slug from config.toml; repeat for several.
     #[arg(long = "topic", value_name = "SLUG")]
@@ -96,11 +114,6 @@ struct ServeArgs {
     /// Include insights marked `draft = true`.
     #[arg(long)]
     drafts: bool,
-}
-
-fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|e| format!("{e}; write the date as YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
@@ -166,6 +179,23 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
                 root.join(path)
             };
             println!("created {}", shown.display());
+            Ok(Diagnostics::default())
+        }
+        Command::Email(args) => {
+            let format = if args.html {
+                brief::email::Format::Html
+            } else {
+                brief::email::Format::Text
+            };
+            let (bytes, warnings) = brief::email::edition(&root, args.date, format)?;
+            print_diagnostics(&warnings);
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&bytes)
+                .and_then(|_| stdout.flush())
+                .map_err(|e| {
+                    brief::error::Diagnostic::error(format!("cannot write to stdout: {e}"))
+                })?;
             Ok(Diagnostics::default())
         }
         Command::Serve(_) | Command::Check { .. } => {

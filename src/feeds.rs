@@ -1,0 +1,416 @@
+//! RSS 2.0, Atom and JSON Feed 1.1 for the site (one item per daily issue, full
+//! HTML) and RSS per topic (one item per insight), plus the sitemap. XML is
+//! written with quick-xml, which escapes; characters XML 1.0 forbids are dropped
+//! first. Links in bodies become absolute URLs, as feed readers require.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
+use serde_json::json;
+
+use crate::config::Config;
+use crate::markdown::escape_html as escape;
+use crate::render::{issue_title, Renderer};
+use crate::site::{insight_path, topic_path, Issue, Site};
+
+type Xml = Writer<Vec<u8>>;
+
+pub fn site_rss(r: &Renderer) -> Vec<u8> {
+    let site = r.site;
+    let config = site.config;
+    let mut w = xml_writer();
+    let mut rss = BytesStart::new("rss");
+    rss.push_attribute(("version", "2.0"));
+    rss.push_attribute(("xmlns:atom", "http://www.w3.org/2005/Atom"));
+    open(&mut w, rss);
+    open(&mut w, BytesStart::new("channel"));
+    rss_channel_head(
+        &mut w,
+        config,
+        &config.title,
+        &config.permalink("/"),
+        &config.permalink("rss.xml"),
+    );
+    if let Some(latest) = site.latest_issue() {
+        text_element(
+            &mut w,
+            "lastBuildDate",
+            &rfc822(&config.timezone.midnight(latest.date)),
+        );
+    }
+    for n in newest_issues(site) {
+        let issue = &site.issues[n];
+        let link = config.permalink(&issue.path());
+        open(&mut w, BytesStart::new("item"));
+        text_element(&mut w, "title", &issue_title(site, n));
+        text_element(&mut w, "link", &link);
+        let mut guid = BytesStart::new("guid");
+        guid.push_attribute(("isPermaLink", "true"));
+        element_with(&mut w, guid, &link);
+        text_element(
+            &mut w,
+            "pubDate",
+            &rfc822(&config.timezone.midnight(issue.date)),
+        );
+        for name in issue_topic_names(site, issue) {
+            text_element(&mut w, "category", name);
+        }
+        text_element(&mut w, "description", &issue_html(r, n));
+        close(&mut w, "item");
+    }
+    close(&mut w, "channel");
+    close(&mut w, "rss");
+    w.into_inner()
+}
+
+pub fn topic_rss(r: &Renderer, t: usize) -> Vec<u8> {
+    let site = r.site;
+    let config = site.config;
+    let topic = &config.topics[t];
+    let path = topic_path(&topic.slug);
+    let mut w = xml_writer();
+    let mut rss = BytesStart::new("rss");
+    rss.push_attribute(("version", "2.0"));
+    rss.push_attribute(("xmlns:atom", "http://www.w3.org/2005/Atom"));
+    open(&mut w, rss);
+    open(&mut w, BytesStart::new("channel"));
+    let title = format!("{} — {}", config.title, topic.name);
+    rss_channel_head(
+        &mut w,
+        config,
+        &title,
+        &config.permalink(&path),
+        &config.permalink(&format!("{path}rss.xml")),
+    );
+    let insights = &site.topics[t].insights;
+    if let Some(&newest) = insights.first() {
+        text_element(
+            &mut w,
+            "lastBuildDate",
+            &rfc822(&site.insights[newest].date),
+        );
+    }
+    for &i in insights.iter().take(config.feeds.limit) {
+        let insight = &site.insights[i];
+        let link = config.permalink(&insight_path(&insight.slug));
+        open(&mut w, BytesStart::new("item"));
+        text_element(&mut w, "title", &insight.title);
+        text_element(&mut w, "link", &link);
+        let mut guid = BytesStart::new("guid");
+        guid.push_attribute(("isPermaLink", "true"));
+        element_with(&mut w, guid, &link);
+        text_element(&mut w, "pubDate", &rfc822(&insight.date));
+        for &topic in &site.topics_of[i] {
+            text_element(&mut w, "category", &config.topics[topic].name);
+        }
+        text_element(
+            &mut w,
+            "description",
+            &absolutize(&r.bodies[i].html, &config.origin),
+        );
+        close(&mut w, "item");
+    }
+    close(&mut w, "channel");
+    close(&mut w, "rss");
+    w.into_inner()
+}
+
+pub fn site_atom(r: &Renderer) -> Vec<u8> {
+    let site = r.site;
+    let config = site.config;
+    let mut w = xml_writer();
+    let mut feed = BytesStart::new("feed");
+    feed.push_attribute(("xmlns", "http://www.w3.org/2005/Atom"));
+    feed.push_attribute(("xml:lang", config.language.as_str()));
+    open(&mut w, feed);
+    text_element(&mut w, "title", &config.title);
+    if !config.description.is_empty() {
+        text_element(&mut w, "subtitle", &config.description);
+    }
+    link(
+        &mut w,
+        "self",
+        &config.permalink("atom.xml"),
+        Some("application/atom+xml"),
+    );
+    link(
+        &mut w,
+        "alternate",
+        &config.permalink("/"),
+        Some("text/html"),
+    );
+    text_element(&mut w, "id", &config.permalink("/"));
+    let updated = site.latest_issue().map_or_else(
+        || config.timezone.midnight(NaiveDate::default()),
+        |i| config.timezone.midnight(i.date),
+    );
+    text_element(&mut w, "updated", &rfc3339(&updated));
+    let mut generator = BytesStart::new("generator");
+    generator.push_attribute(("version", env!("CARGO_PKG_VERSION")));
+    element_with(&mut w, generator, "brief");
+    open(&mut w, BytesStart::new("author"));
+    text_element(&mut w, "name", &config.title);
+    close(&mut w, "author");
+    for n in newest_issues(site) {
+        let issue = &site.issues[n];
+        let link_url = config.permalink(&issue.path());
+        let date = rfc3339(&config.timezone.midnight(issue.date));
+        open(&mut w, BytesStart::new("entry"));
+        text_element(&mut w, "title", &issue_title(site, n));
+        link(&mut w, "alternate", &link_url, Some("text/html"));
+        text_element(&mut w, "id", &link_url);
+        text_element(&mut w, "published", &date);
+        text_element(&mut w, "updated", &date);
+        for (slug, name) in issue_topics(site, issue) {
+            let mut category = BytesStart::new("category");
+            category.push_attribute(("term", slug));
+            category.push_attribute(("label", name));
+            empty(&mut w, category);
+        }
+        let mut content = BytesStart::new("content");
+        content.push_attribute(("type", "html"));
+        element_with(&mut w, content, &issue_html(r, n));
+        close(&mut w, "entry");
+    }
+    close(&mut w, "feed");
+    w.into_inner()
+}
+
+pub fn site_json(r: &Renderer) -> Vec<u8> {
+    let site = r.site;
+    let config = site.config;
+    let items: Vec<_> = newest_issues(site)
+        .map(|n| {
+            let issue = &site.issues[n];
+            let url = config.permalink(&issue.path());
+            json!({
+                "id": url,
+                "url": url,
+                "title": issue_title(site, n),
+                "content_html": issue_html(r, n),
+                "date_published": rfc3339(&config.timezone.midnight(issue.date)),
+                "tags": issue_topic_names(site, issue),
+            })
+        })
+        .collect();
+    let feed = json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": config.title,
+        "home_page_url": config.permalink("/"),
+        "feed_url": config.permalink("feed.json"),
+        "description": config.description,
+        "language": config.language,
+        "authors": [{ "name": config.title, "url": config.permalink("/") }],
+        "items": items,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&feed).expect("JSON values serialize");
+    bytes.push(b'\n');
+    bytes
+}
+
+pub fn sitemap(config: &Config, pages: &[(String, Option<NaiveDate>)]) -> Vec<u8> {
+    let mut w = xml_writer();
+    let mut urlset = BytesStart::new("urlset");
+    urlset.push_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"));
+    open(&mut w, urlset);
+    for (path, lastmod) in pages {
+        open(&mut w, BytesStart::new("url"));
+        text_element(&mut w, "loc", &config.permalink(path));
+        if let Some(day) = lastmod {
+            text_element(&mut w, "lastmod", &day.to_string());
+        }
+        close(&mut w, "url");
+    }
+    close(&mut w, "urlset");
+    w.into_inner()
+}
+
+/// The full HTML of an issue for feeds: every insight, headline first, with
+/// absolute links.
+fn issue_html(r: &Renderer, n: usize) -> String {
+    let site = r.site;
+    let config = site.config;
+    let issue = &site.issues[n];
+    let mut html = String::new();
+    let section = |html: &mut String, insights: &[usize]| {
+        for &i in insights {
+            let insight = &site.insights[i];
+            let url = config.permalink(&insight_path(&insight.slug));
+            html.push_str(&format!(
+                "<h2><a href=\"{}\">{}</a></h2>\n",
+                escape(&url),
+                escape(&insight.title)
+            ));
+            html.push_str(&absolutize(&r.bodies[i].html, &config.origin));
+        }
+    };
+    section(&mut html, issue.headline());
+    if !issue.rest().is_empty() {
+        html.push_str("<hr>\n<p><strong>More from this day</strong></p>\n");
+        section(&mut html, issue.rest());
+    }
+    html
+}
+
+/// Indices of the issues the site feeds carry, newest first.
+fn newest_issues<'s>(site: &'s Site) -> impl Iterator<Item = usize> + 's {
+    (0..site.issues.len()).rev().take(site.config.feeds.limit)
+}
+
+/// The topics of an issue's insights, once each, in config order.
+fn issue_topics<'s>(site: &'s Site, issue: &Issue) -> Vec<(&'s str, &'s str)> {
+    let set: BTreeSet<usize> = issue
+        .insights
+        .iter()
+        .flat_map(|&i| site.topics_of[i].iter().copied())
+        .collect();
+    set.into_iter()
+        .map(|t| {
+            (
+                site.config.topics[t].slug.as_str(),
+                site.config.topics[t].name.as_str(),
+            )
+        })
+        .collect()
+}
+
+fn issue_topic_names<'s>(site: &'s Site, issue: &Issue) -> Vec<&'s str> {
+    issue_topics(site, issue)
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect()
+}
+
+/// Rewrites root-relative `href`/`src` values (which already carry the base path)
+/// to absolute URLs. Quotes inside text are escaped by the Markdown renderer, so
+/// these patterns only occur in real attributes.
+pub fn absolutize(html: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(pos) = rest.find("=\"/") {
+        let (head, tail) = rest.split_at(pos + 2);
+        out.push_str(head);
+        let attr_ok = head.ends_with("href=\"") || head.ends_with("src=\"");
+        if attr_ok && !tail.starts_with("//") {
+            out.push_str(origin);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn rss_channel_head(w: &mut Xml, config: &Config, title: &str, link_url: &str, self_url: &str) {
+    text_element(w, "title", title);
+    text_element(w, "link", link_url);
+    let description = if config.description.is_empty() {
+        &config.title
+    } else {
+        &config.description
+    };
+    text_element(w, "description", description);
+    text_element(w, "language", &config.language);
+    text_element(w, "generator", concat!("brief ", env!("CARGO_PKG_VERSION")));
+    let mut atom_link = BytesStart::new("atom:link");
+    atom_link.push_attribute(("href", self_url));
+    atom_link.push_attribute(("rel", "self"));
+    atom_link.push_attribute(("type", "application/rss+xml"));
+    empty(w, atom_link);
+}
+
+/// RFC 822 with a numeric zone, as RSS validators insist (`+0000`, never `UTC`).
+fn rfc822(date: &DateTime<FixedOffset>) -> String {
+    date.format("%a, %d %b %Y %H:%M:%S %z").to_string()
+}
+
+fn rfc3339(date: &DateTime<FixedOffset>) -> String {
+    date.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+fn xml_writer() -> Xml {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    write(
+        &mut w,
+        Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)),
+    );
+    w
+}
+
+fn write(w: &mut Xml, event: Event) {
+    w.write_event(event)
+        .expect("writing XML to memory cannot fail");
+}
+
+fn open(w: &mut Xml, start: BytesStart) {
+    write(w, Event::Start(start));
+}
+
+fn close(w: &mut Xml, name: &str) {
+    write(w, Event::End(BytesEnd::new(name)));
+}
+
+fn empty(w: &mut Xml, start: BytesStart) {
+    write(w, Event::Empty(start));
+}
+
+fn text_element(w: &mut Xml, name: &str, text: &str) {
+    element_with(w, BytesStart::new(name), text);
+}
+
+fn element_with(w: &mut Xml, start: BytesStart, text: &str) {
+    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+    open(w, start);
+    let clean = xml_chars(text);
+    write(w, Event::Text(BytesText::new(&clean)));
+    close(w, &name);
+}
+
+fn link(w: &mut Xml, rel: &str, href: &str, kind: Option<&str>) {
+    let mut link = BytesStart::new("link");
+    link.push_attribute(("rel", rel));
+    link.push_attribute(("href", href));
+    if let Some(kind) = kind {
+        link.push_attribute(("type", kind));
+    }
+    empty(w, link);
+}
+
+/// Drops characters XML 1.0 does not allow (most C0 controls, U+FFFE/U+FFFF).
+fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+    };
+    if text.chars().all(allowed) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| allowed(c)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolutizes_only_root_relative_attributes() {
+        let html = r#"<a href="/d/x/">x</a> <img src="/d/i.png"> <a href="//cdn/x">c</a> <a href="https://e/">e</a>"#;
+        let out = absolutize(html, "https://ex.org");
+        assert!(out.contains(r#"href="https://ex.org/d/x/""#));
+        assert!(out.contains(r#"src="https://ex.org/d/i.png""#));
+        assert!(out.contains(r#"href="//cdn/x""#));
+        assert!(out.contains(r#"href="https://e/""#));
+    }
+
+    #[test]
+    fn strips_forbidden_xml_characters() {
+        assert_eq!(xml_chars("a\u{1}b\u{FFFF}c\n"), "abc\n");
+    }
+
+    #[test]
+    fn rfc822_uses_a_numeric_zone() {
+        let d = DateTime::parse_from_rfc3339("2026-11-18T00:00:00Z").unwrap();
+        assert_eq!(rfc822(&d), "Wed, 18 Nov 2026 00:00:00 +0000");
+    }
+}

@@ -1,0 +1,356 @@
+//! Pure Markdown → HTML for insight bodies: pulldown-cmark, links resolved once
+//! against the insight's own URL, raw HTML and script URLs neutralised, and fenced
+//! code highlighted by syntect with CSS classes. Syntax and theme sets load lazily,
+//! once, and only when a code block (or the stylesheet) needs them.
+
+use std::sync::OnceLock;
+
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use syntect::highlighting::ThemeSet;
+use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::config::MarkdownConfig;
+
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Rendered body plus the internal links it holds (site paths without the base
+/// path, fragment dropped), so `check` can verify them.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// The body as plain text (for summaries, search and feeds' descriptions).
+    pub text: String,
+    pub internal_links: Vec<String>,
+}
+
+/// Where a body is rendered: the base path of the site and the site path of the
+/// page that owns it (`/insights/<slug>/`).
+pub struct LinkBase<'a> {
+    pub base_path: &'a str,
+    pub page_path: &'a str,
+}
+
+/// The Markdown dialect of insight bodies, shared by every reader of them.
+pub(crate) fn parser_options(config: &MarkdownConfig) -> Options {
+    let mut options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    if config.smart_punctuation {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    options
+}
+
+pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered {
+    let options = parser_options(config);
+    let mut internal_links = Vec::new();
+    let mut text = String::new();
+    let mut code: Option<(String, String)> = None;
+    let mut events = Vec::new();
+    for event in Parser::new_ext(body, options) {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Text(t) if code.is_some() => {
+                if let Some((_, buf)) = code.as_mut() {
+                    buf.push_str(&t);
+                }
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                text.push_str(t);
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                if !text.ends_with(' ') && !text.is_empty() {
+                    text.push(' ');
+                }
+                events.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, text) = code.take().unwrap_or_default();
+                events.push(Event::Html(highlight_block(&lang, &text).into()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = resolve_link(&dest_url, base, &mut internal_links);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = resolve_link(&dest_url, base, &mut internal_links);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            // Bodies come from scraped text: unless the site opts in, HTML is shown as text.
+            Event::Html(raw) | Event::InlineHtml(raw) if !config.unsafe_html => {
+                text.push_str(&raw);
+                events.push(Event::Text(raw));
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html_out = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut html_out, events.into_iter());
+    text.truncate(text.trim_end().len());
+    Rendered {
+        html: html_out,
+        text,
+        internal_links,
+    }
+}
+
+/// Resolves a link destination against the page: site-relative and relative links
+/// become base-path-prefixed absolute paths; script-bearing schemes become `#`.
+pub(crate) fn resolve_link<'a>(
+    dest: &CowStr<'a>,
+    base: &LinkBase,
+    internal: &mut Vec<String>,
+) -> CowStr<'a> {
+    let dest_str = dest.as_ref();
+    if dest_str.is_empty() || dest_str.starts_with("//") {
+        return dest.clone();
+    }
+    if let Some(scheme) = url_scheme(dest_str) {
+        let safe = matches!(
+            scheme.to_ascii_lowercase().as_str(),
+            "http" | "https" | "mailto" | "tel" | "ftp"
+        );
+        return if safe {
+            dest.clone()
+        } else {
+            CowStr::Borrowed("#")
+        };
+    }
+    let (path, suffix) = match dest_str.find(['#', '?']) {
+        Some(i) => (&dest_str[..i], &dest_str[i..]),
+        None => (dest_str, ""),
+    };
+    let site_path = if path.is_empty() {
+        base.page_path.to_string()
+    } else if path.starts_with('/') {
+        path.to_string()
+    } else {
+        join_relative(base.page_path, path)
+    };
+    internal.push(site_path.clone());
+    CowStr::from(format!(
+        "{}{}{}",
+        base.base_path,
+        site_path.trim_start_matches('/'),
+        suffix
+    ))
+}
+
+/// `javascript` in `javascript:alert(1)`; `None` for paths. Browsers ignore
+/// embedded tabs and newlines in schemes, so those are stripped first.
+fn url_scheme(dest: &str) -> Option<String> {
+    let cleaned: String = dest
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect();
+    let colon = cleaned.find(':')?;
+    let scheme = &cleaned[..colon];
+    let valid = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
+    (valid && !scheme.contains('/')).then(|| scheme.to_string())
+}
+
+/// Joins a relative path onto the directory of `page` (which ends in `/`),
+/// folding `.` and `..` segments; never climbs above the site root.
+fn join_relative(page: &str, relative: &str) -> String {
+    let mut segments: Vec<&str> = page.split('/').filter(|s| !s.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            seg => segments.push(seg),
+        }
+    }
+    let mut joined = format!("/{}", segments.join("/"));
+    let ends_dir = relative.ends_with('/')
+        || relative.ends_with("/.")
+        || relative.ends_with("..")
+        || relative == ".";
+    if ends_dir && !joined.ends_with('/') {
+        joined.push('/');
+    }
+    joined
+}
+
+fn syntax_set() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+fn theme_set() -> &'static ThemeSet {
+    static SET: OnceLock<ThemeSet> = OnceLock::new();
+    SET.get_or_init(ThemeSet::load_defaults)
+}
+
+fn highlight_block(lang: &str, code: &str) -> String {
+    let lang_attr = html_escape_attr(lang);
+    let syntax = (!lang.is_empty())
+        .then(|| syntax_set().find_syntax_by_token(lang))
+        .flatten();
+    let inner = match syntax {
+        Some(syntax) => {
+            let mut generator =
+                ClassedHTMLGenerator::new_with_class_style(syntax, syntax_set(), CLASS_STYLE);
+            let ok = LinesWithEndings::from(code).all(|line| {
+                generator
+                    .parse_html_for_line_which_includes_newline(line)
+                    .is_ok()
+            });
+            if ok {
+                generator.finalize()
+            } else {
+                escape_html(code)
+            }
+        }
+        None => escape_html(code),
+    };
+    if lang.is_empty() {
+        format!("<pre class=\"code\"><code>{inner}</code></pre>\n")
+    } else {
+        format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{inner}</code></pre>\n")
+    }
+}
+
+/// The stylesheet for highlighted code: the light theme, and the dark one under
+/// `prefers-color-scheme: dark`.
+pub fn highlight_css(light: &str, dark: &str) -> Result<String, String> {
+    let css_of = |name: &str| {
+        let theme = theme_set().themes.get(name).ok_or_else(|| {
+            let mut known: Vec<&str> = theme_set().themes.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            format!(
+                "unknown highlight theme {name:?}; known themes: {}",
+                known.join(", ")
+            )
+        })?;
+        css_for_theme_with_class_style(theme, CLASS_STYLE).map_err(|e| e.to_string())
+    };
+    let light_css = css_of(light)?;
+    let dark_css = css_of(dark)?;
+    Ok(format!(
+        "/* Generated by brief from the highlight themes {light:?} and {dark:?}. */\n{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n"
+    ))
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String");
+    out
+}
+
+fn html_escape_attr(s: &str) -> String {
+    escape_html(s).replace(' ', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_at(body: &str, base_path: &str) -> Rendered {
+        let base = LinkBase {
+            base_path,
+            page_path: "/insights/me/",
+        };
+        render(body, &base, &MarkdownConfig::default())
+    }
+
+    #[test]
+    fn escapes_raw_html_by_default() {
+        let r = render_at("Hi <script>alert(1)</script> & bye", "/");
+        assert!(
+            r.html
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; bye"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<script>"));
+    }
+
+    #[test]
+    fn resolves_relative_and_site_links_against_the_insight() {
+        let r = render_at(
+            "[a](../other/) [b](/insights/x/#top) [c](https://e.org/) [d](#f)",
+            "/digest/",
+        );
+        assert!(
+            r.html.contains("href=\"/digest/insights/other/\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"/digest/insights/x/#top\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"https://e.org/\""));
+        assert!(r.html.contains("href=\"/digest/insights/me/#f\""));
+        assert_eq!(
+            r.internal_links,
+            ["/insights/other/", "/insights/x/", "/insights/me/"]
+        );
+    }
+
+    #[test]
+    fn neutralises_script_urls() {
+        let r = render_at("[x](javascript:alert(1)) [y](JaVa\tScRiPt:alert(1))", "/");
+        assert!(!r.html.to_lowercase().contains("javascript"), "{}", r.html);
+    }
+
+    #[test]
+    fn highlights_fenced_code_with_classes() {
+        let r = render_at("```rust\nfn main() {}\n```\n", "/");
+        assert!(r.html.contains("data-lang=\"rust\""), "{}", r.html);
+        assert!(r.html.contains("class=\"hl-"), "{}", r.html);
+        let r = render_at("```nosuchlang\n<b>\n```\n", "/");
+        assert!(r.html.contains("&lt;b&gt;"), "{}", r.html);
+    }
+
+    #[test]
+    fn generates_light_and_dark_css() {
+        let css = highlight_css("InspiredGitHub", "base16-ocean.dark").unwrap();
+        assert!(css.contains("prefers-color-scheme: dark"));
+        assert!(css.contains(".hl-"));
+        assert!(highlight_css("nope", "base16-ocean.dark")
+            .unwrap_err()
+            .contains("known themes"));
+    }
+}

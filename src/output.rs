@@ -1,0 +1,279 @@
+//! The only writer of a site. Rendering hands every finished file to a [`Sink`];
+//! [`DiskOutput`] compares it with the file already in the output directory and
+//! stages only changed ones under `.brief-staging/`. Nothing in the output changes
+//! until [`DiskOutput::commit`], which renames the staged files into place and
+//! deletes stale ones; a failed build calls [`DiskOutput::abort`] and the previous
+//! site stays byte-identical. Unchanged files keep their bytes and mtimes.
+//! [`MemoryOutput`] is the sink of `serve` and `check`: nothing touches the disk.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::error::{Diagnostic, Diagnostics};
+
+pub const STAGING_DIR: &str = ".brief-staging";
+
+/// Receives every rendered file: `path` is relative and `/`-separated.
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic>;
+}
+
+/// Files counted by a committed build.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutputStats {
+    pub files: usize,
+    pub written: usize,
+    pub removed: usize,
+}
+
+pub struct DiskOutput {
+    dir: PathBuf,
+    staging: PathBuf,
+    emitted: Mutex<HashSet<String>>,
+    staged: Mutex<Vec<String>>,
+    files: AtomicUsize,
+}
+
+impl DiskOutput {
+    /// Prepares `dir` (created if missing) and clears a staging area left by a
+    /// build that was killed.
+    pub fn open(dir: &Path) -> Result<DiskOutput, Diagnostic> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Diagnostic::io("create the output directory", dir, &e))?;
+        let staging = dir.join(STAGING_DIR);
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)
+                .map_err(|e| Diagnostic::io("clear the staging area", &staging, &e))?;
+        }
+        Ok(DiskOutput {
+            dir: dir.to_path_buf(),
+            staging,
+            emitted: Mutex::new(HashSet::new()),
+            staged: Mutex::new(Vec::new()),
+            files: AtomicUsize::new(0),
+        })
+    }
+
+    /// Moves staged files into place and deletes files no longer produced.
+    pub fn commit(self) -> Result<OutputStats, Diagnostics> {
+        let staged = self.staged.into_inner().unwrap_or_else(|e| e.into_inner());
+        let emitted = self.emitted.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut errors = Diagnostics::default();
+        for rel in &staged {
+            let dest = self.dir.join(rel);
+            let result =
+                make_parent(&dest).and_then(|_| replace_with(&self.staging.join(rel), &dest));
+            if let Err(e) = result {
+                errors.push(Diagnostic::io("write", &dest, &e));
+            }
+        }
+        let removed = remove_stale(&self.dir, &emitted, &mut errors);
+        if self.staging.exists() {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+        errors.into_result()?;
+        Ok(OutputStats {
+            files: self.files.into_inner(),
+            written: staged.len(),
+            removed,
+        })
+    }
+
+    /// Drops the staging area; the output directory is left as it was.
+    pub fn abort(self) {
+        if self.staging.exists() {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+impl Sink for DiskOutput {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        check_relative(path)?;
+        if !self
+            .emitted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string())
+        {
+            return Err(
+                Diagnostic::error(format!("two pages want the same output file {path}"))
+                    .hint("two insights or topics probably share a slug"),
+            );
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        let dest = self.dir.join(path);
+        if same_content(&dest, &bytes) {
+            return Ok(());
+        }
+        let staged = self.staging.join(path);
+        make_parent(&staged)
+            .and_then(|_| std::fs::File::create(&staged))
+            .and_then(|mut f| f.write_all(&bytes))
+            .map_err(|e| Diagnostic::io("stage", &staged, &e))?;
+        self.staged
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+        Ok(())
+    }
+}
+
+/// An in-memory site: what `serve` serves and `check` inspects.
+#[derive(Default)]
+pub struct MemoryOutput {
+    files: Mutex<HashMap<String, Vec<u8>>>,
+}
+
+impl MemoryOutput {
+    pub fn into_files(self) -> HashMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemoryOutput {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        check_relative(path)?;
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        if files.insert(path.to_string(), bytes).is_some() {
+            return Err(
+                Diagnostic::error(format!("two pages want the same output file {path}"))
+                    .hint("two insights or topics probably share a slug"),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Output paths come from slugs and static file names: never let one escape.
+fn check_relative(path: &str) -> Result<(), Diagnostic> {
+    let ok = !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+        && !path.starts_with(STAGING_DIR);
+    if ok {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(format!(
+            "refusing to write outside the output directory: {path:?}"
+        )))
+    }
+}
+
+fn same_content(dest: &Path, bytes: &[u8]) -> bool {
+    match std::fs::metadata(dest) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            std::fs::read(dest).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
+fn make_parent(path: &Path) -> std::io::Result<()> {
+    match path.parent() {
+        Some(parent) => std::fs::create_dir_all(parent),
+        None => Ok(()),
+    }
+}
+
+/// Renames `from` over `to`; a directory in the way (an old page became a file)
+/// is removed first, as it is stale by definition.
+fn replace_with(from: &Path, to: &Path) -> std::io::Result<()> {
+    if to.is_dir() {
+        std::fs::remove_dir_all(to)?;
+    }
+    std::fs::rename(from, to)
+}
+
+/// Deletes files under `dir` that this build did not produce, then empty folders.
+/// Hidden entries at any level (`.git`, `.well-known`, the staging area) are kept:
+/// deploy tooling lives there.
+fn remove_stale(dir: &Path, emitted: &HashSet<String>, errors: &mut Diagnostics) -> usize {
+    let mut removed = 0;
+    let mut dirs = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker.flatten() {
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if !emitted.contains(&rel.to_string_lossy().replace('\\', "/")) {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => removed += 1,
+                Err(e) => errors.push(Diagnostic::io("remove the stale file", entry.path(), &e)),
+            }
+        }
+    }
+    // Deepest first, so a folder emptied of empty folders goes too. Fails
+    // harmlessly on folders that still hold files.
+    for dir in dirs.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(dir: &Path, files: &[(&str, &str)]) -> OutputStats {
+        let out = DiskOutput::open(dir).unwrap();
+        for (p, c) in files {
+            out.put(p, c.as_bytes().to_vec()).unwrap();
+        }
+        out.commit().unwrap()
+    }
+
+    #[test]
+    fn writes_only_changes_and_removes_stale_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        let s = build(&dir, &[("index.html", "a"), ("x/index.html", "b")]);
+        assert_eq!((s.files, s.written, s.removed), (2, 2, 0));
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        std::fs::write(dir.join(".git/HEAD"), "keep").unwrap();
+        let s = build(&dir, &[("index.html", "a"), ("y/index.html", "c")]);
+        assert_eq!((s.files, s.written, s.removed), (2, 1, 1));
+        assert!(!dir.join("x").exists(), "stale folder removed");
+        assert_eq!(
+            std::fs::read_to_string(dir.join(".git/HEAD")).unwrap(),
+            "keep"
+        );
+        assert!(!dir.join(STAGING_DIR).exists());
+    }
+
+    #[test]
+    fn abort_leaves_the_output_untouched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        build(&dir, &[("index.html", "old")]);
+        let out = DiskOutput::open(&dir).unwrap();
+        out.put("index.html", b"new".to_vec()).unwrap();
+        out.abort();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!dir.join(STAGING_DIR).exists());
+    }
+
+    #[test]
+    fn refuses_paths_that_escape() {
+        let out = MemoryOutput::default();
+        assert!(out.put("../x", vec![]).is_err());
+        assert!(out.put("/etc/x", vec![]).is_err());
+        assert!(out.put("a/index.html", vec![]).is_ok());
+        assert!(
+            out.put("a/index.html", vec![]).is_err(),
+            "duplicates are caught"
+        );
+    }
+}

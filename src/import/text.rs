@@ -20,7 +20,9 @@ const ABBREVIATIONS: &[&str] = &[
 /// The title of an insight: its first sentence, without the final stop, at most
 /// [`TITLE_MAX`] characters cut on a word boundary (marked with `…`).
 pub(crate) fn title_of(text: &str) -> String {
-    let sentence = first_sentence(text.trim());
+    // A title is plain text: Markdown emphasis and code marks would show literally.
+    let plain = text.trim().replace(['*', '`'], "");
+    let sentence = first_sentence(&plain);
     let sentence = sentence.trim_end_matches(['.', '!', '?', ' ']);
     if sentence.chars().count() <= TITLE_MAX {
         return sentence.to_string();
@@ -213,6 +215,10 @@ mod tests {
         assert_eq!(
             title_of("Prices are $1.10 vs. $10 today"),
             "Prices are $1.10 vs. $10 today"
+        );
+        assert_eq!(
+            title_of("**Huawei** ships `Ascend`. More."),
+            "Huawei ships Ascend"
         );
     }
 

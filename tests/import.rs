@@ -477,3 +477,30 @@ fn new_writes_an_insight_that_parses_with_a_unique_slug() {
         stderr(&unknown)
     );
 }
+
+#[test]
+fn yaml_front_matter_is_left_alone_with_a_warning() {
+    let site = site();
+    let lines = raw_lines(&seed(0));
+    let dir = site.path().join(INSIGHTS_DIR);
+    fs::create_dir_all(&dir).unwrap();
+    let yaml = format!(
+        "---\ntitle: Kept as written\ndate: 2026-11-01\n---\n{}\n",
+        lines[0].1
+    );
+    fs::write(dir.join("by-hand.md"), &yaml).unwrap();
+
+    let out = import(site.path(), &[&seed(0)]);
+    assert_success(&out);
+    assert!(
+        stderr(&out).contains("by-hand.md: warning: not updated: YAML front matter"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("10 new, 1 merged"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(fs::read_to_string(dir.join("by-hand.md")).unwrap(), yaml);
+}

@@ -283,6 +283,28 @@ mod tests {
     }
 
     #[test]
+    fn boilerplate_and_marker_come_from_config() {
+        let rules = ImportConfig {
+            skip_lines: vec!["-- sent by Digestor --".into()],
+            related_marker: "See also".into(),
+            ..ImportConfig::default()
+        };
+        let text = "-- SENT BY DIGESTOR --\nLead.\nsee also\nOther.\nRelated Insights\n";
+        let lines: Vec<(&str, Role)> = insight_lines(text, &rules)
+            .iter()
+            .map(|l| (l.text, l.role))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("Lead.", Role::Lead),
+                ("Other.", Role::Related),
+                ("Related Insights", Role::Related)
+            ]
+        );
+    }
+
+    #[test]
     fn finds_a_date_in_a_file_name() {
         let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         assert_eq!(

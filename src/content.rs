@@ -346,7 +346,12 @@ pub fn normalize(text: &str) -> String {
 
 /// A short, stable hash of the normalized text: an insight's identity.
 pub fn insight_id(text: &str) -> String {
-    let digest = Sha256::digest(normalize(text).as_bytes());
+    normalized_id(&normalize(text))
+}
+
+/// [`insight_id`] of text already [`normalize`]d: import normalizes each line once.
+pub fn normalized_id(normalized: &str) -> String {
+    let digest = Sha256::digest(normalized.as_bytes());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -2,12 +2,14 @@
 //! diagnostics, exit 0 (success), 1 (content, config or template error) or 2 (usage).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use brief::error::Diagnostics;
+use brief::import::{Change, ImportOptions, ImportReport};
 
 /// A static site generator for a public insight digest: raw insight files become
 /// daily issues, topic pages and feeds, previewed live while you edit.
@@ -69,8 +71,8 @@ struct ImportArgs {
     paths: Vec<PathBuf>,
     /// Date of the imported insights (YYYY-MM-DD); default: a date in the file
     /// name, else the file's modification date.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    date: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    date: Option<NaiveDate>,
     /// Show what would be created and merged without writing anything.
     #[arg(long)]
     dry_run: bool,
@@ -81,8 +83,8 @@ struct NewArgs {
     /// The insight's title; the file name is derived from it.
     title: String,
     /// The insight's date (YYYY-MM-DD); default: today in the site's time zone.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    date: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    date: Option<NaiveDate>,
     /// A topic slug from config.toml; repeat for several.
     #[arg(long = "topic", value_name = "SLUG")]
     topics: Vec<String>,
@@ -118,6 +120,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Check { drafts } = cli.command {
         return check(&cli.root, drafts);
+    }
+    // Import can succeed in part (good files imported, bad ones skipped), so it
+    // prints its own report and picks its own exit status.
+    if let Command::Import(args) = &cli.command {
+        return import(&cli.root, args);
     }
     match run(cli) {
         Ok(warnings) => {
@@ -168,6 +175,28 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             println!("{summary}");
             Ok(warnings)
         }
+        Command::Import(_) => unreachable!("import is dispatched by main"),
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or(root);
+            let files = brief::scaffold::init(&dir)?;
+            println!("created a site in {}:", dir.display());
+            for file in files {
+                println!("  {}", file.display());
+            }
+            println!("next: import raw insight files with `brief --root {0} import FILE...`, then `brief --root {0} serve`", dir.display());
+            Ok(Diagnostics::default())
+        }
+        Command::New(args) => {
+            let path = brief::scaffold::new_insight(&root, &args.title, args.date, &args.topics)?;
+            // `--root .` (the default) would print every path as `./…`.
+            let shown = if root == Path::new(".") {
+                path
+            } else {
+                root.join(path)
+            };
+            println!("created {}", shown.display());
+            Ok(Diagnostics::default())
+        }
         Command::Email(args) => {
             let format = if args.html {
                 brief::email::Format::Html
@@ -185,12 +214,83 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
                 })?;
             Ok(Diagnostics::default())
         }
-        Command::Init { .. }
-        | Command::Import(_)
-        | Command::New(_)
-        | Command::Serve(_)
-        | Command::Check { .. } => {
+        Command::Serve(_) | Command::Check { .. } => {
             Err(brief::error::Diagnostic::error("this command is not available yet").into())
+        }
+    }
+}
+
+fn import(root: &Path, args: &ImportArgs) -> ExitCode {
+    let options = ImportOptions {
+        paths: args.paths.clone(),
+        date: args.date,
+        dry_run: args.dry_run,
+    };
+    let report = match brief::import::import(root, &options) {
+        Ok(report) => report,
+        Err(errors) => {
+            print_diagnostics(&errors);
+            eprintln!("error: nothing was imported");
+            return ExitCode::from(1);
+        }
+    };
+    print_diagnostics(&report.diagnostics);
+    print_import_report(&report, args.dry_run);
+    if report.failed() {
+        eprintln!("error: some files were not imported (see above); the others were");
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_import_report(report: &ImportReport, dry_run: bool) {
+    for near in &report.near_duplicates {
+        println!(
+            "near-duplicate ({:.0}% similar): {}:{} merged into {}\n  seen: {}\n  kept: {}",
+            near.similarity * 100.0,
+            near.source.display(),
+            near.line,
+            near.into.display(),
+            near.text,
+            near.into_text.trim()
+        );
+    }
+    if dry_run {
+        for change in &report.changes {
+            match change {
+                Change::Created { path, title } => {
+                    println!("would create {}: {title}", path.display())
+                }
+                Change::Updated {
+                    path,
+                    sources,
+                    related,
+                } => {
+                    println!(
+                        "would update {}: sources += {sources:?}, related += {related:?}",
+                        path.display()
+                    )
+                }
+            }
+        }
+    }
+    println!("{}", report.summary);
+    let created = report
+        .changes
+        .iter()
+        .filter(|c| matches!(c, Change::Created { .. }))
+        .count();
+    let updated = report.changes.len() - created;
+    match (dry_run, report.changes.is_empty()) {
+        (_, true) => {
+            println!("nothing to change: content already holds every insight, source and link")
+        }
+        (true, false) => println!(
+            "dry run: would create {created} and update {updated} files; nothing was written"
+        ),
+        (false, false) => {
+            println!("created {created} and updated {updated} files in content/insights/")
         }
     }
 }

@@ -1,0 +1,455 @@
+//! `brief import`: raw insight files → `content/insights/*.md`.
+//!
+//! One run loads the existing content, reads every raw file (oldest first), and
+//! resolves each insight line to an insight: the same normalized text (its `id`),
+//! else a near duplicate by shingle similarity, else a new insight. A sighting
+//! only ever *adds*: a source file name to `sources`, slugs to `related`. New
+//! insights get a date, title, topics and a unique slug; existing files are edited
+//! in place, keeping every hand edit. Nothing is written until the whole run is
+//! resolved, and `--dry-run` writes nothing at all. It touches config and content
+//! only; printing is left to the caller.
+
+mod frontmatter;
+mod raw;
+mod similar;
+mod text;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::content::{self, normalize, normalized_id, Insight, INSIGHTS_DIR};
+use crate::error::{Diagnostic, Diagnostics};
+use frontmatter::{add_to_lists, render_new, EditError, NewInsight};
+use raw::{insight_lines, read_files, RawFile, Role};
+use similar::{Shingles, SimilarityIndex};
+use text::{title_of, TopicMatcher};
+
+pub(crate) use text::new_slug;
+
+/// What `brief import` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Raw files, or folders walked recursively for `.txt` and `.md` files.
+    pub paths: Vec<PathBuf>,
+    /// The date of every imported insight, instead of the file's.
+    pub date: Option<NaiveDate>,
+    /// Resolve everything, write nothing.
+    pub dry_run: bool,
+}
+
+/// The counts of the summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub files_read: usize,
+    pub insights_seen: usize,
+    pub new: usize,
+    /// Sightings that added a source to an insight already known.
+    pub merged: usize,
+    /// Of `merged`, those matched by similarity rather than identical text.
+    pub near_duplicates: usize,
+    pub skipped: usize,
+    /// Of `skipped`, files skipped for an error (binary, not UTF-8, unreadable).
+    pub failed: usize,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} files read, {} insights seen, {} new, {} merged ({} near-duplicates), {} skipped",
+            self.files_read,
+            self.insights_seen,
+            self.new,
+            self.merged,
+            self.near_duplicates,
+            self.skipped
+        )
+    }
+}
+
+/// A line merged into an insight whose text differs slightly.
+#[derive(Debug, Clone)]
+pub struct NearDuplicate {
+    pub source: PathBuf,
+    pub line: usize,
+    pub text: String,
+    /// The content file it merged into (relative to the site root) and its text.
+    pub into: PathBuf,
+    pub into_text: String,
+    pub similarity: f64,
+}
+
+/// One content file the run creates or grows (paths relative to the site root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Created {
+        path: PathBuf,
+        title: String,
+    },
+    Updated {
+        path: PathBuf,
+        sources: Vec<String>,
+        related: Vec<String>,
+    },
+}
+
+/// Everything a run did (or, with `--dry-run`, would do).
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub summary: ImportSummary,
+    pub near_duplicates: Vec<NearDuplicate>,
+    pub changes: Vec<Change>,
+    /// Warnings (skipped files) and errors (files that could not be written).
+    pub diagnostics: Diagnostics,
+}
+
+impl ImportReport {
+    /// Exit 1: a file was skipped for an error or content could not be written.
+    pub fn failed(&self) -> bool {
+        self.summary.failed > 0 || self.diagnostics.has_errors()
+    }
+}
+
+/// Imports `options.paths` into the site at `root`. `Err` when the config or the
+/// existing content does not load: then nothing is read or written.
+pub fn import(root: &Path, options: &ImportOptions) -> Result<ImportReport, Diagnostics> {
+    let config = Config::load(root)?;
+    let existing = content::load_insights(root, &config)?;
+    let mut report = ImportReport::default();
+    let (files, skipped) = read_files(
+        &options.paths,
+        options.date,
+        &root.join(INSIGHTS_DIR),
+        &config.timezone,
+    );
+    let mut run = Run::new(root, &config, existing);
+    for file in &files {
+        run.add_file(file, &mut report);
+    }
+    report.summary.files_read = files.len();
+    report.summary.skipped = skipped.len();
+    report.summary.failed = skipped.iter().filter(|s| s.reason.is_error()).count();
+    for skip in skipped {
+        report.diagnostics.push(skip.warning);
+    }
+    run.finish(options.dry_run, &mut report);
+    Ok(report)
+}
+
+/// An insight as the run knows it: loaded from content or created by this run.
+#[derive(Debug)]
+struct Entry {
+    slug: String,
+    /// Relative to the site root.
+    path: PathBuf,
+    text: String,
+    sources: Vec<String>,
+    related: Vec<String>,
+    origin: Origin,
+}
+
+#[derive(Debug)]
+enum Origin {
+    /// Already in content with this many sources and related slugs: the rest are new.
+    Existing { sources: usize, related: usize },
+    New {
+        id: String,
+        title: String,
+        date: NaiveDate,
+        topics: Vec<String>,
+    },
+}
+
+/// One insight line, normalized once: its id, shingles and topics all derive from that.
+struct Sighting<'t> {
+    text: &'t str,
+    line: usize,
+    normalized: String,
+    id: String,
+}
+
+impl<'t> Sighting<'t> {
+    fn new(text: &'t str, line: usize) -> Self {
+        let normalized = normalize(text);
+        let id = normalized_id(&normalized);
+        Sighting {
+            text,
+            line,
+            normalized,
+            id,
+        }
+    }
+}
+
+/// The state of one import run.
+struct Run<'a> {
+    root: &'a Path,
+    config: &'a Config,
+    topics: TopicMatcher,
+    entries: Vec<Entry>,
+    by_id: HashMap<String, usize>,
+    similar: SimilarityIndex,
+    taken_slugs: HashSet<String>,
+}
+
+impl<'a> Run<'a> {
+    fn new(root: &'a Path, config: &'a Config, existing: Vec<Insight>) -> Self {
+        let mut run = Run {
+            root,
+            config,
+            topics: TopicMatcher::new(&config.topics),
+            entries: Vec::with_capacity(existing.len()),
+            by_id: HashMap::with_capacity(existing.len()),
+            similar: SimilarityIndex::new(config.import.near_duplicate_threshold),
+            taken_slugs: HashSet::new(),
+        };
+        for insight in existing {
+            // A file's name is taken even when its `slug` key says otherwise.
+            run.taken_slugs
+                .insert(content::slug_from_path(&insight.path));
+            run.taken_slugs.insert(insight.slug.clone());
+            run.by_id
+                .entry(insight.id.clone())
+                .or_insert(run.entries.len());
+            let entry = Entry {
+                origin: Origin::Existing {
+                    sources: insight.sources.len(),
+                    related: insight.related.len(),
+                },
+                slug: insight.slug,
+                path: insight
+                    .path
+                    .strip_prefix(root)
+                    .unwrap_or(&insight.path)
+                    .to_path_buf(),
+                text: insight.body,
+                sources: insight.sources,
+                related: insight.related,
+            };
+            let shingles = Shingles::of_normalized(&normalize(&entry.text));
+            run.push_entry(entry, shingles);
+        }
+        run
+    }
+
+    fn push_entry(&mut self, entry: Entry, shingles: Shingles) -> usize {
+        let index = self.entries.len();
+        self.similar.insert(index, shingles);
+        self.entries.push(entry);
+        index
+    }
+
+    /// Every insight line of `file`, then the links its `Related Insights` section makes.
+    fn add_file(&mut self, file: &RawFile, report: &mut ImportReport) {
+        let source = file.source_name();
+        let (mut leads, mut related) = (Vec::new(), Vec::new());
+        for line in insight_lines(&file.text, &self.config.import) {
+            report.summary.insights_seen += 1;
+            let sighting = Sighting::new(line.text, line.line);
+            let index = self.sight(file, &source, &sighting, report);
+            match line.role {
+                Role::Lead => leads.push(index),
+                Role::Related => related.push(index),
+            }
+        }
+        for &lead in &leads {
+            for &other in &related {
+                self.link(lead, other);
+                self.link(other, lead);
+            }
+        }
+    }
+
+    /// Resolves one insight line to an entry, merging or creating; returns its index.
+    fn sight(
+        &mut self,
+        file: &RawFile,
+        source: &str,
+        sighting: &Sighting,
+        report: &mut ImportReport,
+    ) -> usize {
+        if let Some(&index) = self.by_id.get(&sighting.id) {
+            if self.add_source(index, source) {
+                report.summary.merged += 1;
+            }
+            return index;
+        }
+        let shingles = Shingles::of_normalized(&sighting.normalized);
+        if let Some((index, similarity)) = self.similar.best_match(&shingles) {
+            if self.add_source(index, source) {
+                report.summary.merged += 1;
+                report.summary.near_duplicates += 1;
+                report.near_duplicates.push(NearDuplicate {
+                    source: file.path.clone(),
+                    line: sighting.line,
+                    text: sighting.text.to_string(),
+                    into: self.entries[index].path.clone(),
+                    into_text: self.entries[index].text.clone(),
+                    similarity,
+                });
+            }
+            return index;
+        }
+        report.summary.new += 1;
+        let index = self.create(sighting, shingles, file.date, source);
+        self.by_id.insert(sighting.id.clone(), index);
+        index
+    }
+
+    fn create(
+        &mut self,
+        sighting: &Sighting,
+        shingles: Shingles,
+        date: NaiveDate,
+        source: &str,
+    ) -> usize {
+        let title = title_of(sighting.text);
+        let slug = new_slug(&title, &sighting.id, |s| self.taken_slugs.contains(s));
+        self.taken_slugs.insert(slug.clone());
+        let entry = Entry {
+            path: Path::new(INSIGHTS_DIR).join(format!("{slug}.md")),
+            slug,
+            text: sighting.text.to_string(),
+            sources: vec![source.to_string()],
+            related: Vec::new(),
+            origin: Origin::New {
+                id: sighting.id.clone(),
+                title,
+                date,
+                topics: self.topics.topics_of(&sighting.normalized),
+            },
+        };
+        self.push_entry(entry, shingles)
+    }
+
+    fn add_source(&mut self, index: usize, source: &str) -> bool {
+        push_new(&mut self.entries[index].sources, source)
+    }
+
+    /// Lists `to` in the `related` of `from` (never an insight in its own).
+    fn link(&mut self, from: usize, to: usize) {
+        if from != to {
+            let slug = self.entries[to].slug.clone();
+            push_new(&mut self.entries[from].related, &slug);
+        }
+    }
+
+    /// Writes (unless `dry_run`) every created or grown file and records it.
+    fn finish(self, dry_run: bool, report: &mut ImportReport) {
+        for entry in self.entries {
+            let result = match &entry.origin {
+                Origin::New { .. } => write_new(self.root, &entry, dry_run),
+                Origin::Existing { .. } => write_grown(self.root, &entry, dry_run),
+            };
+            match result {
+                Ok(Some(change)) => report.changes.push(change),
+                Ok(None) => {}
+                Err(d) => report.diagnostics.push(d),
+            }
+        }
+    }
+}
+
+/// Appends `value` unless present; true when it was added.
+fn push_new(list: &mut Vec<String>, value: &str) -> bool {
+    let absent = !list.iter().any(|v| v == value);
+    if absent {
+        list.push(value.to_string());
+    }
+    absent
+}
+
+fn write_new(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Change>, Diagnostic> {
+    let Origin::New {
+        id,
+        title,
+        date,
+        topics,
+    } = &entry.origin
+    else {
+        unreachable!("write_new is only called for new entries")
+    };
+    let change = Change::Created {
+        path: entry.path.clone(),
+        title: title.clone(),
+    };
+    if dry_run {
+        return Ok(Some(change));
+    }
+    let text = render_new(&NewInsight {
+        id,
+        title,
+        date: *date,
+        topics,
+        sources: &entry.sources,
+        related: &entry.related,
+        body: &entry.text,
+    });
+    let path = root.join(&entry.path);
+    create_file(&path, &text).map_err(|e| Diagnostic::io("write the new insight", &path, &e))?;
+    Ok(Some(change))
+}
+
+fn write_grown(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Change>, Diagnostic> {
+    let Origin::Existing { sources, related } = entry.origin else {
+        unreachable!("write_grown is only called for existing entries")
+    };
+    let (new_sources, new_related) = (&entry.sources[sources..], &entry.related[related..]);
+    if new_sources.is_empty() && new_related.is_empty() {
+        return Ok(None);
+    }
+    let path = root.join(&entry.path);
+    let old = std::fs::read_to_string(&path).map_err(|e| Diagnostic::io("read", &path, &e))?;
+    let edited = match add_to_lists(&old, new_sources, new_related) {
+        Ok(Some(edited)) => edited,
+        Ok(None) => return Ok(None),
+        Err(EditError::Yaml) => {
+            return Err(Diagnostic::warning(format!(
+                "not updated: YAML front matter is not edited by import; add sources {new_sources:?} and related {new_related:?} by hand"
+            ))
+            .at(&entry.path)
+            .hint("convert the front matter to TOML (`+++`) to let import keep it up to date"))
+        }
+        Err(EditError::Invalid(msg)) => return Err(Diagnostic::error(format!("cannot update: {msg}")).at(&entry.path)),
+    };
+    if !dry_run {
+        replace_file(&path, &edited).map_err(|e| Diagnostic::io("update", &path, &e))?;
+    }
+    Ok(Some(Change::Updated {
+        path: entry.path.clone(),
+        sources: new_sources.to_vec(),
+        related: new_related.to_vec(),
+    }))
+}
+
+/// Creates a file that must not exist yet: brief never overwrites a file it did
+/// not load (e.g. one an editor created since the run started).
+pub(crate) fn create_file(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(text.as_bytes())
+}
+
+/// Replaces a file by renaming a complete copy over it, so a crash or a full disk
+/// never leaves an editor's file half written.
+fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.brief-tmp"));
+    std::fs::write(&temp, text)?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}

@@ -1,0 +1,210 @@
+//! `brief init` and `brief new`: files an editor starts from. `init` writes a site
+//! that builds at once (the default theme is embedded in the binary, so no theme
+//! is copied); `new` writes one insight, ready to edit. Both refuse to overwrite
+//! anything. Printing is left to the caller.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, Utc};
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::content::{self, closest, INSIGHTS_DIR};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::import::{create_file, new_slug};
+
+/// The config of a new site: every key shown, with what it does.
+const CONFIG_TEMPLATE: &str = r#"# Site settings. Every key is optional; the values shown are the defaults
+# unless marked otherwise.
+
+title = "My insight digest"                  # not a default: name your site
+description = "Short analytical insights, one daily issue at a time."
+base_url = "https://example.org/"            # where the site is published; may carry a path
+language = "en"
+timezone = "UTC"                             # an IANA name or an offset such as "+08:00"
+theme = "default"                            # built in; or a folder under themes/
+issue_size = 5                               # insights in each issue's headline
+paginate = 20                                # entries per archive or topic page
+
+[feeds]
+rss = true
+atom = true
+json = true
+limit = 20                                   # items per feed
+
+[import]
+# Boilerplate lines of raw insight files, dropped wherever they appear.
+skip_lines = [
+  "We scan new podcasts and send you the top 5 insights daily.",
+  "Get your free personalized podcast brief",
+]
+# Insights below this line are related to the lead insight(s) above it.
+related_marker = "Related Insights"
+# Word-shingle similarity (0 to 1) from which two texts count as one insight.
+near_duplicate_threshold = 0.6
+
+# Topics: `brief import` assigns every topic whose keywords appear in an insight
+# (case-insensitive whole words or phrases; a trailing `*` matches a prefix).
+
+[[topics]]
+slug = "ai"
+name = "Artificial intelligence"
+description = "Models, labs and what they can do."
+keywords = ["AI", "model*", "LLM*"]
+
+[[topics]]
+slug = "policy"
+name = "Policy"
+description = "Regulation, export controls and industrial policy."
+keywords = ["regulat*", "export control*", "sanction*", "policy"]
+
+[[topics]]
+slug = "markets"
+name = "Markets"
+description = "Prices, costs and investment."
+keywords = ["price*", "cost*", "invest*", "valuation*"]
+"#;
+
+const WELCOME_TITLE: &str = "Welcome to your insight digest";
+const WELCOME_BODY: &str =
+    "This is an example insight: one self-contained paragraph of analysis, written in \
+Markdown. Import raw insight files with `brief import FILE...`, write one by hand with \
+`brief new \"TITLE\"`, and preview the site with `brief serve`. Delete this file when you \
+have your own.";
+const NEW_BODY: &str =
+    "Write the insight here: one self-contained paragraph of analysis, in Markdown.";
+
+/// Creates a site in `dir`, which must be absent or empty (hidden entries such as
+/// `.git` are allowed). Returns the files written, relative to `dir`.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
+    refuse_non_empty(dir)?;
+    let today = Utc::now().date_naive();
+    let files = [
+        (PathBuf::from(CONFIG_FILE), CONFIG_TEMPLATE.to_string()),
+        (PathBuf::from(".gitignore"), "/public/\n".to_string()),
+        (
+            Path::new(INSIGHTS_DIR).join("welcome-to-your-insight-digest.md"),
+            insight_file(WELCOME_TITLE, today, &["ai".to_string()], WELCOME_BODY),
+        ),
+    ];
+    for (path, text) in &files {
+        create(&dir.join(path), text)?;
+    }
+    Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+fn refuse_non_empty(dir: &Path) -> Result<(), Diagnostic> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Diagnostic::io("read the directory", dir, &e)),
+    };
+    let visible = entries
+        .filter_map(Result::ok)
+        .find(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    match visible {
+        None => Ok(()),
+        Some(entry) => Err(Diagnostic::error(format!(
+            "refusing to create a site in a non-empty directory (it holds {:?})",
+            entry.file_name()
+        ))
+        .at(dir)
+        .hint("choose a new or empty directory: `brief init my-digest`")),
+    }
+}
+
+/// Writes a new insight titled `title` under `root`, with a slug no other insight
+/// has. Returns its path relative to `root`.
+pub fn new_insight(
+    root: &Path,
+    title: &str,
+    date: Option<NaiveDate>,
+    topics: &[String],
+) -> Result<PathBuf, Diagnostics> {
+    let config = Config::load(root)?;
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(Diagnostic::error("the title is empty")
+            .hint("pass a title: `brief new \"What happened\"`")
+            .into());
+    }
+    check_topics(topics, &config)?;
+    let date = date.unwrap_or_else(|| config.timezone.day_of(&Utc::now().fixed_offset()));
+    let dir = root.join(INSIGHTS_DIR);
+    // A broken content file must not stop `new`: its file name still counts as taken.
+    let slugs: Vec<String> = content::load_insights(root, &config)
+        .map(|insights| insights.into_iter().map(|i| i.slug).collect())
+        .unwrap_or_default();
+    let slug = new_slug(title, &content::insight_id(title), |s| {
+        slugs.iter().any(|t| t == s) || dir.join(format!("{s}.md")).exists()
+    });
+    let path = Path::new(INSIGHTS_DIR).join(format!("{slug}.md"));
+    create(
+        &root.join(&path),
+        &insight_file(title, date, topics, NEW_BODY),
+    )?;
+    Ok(path)
+}
+
+fn check_topics(topics: &[String], config: &Config) -> Result<(), Diagnostics> {
+    let mut errors = Diagnostics::default();
+    for topic in topics.iter().filter(|t| config.topic(t).is_none()) {
+        let hint = match closest(topic, config.topics.iter().map(|t| t.slug.as_str())) {
+            Some(best) => format!("did you mean {best:?}?"),
+            None => {
+                let known: Vec<&str> = config.topics.iter().map(|t| t.slug.as_str()).collect();
+                format!(
+                    "topics are the [[topics]] slugs in config.toml: {}",
+                    known.join(", ")
+                )
+            }
+        };
+        errors.push(Diagnostic::error(format!("unknown topic {topic:?} in --topic")).hint(hint));
+    }
+    errors.into_result().map(drop)
+}
+
+/// A hand-written insight: no `id` (it is derived from the body, which the
+/// editor is about to write), every optional key shown with what it does.
+fn insight_file(title: &str, date: NaiveDate, topics: &[String], body: &str) -> String {
+    let topics: toml_edit::Array = topics.iter().map(String::as_str).collect();
+    format!(
+        "+++\ntitle = {title}\ndate = {date}\ntopics = {topics}   # [[topics]] slugs from config.toml\n\
+         sources = []      # raw files it was seen in (brief import fills it)\n\
+         related = []      # slugs of related insights\n\
+         weight = 0        # higher ranks first within the day's issue\n\
+         draft = false     # true keeps it out of the build (see --drafts)\n+++\n{body}\n",
+        title = toml_edit::Value::from(title),
+        date = date.format("%Y-%m-%d"),
+    )
+}
+
+fn create(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    create_file(path, text).map_err(|e| Diagnostic::io("create", path, &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_config_template_parses_and_the_example_uses_its_topics() {
+        let config = Config::parse(CONFIG_TEMPLATE, Path::new("config.toml")).unwrap();
+        assert_eq!(config.topics.len(), 3);
+        let date = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+        let text = insight_file(WELCOME_TITLE, date, &["ai".to_string()], WELCOME_BODY);
+        let insight =
+            content::parse_insight(&text, Path::new("content/insights/w.md"), &config).unwrap();
+        assert_eq!(insight.title, WELCOME_TITLE);
+        assert_eq!(insight.topics, ["ai"]);
+    }
+
+    #[test]
+    fn titles_with_quotes_are_escaped() {
+        let config = Config::parse(CONFIG_TEMPLATE, Path::new("config.toml")).unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+        let title = r#"The "iPhone" vs 'Android' \ split"#;
+        let text = insight_file(title, date, &[], NEW_BODY);
+        let insight = content::parse_insight(&text, Path::new("a.md"), &config).unwrap();
+        assert_eq!(insight.title, title);
+    }
+}

@@ -483,8 +483,10 @@ fn content_file(insight: &Insight, extra: &str) -> String {
         .iter()
         .map(|&t| TOPICS[t].0.to_string())
         .collect();
+    // The id the importer would give the insight: the hash of its raw text.
     let mut out = format!(
-        "+++\ntitle = {:?}\ndate = {}\ntopics = [{}]\nsources = [{}]\n",
+        "+++\nid = \"{}\"\ntitle = {:?}\ndate = {}\ntopics = [{}]\nsources = [{}]\n",
+        brief::content::insight_id(&insight.raw),
         insight.title,
         insight.day,
         list(&topics),

@@ -23,6 +23,9 @@ use crate::theme::Theme;
 /// How many recent issues the home page links to.
 const RECENT_ISSUES: usize = 10;
 
+/// How many pages either side of the current one a paginator's `pages` lists.
+const PAGER_WINDOW: usize = 3;
+
 /// One unit of parallel work: a page or a generated file.
 #[derive(Debug, Clone, Copy)]
 enum Job {
@@ -582,7 +585,10 @@ impl<'a> Renderer<'a> {
         value
     }
 
-    /// `pages` is the list's precomputed [`pager_links`].
+    /// `pages` is the list's precomputed [`pager_links`]; the paginator's own
+    /// `pages` is the window of them a pager shows: the first and last page and
+    /// those within [`PAGER_WINDOW`] of the current one. (Listing every page on
+    /// every page made the build quadratic: 5 million entries at 100k insights.)
     fn paginator(
         &self,
         current: usize,
@@ -601,7 +607,7 @@ impl<'a> Renderer<'a> {
             "last": url(total_pages),
             "previous": if current > 1 { url(current - 1) } else { Value::Null },
             "next": if current < total_pages { url(current + 1) } else { Value::Null },
-            "pages": pages.clone(),
+            "pages": pager_window(pages, current),
         })
     }
 
@@ -680,7 +686,20 @@ impl Shared {
     }
 }
 
-/// The `pages` list of a paginator: `{number, url}` of every page of the list.
+/// The part of `pages` (all of a list's pages, in order) a pager around page
+/// `current` shows: the first, the last and up to [`PAGER_WINDOW`] either side.
+fn pager_window(pages: &Value, current: usize) -> Value {
+    let all = pages.as_array().map_or(&[][..], Vec::as_slice);
+    let mut numbers = vec![1];
+    numbers.extend(current.saturating_sub(PAGER_WINDOW)..=current + PAGER_WINDOW);
+    numbers.push(all.len());
+    numbers.retain(|&n| (1..=all.len()).contains(&n));
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers.into_iter().map(|n| all[n - 1].clone()).collect()
+}
+
+/// Every page of a paginated list as `{number, url}`, computed once per list.
 fn pager_links(config: &Config, base: &str, total_pages: usize) -> Value {
     (1..=total_pages)
         .map(|p| json!({"number": p, "url": config.url(&page_path(base, p))}))
@@ -750,5 +769,22 @@ mod tests {
         assert_eq!(page_count(0, 20), 1);
         assert_eq!(page_count(41, 20), 3);
         assert_eq!(page_slice(&[1, 2, 3, 4, 5], 3, 2), &[5]);
+    }
+
+    #[test]
+    fn pager_window_keeps_ends_and_neighbours() {
+        let numbers = |total: usize, current: usize| {
+            let pages: Value = (1..=total).map(|n| json!({ "number": n })).collect();
+            pager_window(&pages, current)
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["number"].as_u64().unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(numbers(1, 1), [1]);
+        assert_eq!(numbers(5, 3), [1, 2, 3, 4, 5]);
+        assert_eq!(numbers(100, 50), [1, 47, 48, 49, 50, 51, 52, 53, 100]);
+        assert_eq!(numbers(100, 99), [1, 96, 97, 98, 99, 100]);
     }
 }

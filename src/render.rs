@@ -561,7 +561,7 @@ impl<'a> Renderer<'a> {
         value["title"] = json!(issue_title(self.site, n));
         value["permalink"] = json!(self.site.config.permalink(&issue.path()));
         value["count"] = json!(issue.insights.len());
-        value["headline"] = json!(headline);
+        value["headline"] = Value::Array(headline);
         value
     }
 
@@ -598,17 +598,20 @@ impl<'a> Renderer<'a> {
     ) -> Value {
         let total_pages = page_count(total_items, self.site.config.paginate);
         let url = |p: usize| pages[p - 1]["url"].clone();
-        json!({
+        // `json!` would deep-copy `items` (it serializes every value it is given),
+        // so the list is moved in afterwards.
+        let mut paginator = json!({
             "current": current,
             "total_pages": total_pages,
             "total_items": total_items,
-            "items": items,
             "first": url(1),
             "last": url(total_pages),
             "previous": if current > 1 { url(current - 1) } else { Value::Null },
             "next": if current < total_pages { url(current + 1) } else { Value::Null },
-            "pages": pager_window(pages, current),
-        })
+        });
+        paginator["items"] = Value::Array(items);
+        paginator["pages"] = pager_window(pages, current);
+        paginator
     }
 
     fn search_index(&self) -> Vec<u8> {

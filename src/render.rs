@@ -6,10 +6,13 @@
 
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use tera::Context;
 
+use crate::config::Config;
 use crate::email;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::feeds;
@@ -25,6 +28,9 @@ const RECENT_ISSUES: usize = 10;
 /// (the seeds' longest is 365 characters), so this cuts nothing real; it only
 /// keeps one runaway body from bloating an index every searcher downloads.
 const SEARCH_BODY_CHARS: usize = 1000;
+
+/// How many pages either side of the current one a paginator's `pages` lists.
+const PAGER_WINDOW: usize = 3;
 
 /// One unit of parallel work: a page or a generated file.
 #[derive(Debug, Clone, Copy)]
@@ -54,13 +60,59 @@ pub struct Renderer<'a> {
     /// Body HTML and plain text of each insight, in `site.insights` order.
     pub bodies: Vec<Rendered>,
     site_value: Value,
+    /// One context per rayon worker that already holds `site` (see [`Renderer::render_page`]).
+    contexts: Vec<Mutex<Option<Context>>>,
+    /// Precomputed once, because each is needed on many pages (see [`Shared`]).
+    shared: Shared,
+}
+
+/// Strings and small values that many pages repeat. An insight shows on its own
+/// page, its issue, every topic page and the home page; building its URLs, dates
+/// (chrono formatting) and summary again for each was a fifth of a build's CPU.
+/// Everything here is small and linear in the site: the Markdown bodies, the
+/// only big per-insight data, are not copied.
+struct Shared {
+    /// Per insight: its `url`, `permalink`, `date`, `day`, `date_display` and `summary`.
+    insights: Vec<InsightStrings>,
+    /// Per issue: the short `issue` object of insights and `prev` / `next`.
+    issue_links: Vec<Value>,
+    /// Per configured topic: the `{slug, name, url}` reference insights carry.
+    topic_refs: Vec<Value>,
+    /// The `pages` list of the archive's paginator, and of each topic's.
+    archive_pages: Value,
+    topic_pages: Vec<Value>,
+}
+
+struct InsightStrings {
+    url: String,
+    permalink: String,
+    date: String,
+    day: String,
+    date_display: String,
+    summary: String,
+}
+
+/// A template context under construction. `tera::Context::insert` serializes
+/// (deep-copies) every value it is given, which cost a tenth of a build's CPU
+/// time; this takes the values by move and hands them to Tera as they are.
+#[derive(Default, Clone)]
+struct Fields(Map<String, Value>);
+
+impl Fields {
+    fn insert(&mut self, key: &str, value: impl Into<Value>) {
+        self.0.insert(key.to_string(), value.into());
+    }
+
+    fn into_context(self) -> Context {
+        Context::from_value(Value::Object(self.0)).expect("an object is a valid context")
+    }
 }
 
 impl<'a> Renderer<'a> {
     /// Renders every insight body (in parallel) and the shared `site` context.
     pub fn new(site: &'a Site<'a>, theme: &'a Theme) -> Renderer<'a> {
         let config = site.config;
-        let bodies = site
+        let bodies: Vec<Rendered> = site
             .insights
             .par_iter()
             .map(|insight| {
@@ -72,11 +124,16 @@ impl<'a> Renderer<'a> {
                 markdown::render(&insight.body, &base, &config.markdown)
             })
             .collect();
+        let shared = Shared::new(site, &bodies);
         let mut renderer = Renderer {
             site,
             theme,
             bodies,
             site_value: Value::Null,
+            contexts: (0..rayon::current_num_threads())
+                .map(|_| Mutex::new(None))
+                .collect(),
+            shared,
         };
         renderer.site_value = renderer.site_value();
         renderer
@@ -189,9 +246,8 @@ impl<'a> Renderer<'a> {
                 self.simple_context("search", "Search"),
             ),
             Job::NotFound => {
-                let html = self
-                    .theme
-                    .render("404.html", &self.simple_context("404", "Page not found"))?;
+                let html =
+                    self.render_page("404.html", self.simple_context("404", "Page not found"))?;
                 sink.put("404.html", html.into_bytes())
             }
             Job::SiteFeeds => {
@@ -238,9 +294,9 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         site_path: &str,
         template: &str,
-        context: Context,
+        context: Fields,
     ) -> Result<(), Diagnostic> {
-        let html = self.theme.render(template, &context)?;
+        let html = self.render_page(template, context)?;
         let file = format!("{}index.html", site_path.trim_start_matches('/'));
         sink.put(&file, html.into_bytes())
     }
@@ -251,23 +307,48 @@ impl<'a> Renderer<'a> {
         let config = self.site.config;
         let dir = self.site.issues[n].path();
         let dir = dir.trim_start_matches('/');
-        let ctx = self.email_context(n);
-        let html = self.theme.render("email.html", &ctx)?;
+        let fields = self.email_context(n);
+        let html = self.render_page("email.html", fields.clone())?;
         let html = feeds::absolutize(&html, &config.origin);
         sink.put(&format!("{dir}email.html"), html.into_bytes())?;
-        let text = self.theme.render("email.txt", &ctx)?;
+        let text = self.render_page("email.txt", fields)?;
         sink.put(&format!("{dir}email.txt"), text.into_bytes())
+    }
+
+    /// Renders `template` with `site` plus `fields`. The `site` object is the same
+    /// on every page but Tera wants an owned context, and cloning (and dropping) it
+    /// for each of thousands of pages cost a tenth of a build; so each worker keeps
+    /// one context holding `site`, adds a page's fields, renders, and takes them out.
+    fn render_page(&self, template: &str, fields: Fields) -> Result<String, Diagnostic> {
+        let slot = rayon::current_thread_index().and_then(|n| self.contexts.get(n));
+        let Some(slot) = slot else {
+            let mut ctx = fields.into_context();
+            ctx.insert("site", &self.site_value);
+            return self.theme.render(template, &ctx);
+        };
+        let mut guard = slot.lock().unwrap_or_else(|e| e.into_inner());
+        let ctx = guard.get_or_insert_with(|| {
+            let mut ctx = Context::new();
+            ctx.insert("site", &self.site_value);
+            ctx
+        });
+        let keys: Vec<String> = fields.0.keys().cloned().collect();
+        ctx.extend(fields.into_context());
+        let html = self.theme.render(template, ctx);
+        for key in &keys {
+            ctx.remove(key);
+        }
+        html
     }
 
     // ---- contexts -------------------------------------------------------------
 
-    fn base_context(&self, kind: &str, title: &str, site_path: &str, description: &str) -> Context {
+    fn base_context(&self, kind: &str, title: &str, site_path: &str, description: &str) -> Fields {
         let config = self.site.config;
-        let mut ctx = Context::new();
-        ctx.insert("site", &self.site_value);
+        let mut ctx = Fields::default();
         ctx.insert(
             "page",
-            &json!({
+            json!({
                 "kind": kind,
                 "title": title,
                 "description": if description.is_empty() { &config.description } else { description },
@@ -275,11 +356,11 @@ impl<'a> Renderer<'a> {
                 "permalink": config.permalink(site_path),
             }),
         );
-        ctx.insert("json_ld", &Value::Null);
+        ctx.insert("json_ld", Value::Null);
         ctx
     }
 
-    fn simple_context(&self, kind: &str, title: &str) -> Context {
+    fn simple_context(&self, kind: &str, title: &str) -> Fields {
         let path = if kind == "search" {
             "/search/"
         } else {
@@ -288,13 +369,16 @@ impl<'a> Renderer<'a> {
         self.base_context(kind, title, path, "")
     }
 
-    fn index_context(&self) -> Context {
+    fn index_context(&self) -> Fields {
         let config = self.site.config;
         let mut ctx = self.base_context("index", &config.title, "/", &config.description);
         let issues = &self.site.issues;
         ctx.insert(
             "issue",
-            &issues.len().checked_sub(1).map(|n| self.issue_value(n)),
+            issues
+                .len()
+                .checked_sub(1)
+                .map_or(Value::Null, |n| self.issue_value(n)),
         );
         let recent: Vec<Value> = (0..issues.len())
             .rev()
@@ -302,27 +386,27 @@ impl<'a> Renderer<'a> {
             .take(RECENT_ISSUES)
             .map(|n| self.issue_ref(n))
             .collect();
-        ctx.insert("recent_issues", &recent);
-        ctx.insert("json_ld", &self.website_json_ld());
+        ctx.insert("recent_issues", recent);
+        ctx.insert("json_ld", self.website_json_ld());
         ctx
     }
 
-    fn archive_context(&self, page: usize) -> Context {
+    fn archive_context(&self, page: usize) -> Fields {
         let site = self.site;
         let mut ctx = self.base_context("issues", "All issues", &page_path("/issues/", page), "");
-        let newest_first: Vec<usize> = (0..site.issues.len()).rev().collect();
-        let items = page_slice(&newest_first, page, site.config.paginate)
-            .iter()
-            .map(|&n| self.issue_ref(n))
+        // Newest first, without materialising the whole reversed list per page.
+        let total = site.issues.len();
+        let items = page_range(total, page, site.config.paginate)
+            .map(|k| self.issue_ref(total - 1 - k))
             .collect();
         ctx.insert(
             "paginator",
-            &self.paginator("/issues/", page, newest_first.len(), items),
+            self.paginator(page, total, items, &self.shared.archive_pages),
         );
         ctx
     }
 
-    fn issue_context(&self, n: usize) -> Context {
+    fn issue_context(&self, n: usize) -> Fields {
         let issue = &self.site.issues[n];
         let value = self.issue_value(n);
         let title = value["title"].as_str().unwrap_or_default().to_string();
@@ -333,17 +417,17 @@ impl<'a> Renderer<'a> {
             .collect::<Vec<_>>()
             .join(" · ");
         let mut ctx = self.base_context("issue", &title, &issue.path(), &description);
-        ctx.insert("issue", &value);
+        ctx.insert("issue", value);
         ctx
     }
 
     /// The issue context plus `email` settings, and each insight's `text`: its
     /// body as plain text with absolute links, for the text edition.
-    fn email_context(&self, n: usize) -> Context {
+    fn email_context(&self, n: usize) -> Fields {
         let site = self.site;
         let config = site.config;
         let mut ctx = self.issue_context(n);
-        let mut issue = ctx.remove("issue").unwrap_or_default();
+        let mut issue = ctx.0.remove("issue").unwrap_or_default();
         let insights = &site.issues[n];
         for (key, indices) in [("headline", insights.headline()), ("rest", insights.rest())] {
             let Some(values) = issue[key].as_array_mut() else {
@@ -364,7 +448,7 @@ impl<'a> Renderer<'a> {
                 value["text"] = json!(text);
             }
         }
-        ctx.insert("issue", &issue);
+        ctx.insert("issue", issue);
         let footer = if config.email.footer.is_empty() {
             format!(
                 "You are receiving this because you subscribed to {}.",
@@ -375,16 +459,16 @@ impl<'a> Renderer<'a> {
         };
         ctx.insert(
             "email",
-            &json!({ "manage_url": config.email.manage_url, "footer": footer }),
+            json!({ "manage_url": config.email.manage_url, "footer": footer }),
         );
         ctx
     }
 
-    fn topics_context(&self) -> Context {
+    fn topics_context(&self) -> Fields {
         self.base_context("topics", "Topics", "/topics/", "")
     }
 
-    fn topic_context(&self, t: usize, page: usize) -> Context {
+    fn topic_context(&self, t: usize, page: usize) -> Fields {
         let topic = &self.site.config.topics[t];
         let group = &self.site.topics[t];
         let base = topic_path(&topic.slug);
@@ -394,29 +478,36 @@ impl<'a> Renderer<'a> {
             &page_path(&base, page),
             &topic.description,
         );
-        ctx.insert("topic", &self.topic_value(t));
+        ctx.insert("topic", self.topic_value(t));
         let items = page_slice(&group.insights, page, self.site.config.paginate)
             .iter()
             .map(|&i| self.insight_value(i))
             .collect();
         ctx.insert(
             "paginator",
-            &self.paginator(&base, page, group.insights.len(), items),
+            self.paginator(
+                page,
+                group.insights.len(),
+                items,
+                &self.shared.topic_pages[t],
+            ),
         );
         ctx
     }
 
-    fn insight_context(&self, i: usize) -> Context {
+    fn insight_context(&self, i: usize) -> Fields {
         let insight = &self.site.insights[i];
-        let summary = summarize(&self.bodies[i].text, 200);
         let mut ctx = self.base_context(
             "insight",
             &insight.title,
             &insight_path(&insight.slug),
-            &summary,
+            &self.shared.insights[i].summary,
         );
-        ctx.insert("insight", &self.insight_value(i));
-        ctx.insert("json_ld", &self.insight_json_ld(i, &summary));
+        ctx.insert("insight", self.insight_value(i));
+        ctx.insert(
+            "json_ld",
+            self.insight_json_ld(i, &self.shared.insights[i].summary),
+        );
         ctx
     }
 
@@ -530,54 +621,48 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn topic_ref(&self, t: usize) -> Value {
-        let config = self.site.config;
-        let topic = &config.topics[t];
-        json!({ "slug": topic.slug, "name": topic.name, "url": config.url(&topic_path(&topic.slug)) })
-    }
-
     /// A short reference to an insight: what lists of related insights show.
     fn insight_link(&self, i: usize) -> Value {
         let insight = &self.site.insights[i];
+        let strings = &self.shared.insights[i];
         json!({
             "slug": insight.slug,
             "title": insight.title,
-            "url": self.site.config.url(&insight_path(&insight.slug)),
-            "day": insight.day.to_string(),
+            "url": strings.url,
+            "day": strings.day,
         })
     }
 
     /// An insight with its rendered body: the `insight` object of every template.
     pub fn insight_value(&self, i: usize) -> Value {
         let site = self.site;
-        let config = site.config;
         let insight = &site.insights[i];
-        let path = insight_path(&insight.slug);
+        let strings = &self.shared.insights[i];
         let mut value = Map::new();
         value.insert("id".into(), json!(insight.id));
         value.insert("slug".into(), json!(insight.slug));
         value.insert("title".into(), json!(insight.title));
-        value.insert("url".into(), json!(config.url(&path)));
-        value.insert("permalink".into(), json!(config.permalink(&path)));
-        value.insert("date".into(), json!(insight.date.to_rfc3339()));
-        value.insert("day".into(), json!(insight.day.to_string()));
-        value.insert("date_display".into(), json!(display_day(insight.day)));
+        value.insert("url".into(), json!(strings.url));
+        value.insert("permalink".into(), json!(strings.permalink));
+        value.insert("date".into(), json!(strings.date));
+        value.insert("day".into(), json!(strings.day));
+        value.insert("date_display".into(), json!(strings.date_display));
         value.insert("content".into(), json!(self.bodies[i].html));
-        value.insert(
-            "summary".into(),
-            json!(summarize(&self.bodies[i].text, 200)),
-        );
+        value.insert("summary".into(), json!(strings.summary));
         value.insert(
             "topics".into(),
             site.topics_of[i]
                 .iter()
-                .map(|&t| self.topic_ref(t))
+                .map(|&t| self.shared.topic_refs[t].clone())
                 .collect(),
         );
         value.insert("sources".into(), json!(insight.sources));
         value.insert("weight".into(), json!(insight.weight));
         value.insert("draft".into(), json!(insight.draft));
-        value.insert("issue".into(), self.issue_link(site.issue_of[i]));
+        value.insert(
+            "issue".into(),
+            self.shared.issue_links[site.issue_of[i]].clone(),
+        );
         value.insert(
             "related".into(),
             site.related[i]
@@ -588,20 +673,10 @@ impl<'a> Renderer<'a> {
         Value::Object(value)
     }
 
-    fn issue_link(&self, n: usize) -> Value {
-        let issue = &self.site.issues[n];
-        json!({
-            "number": issue.number,
-            "date": issue.date.to_string(),
-            "date_display": display_day(issue.date),
-            "url": self.site.config.url(&issue.path()),
-        })
-    }
-
     /// An issue for lists: number, date, links and the headline titles.
     fn issue_ref(&self, n: usize) -> Value {
         let issue = &self.site.issues[n];
-        let mut value = self.issue_link(n);
+        let mut value = self.shared.issue_links[n].clone();
         let headline: Vec<Value> = issue
             .headline()
             .iter()
@@ -610,13 +685,14 @@ impl<'a> Renderer<'a> {
         value["title"] = json!(issue_title(self.site, n));
         value["permalink"] = json!(self.site.config.permalink(&issue.path()));
         value["count"] = json!(issue.insights.len());
-        value["headline"] = json!(headline);
+        value["headline"] = Value::Array(headline);
         value
     }
 
     /// A full issue: its headline and the rest of the day as full insights.
     fn issue_value(&self, n: usize) -> Value {
         let issue = &self.site.issues[n];
+        let links = &self.shared.issue_links;
         let mut value = self.issue_ref(n);
         value["headline"] = issue
             .headline()
@@ -628,36 +704,38 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|&i| self.insight_value(i))
             .collect();
-        value["prev"] = n.checked_sub(1).map_or(Value::Null, |p| self.issue_link(p));
-        value["next"] = if n + 1 < self.site.issues.len() {
-            self.issue_link(n + 1)
-        } else {
-            Value::Null
-        };
+        value["prev"] = n.checked_sub(1).map_or(Value::Null, |p| links[p].clone());
+        value["next"] = links.get(n + 1).cloned().unwrap_or(Value::Null);
         value
     }
 
+    /// `pages` is the list's precomputed [`pager_links`]; the paginator's own
+    /// `pages` is the window of them a pager shows: the first and last page and
+    /// those within [`PAGER_WINDOW`] of the current one. (Listing every page on
+    /// every page made the build quadratic: 5 million entries at 100k insights.)
     fn paginator(
         &self,
-        base: &str,
         current: usize,
         total_items: usize,
         items: Vec<Value>,
+        pages: &Value,
     ) -> Value {
-        let config = self.site.config;
-        let total_pages = page_count(total_items, config.paginate);
-        let url = |p: usize| config.url(&page_path(base, p));
-        json!({
+        let total_pages = page_count(total_items, self.site.config.paginate);
+        let url = |p: usize| pages[p - 1]["url"].clone();
+        // `json!` would deep-copy `items` (it serializes every value it is given),
+        // so the list is moved in afterwards.
+        let mut paginator = json!({
             "current": current,
             "total_pages": total_pages,
             "total_items": total_items,
-            "items": items,
             "first": url(1),
             "last": url(total_pages),
-            "previous": (current > 1).then(|| url(current - 1)),
-            "next": (current < total_pages).then(|| url(current + 1)),
-            "pages": (1..=total_pages).map(|p| json!({"number": p, "url": url(p)})).collect::<Vec<_>>(),
-        })
+            "previous": if current > 1 { url(current - 1) } else { Value::Null },
+            "next": if current < total_pages { url(current + 1) } else { Value::Null },
+        });
+        paginator["items"] = Value::Array(items);
+        paginator["pages"] = pager_window(pages, current);
+        paginator
     }
 
     fn search_index(&self) -> Vec<u8> {
@@ -672,13 +750,87 @@ impl<'a> Renderer<'a> {
                     "title": insight.title,
                     "date": insight.day.to_string(),
                     "topics": site.topics_of[i].iter().map(|&t| &site.config.topics[t].name).collect::<Vec<_>>(),
-                    "url": site.config.url(&insight_path(&insight.slug)),
+                    "url": self.shared.insights[i].url,
                     "body": summarize(&self.bodies[i].text, SEARCH_BODY_CHARS),
                 })
             })
             .collect();
         serde_json::to_vec(&entries).expect("JSON values serialize")
     }
+}
+
+impl Shared {
+    fn new(site: &Site, bodies: &[Rendered]) -> Shared {
+        let config = site.config;
+        let insights = site
+            .insights
+            .par_iter()
+            .zip(bodies)
+            .map(|(insight, body)| {
+                let path = insight_path(&insight.slug);
+                InsightStrings {
+                    url: config.url(&path),
+                    permalink: config.permalink(&path),
+                    date: insight.date.to_rfc3339(),
+                    day: insight.day.to_string(),
+                    date_display: display_day(insight.day),
+                    summary: summarize(&body.text, 200),
+                }
+            })
+            .collect();
+        let issue_links = site
+            .issues
+            .iter()
+            .map(|issue| {
+                json!({
+                    "number": issue.number,
+                    "date": issue.date.to_string(),
+                    "date_display": display_day(issue.date),
+                    "url": config.url(&issue.path()),
+                })
+            })
+            .collect();
+        let topic_refs = config
+            .topics
+            .iter()
+            .map(|topic| json!({ "slug": topic.slug, "name": topic.name, "url": config.url(&topic_path(&topic.slug)) }))
+            .collect();
+        let pages_of = |base: &str, items: usize| {
+            pager_links(config, base, page_count(items, config.paginate))
+        };
+        Shared {
+            insights,
+            issue_links,
+            topic_refs,
+            archive_pages: pages_of("/issues/", site.issues.len()),
+            topic_pages: config
+                .topics
+                .iter()
+                .zip(&site.topics)
+                .map(|(topic, group)| pages_of(&topic_path(&topic.slug), group.insights.len()))
+                .collect(),
+        }
+    }
+}
+
+/// The part of `pages` (all of a list's pages, in order) a pager around page
+/// `current` shows: the first, the last and up to [`PAGER_WINDOW`] either side.
+fn pager_window(pages: &Value, current: usize) -> Value {
+    let all = pages.as_array().map_or(&[][..], Vec::as_slice);
+    let mut numbers = vec![1];
+    numbers.extend(current.saturating_sub(PAGER_WINDOW)..=current + PAGER_WINDOW);
+    numbers.push(all.len());
+    numbers.retain(|&n| (1..=all.len()).contains(&n));
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers.into_iter().map(|n| all[n - 1].clone()).collect()
+}
+
+/// Every page of a paginated list as `{number, url}`, computed once per list.
+fn pager_links(config: &Config, base: &str, total_pages: usize) -> Value {
+    (1..=total_pages)
+        .map(|p| json!({"number": p, "url": config.url(&page_path(base, p))}))
+        .collect()
 }
 
 pub fn issue_title(site: &Site, n: usize) -> String {
@@ -706,10 +858,14 @@ fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page).max(1)
 }
 
+/// Positions of page `page`'s items in a list of `len`.
+fn page_range(len: usize, page: usize, per_page: usize) -> std::ops::Range<usize> {
+    let start = ((page - 1) * per_page).min(len);
+    start..(start + per_page).min(len)
+}
+
 fn page_slice<T>(items: &[T], page: usize, per_page: usize) -> &[T] {
-    let start = ((page - 1) * per_page).min(items.len());
-    let end = (start + per_page).min(items.len());
-    &items[start..end]
+    &items[page_range(items.len(), page, per_page)]
 }
 
 fn progress_bar(len: u64, show: bool) -> ProgressBar {
@@ -740,5 +896,22 @@ mod tests {
         assert_eq!(page_count(0, 20), 1);
         assert_eq!(page_count(41, 20), 3);
         assert_eq!(page_slice(&[1, 2, 3, 4, 5], 3, 2), &[5]);
+    }
+
+    #[test]
+    fn pager_window_keeps_ends_and_neighbours() {
+        let numbers = |total: usize, current: usize| {
+            let pages: Value = (1..=total).map(|n| json!({ "number": n })).collect();
+            pager_window(&pages, current)
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["number"].as_u64().unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(numbers(1, 1), [1]);
+        assert_eq!(numbers(5, 3), [1, 2, 3, 4, 5]);
+        assert_eq!(numbers(100, 50), [1, 47, 48, 49, 50, 51, 52, 53, 100]);
+        assert_eq!(numbers(100, 99), [1, 96, 97, 98, 99, 100]);
     }
 }

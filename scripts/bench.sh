@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# The performance benchmark of SPEC.md ("Performance"), in one run:
+#   - full builds of 1k, 10k and 100k generated insights into tmpfs (median of
+#     several runs, fresh output directory each run) with peak RSS;
+#   - at 10k on a normal disk: a rebuild with nothing changed and a rebuild after a
+#     one-insight edit, each with the number of files it rewrote;
+#   - the `brief serve` reload after a one-file edit at 10k (edit → reload event);
+#   - `brief import` of 10k raw insights into an empty site;
+#   - Hugo (Debian package `hugo`) on an equivalent site of the same corpus.
+# Prints a Markdown table on stdout; progress goes to stderr.
+#
+# usage: scripts/bench.sh
+# env:   BENCH_SIZES="1000 10000 100000"  corpus sizes (the disk, serve and import
+#                                         benches use 10000 when listed)
+#        BENCH_RUNS=5                     runs per full build (100k: 3; Hugo: 3 and 1)
+#        BENCH_TMPFS=/dev/shm             tmpfs for corpora and full builds
+#        BENCH_DISK=<repo>/target         a normal disk for the rebuild benches
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+sizes=${BENCH_SIZES:-1000 10000 100000}
+runs=${BENCH_RUNS:-5}
+tmpfs=${BENCH_TMPFS:-/dev/shm}
+target=${CARGO_TARGET_DIR:-$repo/target}
+shm=$(mktemp -d "$tmpfs/brief-bench.XXXXXX")
+disk=$(mktemp -d "${BENCH_DISK:-$target}/brief-bench.XXXXXX")
+serve_pid=
+cleanup() {
+  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
+  rm -rf "$shm" "$disk"
+}
+trap cleanup EXIT
+
+log() { echo "bench: $*" >&2; }
+
+# ---- tools ----------------------------------------------------------------------
+
+# Installs a Debian package when it is missing and we may (root, apt-get).
+ensure_package() { # command package
+  command -v "$1" >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing $2"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 || true
+  fi
+  command -v "$1" >/dev/null
+}
+ensure_package /usr/bin/time time || { echo "bench: /usr/bin/time is required (apt-get install time)" >&2; exit 1; }
+have_hugo=yes
+ensure_package hugo hugo || have_hugo=
+
+log "building brief and the corpus generator (--release)"
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin brief --example gen_corpus
+brief=$target/release/brief
+gen=$target/release/examples/gen_corpus
+
+# ---- measuring ------------------------------------------------------------------
+
+# Runs a command; sets WALL and CPU (seconds), RSS (MiB) and OUT (its stdout);
+# returns the command's status.
+measure() {
+  local t0 t1 stats status=0
+  stats=$(mktemp "$shm/time.XXXXXX")
+  t0=$EPOCHREALTIME
+  OUT=$(/usr/bin/time -f "%U %S %M" -o "$stats" "$@") || status=$?
+  t1=$EPOCHREALTIME
+  WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  read -r CPU RSS < <(awk '/^[0-9.]+ [0-9.]+ [0-9]+$/ { printf "%.2f %.0f\n", $1 + $2, $3 / 1024 }' "$stats")
+  rm -f "$stats"
+  return "$status"
+}
+
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+max() { tr ' ' '\n' | grep . | sort -g | tail -n 1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+verdict() { if "$@"; then echo yes; else echo "**no**"; fi; }
+# "12 files written of 13000" → 12
+written() { sed -n 's/.* \([0-9]*\) files written of \([0-9]*\).*/\1 of \2/p' <<<"$1"; }
+
+rows=()
+row() { rows+=("| $1 | $2 | $3 | $4 |"); }
+
+# Times `runs` full builds of site $1 into fresh tmpfs directories; sets MEDIAN,
+# MEDIAN_CPU and PEAK (MiB, the largest of the runs).
+full_builds() { # site runs
+  local walls="" cpus="" rsss="" i out
+  for ((i = 1; i <= $2; i++)); do
+    out=$shm/out
+    rm -rf "$out"
+    measure "$brief" --root "$1" build --output "$out"
+    log "  brief run $i: ${WALL}s wall, ${CPU}s CPU, ${RSS} MiB — $OUT"
+    walls+=" $WALL" cpus+=" $CPU" rsss+=" $RSS"
+  done
+  rm -rf "$shm/out"
+  MEDIAN=$(median <<<"$walls") MEDIAN_CPU=$(median <<<"$cpus") PEAK=$(max <<<"$rsss")
+}
+
+hugo_builds() { # site runs
+  local walls="" rsss="" i
+  for ((i = 1; i <= $2; i++)); do
+    rm -rf "$shm/hugo-out" "$1/resources"
+    measure hugo --quiet --source "$1" --destination "$shm/hugo-out"
+    log "  hugo run $i: ${WALL}s wall, ${CPU}s CPU, ${RSS} MiB"
+    walls+=" $WALL" rsss+=" $RSS"
+  done
+  rm -rf "$shm/hugo-out"
+  HUGO_MEDIAN=$(median <<<"$walls") HUGO_PEAK=$(max <<<"$rsss")
+}
+
+# ---- full builds into tmpfs -------------------------------------------------------
+
+declare -A median_of
+for n in $sizes; do
+  corpus=$shm/corpus-$n
+  extra=()
+  [ "$n" = 10000 ] && extra+=(--raw "$corpus/raw")
+  [ -n "$have_hugo" ] && extra+=(--hugo "$corpus/hugo")
+  log "generating $n insights"
+  "$gen" --insights "$n" --out "$corpus/site" "${extra[@]}"
+  n_runs=$runs
+  [ "$n" -ge 100000 ] && n_runs=$((runs < 3 ? runs : 3))
+  log "full build of $n insights into tmpfs, $n_runs runs"
+  full_builds "$corpus/site" "$n_runs"
+  median_of[$n]=$MEDIAN
+  goal="—" met="—"
+  case $n in
+    10000) goal="< 1 s (aim 0.5 s)"; met=$(verdict below "$MEDIAN" 1) ;;
+    100000) goal="< 10 s, < 1024 MiB (aim 5 s, 512 MiB)"
+      met=$(verdict eval 'below "$MEDIAN" 10 && below "$PEAK" 1024') ;;
+  esac
+  row "full build, $n insights, tmpfs (median of $n_runs)" \
+    "${MEDIAN} s (${MEDIAN_CPU} s CPU), peak ${PEAK} MiB" "$goal" "$met"
+  if [ -n "$have_hugo" ]; then
+    h_runs=$((n >= 100000 ? 1 : (runs < 3 ? runs : 3)))
+    log "Hugo build of $n insights into tmpfs, $h_runs runs"
+    hugo_builds "$corpus/hugo" "$h_runs"
+    row "Hugo $(hugo version | awk '{ print $2 }' | cut -d+ -f1), same corpus (median of $h_runs)" \
+      "${HUGO_MEDIAN} s, peak ${HUGO_PEAK} MiB" "brief faster" \
+      "brief is $(ratio "$HUGO_MEDIAN" "$MEDIAN")× faster"
+  fi
+  [ "$n" = 10000 ] || rm -rf "$corpus"
+done
+if [ -n "${median_of[10000]:-}" ] && [ -n "${median_of[100000]:-}" ]; then
+  growth=$(ratio "${median_of[100000]}" "${median_of[10000]}")
+  row "growth 10k → 100k" "${growth}×" "≤ 11×" "$(verdict below "$growth" 11.05)"
+fi
+
+# ---- rebuilds on a normal disk (10k) -------------------------------------------------
+
+corpus=$shm/corpus-10000
+if [ -d "$corpus" ]; then
+  site=$disk/site
+  cp -r "$corpus/site" "$site"
+  log "first build of 10k insights on disk ($disk)"
+  measure "$brief" --root "$site" build
+  log "  $OUT"
+  walls=""
+  for i in 1 2 3; do
+    measure "$brief" --root "$site" build
+    walls+=" $WALL"
+    log "  no-op rebuild $i: ${WALL}s — $OUT"
+  done
+  noop=$(median <<<"$walls") noop_written=$(written "$OUT")
+  row "no-op rebuild, 10k, disk (median of 3)" "${noop} s, $noop_written files written" \
+    "< 1 s, 0 files" "$(verdict eval 'below "$noop" 1 && [ "${noop_written%% *}" = 0 ]')"
+
+  victim=$(find "$site/content/insights" -name '*.md' | sort | sed -n 5000p)
+  marker=$disk/marker
+  touch "$marker"
+  sleep 0.01
+  printf '\nAn edit made by the benchmark.\n' >>"$victim"
+  measure "$brief" --root "$site" build
+  edit_written=$(written "$OUT")
+  log "  one-insight edit ($(basename "$victim")): ${WALL}s — $OUT; rewritten:"
+  (cd "$site/public" && find . -type f -newer "$marker" | sort | sed 's/^/bench:     /' >&2)
+  row "one-insight edit rebuild, 10k, disk" "${WALL} s, $edit_written files written" \
+    "< 1 s, affected files only" "$(verdict below "$WALL" 1)"
+fi
+
+# ---- serve: one-file edit → reload event (10k) -----------------------------------------
+
+# Black box: start `brief serve`, listen to its reload events, edit one insight and
+# time until the next `reload` event (what a browser waits for).
+serve_bench() {
+  local site=$1 port=$((20000 + RANDOM % 20000)) events=$shm/events i t0 before victim
+  "$brief" --root "$site" serve --port "$port" >"$shm/serve.log" 2>&1 &
+  serve_pid=$!
+  for ((i = 0; i < 600; i++)); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/" && break
+    kill -0 "$serve_pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  curl -sN "http://127.0.0.1:$port/__brief/events" >"$events" 2>/dev/null &
+  local curl_pid=$!
+  sleep 1
+  before=$(grep -c '^event: reload' "$events" || true)
+  victim=$(find "$site/content/insights" -name '*.md' | sort | sed -n 4000p)
+  t0=$EPOCHREALTIME
+  printf '\nAnother edit made by the benchmark.\n' >>"$victim"
+  for ((i = 0; i < 3000; i++)); do
+    [ "$(grep -c '^event: reload' "$events" || true)" -gt "$before" ] && break
+    sleep 0.005
+  done
+  SERVE_MS=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+  kill "$curl_pid" "$serve_pid" 2>/dev/null || true
+  wait "$serve_pid" 2>/dev/null || true
+  serve_pid=
+  [ "$i" -lt 3000 ]
+}
+
+if [ -d "$corpus" ]; then
+  log "serve: one-file edit at 10k"
+  if command -v curl >/dev/null && serve_bench "$site"; then
+    row "serve, one-file edit → reload event, 10k" "${SERVE_MS} ms" "< 300 ms" \
+      "$(verdict below "$SERVE_MS" 300)"
+  else
+    log "  serve not available: $(tail -n 1 "$shm/serve.log" 2>/dev/null)"
+    row "serve, one-file edit → reload event, 10k" "n/a (no working \`brief serve\` yet)" "< 300 ms" "—"
+  fi
+fi
+
+# ---- import of 10k raw insights ---------------------------------------------------------
+
+if [ -d "$corpus/raw" ]; then
+  log "import of 10k raw insights"
+  empty=$shm/import-site
+  mkdir -p "$empty/content/insights"
+  cp "$corpus/site/config.toml" "$empty/"
+  if measure "$brief" --root "$empty" import "$corpus/raw" 2>"$shm/import.log"; then
+    log "  $OUT"
+    row "import of 10k raw insights ($(find "$corpus/raw" -type f | wc -l) files), tmpfs" \
+      "${WALL} s, peak ${RSS} MiB" "< 2 s" "$(verdict below "$WALL" 2)"
+  else
+    log "  import not available: $(tail -n 1 "$shm/import.log")"
+    row "import of 10k raw insights" "n/a (no working \`brief import\` yet)" "< 2 s" "—"
+  fi
+fi
+
+# ---- the table -------------------------------------------------------------------------
+
+echo "| measure | brief $("$brief" --version | awk '{ print $2 }') | target | met |"
+echo "| --- | --- | --- | --- |"
+printf '%s\n' "${rows[@]}"

@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod theme;
 

@@ -134,11 +134,16 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             println!("{summary}");
             Ok(warnings)
         }
-        Command::Init { .. }
-        | Command::Import(_)
-        | Command::New(_)
-        | Command::Serve(_)
-        | Command::Check { .. } => {
+        Command::Serve(args) => {
+            let options = brief::serve::ServeOptions {
+                bind: args.bind,
+                port: args.port,
+                drafts: args.drafts,
+            };
+            brief::serve::serve(&root, &options)?;
+            Ok(Diagnostics::default())
+        }
+        Command::Init { .. } | Command::Import(_) | Command::New(_) | Command::Check { .. } => {
             Err(brief::error::Diagnostic::error("this command is not available yet").into())
         }
     }

@@ -6,6 +6,8 @@
   const script = document.currentScript;
   const build = script ? script.dataset.build : "";
   const events = new EventSource("/__brief/events?build=" + encodeURIComponent(build));
+  // Lets tests (and the curious) see that the stream is open.
+  events.addEventListener("open", () => { window.__briefLiveReload = "open"; });
   events.addEventListener("reload", () => location.reload());
   events.addEventListener("build-error", (event) => showError(JSON.parse(event.data)));
 

@@ -111,14 +111,18 @@ fn percent_decode(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn lookup(snapshot: &Snapshot, path: &str, key: &str) -> Response<Cursor<Vec<u8>>> {
-    if let Some(bytes) = snapshot.files.get(key) {
+    if let Some(bytes) = snapshot.site.files.get(key) {
         return page_response(200, key, bytes, snapshot);
     }
     // A folder asked for without its slash: redirect, so relative links resolve.
-    if snapshot.files.contains_key(&format!("{key}/index.html")) {
+    if snapshot
+        .site
+        .files
+        .contains_key(&format!("{key}/index.html"))
+    {
         return text_response(301, "moved\n").with_header(header("Location", &format!("{path}/")));
     }
-    match snapshot.files.get("404.html") {
+    match snapshot.site.files.get("404.html") {
         Some(bytes) => page_response(404, "404.html", bytes, snapshot),
         None if snapshot.error.is_some() => {
             page_response(404, "index.html", NO_BUILD_PAGE.as_bytes(), snapshot)

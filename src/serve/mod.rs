@@ -1,17 +1,19 @@
 //! `brief serve`: build into memory, serve it, watch the sources, rebuild, and
-//! live-reload every open page. A build is exactly [`crate::render`] into a
-//! [`MemoryOutput`] with `base_url` pointed at the server, so nothing with a
+//! live-reload every open page. A build is exactly [`crate::render`] into an
+//! in-memory sink with `base_url` pointed at the server, so nothing with a
 //! loopback URL ever lands in `public/`. The last good site is kept as an
-//! immutable snapshot and swapped atomically after a successful rebuild; a failed
+//! immutable snapshot and swapped atomically after a successful rebuild, which
+//! reuses the pages whose inputs did not change (see `memo`); a failed
 //! rebuild keeps it, prints the errors and shows them in every open page. Pages
 //! are told to reload only once a rebuild has finished. This module and `main.rs`
 //! are the only printers.
 
 mod http;
 mod hub;
+mod memo;
 mod watch;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -19,9 +21,9 @@ use std::time::Instant;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::MemoryOutput;
 use crate::Summary;
 use hub::{Event, Hub};
+use memo::{Memo, MemoSink};
 use watch::{SourceWatcher, Touched};
 
 /// When the asked-for port is taken, this many ports from it are tried.
@@ -39,7 +41,7 @@ pub struct ServeOptions {
 
 /// One built site as served: replaced whole, never edited in place.
 struct Snapshot {
-    files: Arc<HashMap<String, Vec<u8>>>,
+    site: Arc<Memo>,
     /// Counts successful builds; a page knows the build it came from.
     build: u64,
     /// The last rebuild's errors, while it is broken.
@@ -65,7 +67,7 @@ impl Live {
         });
         Live {
             current: RwLock::new(Arc::new(Snapshot {
-                files: Arc::default(),
+                site: Arc::default(),
                 build: 0,
                 error: None,
             })),
@@ -82,11 +84,11 @@ impl Live {
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
     }
 
-    /// Serves `files` from now on, then tells every open page to reload.
-    fn publish_site(&self, files: HashMap<String, Vec<u8>>) {
+    /// Serves `site` from now on, then tells every open page to reload.
+    fn publish_site(&self, site: Memo) {
         let build = self.snapshot().build + 1;
         self.replace(Snapshot {
-            files: Arc::new(files),
+            site: Arc::new(site),
             build,
             error: None,
         });
@@ -97,7 +99,7 @@ impl Live {
     fn publish_error(&self, text: String) {
         let old = self.snapshot();
         self.replace(Snapshot {
-            files: Arc::clone(&old.files),
+            site: Arc::clone(&old.site),
             build: old.build,
             error: Some(text.clone()),
         });
@@ -134,7 +136,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), Diagnostics> {
     let mut watcher = SourceWatcher::start(&watch_root)?;
 
     let started = Instant::now();
-    let first = build_in_memory(root, &base_url, options.drafts);
+    let first = build_in_memory(root, &base_url, options.drafts, Arc::default());
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|e| Diagnostic::error(format!("cannot start the HTTP server: {e}")))?;
     start_workers(Arc::new(server), &live);
@@ -155,7 +157,8 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), Diagnostics> {
 
     while let Some(batch) = watcher.next_batch() {
         let started = Instant::now();
-        let outcome = build_in_memory(root, &base_url, options.drafts);
+        let previous = Arc::clone(&live.snapshot().site);
+        let outcome = build_in_memory(root, &base_url, options.drafts, previous);
         publish(&live, outcome, started, Some(describe(&batch)));
     }
     Ok(())
@@ -220,15 +223,21 @@ fn start_workers(server: Arc<tiny_http::Server>, live: &Arc<Live>) {
     }
 }
 
-type Built = (HashMap<String, Vec<u8>>, Summary, Diagnostics);
+type Built = (Memo, Summary, Diagnostics);
 
-/// The build pipeline, into memory, for the server's own URL.
-fn build_in_memory(root: &Path, base_url: &str, drafts: bool) -> Result<Built, Diagnostics> {
+/// The build pipeline, into memory, for the server's own URL, reusing what it
+/// can of the `previous` good build.
+fn build_in_memory(
+    root: &Path,
+    base_url: &str,
+    drafts: bool,
+    previous: Arc<Memo>,
+) -> Result<Built, Diagnostics> {
     let mut config = Config::load(root)?;
     config.set_base_url(base_url)?;
-    let sink = MemoryOutput::default();
+    let sink = MemoSink::new(previous);
     let (summary, warnings) = crate::render(root, &config, drafts, &sink, false)?;
-    Ok((sink.into_files(), summary, warnings))
+    Ok((sink.into_memo(), summary, warnings))
 }
 
 /// Swaps in a good build or keeps the last one, and prints what happened.
@@ -244,12 +253,12 @@ fn publish(
         None => ("build", String::new()),
     };
     match outcome {
-        Ok((files, summary, warnings)) => {
+        Ok((site, summary, warnings)) => {
             for warning in &warnings.0 {
                 eprintln!("{warning}");
             }
-            let count = files.len();
-            live.publish_site(files);
+            let count = site.files.len();
+            live.publish_site(site);
             println!(
                 "{what}{after}: done in {} ms: {} insights, {} issues, {} topics, {count} files",
                 started.elapsed().as_millis(),
@@ -306,16 +315,93 @@ mod tests {
     #[test]
     fn a_failed_build_keeps_the_last_good_files() {
         let live = Live::new(IpAddr::V4(Ipv4Addr::LOCALHOST));
-        live.publish_site(HashMap::from([("index.html".into(), b"good".to_vec())]));
+        let sink = MemoSink::new(Arc::default());
+        crate::output::Sink::put(&sink, "index.html", b"good".to_vec()).unwrap();
+        live.publish_site(sink.into_memo());
         live.publish_error("content/a.md:2: error: bad".into());
         let snapshot = live.snapshot();
-        assert_eq!(snapshot.files["index.html"], b"good");
+        assert_eq!(&*snapshot.site.files["index.html"], b"good");
         assert_eq!((snapshot.build, snapshot.error.is_some()), (1, true));
-        live.publish_site(HashMap::new());
+        live.publish_site(Memo::default());
         assert_eq!(
             (live.snapshot().build, live.snapshot().error.is_none()),
             (2, true)
         );
+    }
+
+    fn copy_fixture(to: &Path) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let dest = to.join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), dest).unwrap();
+            }
+        }
+    }
+
+    /// The incremental rebuild must produce exactly what a fresh build does.
+    #[test]
+    fn incremental_rebuilds_match_fresh_builds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        copy_fixture(root);
+        let url = "http://127.0.0.1:1111/";
+        let build = |previous: Arc<Memo>| build_in_memory(root, url, false, previous).unwrap().0;
+        let insights = root.join("content/insights");
+        let edit = |file: &str, from: &str, to: &str| {
+            let path = insights.join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains(from), "{file} has {from:?}");
+            std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+        };
+        let edits: [&dyn Fn(); 5] = [
+            &|| {
+                edit(
+                    "moe.md",
+                    "Mixture of experts cuts the cost per token.\n",
+                    "A new body.\n",
+                )
+            },
+            &|| edit("moe.md", "title = \"Mixture", "title = \"Retitled mixture"),
+            &|| {
+                edit(
+                    "price-war.md",
+                    "topics = [\"pricing\"]",
+                    "topics = [\"chips\"]",
+                )
+            },
+            &|| {
+                std::fs::write(
+                    insights.join("new.md"),
+                    "+++\ntitle = \"New\"\ndate = 2026-11-21\n+++\nNew.\n",
+                )
+                .unwrap()
+            },
+            &|| std::fs::remove_file(insights.join("cheap-tokens.md")).unwrap(),
+        ];
+        let mut previous = Arc::new(build(Arc::default()));
+        for (n, apply) in edits.iter().enumerate() {
+            apply();
+            let incremental = build(Arc::clone(&previous));
+            let fresh = build(Arc::default());
+            let mut paths: Vec<&String> = fresh.files.keys().collect();
+            paths.sort();
+            assert_eq!(
+                incremental.files.keys().len(),
+                paths.len(),
+                "edit {n}: same files"
+            );
+            for path in paths {
+                assert_eq!(
+                    incremental.files[path], fresh.files[path],
+                    "edit {n}: {path}"
+                );
+            }
+            previous = Arc::new(incremental);
+        }
     }
 
     #[test]

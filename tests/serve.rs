@@ -87,6 +87,7 @@ impl Server {
         let mut events = Events {
             stream: connect(self.port, "GET", &format!("/__brief/events?build={build}")),
             seen: String::new(),
+            pos: 0,
         };
         events.wait_for("retry:");
         assert!(events.seen.starts_with("HTTP/1.1 200"), "{}", events.seen);
@@ -129,20 +130,31 @@ fn connect(port: u16, method: &str, target: &str) -> TcpStream {
 struct Events {
     stream: TcpStream,
     seen: String,
+    /// How much of `seen` earlier waits consumed.
+    pos: usize,
 }
 
 impl Events {
-    /// Reads the stream until `needle` arrives; returns what came after the
-    /// previous wait.
+    /// Reads the stream until a frame containing `needle` has arrived whole;
+    /// returns everything from the end of the previous wait to the end of it.
     fn wait_for(&mut self, needle: &str) -> String {
-        let start = self.seen.len();
         let mut buf = [0u8; 4096];
-        while !self.seen[start..].contains(needle) {
+        // Heartbeats keep the socket busy, so the read timeout alone never fires.
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let rest = &self.seen[self.pos..];
+            if let Some(at) = rest.find(needle) {
+                if let Some(end) = rest[at..].find("\n\n") {
+                    let frame = rest[..at + end + 2].to_string();
+                    self.pos += frame.len();
+                    return frame;
+                }
+            }
+            assert!(Instant::now() < deadline, "no {needle:?} in {rest:?}");
             let n = self.stream.read(&mut buf).expect("event stream stays open");
             assert!(n > 0, "event stream closed while waiting for {needle:?}");
             self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
         }
-        self.seen[start..].to_string()
     }
 }
 

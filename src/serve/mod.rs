@@ -139,7 +139,6 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), Diagnostics> {
     let first = build_in_memory(root, &base_url, options.drafts, Arc::default());
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|e| Diagnostic::error(format!("cannot start the HTTP server: {e}")))?;
-    start_workers(Arc::new(server), &live);
 
     println!(
         "Serving {} at {base_url} (Ctrl+C to stop)",
@@ -154,6 +153,9 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), Diagnostics> {
         println!("watching for changes by polling: the OS file watcher could not start ({reason})");
     }
     publish(&live, first, started, None);
+    // Only now: a request that came in early waits in the queue for the first
+    // build instead of finding an empty site.
+    start_workers(Arc::new(server), &live);
 
     while let Some(batch) = watcher.next_batch() {
         let started = Instant::now();

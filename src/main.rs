@@ -214,9 +214,16 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
                 })?;
             Ok(Diagnostics::default())
         }
-        Command::Serve(_) | Command::Check { .. } => {
-            Err(brief::error::Diagnostic::error("this command is not available yet").into())
+        Command::Serve(args) => {
+            let options = brief::serve::ServeOptions {
+                bind: args.bind,
+                port: args.port,
+                drafts: args.drafts,
+            };
+            brief::serve::serve(&root, &options)?;
+            Ok(Diagnostics::default())
         }
+        Command::Check { .. } => unreachable!("check is dispatched by main"),
     }
 }
 

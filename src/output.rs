@@ -19,6 +19,17 @@ pub const STAGING_DIR: &str = ".brief-staging";
 /// Receives every rendered file: `path` is relative and `/`-separated.
 pub trait Sink: Sync {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic>;
+
+    /// Incremental rendering (used by `serve`): asked before render job `job` runs,
+    /// with a fingerprint of everything the job reads. A sink that still holds the
+    /// files of an earlier run of `job` with the same fingerprint puts them again
+    /// and answers `true`, and the job is skipped. Sinks without memory say no.
+    fn reuse(&self, _job: &str, _fingerprint: u64) -> bool {
+        false
+    }
+
+    /// Told after job `job` rendered `paths`, so a later build can reuse them.
+    fn rendered(&self, _job: &str, _fingerprint: u64, _paths: Vec<String>) {}
 }
 
 /// Files counted by a committed build.
@@ -155,7 +166,7 @@ impl Sink for MemoryOutput {
 }
 
 /// Output paths come from slugs and static file names: never let one escape.
-fn check_relative(path: &str) -> Result<(), Diagnostic> {
+pub(crate) fn check_relative(path: &str) -> Result<(), Diagnostic> {
     let ok = !path.is_empty()
         && Path::new(path)
             .components()

@@ -4,15 +4,19 @@
 //! the whole rendered site. Template contexts are built from references into the
 //! [`Site`]; the README documents each one.
 
+use std::fmt::Write as _;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Mutex;
+
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use tera::Context;
 
 use crate::config::Config;
+use crate::content::Insight;
 use crate::email;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::feeds;
@@ -64,6 +68,11 @@ pub struct Renderer<'a> {
     contexts: Vec<Mutex<Option<Context>>>,
     /// Precomputed once, because each is needed on many pages (see [`Shared`]).
     shared: Shared,
+    /// Everything a page can show except insight bodies and ids: config, theme,
+    /// every insight's front matter and the site's structure.
+    site_fingerprint: u64,
+    /// Each insight's body and id, in `site.insights` order.
+    body_fingerprints: Vec<u64>,
 }
 
 /// Strings and small values that many pages repeat. An insight shows on its own
@@ -125,6 +134,11 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let shared = Shared::new(site, &bodies);
+        let body_fingerprints = site
+            .insights
+            .par_iter()
+            .map(|insight| hash_of(&(&insight.body, &insight.id)))
+            .collect();
         let mut renderer = Renderer {
             site,
             theme,
@@ -134,6 +148,8 @@ impl<'a> Renderer<'a> {
                 .map(|_| Mutex::new(None))
                 .collect(),
             shared,
+            site_fingerprint: site_fingerprint(site, theme),
+            body_fingerprints,
         };
         renderer.site_value = renderer.site_value();
         renderer
@@ -146,7 +162,7 @@ impl<'a> Renderer<'a> {
         let errors: Vec<Diagnostic> = jobs
             .par_iter()
             .filter_map(|&job| {
-                let result = self.run(job, sink);
+                let result = self.run_unless_unchanged(job, sink);
                 progress.inc(1);
                 result.err()
             })
@@ -211,6 +227,67 @@ impl<'a> Renderer<'a> {
             pages.push(entry);
         }
         pages
+    }
+
+    /// Runs `job` unless the sink still holds its files from a run with the same
+    /// inputs (see [`Sink::reuse`]); records what it wrote for the next build.
+    fn run_unless_unchanged(&self, job: Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        let key = format!("{job:?}");
+        let fingerprint = self.fingerprint(job);
+        if sink.reuse(&key, fingerprint) {
+            return Ok(());
+        }
+        let recorder = Recorder {
+            sink,
+            paths: Mutex::new(Vec::new()),
+        };
+        self.run(job, &recorder)?;
+        let paths = recorder
+            .paths
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        sink.rendered(&key, fingerprint, paths);
+        Ok(())
+    }
+
+    /// A hash of every input of `job`: the site fingerprint plus the bodies the
+    /// job shows.
+    fn fingerprint(&self, job: Job) -> u64 {
+        let bodies: Vec<u64> = self
+            .body_inputs(job)
+            .iter()
+            .map(|&i| self.body_fingerprints[i])
+            .collect();
+        hash_of(&(self.site_fingerprint, bodies))
+    }
+
+    /// The insights whose body (content, summary, text) or id the output of `job`
+    /// shows; all else it shows is in the site fingerprint. Keep this in step with
+    /// the contexts and feeds below: a job that shows a body not listed here would
+    /// be reused stale by `serve` after an edit of that body.
+    fn body_inputs(&self, job: Job) -> Vec<usize> {
+        let site = self.site;
+        match job {
+            Job::Insight(i) => vec![i],
+            Job::Issue(n) | Job::Email(n) => site.issues[n].insights.clone(),
+            Job::Index => site
+                .latest_issue()
+                .map_or_else(Vec::new, |issue| issue.insights.clone()),
+            Job::Topic(t, p) => {
+                page_slice(&site.topics[t].insights, p, site.config.paginate).to_vec()
+            }
+            Job::SiteFeeds | Job::TopicFeed(_) | Job::SearchIndex => {
+                (0..site.insights.len()).collect()
+            }
+            Job::Archive(_)
+            | Job::Topics
+            | Job::Search
+            | Job::NotFound
+            | Job::Sitemap
+            | Job::Robots
+            | Job::HighlightCss
+            | Job::Static => Vec::new(),
+        }
     }
 
     fn run(&self, job: Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
@@ -831,6 +908,78 @@ fn pager_links(config: &Config, base: &str, total_pages: usize) -> Value {
     (1..=total_pages)
         .map(|p| json!({"number": p, "url": config.url(&page_path(base, p))}))
         .collect()
+}
+
+/// Passes files on to the real sink, noting their paths.
+struct Recorder<'a> {
+    sink: &'a dyn Sink,
+    paths: Mutex<Vec<String>>,
+}
+
+impl Sink for Recorder<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        self.sink.put(path, bytes)?;
+        self.paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+        Ok(())
+    }
+}
+
+fn hash_of(value: &impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Feeds `Debug` output straight into a hasher, without building the string.
+struct HashWriter(DefaultHasher);
+
+impl std::fmt::Write for HashWriter {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// See [`Renderer::site_fingerprint`]. The config and the issue and topic
+/// groups are hashed through `Debug`, so a field added to them is covered without
+/// anyone remembering to; insights, the bulk, through `Hash`.
+fn site_fingerprint(site: &Site, theme: &Theme) -> u64 {
+    let mut h = HashWriter(DefaultHasher::new());
+    let _ = write!(h, "{:?}{:?}{:?}", site.config, site.issues, site.topics);
+    (
+        theme.fingerprint,
+        &site.related,
+        &site.issue_of,
+        &site.topics_of,
+    )
+        .hash(&mut h.0);
+    for insight in &site.insights {
+        // Exhaustive on purpose: a new field must be sorted into this hash or into
+        // the body fingerprint.
+        let Insight {
+            id: _,
+            body: _,
+            key_lines: _,
+            slug,
+            title,
+            date,
+            day,
+            topics,
+            sources,
+            related,
+            weight,
+            draft,
+            path,
+        } = insight;
+        (
+            slug, title, date, day, topics, sources, related, weight, draft, path,
+        )
+            .hash(&mut h.0);
+    }
+    h.0.finish()
 }
 
 pub fn issue_title(site: &Site, n: usize) -> String {

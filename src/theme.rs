@@ -46,6 +46,9 @@ pub struct Theme {
     pub template_origins: BTreeMap<String, Origin>,
     /// Output path (relative, `/`-separated) → bytes; the site's files win.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// A hash of every template source and static file: an incremental render
+    /// may reuse pages only while it is unchanged.
+    pub fingerprint: u64,
 }
 
 impl Theme {
@@ -84,6 +87,12 @@ impl Theme {
             .into_iter()
             .map(|(name, (_, text))| (name, text))
             .collect();
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::hash::DefaultHasher::new();
+            (&raw, &static_files).hash(&mut hasher);
+            hasher.finish()
+        };
         tera.add_raw_templates(raw)
             .map_err(|e| template_diagnostic(&e, &template_origins))?;
         if let Some(d) = crate::template_errors::include_loop(&tera, &template_origins) {
@@ -93,6 +102,7 @@ impl Theme {
             tera,
             template_origins,
             static_files,
+            fingerprint,
         })
     }
 

@@ -1,0 +1,250 @@
+//! Answering HTTP requests from the in-memory site. Only GET and HEAD are
+//! answered. A request path is percent-decoded and must be a plain relative path:
+//! `..`, `.`, backslashes and NUL (encoded or not) are refused with 400, and as
+//! files are looked up in the built site's map, never on disk, nothing outside
+//! the site can be served anyway. HTML responses get the live-reload script
+//! injected here, at serve time, so templates and `public/` never carry it.
+
+use std::io::Cursor;
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use super::hub::{self, Event};
+use super::{Live, Snapshot};
+
+pub(super) const EVENTS_PATH: &str = "/__brief/events";
+const SCRIPT_PATH: &str = "/__brief/live-reload.js";
+const LIVE_RELOAD_JS: &str = include_str!("live-reload.js");
+
+/// Shown while no build has succeeded yet; the overlay explains why.
+const NO_BUILD_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\">\
+    <title>brief: no build yet</title></head><body><p>The site has not built \
+    successfully yet. Fix the error and this page reloads.</p></body></html>";
+
+pub(super) fn respond(request: Request, live: &Live) {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let response = text_response(405, "only GET and HEAD are allowed\n")
+            .with_header(header("Allow", "GET, HEAD"));
+        let _ = request.respond(response);
+        return;
+    }
+    if !live.host_allowed(request_host(&request)) {
+        let _ = request.respond(text_response(403, "unexpected Host header\n"));
+        return;
+    }
+    let (path, query) = request.url().split_once('?').unwrap_or((request.url(), ""));
+    let (path, query) = (path.to_string(), query.to_string());
+    let snapshot = live.snapshot();
+    let response = match path.as_str() {
+        EVENTS_PATH => return open_stream(request, live, &snapshot, &query),
+        SCRIPT_PATH => bytes_response(200, LIVE_RELOAD_JS.as_bytes().to_vec(), "js"),
+        _ => match site_key(&path) {
+            Some(key) => lookup(&snapshot, &path, &key),
+            None => text_response(400, "bad request path\n"),
+        },
+    };
+    let _ = request.respond(response);
+}
+
+fn request_host(request: &Request) -> Option<&str> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str())
+}
+
+/// Hands the connection to a thread of its own that streams reload events.
+fn open_stream(request: Request, live: &Live, snapshot: &Snapshot, query: &str) {
+    let seen: Option<u64> = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("build="))
+        .and_then(|n| n.parse().ok());
+    let first = match &snapshot.error {
+        Some(text) => Some(Event::BuildError(text.clone())),
+        // The page was served by an older build than the current one: it is stale.
+        None if seen.is_some_and(|b| b != snapshot.build) => Some(Event::Reload {
+            build: snapshot.build,
+        }),
+        None => None,
+    };
+    let events = live.hub.subscribe();
+    let out = request.into_writer();
+    std::thread::spawn(move || hub::stream(out, events, first, hub::HEARTBEAT));
+}
+
+/// The site map key for a request path: percent-decoded, without the leading
+/// slash, `index.html` appended to folders. `None` for anything that is not a
+/// plain path inside the site.
+pub(super) fn site_key(path: &str) -> Option<String> {
+    let decoded = String::from_utf8(percent_decode(path.as_bytes())?).ok()?;
+    let rel = decoded.strip_prefix('/')?;
+    if rel.contains(['\\', '\0'])
+        || rel
+            .split('/')
+            .any(|segment| segment == ".." || segment == ".")
+    {
+        return None;
+    }
+    if rel.is_empty() || rel.ends_with('/') {
+        Some(format!("{rel}index.html"))
+    } else {
+        Some(rel.to_string())
+    }
+}
+
+/// `None` on a malformed escape, so `%zz` or a lone `%` cannot hide anything.
+fn percent_decode(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == b'%' {
+            let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            rest = &tail[2..];
+        } else {
+            out.push(b);
+            rest = tail;
+        }
+    }
+    Some(out)
+}
+
+fn lookup(snapshot: &Snapshot, path: &str, key: &str) -> Response<Cursor<Vec<u8>>> {
+    if let Some(bytes) = snapshot.site.files.get(key) {
+        return page_response(200, key, bytes, snapshot);
+    }
+    // A folder asked for without its slash: redirect, so relative links resolve.
+    if snapshot
+        .site
+        .files
+        .contains_key(&format!("{key}/index.html"))
+    {
+        return text_response(301, "moved\n").with_header(header("Location", &format!("{path}/")));
+    }
+    match snapshot.site.files.get("404.html") {
+        Some(bytes) => page_response(404, "404.html", bytes, snapshot),
+        None if snapshot.error.is_some() => {
+            page_response(404, "index.html", NO_BUILD_PAGE.as_bytes(), snapshot)
+        }
+        None => text_response(404, "not found\n"),
+    }
+}
+
+fn page_response(
+    status: u16,
+    key: &str,
+    bytes: &[u8],
+    snapshot: &Snapshot,
+) -> Response<Cursor<Vec<u8>>> {
+    let ext = key.rsplit_once('.').map_or("", |(_, ext)| ext);
+    let body = if ext == "html" {
+        inject_script(bytes, snapshot.build)
+    } else {
+        bytes.to_vec()
+    };
+    bytes_response(status, body, ext)
+}
+
+/// Adds the live-reload script before the last `</body>` (or at the end). The
+/// script is external, so a theme's Content-Security-Policy of `'self'` allows it.
+pub(super) fn inject_script(html: &[u8], build: u64) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT_PATH}\" data-build=\"{build}\"></script>");
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+pub(super) fn content_type(ext: &str) -> &'static str {
+    match ext {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "txt" => "text/plain; charset=utf-8",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+fn bytes_response(status: u16, body: Vec<u8>, ext: &str) -> Response<Cursor<Vec<u8>>> {
+    Response::from_data(body)
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", content_type(ext)))
+        // A preview must never show a page the browser cached from an older build.
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+}
+
+fn text_response(status: u16, text: &str) -> Response<Cursor<Vec<u8>>> {
+    bytes_response(status, text.as_bytes().to_vec(), "txt")
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_paths_to_site_files() {
+        assert_eq!(site_key("/").as_deref(), Some("index.html"));
+        assert_eq!(site_key("/issues/").as_deref(), Some("issues/index.html"));
+        assert_eq!(site_key("/style.css").as_deref(), Some("style.css"));
+        assert_eq!(
+            site_key("/insights/a%20b/").as_deref(),
+            Some("insights/a b/index.html")
+        );
+    }
+
+    #[test]
+    fn refuses_traversal_in_every_spelling() {
+        for path in [
+            "/../Cargo.toml",
+            "/%2e%2e/Cargo.toml",
+            "/%2E%2E/Cargo.toml",
+            "/..%2fCargo.toml",
+            "/issues/../../x",
+            "/..\\Cargo.toml",
+            "/%5c..%5cCargo.toml",
+            "/a%00.html",
+            "/./index.html",
+            "/%zz",
+            "/%",
+            "relative",
+            "/%ff%fe",
+        ] {
+            assert_eq!(site_key(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn injects_before_the_last_closing_body() {
+        let html = b"<body><p>x</p></BODY></html>";
+        let out = String::from_utf8(inject_script(html, 4)).unwrap();
+        assert_eq!(
+            out,
+            "<body><p>x</p><script src=\"/__brief/live-reload.js\" data-build=\"4\"></script></BODY></html>"
+        );
+        let bare = String::from_utf8(inject_script(b"<p>x</p>", 1)).unwrap();
+        assert!(bare.starts_with("<p>x</p><script"));
+    }
+}

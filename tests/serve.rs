@@ -1,0 +1,469 @@
+//! `brief serve` end to end: the real binary on a temp copy of the fixture site,
+//! spoken to with plain HTTP/1.1 over `TcpStream`. Waits have generous deadlines
+//! (they only stop a hung test); nothing asserts on timing.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+const PATIENCE: Duration = Duration::from_secs(90);
+const MOE: &str = "content/insights/moe.md";
+
+/// A running `brief serve`, killed when dropped so no test leaves one behind.
+struct Server {
+    child: Child,
+    port: u16,
+    site: tempfile::TempDir,
+    stdout: Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start() -> Server {
+        Server::start_with(&["--port", "0"], &[])
+    }
+
+    fn start_with(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let site = tempfile::tempdir().unwrap();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
+            site.path(),
+        );
+        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
+            .arg("--root")
+            .arg(site.path())
+            .arg("serve")
+            .args(args)
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (tx, stdout) = channel();
+        let pipe = BufReader::new(child.stdout.take().unwrap());
+        std::thread::spawn(move || {
+            for line in pipe.lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let first = stdout.recv_timeout(PATIENCE).expect("serve prints its URL");
+        let port = first
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no URL in {first:?}"));
+        Server {
+            child,
+            port,
+            site,
+            stdout,
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.site.path().join(rel)
+    }
+
+    fn get(&self, target: &str) -> Reply {
+        self.request("GET", target)
+    }
+
+    fn request(&self, method: &str, target: &str) -> Reply {
+        request(self.port, method, target)
+    }
+
+    /// Opens the live-reload stream as a page of build `build` would.
+    fn events(&self, build: u64) -> Events {
+        let mut events = Events {
+            stream: connect(self.port, "GET", &format!("/__brief/events?build={build}")),
+            seen: String::new(),
+            pos: 0,
+        };
+        events.wait_for("retry:");
+        assert!(events.seen.starts_with("HTTP/1.1 200"), "{}", events.seen);
+        assert!(events.seen.contains("text/event-stream"));
+        events
+    }
+
+    /// Waits until serve prints a line containing `needle`.
+    fn wait_for_line(&self, needle: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.stdout.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        panic!("serve never printed {needle:?}");
+    }
+}
+
+fn request(port: u16, method: &str, target: &str) -> Reply {
+    let mut stream = connect(port, method, target);
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    Reply::parse(&raw)
+}
+
+fn connect(port: u16, method: &str, target: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    stream
+}
+
+struct Events {
+    stream: TcpStream,
+    seen: String,
+    /// How much of `seen` earlier waits consumed.
+    pos: usize,
+}
+
+impl Events {
+    /// Reads the stream until a frame containing `needle` has arrived whole;
+    /// returns everything from the end of the previous wait to the end of it.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let mut buf = [0u8; 4096];
+        // Heartbeats keep the socket busy, so the read timeout alone never fires.
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let rest = &self.seen[self.pos..];
+            if let Some(at) = rest.find(needle) {
+                if let Some(end) = rest[at..].find("\n\n") {
+                    let frame = rest[..at + end + 2].to_string();
+                    self.pos += frame.len();
+                    return frame;
+                }
+            }
+            assert!(Instant::now() < deadline, "no {needle:?} in {rest:?}");
+            let n = self.stream.read(&mut buf).expect("event stream stays open");
+            assert!(n > 0, "event stream closed while waiting for {needle:?}");
+            self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    }
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Reply {
+    fn parse(raw: &[u8]) -> Reply {
+        let text = String::from_utf8_lossy(raw);
+        let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap();
+        Reply {
+            status,
+            head: head.to_string(),
+            body: body.to_string(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (field, value) = line.split_once(": ")?;
+            field.eq_ignore_ascii_case(name).then_some(value)
+        })
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
+
+/// Replaces the file the way editors save: write a temp file, rename it over.
+fn save_by_rename(path: &Path, text: &str) {
+    let temp = path.with_extension("md.tmp");
+    std::fs::write(&temp, text).unwrap();
+    std::fs::rename(temp, path).unwrap();
+}
+
+#[test]
+fn serves_pages_with_the_live_reload_script_and_a_loopback_base_url() {
+    let server = Server::start();
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(home
+        .body
+        .contains("<script src=\"/__brief/live-reload.js\""));
+    assert!(home
+        .body
+        .contains(&format!("http://127.0.0.1:{}/", server.port)));
+    assert!(!home.body.contains("https://example.org/"));
+    let insight = server.get("/insights/moe/");
+    assert!(insight
+        .body
+        .contains("Mixture of experts cuts the cost per token"));
+    let script = server.get("/__brief/live-reload.js");
+    assert!(script.body.contains("EventSource"));
+    assert!(
+        !server.path("public").exists(),
+        "serve never writes the site's output folder"
+    );
+}
+
+#[test]
+fn answers_with_the_right_content_types() {
+    let server = Server::start();
+    for (path, content_type) in [
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/search.js", "text/javascript; charset=utf-8"),
+        ("/rss.xml", "application/xml; charset=utf-8"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/feed.json", "application/json"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/issues/", "text/html; charset=utf-8"),
+    ] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(reply.header("content-type"), Some(content_type), "{path}");
+    }
+    let css = server.get("/style.css");
+    assert!(
+        !css.body.contains("live-reload"),
+        "only HTML gets the script"
+    );
+}
+
+#[test]
+fn folders_without_a_slash_redirect_and_head_sends_no_body() {
+    let server = Server::start();
+    let redirect = server.get("/issues");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(redirect.header("location"), Some("/issues/"));
+    let head = server.request("HEAD", "/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert!(head.header("content-length").is_some_and(|n| n != "0"));
+}
+
+#[test]
+fn a_missing_page_gets_the_404_page_with_status_404() {
+    let server = Server::start();
+    let reply = server.get("/no/such/page/");
+    assert_eq!(reply.status, 404);
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(reply.body.contains("Page not found"));
+    assert!(reply.body.contains("live-reload.js"));
+}
+
+#[test]
+fn only_get_and_head_are_allowed() {
+    let server = Server::start();
+    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+        let reply = server.request(method, "/");
+        assert_eq!(reply.status, 405, "{method}");
+        assert_eq!(reply.header("allow"), Some("GET, HEAD"), "{method}");
+    }
+}
+
+#[test]
+fn traversal_attempts_never_reach_files_outside_the_site() {
+    let server = Server::start();
+    std::fs::write(server.path("secret.txt"), "TOP SECRET").unwrap();
+    for target in [
+        "/../secret.txt",
+        "/../config.toml",
+        "/%2e%2e/config.toml",
+        "/%2E%2E/config.toml",
+        "/..%2fconfig.toml",
+        "/%2e%2e%2fconfig.toml",
+        "/static/../../config.toml",
+        "/..\\config.toml",
+        "/%5c..%5cconfig.toml",
+        "/config.toml%00.html",
+        "/config.toml",
+        "/content/insights/moe.md",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+    ] {
+        let reply = server.get(target);
+        assert!(
+            reply.status == 400 || reply.status == 404,
+            "{target}: {}",
+            reply.status
+        );
+        for leaked in ["TOP SECRET", "base_url", "root:", "sources = "] {
+            assert!(!reply.body.contains(leaked), "{target} leaked {leaked:?}");
+        }
+    }
+}
+
+#[test]
+fn requests_for_a_foreign_host_name_are_refused() {
+    let server = Server::start();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    assert_eq!(Reply::parse(&raw).status, 403);
+}
+
+#[test]
+fn fifty_concurrent_clients_are_served() {
+    let server = Server::start();
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let clients: Vec<_> = (0..50)
+            .map(|i| {
+                let port = server.port;
+                scope.spawn(move || {
+                    let path = if i % 2 == 0 { "/" } else { "/style.css" };
+                    request(port, "GET", path).status
+                })
+            })
+            .collect();
+        clients.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    assert!(statuses.iter().all(|&s| s == 200), "{statuses:?}");
+}
+
+#[test]
+fn an_edit_rebuilds_and_fires_a_reload_event() {
+    let server = Server::start();
+    let mut events = server.events(1);
+    let text = std::fs::read_to_string(server.path(MOE)).unwrap();
+    save_by_rename(
+        &server.path(MOE),
+        &text.replace("cuts the cost per token.", "slashes the cost per token."),
+    );
+    let frame = events.wait_for("event: reload");
+    assert!(!frame.contains("build-error"));
+    let page = server.get("/insights/moe/");
+    assert!(page.body.contains("slashes the cost per token"));
+    assert!(page.body.contains("data-build=\"2\""));
+    server.wait_for_line("rebuild after content/insights/moe.md");
+}
+
+#[test]
+fn new_files_new_folders_and_deletions_are_picked_up() {
+    let server = Server::start();
+    let mut events = server.events(1);
+    let folder = server.path("content/insights/later");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("fresh.md"),
+        "+++\ntitle = \"A fresh insight\"\ndate = 2026-11-21\n+++\nFresh.\n",
+    )
+    .unwrap();
+    events.wait_for("event: reload");
+    let mut page = server.get("/insights/fresh/");
+    while page.status != 200 {
+        // The folder and the file may arrive as two rebuilds.
+        events.wait_for("event: reload");
+        page = server.get("/insights/fresh/");
+    }
+    assert!(page.body.contains("A fresh insight"));
+    std::fs::remove_file(folder.join("fresh.md")).unwrap();
+    events.wait_for("event: reload");
+    assert_eq!(server.get("/insights/fresh/").status, 404);
+}
+
+#[test]
+fn editor_temp_files_and_the_output_folder_are_ignored() {
+    let server = Server::start();
+    std::fs::write(server.path("content/insights/.moe.md.swp"), "x").unwrap();
+    std::fs::write(server.path("content/insights/moe.md~"), "x").unwrap();
+    std::fs::write(server.path("content/insights/4913"), "x").unwrap();
+    std::fs::create_dir_all(server.path("public")).unwrap();
+    std::fs::write(server.path("public/index.html"), "x").unwrap();
+    // A real change afterwards: the first rebuild line must name it, not the noise.
+    std::fs::write(
+        server.path("content/insights/zz-marker.md"),
+        "+++\ntitle = \"Marker\"\ndate = 2026-11-21\n+++\nMarker.\n",
+    )
+    .unwrap();
+    let line = server.wait_for_line("rebuild after");
+    assert!(line.contains("zz-marker.md"), "{line}");
+    assert!(!line.contains("and "), "only the marker counted: {line}");
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_page_and_reports_the_error() {
+    let server = Server::start();
+    let mut events = server.events(1);
+    let good = std::fs::read_to_string(server.path(MOE)).unwrap();
+    save_by_rename(
+        &server.path(MOE),
+        "+++\ntitle = \"Half-typed\ndate = 2026-11-19\n+++\nBody\n",
+    );
+    let frame = events.wait_for("event: build-error");
+    assert!(frame.contains("moe.md:2"), "file and line in {frame}");
+    let page = server.get("/insights/moe/");
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body
+        .contains("Mixture of experts cuts the cost per token"));
+
+    // A page opened while the build is broken learns about the error at once.
+    let mut late = server.events(1);
+    late.wait_for("event: build-error");
+
+    save_by_rename(&server.path(MOE), &good);
+    events.wait_for("event: reload");
+}
+
+#[test]
+fn a_page_from_an_older_build_is_reloaded_as_soon_as_it_connects() {
+    let server = Server::start();
+    let mut events = server.events(0);
+    events.wait_for("event: reload\ndata: 1");
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_free_one() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let server = Server::start_with(&["--port", &port.to_string()], &[]);
+    assert_ne!(server.port, port);
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn polling_fallback_still_rebuilds() {
+    let server = Server::start_with(&["--port", "0"], &[("BRIEF_SERVE_POLL", "1")]);
+    server.wait_for_line("watching for changes by polling");
+    let mut events = server.events(1);
+    std::fs::write(
+        server.path("content/insights/polled.md"),
+        "+++\ntitle = \"Polled\"\ndate = 2026-11-21\n+++\nPolled.\n",
+    )
+    .unwrap();
+    events.wait_for("event: reload");
+    assert_eq!(server.get("/insights/polled/").status, 200);
+}

@@ -373,7 +373,13 @@ pub fn load_insights(root: &Path, config: &Config) -> Result<Vec<Insight>, Diagn
     }
     let mut paths = Vec::new();
     let mut errors = Diagnostics::default();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+    // Hidden folders (`.drafts/`, editors' state) are not content, and `serve`
+    // does not watch them either.
+    let walker = walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() && is_content_file(e.path()) => {
                 paths.push(e.into_path())

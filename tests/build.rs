@@ -461,3 +461,15 @@ fn usage_errors_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn hidden_folders_under_content_are_not_content() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/insights/.drafts/half-done.md",
+        "+++\ntitle = \"Half done\"\ndate = 2026-11-20\n+++\nNot yet.\n",
+    );
+    let out = site.build(&[]);
+    assert!(out.contains("12 insights"), "{out}");
+    assert!(!site.path("public/insights/half-done").exists());
+}

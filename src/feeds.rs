@@ -20,49 +20,23 @@ type Xml = Writer<Vec<u8>>;
 pub fn site_rss(r: &Renderer) -> Vec<u8> {
     let site = r.site;
     let config = site.config;
-    let mut w = xml_writer();
-    let mut rss = BytesStart::new("rss");
-    rss.push_attribute(("version", "2.0"));
-    rss.push_attribute(("xmlns:atom", "http://www.w3.org/2005/Atom"));
-    open(&mut w, rss);
-    open(&mut w, BytesStart::new("channel"));
-    rss_channel_head(
-        &mut w,
+    let items = newest_issues(site).map(|n| {
+        let issue = &site.issues[n];
+        RssItem {
+            title: issue_title(site, n),
+            link: config.permalink(&issue.path()),
+            date: config.timezone.midnight(issue.date),
+            categories: issue_topic_names(site, issue),
+            html: issue_html(r, n),
+        }
+    });
+    rss_document(
         config,
         &config.title,
         &config.permalink("/"),
         &config.permalink("rss.xml"),
-    );
-    if let Some(latest) = site.latest_issue() {
-        text_element(
-            &mut w,
-            "lastBuildDate",
-            &rfc822(&config.timezone.midnight(latest.date)),
-        );
-    }
-    for n in newest_issues(site) {
-        let issue = &site.issues[n];
-        let link = config.permalink(&issue.path());
-        open(&mut w, BytesStart::new("item"));
-        text_element(&mut w, "title", &issue_title(site, n));
-        text_element(&mut w, "link", &link);
-        let mut guid = BytesStart::new("guid");
-        guid.push_attribute(("isPermaLink", "true"));
-        element_with(&mut w, guid, &link);
-        text_element(
-            &mut w,
-            "pubDate",
-            &rfc822(&config.timezone.midnight(issue.date)),
-        );
-        for name in issue_topic_names(site, issue) {
-            text_element(&mut w, "category", name);
-        }
-        text_element(&mut w, "description", &issue_html(r, n));
-        close(&mut w, "item");
-    }
-    close(&mut w, "channel");
-    close(&mut w, "rss");
-    w.into_inner()
+        items,
+    )
 }
 
 pub fn topic_rss(r: &Renderer, t: usize) -> Vec<u8> {
@@ -70,46 +44,71 @@ pub fn topic_rss(r: &Renderer, t: usize) -> Vec<u8> {
     let config = site.config;
     let topic = &config.topics[t];
     let path = topic_path(&topic.slug);
+    let items = site.topics[t]
+        .insights
+        .iter()
+        .take(config.feeds.limit)
+        .map(|&i| {
+            let insight = &site.insights[i];
+            RssItem {
+                title: insight.title.clone(),
+                link: config.permalink(&insight_path(&insight.slug)),
+                date: insight.date,
+                categories: site.topics_of[i]
+                    .iter()
+                    .map(|&t| config.topics[t].name.as_str())
+                    .collect(),
+                html: absolutize(&r.bodies[i].html, &config.origin),
+            }
+        });
+    rss_document(
+        config,
+        &format!("{} — {}", config.title, topic.name),
+        &config.permalink(&path),
+        &config.permalink(&format!("{path}rss.xml")),
+        items,
+    )
+}
+
+/// One RSS item, as site and topic feeds both write it.
+struct RssItem<'s> {
+    title: String,
+    link: String,
+    date: DateTime<FixedOffset>,
+    categories: Vec<&'s str>,
+    html: String,
+}
+
+/// An RSS 2.0 document; items come newest first, so the first dates the channel.
+fn rss_document<'s>(
+    config: &Config,
+    title: &str,
+    link_url: &str,
+    self_url: &str,
+    items: impl Iterator<Item = RssItem<'s>>,
+) -> Vec<u8> {
     let mut w = xml_writer();
     let mut rss = BytesStart::new("rss");
     rss.push_attribute(("version", "2.0"));
     rss.push_attribute(("xmlns:atom", "http://www.w3.org/2005/Atom"));
     open(&mut w, rss);
     open(&mut w, BytesStart::new("channel"));
-    let title = format!("{} — {}", config.title, topic.name);
-    rss_channel_head(
-        &mut w,
-        config,
-        &title,
-        &config.permalink(&path),
-        &config.permalink(&format!("{path}rss.xml")),
-    );
-    let insights = &site.topics[t].insights;
-    if let Some(&newest) = insights.first() {
-        text_element(
-            &mut w,
-            "lastBuildDate",
-            &rfc822(&site.insights[newest].date),
-        );
-    }
-    for &i in insights.iter().take(config.feeds.limit) {
-        let insight = &site.insights[i];
-        let link = config.permalink(&insight_path(&insight.slug));
+    rss_channel_head(&mut w, config, title, link_url, self_url);
+    for (n, item) in items.enumerate() {
+        if n == 0 {
+            text_element(&mut w, "lastBuildDate", &rfc822(&item.date));
+        }
         open(&mut w, BytesStart::new("item"));
-        text_element(&mut w, "title", &insight.title);
-        text_element(&mut w, "link", &link);
+        text_element(&mut w, "title", &item.title);
+        text_element(&mut w, "link", &item.link);
         let mut guid = BytesStart::new("guid");
         guid.push_attribute(("isPermaLink", "true"));
-        element_with(&mut w, guid, &link);
-        text_element(&mut w, "pubDate", &rfc822(&insight.date));
-        for &topic in &site.topics_of[i] {
-            text_element(&mut w, "category", &config.topics[topic].name);
+        element_with(&mut w, guid, &item.link);
+        text_element(&mut w, "pubDate", &rfc822(&item.date));
+        for name in item.categories {
+            text_element(&mut w, "category", name);
         }
-        text_element(
-            &mut w,
-            "description",
-            &absolutize(&r.bodies[i].html, &config.origin),
-        );
+        text_element(&mut w, "description", &item.html);
         close(&mut w, "item");
     }
     close(&mut w, "channel");

@@ -90,33 +90,11 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
                 let (lang, text) = code.take().unwrap_or_default();
                 events.push(Event::Html(highlight_block(&lang, &text).into()));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = resolve_link(&dest_url, base, range.start, &mut internal_links);
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = resolve_link(&dest_url, base, range.start, &mut internal_links);
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    *dest_url = resolve_link(dest_url, base, range.start, &mut internal_links);
+                }
+                events.push(Event::Start(tag));
             }
             // Bodies come from scraped text: unless the site opts in, HTML is shown as text.
             Event::Html(raw) | Event::InlineHtml(raw) if !config.unsafe_html => {

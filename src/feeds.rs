@@ -283,16 +283,23 @@ fn issue_topic_names<'s>(site: &'s Site, issue: &Issue) -> Vec<&'s str> {
 }
 
 /// Rewrites root-relative `href`/`src` values (which already carry the base path)
-/// to absolute URLs. Quotes inside text are escaped by the Markdown renderer, so
-/// these patterns only occur in real attributes.
+/// to absolute URLs. Text may contain `href="/…"` too (the Markdown renderer does
+/// not escape quotes in text), so only attributes inside a tag are touched.
 pub fn absolutize(html: &str, origin: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);
+    let mut in_tag = false;
     let mut rest = html;
     while let Some(pos) = rest.find("=\"/") {
         let (head, tail) = rest.split_at(pos + 2);
         out.push_str(head);
-        let attr_ok = head.ends_with("href=\"") || head.ends_with("src=\"");
-        if attr_ok && !tail.starts_with("//") {
+        in_tag = match (head.rfind('<'), head.rfind('>')) {
+            (Some(open), Some(close)) => open > close,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => in_tag,
+        };
+        let attr_ok = head.ends_with(" href=\"") || head.ends_with(" src=\"");
+        if in_tag && attr_ok && !tail.starts_with("//") {
             out.push_str(origin);
         }
         rest = tail;
@@ -400,6 +407,14 @@ mod tests {
         assert!(out.contains(r#"src="https://ex.org/d/i.png""#));
         assert!(out.contains(r#"href="//cdn/x""#));
         assert!(out.contains(r#"href="https://e/""#));
+    }
+
+    #[test]
+    fn leaves_attribute_lookalikes_in_text_alone() {
+        let html = r#"<p>write href="/x" like <a class="c" href="/y">this</a></p>"#;
+        let out = absolutize(html, "https://ex.org");
+        assert!(out.contains(r#"write href="/x" like"#), "{out}");
+        assert!(out.contains(r#"href="https://ex.org/y""#), "{out}");
     }
 
     #[test]

@@ -1,0 +1,81 @@
+"""Feeds through a strict third-party parser, as feed readers see them.
+
+Builds the sample digest and the fixture site (with a base_url path) and parses
+every RSS/Atom feed with feedparser, failing on anything it flags as malformed
+("bozo"), on items without a date, title or absolute link, and on RSS dates
+without a numeric zone; checks feed.json against JSON Feed 1.1's required fields.
+    python3 tests/feeds/validate.py path/to/brief
+"""
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+import feedparser
+
+RFC822_NUMERIC = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$")
+
+
+def fail(msg):
+    print(f"feed validation: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def check_xml_feed(path, origin):
+    feed = feedparser.parse(path.read_bytes())
+    if feed.bozo:
+        fail(f"{path}: {feed.bozo_exception}")
+    if not feed.entries:
+        fail(f"{path}: no entries")
+    for entry in feed.entries:
+        if not entry.get("title") or not entry.get("published_parsed") and not entry.get("updated_parsed"):
+            fail(f"{path}: entry without title or date: {entry.get('link')}")
+        if not entry.get("link", "").startswith(origin):
+            fail(f"{path}: link not absolute under {origin}: {entry.get('link')}")
+        html = entry.get("summary") or entry.content[0].value
+        if "<script" in html.lower():
+            fail(f"{path}: a <script> element in {entry.link}")
+    text = path.read_text(encoding="utf-8")
+    for date in re.findall(r"<pubDate>([^<]*)</pubDate>", text):
+        if not RFC822_NUMERIC.match(date):
+            fail(f"{path}: RFC 822 date without a numeric zone: {date}")
+    return len(feed.entries)
+
+
+def check_json_feed(path, origin):
+    feed = json.loads(path.read_text(encoding="utf-8"))
+    if feed.get("version") != "https://jsonfeed.org/version/1.1" or not feed.get("title"):
+        fail(f"{path}: version and title are required")
+    for item in feed["items"]:
+        if not item.get("id") or not ("content_html" in item or "content_text" in item):
+            fail(f"{path}: item without id or content")
+        if not item["url"].startswith(origin):
+            fail(f"{path}: url not absolute: {item['url']}")
+    return len(feed["items"])
+
+
+def main():
+    brief = pathlib.Path(sys.argv[1]).resolve()
+    repo = pathlib.Path(__file__).resolve().parents[2]
+    sites = [(repo / "tests/fixtures/basic", "https://example.org/digest/")]
+    if (repo / "config.toml").exists():
+        sites.append((repo, None))
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, (root, base_url) in enumerate(sites):
+            out = pathlib.Path(tmp) / str(n)
+            args = [str(brief), "--root", str(root), "build", "-o", str(out)]
+            if base_url:
+                args += ["--base-url", base_url]
+            subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+            origin = base_url or re.search(r'base_url\s*=\s*"([^"]+)"', (root / "config.toml").read_text()).group(1)
+            feeds = sorted(out.glob("*.xml")) + sorted(out.glob("topics/*/rss.xml"))
+            feeds = [f for f in feeds if f.name != "sitemap.xml"]
+            entries = sum(check_xml_feed(f, origin) for f in feeds)
+            entries += check_json_feed(out / "feed.json", origin)
+            print(f"feeds: {root.name or root}: {len(feeds) + 1} feeds, {entries} entries, all valid")
+
+
+if __name__ == "__main__":
+    main()

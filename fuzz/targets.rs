@@ -93,3 +93,57 @@ pub fn config(data: &[u8]) {
         assert!(config.issue_size > 0 && config.paginate > 0);
     }
 }
+
+/// A site the raw-insight target imports into: the fixture's config and a few
+/// insights, so new lines meet existing ones (identity, near duplicates, slugs).
+fn import_site() -> &'static Path {
+    static SITE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("brief-fuzz-import-{}", std::process::id()));
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let fixture = if fixture.exists() {
+            fixture
+        } else {
+            // Built from fuzz/: the fixture is one level up.
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/basic")
+        };
+        std::fs::create_dir_all(dir.join("content/insights")).expect("temp site");
+        std::fs::copy(fixture.join("config.toml"), dir.join("config.toml")).expect("config");
+        for name in ["huawei-ramp.md", "open-models.md", "moe.md"] {
+            let from = fixture.join("content/insights").join(name);
+            std::fs::copy(from, dir.join("content/insights").join(name)).expect("insight");
+        }
+        dir
+    })
+}
+
+/// A raw insight file as a scanning service might deliver it, imported with
+/// `--dry-run` through the real importer: reading (binary and UTF-8 checks),
+/// boilerplate and `Related Insights` handling, identity, near duplicates,
+/// titles, topics and slugs. Nothing may panic, nothing may be written, and the
+/// counts must add up.
+pub fn raw_insight(data: &[u8]) {
+    let site = import_site();
+    let raw = site.join(format!(
+        "raw-{}.txt",
+        std::thread::current()
+            .name()
+            .unwrap_or("main")
+            .replace(':', "_")
+    ));
+    std::fs::write(&raw, data).expect("write the raw file");
+    let options = brief::import::ImportOptions {
+        paths: vec![raw.clone()],
+        date: None,
+        dry_run: true,
+    };
+    let report = brief::import::import(site, &options).expect("the site loads");
+    let s = &report.summary;
+    assert!(s.near_duplicates <= s.merged, "{s:?}");
+    assert!(s.new + s.merged <= s.insights_seen, "{s:?}");
+    assert_eq!(s.files_read + s.skipped, 1, "{s:?}");
+    let written = std::fs::read_dir(site.join("content/insights"))
+        .expect("content")
+        .count();
+    assert_eq!(written, 3, "a dry run wrote content");
+}

@@ -15,6 +15,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("front_matter", targets::front_matter),
     ("markdown", targets::markdown),
     ("config", targets::config),
+    ("raw_insight", targets::raw_insight),
 ];
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {

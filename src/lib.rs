@@ -11,6 +11,7 @@ pub mod error;
 pub mod feeds;
 mod filters;
 pub mod import;
+pub mod manifest;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -4,15 +4,18 @@
 //! until [`DiskOutput::commit`], which renames the staged files into place and
 //! deletes stale ones; a failed build calls [`DiskOutput::abort`] and the previous
 //! site stays byte-identical. Unchanged files keep their bytes and mtimes.
+//! A build also reuses, without rendering, every job whose inputs and files are
+//! unchanged since the last build into the same directory (see [`crate::manifest`]).
 //! [`MemoryOutput`] is the sink of `serve` and `check`: nothing touches the disk.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{Diagnostic, Diagnostics};
+use crate::manifest::{self, JobRecord, Manifest, Stamp, MANIFEST_FILE};
 
 pub const STAGING_DIR: &str = ".brief-staging";
 
@@ -43,9 +46,13 @@ pub struct OutputStats {
 pub struct DiskOutput {
     dir: PathBuf,
     staging: PathBuf,
-    emitted: Mutex<HashSet<String>>,
+    /// Every file of this build, with the size and mtime it has once committed.
+    emitted: Mutex<HashMap<String, Stamp>>,
     staged: Mutex<Vec<String>>,
     files: AtomicUsize,
+    /// What the last build in `dir` rendered, and what this one has.
+    previous: Manifest,
+    jobs: Mutex<HashMap<String, (u64, Vec<String>)>>,
 }
 
 impl DiskOutput {
@@ -68,9 +75,11 @@ impl DiskOutput {
         Ok(DiskOutput {
             dir: dir.to_path_buf(),
             staging,
-            emitted: Mutex::new(HashSet::new()),
+            emitted: Mutex::new(HashMap::new()),
             staged: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
+            previous: Manifest::load(dir),
+            jobs: Mutex::new(HashMap::new()),
         })
     }
 
@@ -78,7 +87,14 @@ impl DiskOutput {
     pub fn commit(self) -> Result<OutputStats, Diagnostics> {
         let staged = self.staged.into_inner().unwrap_or_else(|e| e.into_inner());
         let emitted = self.emitted.into_inner().unwrap_or_else(|e| e.into_inner());
+        let jobs = self.jobs.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut errors = Diagnostics::default();
+        // Gone before anything moves: a commit cut short must not leave a
+        // manifest vouching for files it replaced.
+        let manifest_path = self.dir.join(MANIFEST_FILE);
+        if let Err(e) = remove_if_present(&manifest_path) {
+            errors.push(Diagnostic::io("remove", &manifest_path, &e));
+        }
         for rel in &staged {
             let dest = self.dir.join(rel);
             let result =
@@ -88,6 +104,10 @@ impl DiskOutput {
             }
         }
         let removed = remove_stale(&self.dir, &emitted, &mut errors);
+        if errors.0.is_empty() {
+            // Without a manifest the next build renders everything: no error.
+            let _ = save_manifest(&self.dir, &self.staging, jobs, &emitted);
+        }
         if self.staging.exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
@@ -97,6 +117,13 @@ impl DiskOutput {
             written: staged.len(),
             removed,
         })
+    }
+
+    fn remember(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(job.to_string(), (fingerprint, paths));
     }
 
     /// Drops the staging area; the output directory is left as it was.
@@ -110,33 +137,76 @@ impl DiskOutput {
 impl Sink for DiskOutput {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
         check_relative(path)?;
-        if !self
+        if self
             .emitted
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string())
+            .contains_key(path)
         {
-            return Err(
-                Diagnostic::error(format!("two pages want the same output file {path}"))
-                    .hint("two insights or topics probably share a slug"),
-            );
+            return Err(clash(path));
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         let dest = self.dir.join(path);
-        if same_content(&dest, &bytes) {
-            return Ok(());
+        let stamp = match same_content(&dest, &bytes) {
+            Some(stamp) => stamp,
+            None => {
+                let staged = self.staging.join(path);
+                let stamp = make_parent(&staged)
+                    .and_then(|_| std::fs::File::create(&staged))
+                    .and_then(|mut f| {
+                        f.write_all(&bytes)?;
+                        f.metadata()
+                    })
+                    .map_err(|e| Diagnostic::io("stage", &staged, &e))?;
+                self.staged
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(path.to_string());
+                Stamp::of(&stamp)
+            }
+        };
+        let mut emitted = self.emitted.lock().unwrap_or_else(|e| e.into_inner());
+        if emitted.insert(path.to_string(), stamp).is_some() {
+            return Err(clash(path));
         }
-        let staged = self.staging.join(path);
-        make_parent(&staged)
-            .and_then(|_| std::fs::File::create(&staged))
-            .and_then(|mut f| f.write_all(&bytes))
-            .map_err(|e| Diagnostic::io("stage", &staged, &e))?;
-        self.staged
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(path.to_string());
         Ok(())
     }
+
+    /// Reuses `job` when the last build rendered it from the same inputs and its
+    /// files are still as that build left them (renaming keeps the mtime).
+    fn reuse(&self, job: &str, fingerprint: u64) -> bool {
+        let Some(record) = self.previous.jobs.get(job) else {
+            return false;
+        };
+        if record.fingerprint != fingerprint
+            || !record
+                .files
+                .iter()
+                .all(|(path, stamp)| manifest::unchanged(&self.dir.join(path), *stamp))
+        {
+            return false;
+        }
+        let mut emitted = self.emitted.lock().unwrap_or_else(|e| e.into_inner());
+        // A path another job already produced: render, and let `put` report it.
+        if record.files.iter().any(|(p, _)| emitted.contains_key(p)) {
+            return false;
+        }
+        emitted.extend(record.files.iter().cloned());
+        drop(emitted);
+        self.files.fetch_add(record.files.len(), Ordering::Relaxed);
+        let paths = record.files.iter().map(|(p, _)| p.clone()).collect();
+        self.remember(job, fingerprint, paths);
+        true
+    }
+
+    fn rendered(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
+        self.remember(job, fingerprint, paths);
+    }
+}
+
+fn clash(path: &str) -> Diagnostic {
+    Diagnostic::error(format!("two pages want the same output file {path}"))
+        .hint("two insights or topics probably share a slug")
 }
 
 /// An in-memory site: what `serve` serves and `check` inspects.
@@ -156,10 +226,7 @@ impl Sink for MemoryOutput {
         check_relative(path)?;
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         if files.insert(path.to_string(), bytes).is_some() {
-            return Err(
-                Diagnostic::error(format!("two pages want the same output file {path}"))
-                    .hint("two insights or topics probably share a slug"),
-            );
+            return Err(clash(path));
         }
         Ok(())
     }
@@ -171,7 +238,8 @@ pub(crate) fn check_relative(path: &str) -> Result<(), Diagnostic> {
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
-        && !path.starts_with(STAGING_DIR);
+        && !path.starts_with(STAGING_DIR)
+        && path != MANIFEST_FILE;
     if ok {
         Ok(())
     } else {
@@ -181,12 +249,42 @@ pub(crate) fn check_relative(path: &str) -> Result<(), Diagnostic> {
     }
 }
 
-fn same_content(dest: &Path, bytes: &[u8]) -> bool {
-    match std::fs::metadata(dest) {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            std::fs::read(dest).is_ok_and(|old| old == bytes)
+/// Writes the manifest of a build into `dir` atomically (staged, then renamed).
+fn save_manifest(
+    dir: &Path,
+    staging: &Path,
+    jobs: HashMap<String, (u64, Vec<String>)>,
+    emitted: &HashMap<String, Stamp>,
+) -> std::io::Result<()> {
+    let mut manifest = Manifest::default();
+    for (job, (fingerprint, paths)) in jobs {
+        let files: Option<Vec<(String, Stamp)>> = paths
+            .into_iter()
+            .map(|p| emitted.get(&p).map(|&stamp| (p, stamp)))
+            .collect();
+        if let Some(files) = files {
+            manifest.jobs.insert(job, JobRecord { fingerprint, files });
         }
-        _ => false,
+    }
+    let staged = staging.join(MANIFEST_FILE);
+    std::fs::write(&staged, manifest.to_text())?;
+    std::fs::rename(staged, dir.join(MANIFEST_FILE))
+}
+
+/// The stamp of the file at `dest` if it already holds `bytes`.
+fn same_content(dest: &Path, bytes: &[u8]) -> Option<Stamp> {
+    match std::fs::metadata(dest) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => std::fs::read(dest)
+            .is_ok_and(|old| old == bytes)
+            .then(|| Stamp::of(&meta)),
+        _ => None,
+    }
+}
+
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
     }
 }
 
@@ -209,7 +307,7 @@ fn replace_with(from: &Path, to: &Path) -> std::io::Result<()> {
 /// Deletes files under `dir` that this build did not produce, then empty folders.
 /// Hidden entries at any level (`.git`, `.well-known`, the staging area) are kept:
 /// deploy tooling lives there.
-fn remove_stale(dir: &Path, emitted: &HashSet<String>, errors: &mut Diagnostics) -> usize {
+fn remove_stale(dir: &Path, emitted: &HashMap<String, Stamp>, errors: &mut Diagnostics) -> usize {
     let mut removed = 0;
     let mut dirs = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
@@ -222,7 +320,7 @@ fn remove_stale(dir: &Path, emitted: &HashSet<String>, errors: &mut Diagnostics)
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        if !emitted.contains(&rel.to_string_lossy().replace('\\', "/")) {
+        if !emitted.contains_key(&rel.to_string_lossy().replace('\\', "/")) {
             match std::fs::remove_file(entry.path()) {
                 Ok(()) => removed += 1,
                 Err(e) => errors.push(Diagnostic::io("remove the stale file", entry.path(), &e)),

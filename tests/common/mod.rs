@@ -86,7 +86,8 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
+        // The manifest is the build's cache (it records mtimes), not site output.
+        .filter(|e| e.file_type().is_file() && e.file_name() != brief::manifest::MANIFEST_FILE)
         .map(|e| {
             let rel = e
                 .path()

@@ -50,17 +50,19 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// The manifest in `dir`, or an empty one if there is none usable.
-    pub fn load(dir: &Path) -> Manifest {
-        std::fs::read_to_string(dir.join(MANIFEST_FILE))
-            .ok()
-            .and_then(|text| Manifest::parse(&text))
-            .unwrap_or_default()
+    /// The manifest text in `dir`; empty if there is none.
+    pub fn read(dir: &Path) -> String {
+        std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap_or_default()
+    }
+
+    /// The manifest in `text`, or an empty one if it is not usable.
+    pub fn parse(text: &str) -> Manifest {
+        Manifest::try_parse(text).unwrap_or_default()
     }
 
     /// One job a line: `job`, fingerprint, then `len mtime path` per file, all
     /// tab-separated. `None` if anything is off.
-    fn parse(text: &str) -> Option<Manifest> {
+    fn try_parse(text: &str) -> Option<Manifest> {
         let mut lines = text.lines();
         if lines.next()? != HEADER {
             return None;
@@ -136,10 +138,11 @@ mod tests {
             },
         );
         let text = manifest.to_text();
-        let back = Manifest::parse(&text).unwrap();
+        let back = Manifest::parse(&text);
         assert_eq!(back.jobs.len(), 1, "unwritable job left out");
         assert_eq!(back.jobs["Topic(3, 1)"], manifest.jobs["Topic(3, 1)"]);
-        assert!(Manifest::parse(&text.replace("brief-manifest 1", "brief-manifest 0")).is_none());
-        assert!(Manifest::parse(&text[..text.rfind('\t').unwrap()]).is_none());
+        let other_version = text.replace("brief-manifest 1", "brief-manifest 0");
+        assert!(Manifest::try_parse(&other_version).is_none());
+        assert!(Manifest::try_parse(&text[..text.rfind('\t').unwrap()]).is_none());
     }
 }

@@ -50,7 +50,9 @@ pub struct DiskOutput {
     emitted: Mutex<HashMap<String, Stamp>>,
     staged: Mutex<Vec<String>>,
     files: AtomicUsize,
-    /// What the last build in `dir` rendered, and what this one has.
+    /// What the last build in `dir` rendered (as read, and parsed), and what this
+    /// one has.
+    previous_text: String,
     previous: Manifest,
     jobs: Mutex<HashMap<String, (u64, Vec<String>)>>,
 }
@@ -72,13 +74,15 @@ impl DiskOutput {
             Diagnostic::io("write to the output directory", dir, &e)
                 .hint("make it writable, or build elsewhere with --output DIR")
         })?;
+        let previous_text = Manifest::read(dir);
         Ok(DiskOutput {
             dir: dir.to_path_buf(),
             staging,
             emitted: Mutex::new(HashMap::new()),
             staged: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
-            previous: Manifest::load(dir),
+            previous: Manifest::parse(&previous_text),
+            previous_text,
             jobs: Mutex::new(HashMap::new()),
         })
     }
@@ -89,11 +93,16 @@ impl DiskOutput {
         let emitted = self.emitted.into_inner().unwrap_or_else(|e| e.into_inner());
         let jobs = self.jobs.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut errors = Diagnostics::default();
+        let manifest_text = manifest_text(jobs, &emitted);
+        // Equal text means no file changed: then even the manifest stays as it is.
+        let manifest_changed = manifest_text != self.previous_text;
+        let manifest_path = self.dir.join(MANIFEST_FILE);
         // Gone before anything moves: a commit cut short must not leave a
         // manifest vouching for files it replaced.
-        let manifest_path = self.dir.join(MANIFEST_FILE);
-        if let Err(e) = remove_if_present(&manifest_path) {
-            errors.push(Diagnostic::io("remove", &manifest_path, &e));
+        if manifest_changed {
+            if let Err(e) = remove_if_present(&manifest_path) {
+                errors.push(Diagnostic::io("remove", &manifest_path, &e));
+            }
         }
         for rel in &staged {
             let dest = self.dir.join(rel);
@@ -104,9 +113,11 @@ impl DiskOutput {
             }
         }
         let removed = remove_stale(&self.dir, &emitted, &mut errors);
-        if errors.0.is_empty() {
+        if errors.0.is_empty() && manifest_changed {
             // Without a manifest the next build renders everything: no error.
-            let _ = save_manifest(&self.dir, &self.staging, jobs, &emitted);
+            let staged = self.staging.join(MANIFEST_FILE);
+            let _ = std::fs::write(&staged, manifest_text)
+                .and_then(|_| std::fs::rename(staged, manifest_path));
         }
         if self.staging.exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
@@ -249,13 +260,11 @@ pub(crate) fn check_relative(path: &str) -> Result<(), Diagnostic> {
     }
 }
 
-/// Writes the manifest of a build into `dir` atomically (staged, then renamed).
-fn save_manifest(
-    dir: &Path,
-    staging: &Path,
+/// The manifest of a build: each job with the stamps of its committed files.
+fn manifest_text(
     jobs: HashMap<String, (u64, Vec<String>)>,
     emitted: &HashMap<String, Stamp>,
-) -> std::io::Result<()> {
+) -> String {
     let mut manifest = Manifest::default();
     for (job, (fingerprint, paths)) in jobs {
         let files: Option<Vec<(String, Stamp)>> = paths
@@ -266,9 +275,7 @@ fn save_manifest(
             manifest.jobs.insert(job, JobRecord { fingerprint, files });
         }
     }
-    let staged = staging.join(MANIFEST_FILE);
-    std::fs::write(&staged, manifest.to_text())?;
-    std::fs::rename(staged, dir.join(MANIFEST_FILE))
+    manifest.to_text()
 }
 
 /// The stamp of the file at `dest` if it already holds `bytes`.

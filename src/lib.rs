@@ -136,7 +136,7 @@ pub(crate) fn render_inspect(
         insights.retain(|i| !i.draft);
     }
     let site = Site::new(config, insights).map_err(Diagnostics::sorted)?;
-    let renderer = Renderer::new(&site, &theme);
+    let renderer = Renderer::new(&site, &theme, sink);
     renderer.render_all(sink, show_progress)?;
     inspect(&renderer);
     let summary = Summary {

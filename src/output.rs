@@ -12,10 +12,11 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::manifest::{self, JobRecord, Manifest, Stamp, MANIFEST_FILE};
+use crate::markdown::Rendered;
 
 pub const STAGING_DIR: &str = ".brief-staging";
 
@@ -33,6 +34,15 @@ pub trait Sink: Sync {
 
     /// Told after job `job` rendered `paths`, so a later build can reuse them.
     fn rendered(&self, _job: &str, _fingerprint: u64, _paths: Vec<String>) {}
+
+    /// A Markdown body rendered by an earlier build, by `key`: a hash of everything
+    /// its rendering reads. Sinks that keep no bodies (all but `serve`'s) say none.
+    fn cached_body(&self, _key: u64) -> Option<Arc<Rendered>> {
+        None
+    }
+
+    /// Told of every body of this build, so a later build can reuse it.
+    fn keep_body(&self, _key: u64, _body: &Arc<Rendered>) {}
 }
 
 /// Files counted by a committed build.

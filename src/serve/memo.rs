@@ -2,30 +2,36 @@
 //! fingerprint of the job's inputs and the files it wrote. A rebuild renders
 //! into a [`MemoSink`], which hands a job whose fingerprint has not changed its
 //! old files (see [`Sink::reuse`]), so an edit of one insight re-renders only the
-//! pages that show it. Files are shared (`Arc`), so reuse copies no bytes.
+//! pages that show it. Files are shared (`Arc`), so reuse copies no bytes. The
+//! rendered Markdown bodies are kept too, so only edited bodies render again.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::error::Diagnostic;
+use crate::markdown::Rendered;
 use crate::output::{check_relative, Sink};
 
 /// Output path → bytes.
 pub(super) type Files = HashMap<String, Arc<[u8]>>;
 /// Render job → (input fingerprint, files it wrote).
 type Jobs = HashMap<String, (u64, Vec<String>)>;
+/// Hash of a body's rendering inputs → the rendered body.
+type Bodies = HashMap<u64, Arc<Rendered>>;
 
 /// One complete build as served.
 #[derive(Default)]
 pub(super) struct Memo {
     pub(super) files: Files,
     jobs: Jobs,
+    bodies: Bodies,
 }
 
 pub(super) struct MemoSink {
     previous: Arc<Memo>,
     files: Mutex<Files>,
     jobs: Mutex<Jobs>,
+    bodies: Mutex<Bodies>,
 }
 
 impl MemoSink {
@@ -34,6 +40,7 @@ impl MemoSink {
             previous,
             files: Mutex::default(),
             jobs: Mutex::default(),
+            bodies: Mutex::default(),
         }
     }
 
@@ -41,6 +48,7 @@ impl MemoSink {
         Memo {
             files: self.files.into_inner().unwrap_or_else(|e| e.into_inner()),
             jobs: self.jobs.into_inner().unwrap_or_else(|e| e.into_inner()),
+            bodies: self.bodies.into_inner().unwrap_or_else(|e| e.into_inner()),
         }
     }
 
@@ -89,6 +97,17 @@ impl Sink for MemoSink {
 
     fn rendered(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
         self.remember(job, fingerprint, paths);
+    }
+
+    fn cached_body(&self, key: u64) -> Option<Arc<Rendered>> {
+        self.previous.bodies.get(&key).cloned()
+    }
+
+    fn keep_body(&self, key: u64, body: &Arc<Rendered>) {
+        self.bodies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, Arc::clone(body));
     }
 }
 

@@ -3,6 +3,7 @@
 //! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`.
 //! `import` turns raw insight files into content; `serve` and `check` reuse `build`.
 
+pub mod body_cache;
 pub mod check;
 pub mod config;
 pub mod content;

@@ -14,6 +14,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::body_cache::{self, Bodies, BODY_CACHE_FILE};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::manifest::{self, JobRecord, Manifest, Stamp, MANIFEST_FILE};
 use crate::markdown::Rendered;
@@ -65,6 +66,9 @@ pub struct DiskOutput {
     previous_text: String,
     previous: Manifest,
     jobs: Mutex<HashMap<String, (u64, Vec<String>)>>,
+    /// Rendered bodies of the last build (see [`crate::body_cache`]), and this one's.
+    previous_bodies: Bodies,
+    bodies: Mutex<Bodies>,
 }
 
 impl DiskOutput {
@@ -94,6 +98,8 @@ impl DiskOutput {
             previous: Manifest::parse(&previous_text),
             previous_text,
             jobs: Mutex::new(HashMap::new()),
+            previous_bodies: body_cache::load(dir),
+            bodies: Mutex::new(Bodies::new()),
         })
     }
 
@@ -102,6 +108,7 @@ impl DiskOutput {
         let staged = self.staged.into_inner().unwrap_or_else(|e| e.into_inner());
         let emitted = self.emitted.into_inner().unwrap_or_else(|e| e.into_inner());
         let jobs = self.jobs.into_inner().unwrap_or_else(|e| e.into_inner());
+        let bodies = self.bodies.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut errors = Diagnostics::default();
         let manifest_text = manifest_text(jobs, &emitted);
         // Equal text means no file changed: then even the manifest stays as it is.
@@ -123,6 +130,13 @@ impl DiskOutput {
             }
         }
         let removed = remove_stale(&self.dir, &emitted, &mut errors);
+        let bodies_changed = bodies.len() != self.previous_bodies.len()
+            || bodies.keys().any(|k| !self.previous_bodies.contains_key(k));
+        if bodies_changed {
+            // A cache: failing to keep it only slows the next build down.
+            let staged = self.staging.join(BODY_CACHE_FILE);
+            let _ = body_cache::save(&self.dir, &staged, &bodies);
+        }
         if errors.0.is_empty() && manifest_changed {
             // Without a manifest the next build renders everything: no error.
             let staged = self.staging.join(MANIFEST_FILE);
@@ -223,6 +237,17 @@ impl Sink for DiskOutput {
     fn rendered(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
         self.remember(job, fingerprint, paths);
     }
+
+    fn cached_body(&self, key: u64) -> Option<Arc<Rendered>> {
+        self.previous_bodies.get(&key).cloned()
+    }
+
+    fn keep_body(&self, key: u64, body: &Arc<Rendered>) {
+        self.bodies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, Arc::clone(body));
+    }
 }
 
 fn clash(path: &str) -> Diagnostic {
@@ -260,7 +285,8 @@ pub(crate) fn check_relative(path: &str) -> Result<(), Diagnostic> {
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
         && !path.starts_with(STAGING_DIR)
-        && path != MANIFEST_FILE;
+        && path != MANIFEST_FILE
+        && path != BODY_CACHE_FILE;
     if ok {
         Ok(())
     } else {
@@ -344,12 +370,25 @@ fn remove_stale(dir: &Path, emitted: &HashMap<String, Stamp>, errors: &mut Diagn
             }
         }
     }
-    // Deepest first, so a folder emptied of empty folders goes too. Fails
-    // harmlessly on folders that still hold files.
-    for dir in dirs.iter().rev() {
-        let _ = std::fs::remove_dir(dir);
+    // Deepest first, so a folder emptied of empty folders goes too. Folders
+    // holding an emitted file are skipped: asking for each would cost a failed
+    // syscall per page. On the others it fails harmlessly if they hold files.
+    let kept = emitted_folders(emitted);
+    for path in dirs.iter().rev() {
+        let rel = path.strip_prefix(dir).unwrap_or(path);
+        if !kept.contains(rel.to_string_lossy().replace('\\', "/").as_str()) {
+            let _ = std::fs::remove_dir(path);
+        }
     }
     removed
+}
+
+/// Every folder (relative, `/`-separated) that holds an emitted file, however deep.
+fn emitted_folders(emitted: &HashMap<String, Stamp>) -> std::collections::HashSet<&str> {
+    emitted
+        .keys()
+        .flat_map(|path| path.match_indices('/').map(|(at, _)| &path[..at]))
+        .collect()
 }
 
 #[cfg(test)]

@@ -34,12 +34,16 @@ fn written(line: &str) -> usize {
 fn incremental_builds_equal_fresh_builds_after_every_kind_of_edit() {
     let site = Site::fixture("basic");
     site.build(&[]);
-    let manifest = site.public().join(".brief-manifest");
-    let mtime = || std::fs::metadata(&manifest).unwrap().modified().unwrap();
-    let before = mtime();
+    let memory = [".brief-manifest", ".brief-bodies"].map(|f| site.public().join(f));
+    let mtimes = || {
+        memory
+            .each_ref()
+            .map(|f| std::fs::metadata(f).unwrap().modified().unwrap())
+    };
+    let before = mtimes();
     let noop = assert_incremental_matches_fresh(&site, &[], "nothing");
     assert_eq!(written(&noop), 0, "a no-op rebuild writes nothing: {noop}");
-    assert_eq!(mtime(), before, "not even the manifest");
+    assert_eq!(mtimes(), before, "not even the manifest or body cache");
 
     let moe = "content/insights/moe.md";
     let original = site.read(moe);

@@ -123,7 +123,7 @@ pub(crate) fn render_inspect(
 ) -> Result<(Summary, Diagnostics), Diagnostics> {
     let mut errors = Diagnostics::default();
     let theme = Theme::load(root, config);
-    let insights = content::load_insights(root, config);
+    let insights = content::load_insights_from(root, config, sink);
     let (theme, mut insights) = match (theme, insights) {
         (Ok(t), Ok(i)) => (t, i),
         (t, i) => {

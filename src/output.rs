@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::body_cache::{self, Bodies, BODY_CACHE_FILE};
+use crate::content::Insight;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::manifest::{self, JobRecord, Manifest, Stamp, MANIFEST_FILE};
 use crate::markdown::Rendered;
@@ -44,6 +45,14 @@ pub trait Sink: Sync {
 
     /// Told of every body of this build, so a later build can reuse it.
     fn keep_body(&self, _key: u64, _body: &Arc<Rendered>) {}
+
+    /// Like [`Sink::cached_body`], for a content file's parsed insight.
+    fn cached_insight(&self, _key: u64) -> Option<Insight> {
+        None
+    }
+
+    /// Told of every insight parsed in this build.
+    fn keep_insight(&self, _key: u64, _insight: &Insight) {}
 }
 
 /// Files counted by a committed build.

@@ -3,11 +3,13 @@
 //! into a [`MemoSink`], which hands a job whose fingerprint has not changed its
 //! old files (see [`Sink::reuse`]), so an edit of one insight re-renders only the
 //! pages that show it. Files are shared (`Arc`), so reuse copies no bytes. The
-//! rendered Markdown bodies are kept too, so only edited bodies render again.
+//! rendered Markdown bodies and parsed content files are kept too, so only edited
+//! files are parsed and only edited bodies render again.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::content::Insight;
 use crate::error::Diagnostic;
 use crate::markdown::Rendered;
 use crate::output::{check_relative, Sink};
@@ -18,6 +20,8 @@ pub(super) type Files = HashMap<String, Arc<[u8]>>;
 type Jobs = HashMap<String, (u64, Vec<String>)>;
 /// Hash of a body's rendering inputs → the rendered body.
 type Bodies = HashMap<u64, Arc<Rendered>>;
+/// Hash of a content file's path, text and the config → its parsed insight.
+type Insights = HashMap<u64, Insight>;
 
 /// One complete build as served.
 #[derive(Default)]
@@ -25,6 +29,7 @@ pub(super) struct Memo {
     pub(super) files: Files,
     jobs: Jobs,
     bodies: Bodies,
+    insights: Insights,
 }
 
 pub(super) struct MemoSink {
@@ -32,6 +37,7 @@ pub(super) struct MemoSink {
     files: Mutex<Files>,
     jobs: Mutex<Jobs>,
     bodies: Mutex<Bodies>,
+    insights: Mutex<Insights>,
 }
 
 impl MemoSink {
@@ -41,6 +47,7 @@ impl MemoSink {
             files: Mutex::default(),
             jobs: Mutex::default(),
             bodies: Mutex::default(),
+            insights: Mutex::default(),
         }
     }
 
@@ -49,6 +56,10 @@ impl MemoSink {
             files: self.files.into_inner().unwrap_or_else(|e| e.into_inner()),
             jobs: self.jobs.into_inner().unwrap_or_else(|e| e.into_inner()),
             bodies: self.bodies.into_inner().unwrap_or_else(|e| e.into_inner()),
+            insights: self
+                .insights
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner()),
         }
     }
 
@@ -108,6 +119,17 @@ impl Sink for MemoSink {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, Arc::clone(body));
+    }
+
+    fn cached_insight(&self, key: u64) -> Option<Insight> {
+        self.previous.insights.get(&key).cloned()
+    }
+
+    fn keep_insight(&self, key: u64, insight: &Insight) {
+        self.insights
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, insight.clone());
     }
 }
 

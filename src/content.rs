@@ -418,10 +418,11 @@ pub fn load_insights_from(
                 (config_key, path, &text).hash(&mut hasher);
                 hasher.finish()
             };
-            if let Some(insight) = memory.cached_insight(key) {
-                return Ok(insight);
-            }
-            let insight = parse_insight(&text, path, config)?;
+            let insight = match memory.cached_insight(key) {
+                Some(insight) => insight,
+                None => parse_insight(&text, path, config)?,
+            };
+            // Hits too: the memory of the next build is this build's.
             memory.keep_insight(key, &insight);
             Ok(insight)
         })

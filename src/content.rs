@@ -4,6 +4,7 @@
 //! identity hash. Errors carry the line counted from the top of the file. It reads
 //! files but never writes them and knows nothing of issues, topics pages or HTML.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -16,6 +17,7 @@ use crate::config::{
     find_key_line, is_valid_slug, toml_diagnostic, with_serde_hint, Config, SiteTz,
 };
 use crate::error::{Diagnostic, Diagnostics};
+use crate::output::Sink;
 
 pub const INSIGHTS_DIR: &str = "content/insights";
 
@@ -367,6 +369,22 @@ pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
 /// Loads every `*.md` under `content/insights/`, in parallel, sorted by path.
 /// Every file's errors are collected; site-wide checks come after.
 pub fn load_insights(root: &Path, config: &Config) -> Result<Vec<Insight>, Diagnostics> {
+    load_insights_from(root, config, &crate::output::MemoryOutput::default())
+}
+
+/// [`load_insights`], taking unchanged files' insights from `memory` instead of
+/// parsing them again (`serve` keeps them between rebuilds; see [`Sink::cached_insight`]).
+pub fn load_insights_from(
+    root: &Path,
+    config: &Config,
+    memory: &dyn Sink,
+) -> Result<Vec<Insight>, Diagnostics> {
+    // Parsing reads the config (topics, time zone): it is part of every key.
+    let config_key = {
+        let mut hasher = DefaultHasher::new();
+        format!("{config:?}").hash(&mut hasher);
+        hasher.finish()
+    };
     let dir = root.join(INSIGHTS_DIR);
     if !dir.is_dir() {
         return Ok(Vec::new());
@@ -401,7 +419,18 @@ pub fn load_insights(root: &Path, config: &Config) -> Result<Vec<Insight>, Diagn
                 .at(path)
                 .hint("save the file as UTF-8")
             })?;
-            parse_insight(&text, path, config)
+            let key = {
+                let mut hasher = DefaultHasher::new();
+                (config_key, path, &text).hash(&mut hasher);
+                hasher.finish()
+            };
+            let insight = match memory.cached_insight(key) {
+                Some(insight) => insight,
+                None => parse_insight(&text, path, config)?,
+            };
+            // Hits too: the memory of the next build is this build's.
+            memory.keep_insight(key, &insight);
+            Ok(insight)
         })
         .collect();
     let mut insights = Vec::with_capacity(results.len());

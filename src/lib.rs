@@ -3,6 +3,7 @@
 //! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`.
 //! `import` turns raw insight files into content; `serve` and `check` reuse `build`.
 
+pub mod body_cache;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod feeds;
 mod filters;
 pub mod import;
+pub mod manifest;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -121,7 +123,7 @@ pub(crate) fn render_inspect(
 ) -> Result<(Summary, Diagnostics), Diagnostics> {
     let mut errors = Diagnostics::default();
     let theme = Theme::load(root, config);
-    let insights = content::load_insights(root, config);
+    let insights = content::load_insights_from(root, config, sink);
     let (theme, mut insights) = match (theme, insights) {
         (Ok(t), Ok(i)) => (t, i),
         (t, i) => {
@@ -135,7 +137,7 @@ pub(crate) fn render_inspect(
         insights.retain(|i| !i.draft);
     }
     let site = Site::new(config, insights).map_err(Diagnostics::sorted)?;
-    let renderer = Renderer::new(&site, &theme);
+    let renderer = Renderer::new(&site, &theme, sink);
     renderer.render_all(sink, show_progress)?;
     inspect(&renderer);
     let summary = Summary {

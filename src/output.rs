@@ -4,15 +4,21 @@
 //! until [`DiskOutput::commit`], which renames the staged files into place and
 //! deletes stale ones; a failed build calls [`DiskOutput::abort`] and the previous
 //! site stays byte-identical. Unchanged files keep their bytes and mtimes.
+//! A build also reuses, without rendering, every job whose inputs and files are
+//! unchanged since the last build into the same directory (see [`crate::manifest`]).
 //! [`MemoryOutput`] is the sink of `serve` and `check`: nothing touches the disk.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use crate::body_cache::{self, Bodies, BODY_CACHE_FILE};
+use crate::content::Insight;
 use crate::error::{Diagnostic, Diagnostics};
+use crate::manifest::{self, JobRecord, Manifest, Stamp, MANIFEST_FILE};
+use crate::markdown::Rendered;
 
 pub const STAGING_DIR: &str = ".brief-staging";
 
@@ -30,6 +36,23 @@ pub trait Sink: Sync {
 
     /// Told after job `job` rendered `paths`, so a later build can reuse them.
     fn rendered(&self, _job: &str, _fingerprint: u64, _paths: Vec<String>) {}
+
+    /// A Markdown body rendered by an earlier build, by `key`: a hash of everything
+    /// its rendering reads. Sinks that keep no bodies (all but `serve`'s) say none.
+    fn cached_body(&self, _key: u64) -> Option<Arc<Rendered>> {
+        None
+    }
+
+    /// Told of every body of this build, so a later build can reuse it.
+    fn keep_body(&self, _key: u64, _body: &Arc<Rendered>) {}
+
+    /// Like [`Sink::cached_body`], for a content file's parsed insight.
+    fn cached_insight(&self, _key: u64) -> Option<Insight> {
+        None
+    }
+
+    /// Told of every insight parsed in this build.
+    fn keep_insight(&self, _key: u64, _insight: &Insight) {}
 }
 
 /// Files counted by a committed build.
@@ -43,9 +66,20 @@ pub struct OutputStats {
 pub struct DiskOutput {
     dir: PathBuf,
     staging: PathBuf,
-    emitted: Mutex<HashSet<String>>,
+    /// Every file of this build, with the size and mtime it has once committed.
+    emitted: Mutex<HashMap<String, Stamp>>,
     staged: Mutex<Vec<String>>,
     files: AtomicUsize,
+    /// What the last build in `dir` rendered (as read, and parsed), and what this
+    /// one has.
+    previous_text: String,
+    previous: Manifest,
+    jobs: Mutex<HashMap<String, (u64, Vec<String>)>>,
+    /// Rendered bodies of the last build (see [`crate::body_cache`]), and this one's.
+    previous_bodies: Bodies,
+    bodies: Mutex<Bodies>,
+    /// The files and folders in `dir` before this build, listed while it renders.
+    listing: std::thread::JoinHandle<Listing>,
 }
 
 impl DiskOutput {
@@ -65,12 +99,22 @@ impl DiskOutput {
             Diagnostic::io("write to the output directory", dir, &e)
                 .hint("make it writable, or build elsewhere with --output DIR")
         })?;
+        let previous_text = Manifest::read(dir);
         Ok(DiskOutput {
             dir: dir.to_path_buf(),
             staging,
-            emitted: Mutex::new(HashSet::new()),
+            emitted: Mutex::new(HashMap::new()),
             staged: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
+            previous: Manifest::parse(&previous_text),
+            previous_text,
+            jobs: Mutex::new(HashMap::new()),
+            previous_bodies: body_cache::load(dir),
+            bodies: Mutex::new(Bodies::new()),
+            listing: {
+                let dir = dir.to_path_buf();
+                std::thread::spawn(move || Listing::of(&dir))
+            },
         })
     }
 
@@ -78,7 +122,20 @@ impl DiskOutput {
     pub fn commit(self) -> Result<OutputStats, Diagnostics> {
         let staged = self.staged.into_inner().unwrap_or_else(|e| e.into_inner());
         let emitted = self.emitted.into_inner().unwrap_or_else(|e| e.into_inner());
+        let jobs = self.jobs.into_inner().unwrap_or_else(|e| e.into_inner());
+        let bodies = self.bodies.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut errors = Diagnostics::default();
+        let manifest_text = manifest_text(jobs, &emitted);
+        // Equal text means no file changed: then even the manifest stays as it is.
+        let manifest_changed = manifest_text != self.previous_text;
+        let manifest_path = self.dir.join(MANIFEST_FILE);
+        // Gone before anything moves: a commit cut short must not leave a
+        // manifest vouching for files it replaced.
+        if manifest_changed {
+            if let Err(e) = remove_if_present(&manifest_path) {
+                errors.push(Diagnostic::io("remove", &manifest_path, &e));
+            }
+        }
         for rel in &staged {
             let dest = self.dir.join(rel);
             let result =
@@ -87,7 +144,21 @@ impl DiskOutput {
                 errors.push(Diagnostic::io("write", &dest, &e));
             }
         }
-        let removed = remove_stale(&self.dir, &emitted, &mut errors);
+        let listing = self.listing.join().unwrap_or_default();
+        let removed = remove_stale(&self.dir, listing, &emitted, &mut errors);
+        let bodies_changed = bodies.len() != self.previous_bodies.len()
+            || bodies.keys().any(|k| !self.previous_bodies.contains_key(k));
+        if bodies_changed {
+            // A cache: failing to keep it only slows the next build down.
+            let staged = self.staging.join(BODY_CACHE_FILE);
+            let _ = body_cache::save(&self.dir, &staged, &bodies);
+        }
+        if errors.0.is_empty() && manifest_changed {
+            // Without a manifest the next build renders everything: no error.
+            let staged = self.staging.join(MANIFEST_FILE);
+            let _ = std::fs::write(&staged, manifest_text)
+                .and_then(|_| std::fs::rename(staged, manifest_path));
+        }
         if self.staging.exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
@@ -97,6 +168,13 @@ impl DiskOutput {
             written: staged.len(),
             removed,
         })
+    }
+
+    fn remember(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(job.to_string(), (fingerprint, paths));
     }
 
     /// Drops the staging area; the output directory is left as it was.
@@ -110,33 +188,87 @@ impl DiskOutput {
 impl Sink for DiskOutput {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
         check_relative(path)?;
-        if !self
+        if self
             .emitted
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string())
+            .contains_key(path)
         {
-            return Err(
-                Diagnostic::error(format!("two pages want the same output file {path}"))
-                    .hint("two insights or topics probably share a slug"),
-            );
+            return Err(clash(path));
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         let dest = self.dir.join(path);
-        if same_content(&dest, &bytes) {
-            return Ok(());
+        let stamp = match same_content(&dest, &bytes) {
+            Some(stamp) => stamp,
+            None => {
+                let staged = self.staging.join(path);
+                let stamp = make_parent(&staged)
+                    .and_then(|_| std::fs::File::create(&staged))
+                    .and_then(|mut f| {
+                        f.write_all(&bytes)?;
+                        f.metadata()
+                    })
+                    .map_err(|e| Diagnostic::io("stage", &staged, &e))?;
+                self.staged
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(path.to_string());
+                Stamp::of(&stamp)
+            }
+        };
+        let mut emitted = self.emitted.lock().unwrap_or_else(|e| e.into_inner());
+        if emitted.insert(path.to_string(), stamp).is_some() {
+            return Err(clash(path));
         }
-        let staged = self.staging.join(path);
-        make_parent(&staged)
-            .and_then(|_| std::fs::File::create(&staged))
-            .and_then(|mut f| f.write_all(&bytes))
-            .map_err(|e| Diagnostic::io("stage", &staged, &e))?;
-        self.staged
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(path.to_string());
         Ok(())
     }
+
+    /// Reuses `job` when the last build rendered it from the same inputs and its
+    /// files are still as that build left them (renaming keeps the mtime).
+    fn reuse(&self, job: &str, fingerprint: u64) -> bool {
+        let Some(record) = self.previous.jobs.get(job) else {
+            return false;
+        };
+        if record.fingerprint != fingerprint
+            || !record
+                .files
+                .iter()
+                .all(|(path, stamp)| manifest::unchanged(&self.dir.join(path), *stamp))
+        {
+            return false;
+        }
+        let mut emitted = self.emitted.lock().unwrap_or_else(|e| e.into_inner());
+        // A path another job already produced: render, and let `put` report it.
+        if record.files.iter().any(|(p, _)| emitted.contains_key(p)) {
+            return false;
+        }
+        emitted.extend(record.files.iter().cloned());
+        drop(emitted);
+        self.files.fetch_add(record.files.len(), Ordering::Relaxed);
+        let paths = record.files.iter().map(|(p, _)| p.clone()).collect();
+        self.remember(job, fingerprint, paths);
+        true
+    }
+
+    fn rendered(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
+        self.remember(job, fingerprint, paths);
+    }
+
+    fn cached_body(&self, key: u64) -> Option<Arc<Rendered>> {
+        self.previous_bodies.get(&key).cloned()
+    }
+
+    fn keep_body(&self, key: u64, body: &Arc<Rendered>) {
+        self.bodies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, Arc::clone(body));
+    }
+}
+
+fn clash(path: &str) -> Diagnostic {
+    Diagnostic::error(format!("two pages want the same output file {path}"))
+        .hint("two insights or topics probably share a slug")
 }
 
 /// An in-memory site: what `serve` serves and `check` inspects.
@@ -156,10 +288,7 @@ impl Sink for MemoryOutput {
         check_relative(path)?;
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         if files.insert(path.to_string(), bytes).is_some() {
-            return Err(
-                Diagnostic::error(format!("two pages want the same output file {path}"))
-                    .hint("two insights or topics probably share a slug"),
-            );
+            return Err(clash(path));
         }
         Ok(())
     }
@@ -171,7 +300,9 @@ pub(crate) fn check_relative(path: &str) -> Result<(), Diagnostic> {
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
-        && !path.starts_with(STAGING_DIR);
+        && !path.starts_with(STAGING_DIR)
+        && path != MANIFEST_FILE
+        && path != BODY_CACHE_FILE;
     if ok {
         Ok(())
     } else {
@@ -181,12 +312,38 @@ pub(crate) fn check_relative(path: &str) -> Result<(), Diagnostic> {
     }
 }
 
-fn same_content(dest: &Path, bytes: &[u8]) -> bool {
-    match std::fs::metadata(dest) {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            std::fs::read(dest).is_ok_and(|old| old == bytes)
+/// The manifest of a build: each job with the stamps of its committed files.
+fn manifest_text(
+    jobs: HashMap<String, (u64, Vec<String>)>,
+    emitted: &HashMap<String, Stamp>,
+) -> String {
+    let mut manifest = Manifest::default();
+    for (job, (fingerprint, paths)) in jobs {
+        let files: Option<Vec<(String, Stamp)>> = paths
+            .into_iter()
+            .map(|p| emitted.get(&p).map(|&stamp| (p, stamp)))
+            .collect();
+        if let Some(files) = files {
+            manifest.jobs.insert(job, JobRecord { fingerprint, files });
         }
-        _ => false,
+    }
+    manifest.to_text()
+}
+
+/// The stamp of the file at `dest` if it already holds `bytes`.
+fn same_content(dest: &Path, bytes: &[u8]) -> Option<Stamp> {
+    match std::fs::metadata(dest) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => std::fs::read(dest)
+            .is_ok_and(|old| old == bytes)
+            .then(|| Stamp::of(&meta)),
+        _ => None,
+    }
+}
+
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
     }
 }
 
@@ -206,35 +363,72 @@ fn replace_with(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::rename(from, to)
 }
 
-/// Deletes files under `dir` that this build did not produce, then empty folders.
-/// Hidden entries at any level (`.git`, `.well-known`, the staging area) are kept:
-/// deploy tooling lives there.
-fn remove_stale(dir: &Path, emitted: &HashSet<String>, errors: &mut Diagnostics) -> usize {
-    let mut removed = 0;
-    let mut dirs = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker.flatten() {
-        if entry.file_type().is_dir() {
-            dirs.push(entry.into_path());
-            continue;
+/// The non-hidden files and folders under an output directory. Hidden entries at
+/// any level (`.git`, `.well-known`, the staging area) are never listed: deploy
+/// tooling lives there. Walking ten thousand folders is a fifth of a rebuild's
+/// CPU, so it runs on its own thread while the build renders.
+#[derive(Default)]
+struct Listing {
+    files: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
+}
+
+impl Listing {
+    fn of(dir: &Path) -> Listing {
+        let mut listing = Listing::default();
+        let walker = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker.flatten() {
+            if entry.file_type().is_dir() {
+                listing.dirs.push(entry.into_path());
+            } else {
+                listing.files.push(entry.into_path());
+            }
         }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        if !emitted.contains(&rel.to_string_lossy().replace('\\', "/")) {
-            match std::fs::remove_file(entry.path()) {
+        listing
+    }
+}
+
+/// Deletes the files of `listing` this build did not produce, then empty folders.
+fn remove_stale(
+    dir: &Path,
+    listing: Listing,
+    emitted: &HashMap<String, Stamp>,
+    errors: &mut Diagnostics,
+) -> usize {
+    let mut removed = 0;
+    let Listing { files, dirs } = listing;
+    for path in files {
+        let rel = path.strip_prefix(dir).unwrap_or(&path);
+        if !emitted.contains_key(&rel.to_string_lossy().replace('\\', "/")) {
+            // Not found: it was in a folder this commit replaced with a page.
+            match remove_if_present(&path) {
                 Ok(()) => removed += 1,
-                Err(e) => errors.push(Diagnostic::io("remove the stale file", entry.path(), &e)),
+                Err(e) => errors.push(Diagnostic::io("remove the stale file", &path, &e)),
             }
         }
     }
-    // Deepest first, so a folder emptied of empty folders goes too. Fails
-    // harmlessly on folders that still hold files.
-    for dir in dirs.iter().rev() {
-        let _ = std::fs::remove_dir(dir);
+    // Deepest first, so a folder emptied of empty folders goes too. Folders
+    // holding an emitted file are skipped: asking for each would cost a failed
+    // syscall per page. On the others it fails harmlessly if they hold files.
+    let kept = emitted_folders(emitted);
+    for path in dirs.iter().rev() {
+        let rel = path.strip_prefix(dir).unwrap_or(path);
+        if !kept.contains(rel.to_string_lossy().replace('\\', "/").as_str()) {
+            let _ = std::fs::remove_dir(path);
+        }
     }
     removed
+}
+
+/// Every folder (relative, `/`-separated) that holds an emitted file, however deep.
+fn emitted_folders(emitted: &HashMap<String, Stamp>) -> std::collections::HashSet<&str> {
+    emitted
+        .keys()
+        .flat_map(|path| path.match_indices('/').map(|(at, _)| &path[..at]))
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -62,7 +62,7 @@ pub struct Renderer<'a> {
     pub site: &'a Site<'a>,
     theme: &'a Theme,
     /// Body HTML and plain text of each insight, in `site.insights` order.
-    pub bodies: Vec<Rendered>,
+    pub bodies: Vec<Arc<Rendered>>,
     site_value: Value,
     /// One context per rayon worker that already holds `site` (see [`Renderer::render_page`]).
     contexts: Vec<Mutex<Option<Context>>>,
@@ -118,19 +118,26 @@ impl Fields {
 }
 
 impl<'a> Renderer<'a> {
-    /// Renders every insight body (in parallel) and the shared `site` context.
-    pub fn new(site: &'a Site<'a>, theme: &'a Theme) -> Renderer<'a> {
+    /// Renders every insight body (in parallel; unless `sink` kept it from an
+    /// earlier build) and the shared `site` context.
+    pub fn new(site: &'a Site<'a>, theme: &'a Theme, sink: &dyn Sink) -> Renderer<'a> {
         let config = site.config;
-        let bodies: Vec<Rendered> = site
+        let markdown_options = hash_of(&format!("{:?}{}", config.markdown, config.base_path));
+        let bodies: Vec<Arc<Rendered>> = site
             .insights
             .par_iter()
             .map(|insight| {
                 let page_path = insight_path(&insight.slug);
-                let base = LinkBase {
-                    base_path: &config.base_path,
-                    page_path: &page_path,
-                };
-                markdown::render(&insight.body, &base, &config.markdown)
+                let key = hash_of(&(markdown_options, &page_path, &insight.body));
+                let body = sink.cached_body(key).unwrap_or_else(|| {
+                    let base = LinkBase {
+                        base_path: &config.base_path,
+                        page_path: &page_path,
+                    };
+                    Arc::new(markdown::render(&insight.body, &base, &config.markdown))
+                });
+                sink.keep_body(key, &body);
+                body
             })
             .collect();
         let shared = Shared::new(site, &bodies);
@@ -837,7 +844,7 @@ impl<'a> Renderer<'a> {
 }
 
 impl Shared {
-    fn new(site: &Site, bodies: &[Rendered]) -> Shared {
+    fn new(site: &Site, bodies: &[Arc<Rendered>]) -> Shared {
         let config = site.config;
         let insights = site
             .insights

@@ -2,30 +2,42 @@
 //! fingerprint of the job's inputs and the files it wrote. A rebuild renders
 //! into a [`MemoSink`], which hands a job whose fingerprint has not changed its
 //! old files (see [`Sink::reuse`]), so an edit of one insight re-renders only the
-//! pages that show it. Files are shared (`Arc`), so reuse copies no bytes.
+//! pages that show it. Files are shared (`Arc`), so reuse copies no bytes. The
+//! rendered Markdown bodies and parsed content files are kept too, so only edited
+//! files are parsed and only edited bodies render again.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::content::Insight;
 use crate::error::Diagnostic;
+use crate::markdown::Rendered;
 use crate::output::{check_relative, Sink};
 
 /// Output path → bytes.
 pub(super) type Files = HashMap<String, Arc<[u8]>>;
 /// Render job → (input fingerprint, files it wrote).
 type Jobs = HashMap<String, (u64, Vec<String>)>;
+/// Hash of a body's rendering inputs → the rendered body.
+type Bodies = HashMap<u64, Arc<Rendered>>;
+/// Hash of a content file's path, text and the config → its parsed insight.
+type Insights = HashMap<u64, Insight>;
 
 /// One complete build as served.
 #[derive(Default)]
 pub(super) struct Memo {
     pub(super) files: Files,
     jobs: Jobs,
+    bodies: Bodies,
+    insights: Insights,
 }
 
 pub(super) struct MemoSink {
     previous: Arc<Memo>,
     files: Mutex<Files>,
     jobs: Mutex<Jobs>,
+    bodies: Mutex<Bodies>,
+    insights: Mutex<Insights>,
 }
 
 impl MemoSink {
@@ -34,6 +46,8 @@ impl MemoSink {
             previous,
             files: Mutex::default(),
             jobs: Mutex::default(),
+            bodies: Mutex::default(),
+            insights: Mutex::default(),
         }
     }
 
@@ -41,6 +55,11 @@ impl MemoSink {
         Memo {
             files: self.files.into_inner().unwrap_or_else(|e| e.into_inner()),
             jobs: self.jobs.into_inner().unwrap_or_else(|e| e.into_inner()),
+            bodies: self.bodies.into_inner().unwrap_or_else(|e| e.into_inner()),
+            insights: self
+                .insights
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner()),
         }
     }
 
@@ -89,6 +108,28 @@ impl Sink for MemoSink {
 
     fn rendered(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
         self.remember(job, fingerprint, paths);
+    }
+
+    fn cached_body(&self, key: u64) -> Option<Arc<Rendered>> {
+        self.previous.bodies.get(&key).cloned()
+    }
+
+    fn keep_body(&self, key: u64, body: &Arc<Rendered>) {
+        self.bodies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, Arc::clone(body));
+    }
+
+    fn cached_insight(&self, key: u64) -> Option<Insight> {
+        self.previous.insights.get(&key).cloned()
+    }
+
+    fn keep_insight(&self, key: u64, insight: &Insight) {
+        self.insights
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, insight.clone());
     }
 }
 

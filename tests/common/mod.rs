@@ -86,7 +86,8 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
+        // The manifest and body cache are the build's memory, not site output.
+        .filter(|e| e.file_type().is_file() && !is_build_memory(e.file_name()))
         .map(|e| {
             let rel = e
                 .path()
@@ -97,4 +98,8 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
+}
+
+fn is_build_memory(name: &std::ffi::OsStr) -> bool {
+    name == brief::manifest::MANIFEST_FILE || name == brief::body_cache::BODY_CACHE_FILE
 }

@@ -1,0 +1,141 @@
+//! Rendered Markdown bodies kept between disk builds, as `.brief-bodies` in the
+//! output directory (hidden, so stale-file removal keeps it), so a rebuild renders
+//! only new or edited bodies: Markdown with highlighting was a quarter of a no-op
+//! rebuild. Entries are keyed by a hash of everything a body's rendering reads
+//! (see `Renderer::new`), so they never go stale; a missing, damaged or foreign
+//! file just means rendering again. Binary and streamed: it holds every body.
+
+use std::collections::HashMap;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::markdown::{InternalLink, Rendered};
+
+pub const BODY_CACHE_FILE: &str = ".brief-bodies";
+
+const MAGIC: &[u8] = concat!("brief-bodies 1 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+
+pub type Bodies = HashMap<u64, Arc<Rendered>>;
+
+/// The cache in `dir`, or an empty one if there is none usable.
+pub fn load(dir: &Path) -> Bodies {
+    let Ok(file) = std::fs::File::open(dir.join(BODY_CACHE_FILE)) else {
+        return Bodies::new();
+    };
+    read_all(&mut BufReader::new(file)).unwrap_or_default()
+}
+
+/// Writes `bodies` to `staged`, then renames it to the cache file of `dir`.
+pub fn save(dir: &Path, staged: &Path, bodies: &Bodies) -> std::io::Result<()> {
+    let mut out = BufWriter::new(std::fs::File::create(staged)?);
+    out.write_all(MAGIC)?;
+    write_u64(&mut out, bodies.len() as u64)?;
+    for (key, body) in bodies {
+        write_u64(&mut out, *key)?;
+        write_str(&mut out, &body.html)?;
+        write_str(&mut out, &body.text)?;
+        write_u64(&mut out, body.internal_links.len() as u64)?;
+        for link in &body.internal_links {
+            write_str(&mut out, &link.path)?;
+            write_str(&mut out, link.fragment.as_deref().unwrap_or(""))?;
+            write_u64(&mut out, u64::from(link.fragment.is_some()))?;
+            write_u64(&mut out, link.offset as u64)?;
+        }
+    }
+    out.flush()?;
+    std::fs::rename(staged, dir.join(BODY_CACHE_FILE))
+}
+
+fn read_all(input: &mut impl Read) -> std::io::Result<Bodies> {
+    let mut magic = vec![0; MAGIC.len()];
+    input.read_exact(&mut magic)?;
+    if magic != MAGIC {
+        return Err(damaged());
+    }
+    let count = read_u64(input)?;
+    let mut bodies = Bodies::new();
+    for _ in 0..count {
+        let key = read_u64(input)?;
+        let html = read_str(input)?;
+        let text = read_str(input)?;
+        let links = read_u64(input)?;
+        let mut internal_links = Vec::new();
+        for _ in 0..links {
+            let path = read_str(input)?;
+            let fragment = read_str(input)?;
+            let has_fragment = read_u64(input)? == 1;
+            internal_links.push(InternalLink {
+                path,
+                fragment: has_fragment.then_some(fragment),
+                offset: usize::try_from(read_u64(input)?).map_err(|_| damaged())?,
+            });
+        }
+        let body = Rendered {
+            html,
+            text,
+            internal_links,
+        };
+        bodies.insert(key, Arc::new(body));
+    }
+    Ok(bodies)
+}
+
+fn damaged() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, "damaged body cache")
+}
+
+fn write_u64(out: &mut impl Write, n: u64) -> std::io::Result<()> {
+    out.write_all(&n.to_le_bytes())
+}
+
+fn write_str(out: &mut impl Write, s: &str) -> std::io::Result<()> {
+    write_u64(out, s.len() as u64)?;
+    out.write_all(s.as_bytes())
+}
+
+fn read_u64(input: &mut impl Read) -> std::io::Result<u64> {
+    let mut bytes = [0; 8];
+    input.read_exact(&mut bytes)?;
+    Ok(u64::from_le_bytes(bytes))
+}
+
+fn read_str(input: &mut impl Read) -> std::io::Result<String> {
+    let len = read_u64(input)?;
+    let mut bytes = Vec::new();
+    // `take` bounds the read, so a damaged length cannot allocate wildly.
+    input.take(len).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 != len {
+        return Err(damaged());
+    }
+    String::from_utf8(bytes).map_err(|_| damaged())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_rejects_damage() {
+        let tmp = tempfile::tempdir().unwrap();
+        let body = Rendered {
+            html: "<p>Hi <a href=\"/x/#y\">x</a></p>".into(),
+            text: "Hi x".into(),
+            internal_links: vec![InternalLink {
+                path: "/x/".into(),
+                fragment: Some("y".into()),
+                offset: 3,
+            }],
+        };
+        let bodies = Bodies::from([(7, Arc::new(body))]);
+        save(tmp.path(), &tmp.path().join("staged"), &bodies).unwrap();
+        let back = load(tmp.path());
+        assert_eq!(back[&7].html, bodies[&7].html);
+        assert_eq!(back[&7].text, bodies[&7].text);
+        assert_eq!(back[&7].internal_links, bodies[&7].internal_links);
+        let path = tmp.path().join(BODY_CACHE_FILE);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+        assert!(load(tmp.path()).is_empty());
+    }
+}

@@ -1,0 +1,148 @@
+//! The memory of a disk build between runs: for each render job, the fingerprint
+//! of its inputs and the files it wrote, each with the size and mtime it had when
+//! written. Kept as `.brief-manifest` in the output directory (hidden, so
+//! stale-file removal keeps it). [`crate::output::DiskOutput`] reuses a job whose
+//! fingerprint is unchanged and whose files are still exactly as written, so a
+//! rebuild renders only what changed. Anything unexpected — a missing, corrupt or
+//! foreign manifest, or a file touched since — just means rendering again.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+pub const MANIFEST_FILE: &str = ".brief-manifest";
+
+/// First line of a manifest: another brief version may fingerprint differently.
+const HEADER: &str = concat!("brief-manifest 1 ", env!("CARGO_PKG_VERSION"));
+
+/// What identifies an output file as the one written: its size and mtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub len: u64,
+    pub mtime_nanos: u128,
+}
+
+impl Stamp {
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        let mtime_nanos = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        Stamp {
+            len: meta.len(),
+            mtime_nanos,
+        }
+    }
+}
+
+/// One job's record: its fingerprint and the files it wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRecord {
+    pub fingerprint: u64,
+    pub files: Vec<(String, Stamp)>,
+}
+
+/// Render job → record.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Manifest {
+    pub jobs: HashMap<String, JobRecord>,
+}
+
+impl Manifest {
+    /// The manifest text in `dir`; empty if there is none.
+    pub fn read(dir: &Path) -> String {
+        std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap_or_default()
+    }
+
+    /// The manifest in `text`, or an empty one if it is not usable.
+    pub fn parse(text: &str) -> Manifest {
+        Manifest::try_parse(text).unwrap_or_default()
+    }
+
+    /// One job a line: `job`, fingerprint, then `len mtime path` per file, all
+    /// tab-separated. `None` if anything is off.
+    fn try_parse(text: &str) -> Option<Manifest> {
+        let mut lines = text.lines();
+        if lines.next()? != HEADER {
+            return None;
+        }
+        let mut jobs = HashMap::new();
+        for line in lines {
+            let mut fields = line.split('\t');
+            let job = fields.next()?.to_string();
+            let fingerprint = u64::from_str_radix(fields.next()?, 16).ok()?;
+            let mut files = Vec::new();
+            while let Some(len) = fields.next() {
+                let stamp = Stamp {
+                    len: len.parse().ok()?,
+                    mtime_nanos: fields.next()?.parse().ok()?,
+                };
+                files.push((fields.next()?.to_string(), stamp));
+            }
+            jobs.insert(job, JobRecord { fingerprint, files });
+        }
+        Some(Manifest { jobs })
+    }
+
+    /// The manifest as text. Jobs or paths that cannot be written in this
+    /// format (a tab or line break in them) are left out: they render again.
+    pub fn to_text(&self) -> String {
+        let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
+        let mut keys: Vec<&String> = self.jobs.keys().filter(|k| plain(k)).collect();
+        keys.sort();
+        let mut text = format!("{HEADER}\n");
+        for key in keys {
+            let record = &self.jobs[key];
+            if !record.files.iter().all(|(path, _)| plain(path)) {
+                continue;
+            }
+            text.push_str(&format!("{key}\t{:x}", record.fingerprint));
+            for (path, stamp) in &record.files {
+                text.push_str(&format!("\t{}\t{}\t{path}", stamp.len, stamp.mtime_nanos));
+            }
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// Whether the file at `path` is still exactly as it was written.
+pub fn unchanged(path: &Path, stamp: Stamp) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && Stamp::of(&meta) == stamp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_rejects_damage() {
+        let stamp = Stamp {
+            len: 12,
+            mtime_nanos: 1_700_000_000_123_456_789,
+        };
+        let mut manifest = Manifest::default();
+        manifest.jobs.insert(
+            "Topic(3, 1)".into(),
+            JobRecord {
+                fingerprint: 0xdead_beef,
+                files: vec![("topics/a/index.html".into(), stamp)],
+            },
+        );
+        manifest.jobs.insert(
+            "Bad\tjob".into(),
+            JobRecord {
+                fingerprint: 1,
+                files: vec![],
+            },
+        );
+        let text = manifest.to_text();
+        let back = Manifest::parse(&text);
+        assert_eq!(back.jobs.len(), 1, "unwritable job left out");
+        assert_eq!(back.jobs["Topic(3, 1)"], manifest.jobs["Topic(3, 1)"]);
+        let other_version = text.replace("brief-manifest 1", "brief-manifest 0");
+        assert!(Manifest::try_parse(&other_version).is_none());
+        assert!(Manifest::try_parse(&text[..text.rfind('\t').unwrap()]).is_none());
+    }
+}

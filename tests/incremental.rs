@@ -1,0 +1,134 @@
+//! Incremental disk builds: a rebuild into an existing output directory reuses
+//! unchanged pages through `.brief-manifest`, and must still produce exactly what
+//! a fresh build produces, after every kind of edit.
+
+mod common;
+
+use common::{snapshot, Site};
+
+/// Builds `site` into its `public/` (incrementally) and into a fresh directory,
+/// asserts both are identical and returns the incremental build's summary line.
+fn assert_incremental_matches_fresh(site: &Site, args: &[&str], step: &str) -> String {
+    let line = site.build(args);
+    let fresh = site.path("fresh");
+    let _ = std::fs::remove_dir_all(&fresh);
+    let mut fresh_args = args.to_vec();
+    let fresh_arg = fresh.to_string_lossy().into_owned();
+    fresh_args.extend(["--output", fresh_arg.as_str()]);
+    site.build(&fresh_args);
+    assert_eq!(
+        snapshot(&site.public()),
+        snapshot(&fresh),
+        "after {step}, the incremental build differs from a fresh one"
+    );
+    line
+}
+
+fn written(line: &str) -> usize {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "written").unwrap();
+    words[at - 2].parse().unwrap()
+}
+
+#[test]
+fn incremental_builds_equal_fresh_builds_after_every_kind_of_edit() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let memory = [".brief-manifest", ".brief-bodies"].map(|f| site.public().join(f));
+    let mtimes = || {
+        memory
+            .each_ref()
+            .map(|f| std::fs::metadata(f).unwrap().modified().unwrap())
+    };
+    let before = mtimes();
+    let noop = assert_incremental_matches_fresh(&site, &[], "nothing");
+    assert_eq!(written(&noop), 0, "a no-op rebuild writes nothing: {noop}");
+    assert_eq!(mtimes(), before, "not even the manifest or body cache");
+
+    let moe = "content/insights/moe.md";
+    let original = site.read(moe);
+    site.write(moe, &format!("{original}\nA second paragraph on energy.\n"));
+    let body = assert_incremental_matches_fresh(&site, &[], "a body edit");
+    assert!(written(&body) > 0);
+
+    site.write(
+        moe,
+        &original.replace("Mixture of experts cuts", "Experts cut"),
+    );
+    assert_incremental_matches_fresh(&site, &[], "a title edit");
+
+    site.write(
+        moe,
+        &original.replace("topics = [\"pricing\"]", "topics = [\"chips\"]"),
+    );
+    assert_incremental_matches_fresh(&site, &[], "a topic edit");
+
+    site.write(
+        "content/insights/new-one.md",
+        "+++\ntitle = \"A new insight on chips\"\ndate = 2026-11-20\ntopics = [\"chips\"]\n+++\nNew chips.\n",
+    );
+    assert_incremental_matches_fresh(&site, &[], "a new insight");
+
+    std::fs::remove_file(site.path("content/insights/power-grid.md")).unwrap();
+    assert_incremental_matches_fresh(&site, &[], "a deleted insight");
+
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        &config.replace("paginate = 2", "paginate = 3"),
+    );
+    assert_incremental_matches_fresh(&site, &[], "a config edit");
+
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}Custom missing page{% endblock %}",
+    );
+    site.write("static/style.css", "body { color: red; }");
+    assert_incremental_matches_fresh(&site, &[], "a template and static edit");
+
+    assert_incremental_matches_fresh(
+        &site,
+        &["--base-url", "https://other.example/digest/"],
+        "a --base-url change",
+    );
+    site.write(
+        "content/insights/secret.md",
+        "+++\ntitle = \"Secret draft\"\ndate = 2026-11-20\ndraft = true\n+++\nNot yet.\n",
+    );
+    assert_incremental_matches_fresh(&site, &["--drafts"], "--drafts");
+    assert_incremental_matches_fresh(&site, &[], "dropping --drafts");
+}
+
+#[test]
+fn a_touched_or_damaged_output_is_rendered_again() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let before = snapshot(&site.public());
+    std::fs::write(site.path("public/404.html"), "hand edit").unwrap();
+    std::fs::remove_file(site.path("public/insights/moe/index.html")).unwrap();
+    site.build(&[]);
+    assert_eq!(snapshot(&site.public()), before, "edited pages restored");
+
+    std::fs::write(site.path("public/.brief-manifest"), "garbage").unwrap();
+    std::fs::write(site.path("public/index.html"), "hand edit").unwrap();
+    let line = site.build(&[]);
+    assert_eq!(written(&line), 1, "{line}");
+    assert_eq!(snapshot(&site.public()), before);
+}
+
+#[test]
+fn unchanged_pages_are_not_rendered_again() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    // Forge a page the manifest cannot tell from the one written (same size and
+    // mtime): only a build that reuses instead of rendering keeps it.
+    let page = site.path("public/insights/moe/index.html");
+    let meta = std::fs::metadata(&page).unwrap();
+    let forged = "x".repeat(meta.len() as usize);
+    std::fs::write(&page, &forged).unwrap();
+    let file = std::fs::File::options().write(true).open(&page).unwrap();
+    file.set_modified(meta.modified().unwrap()).unwrap();
+    drop(file);
+    site.build(&[]);
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), forged);
+}

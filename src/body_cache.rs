@@ -1,5 +1,5 @@
 //! Rendered Markdown bodies kept between disk builds, as `.brief-bodies` in the
-//! output directory (hidden, so stale-file removal keeps it), so a rebuild renders
+//! output's build cache (`.brief-cache/<key>/` in the site root), so a rebuild renders
 //! only new or edited bodies: Markdown with highlighting was a quarter of a no-op
 //! rebuild. Entries are keyed by a hash of everything a body's rendering reads
 //! (see `Renderer::new`), so they never go stale; a missing, damaged or foreign

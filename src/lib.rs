@@ -35,6 +35,9 @@ use render::Renderer;
 use site::Site;
 use theme::Theme;
 
+/// The build cache in the site root (safe to delete; keep it out of git).
+pub const CACHE_DIR: &str = ".brief-cache";
+
 /// What `brief build` was asked for.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -77,7 +80,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
         .clone()
         .unwrap_or_else(|| root.join("public"));
     check_output_dir(root, &output_dir)?;
-    let out = DiskOutput::open(&output_dir).map_err(Diagnostics::from)?;
+    let out =
+        DiskOutput::open(&output_dir, &cache_dir(root, &output_dir)).map_err(Diagnostics::from)?;
     let rendered = render(
         root,
         &config,
@@ -147,6 +151,17 @@ pub(crate) fn render_inspect(
         ..Summary::default()
     };
     Ok((summary, errors))
+}
+
+/// Where the build cache of `output` lives: `.brief-cache/<hash of its path>/`
+/// in the site root, one per output directory, never inside the output.
+fn cache_dir(root: &Path, output: &Path) -> PathBuf {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let abs = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+    let mut hasher = DefaultHasher::new();
+    normalize_path(&abs).hash(&mut hasher);
+    root.join(CACHE_DIR)
+        .join(format!("{:016x}", hasher.finish()))
 }
 
 /// The output directory must not be the site itself or hold it: stale-file removal

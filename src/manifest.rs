@@ -1,7 +1,7 @@
 //! The memory of a disk build between runs: for each render job, the fingerprint
 //! of its inputs and the files it wrote, each with the size and mtime it had when
-//! written. Kept as `.brief-manifest` in the output directory (hidden, so
-//! stale-file removal keeps it). [`crate::output::DiskOutput`] reuses a job whose
+//! written. Kept as `.brief-manifest` in the output's build cache
+//! (`.brief-cache/<key>/` in the site root, never in the deployable output). [`crate::output::DiskOutput`] reuses a job whose
 //! fingerprint is unchanged and whose files are still exactly as written, so a
 //! rebuild renders only what changed. Anything unexpected — a missing, corrupt or
 //! foreign manifest, or a file touched since — just means rendering again.

@@ -65,6 +65,8 @@ pub struct OutputStats {
 
 pub struct DiskOutput {
     dir: PathBuf,
+    /// The build cache of this output directory (manifest, rendered bodies).
+    cache: PathBuf,
     staging: PathBuf,
     /// Every file of this build, with the size and mtime it has once committed.
     emitted: Mutex<HashMap<String, Stamp>>,
@@ -85,7 +87,10 @@ pub struct DiskOutput {
 impl DiskOutput {
     /// Prepares `dir` (created if missing) and clears a staging area left by a
     /// build that was killed.
-    pub fn open(dir: &Path) -> Result<DiskOutput, Diagnostic> {
+    /// `cache` is where the manifest and body cache of this output live: outside
+    /// the output, so a deploy of it never ships them (they would carry drafts
+    /// from a `--drafts` build).
+    pub fn open(dir: &Path, cache: &Path) -> Result<DiskOutput, Diagnostic> {
         std::fs::create_dir_all(dir)
             .map_err(|e| Diagnostic::io("create the output directory", dir, &e))?;
         let staging = dir.join(STAGING_DIR);
@@ -99,9 +104,10 @@ impl DiskOutput {
             Diagnostic::io("write to the output directory", dir, &e)
                 .hint("make it writable, or build elsewhere with --output DIR")
         })?;
-        let previous_text = Manifest::read(dir);
+        let previous_text = Manifest::read(cache);
         Ok(DiskOutput {
             dir: dir.to_path_buf(),
+            cache: cache.to_path_buf(),
             staging,
             emitted: Mutex::new(HashMap::new()),
             staged: Mutex::new(Vec::new()),
@@ -109,7 +115,7 @@ impl DiskOutput {
             previous: Manifest::parse(&previous_text),
             previous_text,
             jobs: Mutex::new(HashMap::new()),
-            previous_bodies: body_cache::load(dir),
+            previous_bodies: body_cache::load(cache),
             bodies: Mutex::new(Bodies::new()),
             listing: {
                 let dir = dir.to_path_buf();
@@ -128,7 +134,7 @@ impl DiskOutput {
         let manifest_text = manifest_text(jobs, &emitted);
         // Equal text means no file changed: then even the manifest stays as it is.
         let manifest_changed = manifest_text != self.previous_text;
-        let manifest_path = self.dir.join(MANIFEST_FILE);
+        let manifest_path = self.cache.join(MANIFEST_FILE);
         // Gone before anything moves: a commit cut short must not leave a
         // manifest vouching for files it replaced.
         if manifest_changed {
@@ -148,14 +154,16 @@ impl DiskOutput {
         let removed = remove_stale(&self.dir, listing, &emitted, &mut errors);
         let bodies_changed = bodies.len() != self.previous_bodies.len()
             || bodies.keys().any(|k| !self.previous_bodies.contains_key(k));
-        if bodies_changed {
-            // A cache: failing to keep it only slows the next build down.
-            let staged = self.staging.join(BODY_CACHE_FILE);
-            let _ = body_cache::save(&self.dir, &staged, &bodies);
+        // Caches: failing to keep them only slows the next build down. Written
+        // beside their final name, so the rename never crosses file systems.
+        let cache_ready = std::fs::create_dir_all(&self.cache).is_ok();
+        if cache_ready && bodies_changed {
+            let staged = self.cache.join(format!("{BODY_CACHE_FILE}.tmp"));
+            let _ = body_cache::save(&self.cache, &staged, &bodies);
         }
-        if errors.0.is_empty() && manifest_changed {
+        if cache_ready && errors.0.is_empty() && manifest_changed {
             // Without a manifest the next build renders everything: no error.
-            let staged = self.staging.join(MANIFEST_FILE);
+            let staged = self.cache.join(format!("{MANIFEST_FILE}.tmp"));
             let _ = std::fs::write(&staged, manifest_text)
                 .and_then(|_| std::fs::rename(staged, manifest_path));
         }
@@ -300,9 +308,7 @@ pub(crate) fn check_relative(path: &str) -> Result<(), Diagnostic> {
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
-        && !path.starts_with(STAGING_DIR)
-        && path != MANIFEST_FILE
-        && path != BODY_CACHE_FILE;
+        && !path.starts_with(STAGING_DIR);
     if ok {
         Ok(())
     } else {
@@ -436,7 +442,7 @@ mod tests {
     use super::*;
 
     fn build(dir: &Path, files: &[(&str, &str)]) -> OutputStats {
-        let out = DiskOutput::open(dir).unwrap();
+        let out = DiskOutput::open(dir, &dir.join("../cache")).unwrap();
         for (p, c) in files {
             out.put(p, c.as_bytes().to_vec()).unwrap();
         }
@@ -466,7 +472,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
         build(&dir, &[("index.html", "old")]);
-        let out = DiskOutput::open(&dir).unwrap();
+        let out = DiskOutput::open(&dir, &dir.join("../cache")).unwrap();
         out.put("index.html", b"new".to_vec()).unwrap();
         out.abort();
         assert_eq!(

@@ -80,7 +80,10 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     let today = Utc::now().date_naive();
     let files = [
         (PathBuf::from(CONFIG_FILE), CONFIG_TEMPLATE.to_string()),
-        (PathBuf::from(".gitignore"), "/public/\n".to_string()),
+        (
+            PathBuf::from(".gitignore"),
+            "/public/\n/.brief-cache/\n".to_string(),
+        ),
         (
             Path::new(INSIGHTS_DIR).join("welcome-to-your-insight-digest.md"),
             insight_file(WELCOME_TITLE, today, &["ai".to_string()], WELCOME_BODY),

@@ -34,7 +34,13 @@ fn written(line: &str) -> usize {
 fn incremental_builds_equal_fresh_builds_after_every_kind_of_edit() {
     let site = Site::fixture("basic");
     site.build(&[]);
-    let memory = [".brief-manifest", ".brief-bodies"].map(|f| site.public().join(f));
+    let memory = [".brief-manifest", ".brief-bodies"].map(|f| site.cache_file(f));
+    assert!(
+        !snapshot(&site.public())
+            .keys()
+            .any(|p| p.contains(".brief")),
+        "the build cache never lands in the deployable output"
+    );
     let mtimes = || {
         memory
             .each_ref()
@@ -109,7 +115,7 @@ fn a_touched_or_damaged_output_is_rendered_again() {
     site.build(&[]);
     assert_eq!(snapshot(&site.public()), before, "edited pages restored");
 
-    std::fs::write(site.path("public/.brief-manifest"), "garbage").unwrap();
+    std::fs::write(site.cache_file(".brief-manifest"), "garbage").unwrap();
     std::fs::write(site.path("public/index.html"), "hand edit").unwrap();
     let line = site.build(&[]);
     assert_eq!(written(&line), 1, "{line}");

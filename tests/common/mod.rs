@@ -60,6 +60,17 @@ impl Site {
         std::fs::write(path, text).unwrap();
     }
 
+    /// A file of the build cache kept for `public/` (`.brief-cache/<key>/name`).
+    pub fn cache_file(&self, name: &str) -> PathBuf {
+        let cache = self.path(brief::CACHE_DIR);
+        let mut dirs: Vec<_> = std::fs::read_dir(&cache)
+            .unwrap_or_else(|e| panic!("{}: {e}", cache.display()))
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(dirs.len(), 1, "one output, one cache: {dirs:?}");
+        dirs.pop().unwrap().join(name)
+    }
+
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
@@ -87,7 +98,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .map(|e| e.unwrap())
         // The manifest and body cache are the build's memory, not site output.
-        .filter(|e| e.file_type().is_file() && !is_build_memory(e.file_name()))
+        .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e
                 .path()
@@ -98,8 +109,4 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
-}
-
-fn is_build_memory(name: &std::ffi::OsStr) -> bool {
-    name == brief::manifest::MANIFEST_FILE || name == brief::body_cache::BODY_CACHE_FILE
 }

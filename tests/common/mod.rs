@@ -81,7 +81,12 @@ pub fn stderr(out: &Output) -> String {
 }
 
 pub fn copy_dir(src: &Path, dest: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
+    // A fixture built in place (`brief --root tests/fixtures/basic build`) has a
+    // build cache; copies start without one.
+    let walker = walkdir::WalkDir::new(src)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != brief::CACHE_DIR);
+    for entry in walker {
         let entry = entry.unwrap();
         let target = dest.join(entry.path().strip_prefix(src).unwrap());
         if entry.file_type().is_dir() {

@@ -157,9 +157,8 @@ pub(crate) fn render_inspect(
 /// in the site root, one per output directory, never inside the output.
 fn cache_dir(root: &Path, output: &Path) -> PathBuf {
     use std::hash::{DefaultHasher, Hash, Hasher};
-    let abs = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
     let mut hasher = DefaultHasher::new();
-    normalize_path(&abs).hash(&mut hasher);
+    absolute_path(output).hash(&mut hasher);
     root.join(CACHE_DIR)
         .join(format!("{:016x}", hasher.finish()))
 }
@@ -167,8 +166,7 @@ fn cache_dir(root: &Path, output: &Path) -> PathBuf {
 /// The output directory must not be the site itself or hold it: stale-file removal
 /// would otherwise delete the content.
 fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root_abs, out_abs) = (normalize_path(&abs(root)), normalize_path(&abs(output)));
+    let (root_abs, out_abs) = (absolute_path(root), absolute_path(output));
     let content = root_abs.join("content");
     if root_abs.starts_with(&out_abs)
         || content.starts_with(&out_abs)
@@ -181,6 +179,11 @@ fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
         .hint("choose an output directory of its own, such as public/"));
     }
     Ok(())
+}
+
+/// `path` made absolute and normalized, without touching the disk.
+fn absolute_path(path: &Path) -> PathBuf {
+    normalize_path(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 /// Folds `.` and `..` without touching the disk (the output may not exist yet).

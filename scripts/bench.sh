@@ -86,7 +86,8 @@ full_builds() { # site runs
   local walls="" cpus="" rsss="" i out
   for ((i = 1; i <= $2; i++)); do
     out=$shm/out
-    rm -rf "$out"
+    # A cold build: no output and no build cache (which would hold the bodies).
+    rm -rf "$out" "$1/.brief-cache"
     measure "$brief" --root "$1" build --output "$out"
     log "  brief run $i: ${WALL}s wall, ${CPU}s CPU, ${RSS} MiB — $OUT"
     walls+=" $WALL" cpus+=" $CPU" rsss+=" $RSS"

@@ -26,8 +26,8 @@ pub fn load(dir: &Path) -> Bodies {
     read_all(&mut BufReader::new(file)).unwrap_or_default()
 }
 
-/// Writes `bodies` to `staged`, then renames it to the cache file of `dir`.
-pub fn save(dir: &Path, staged: &Path, bodies: &Bodies) -> std::io::Result<()> {
+/// Writes `bodies` to `staged`; [`install`] then puts it in place.
+pub fn write(staged: &Path, bodies: &Bodies) -> std::io::Result<()> {
     let mut out = BufWriter::new(std::fs::File::create(staged)?);
     out.write_all(MAGIC)?;
     write_u64(&mut out, bodies.len() as u64)?;
@@ -43,7 +43,11 @@ pub fn save(dir: &Path, staged: &Path, bodies: &Bodies) -> std::io::Result<()> {
             write_u64(&mut out, link.offset as u64)?;
         }
     }
-    out.flush()?;
+    out.flush()
+}
+
+/// Renames a cache file written by [`write`] to the cache file of `dir`.
+pub fn install(dir: &Path, staged: &Path) -> std::io::Result<()> {
     std::fs::rename(staged, dir.join(BODY_CACHE_FILE))
 }
 
@@ -128,7 +132,9 @@ mod tests {
             }],
         };
         let bodies = Bodies::from([(7, Arc::new(body))]);
-        save(tmp.path(), &tmp.path().join("staged"), &bodies).unwrap();
+        let staged = tmp.path().join("staged");
+        write(&staged, &bodies).unwrap();
+        install(tmp.path(), &staged).unwrap();
         let back = load(tmp.path());
         assert_eq!(back[&7].html, bodies[&7].html);
         assert_eq!(back[&7].text, bodies[&7].text);

@@ -4,6 +4,10 @@
 //! until [`DiskOutput::commit`], which renames the staged files into place and
 //! deletes stale ones; a failed build calls [`DiskOutput::abort`] and the previous
 //! site stays byte-identical. Unchanged files keep their bytes and mtimes.
+//! An output directory with no site in it yet (the first build, a deploy from a
+//! clean checkout, a build into tmpfs) has nothing to protect: files go straight
+//! to their place, and an abort empties it again. Staging and renaming every file
+//! was a sixth of such a build.
 //! A build also reuses, without rendering, every job whose inputs and files are
 //! unchanged since the last build into the same directory (see [`crate::manifest`]).
 //! [`MemoryOutput`] is the sink of `serve` and `check`: nothing touches the disk.
@@ -46,6 +50,9 @@ pub trait Sink: Sync {
     /// Told of every body of this build, so a later build can reuse it.
     fn keep_body(&self, _key: u64, _body: &Arc<Rendered>) {}
 
+    /// Told once every body of this build has been passed to [`Sink::keep_body`].
+    fn bodies_complete(&self) {}
+
     /// Like [`Sink::cached_body`], for a content file's parsed insight.
     fn cached_insight(&self, _key: u64) -> Option<Insight> {
         None
@@ -68,9 +75,12 @@ pub struct DiskOutput {
     /// The build cache of this output directory (manifest, rendered bodies).
     cache: PathBuf,
     staging: PathBuf,
+    /// The output held no site when the build began: write in place (see above).
+    fresh: bool,
     /// Every file of this build, with the size and mtime it has once committed.
     emitted: Mutex<HashMap<String, Stamp>>,
-    staged: Mutex<Vec<String>>,
+    /// Files written (staged, or in place when `fresh`).
+    written: Mutex<Vec<String>>,
     files: AtomicUsize,
     /// What the last build in `dir` rendered (as read, and parsed), and what this
     /// one has.
@@ -80,6 +90,9 @@ pub struct DiskOutput {
     /// Rendered bodies of the last build (see [`crate::body_cache`]), and this one's.
     previous_bodies: Bodies,
     bodies: Mutex<Bodies>,
+    /// Writes this build's bodies to a temporary file while pages render; the
+    /// result says whether there is one to install on commit.
+    body_writer: Mutex<Option<std::thread::JoinHandle<bool>>>,
     /// The files and folders in `dir` before this build, listed while it renders.
     listing: std::thread::JoinHandle<Listing>,
 }
@@ -105,31 +118,43 @@ impl DiskOutput {
                 .hint("make it writable, or build elsewhere with --output DIR")
         })?;
         let previous_text = Manifest::read(cache);
+        let fresh = holds_no_site(dir);
         Ok(DiskOutput {
             dir: dir.to_path_buf(),
             cache: cache.to_path_buf(),
             staging,
+            fresh,
             emitted: Mutex::new(HashMap::new()),
-            staged: Mutex::new(Vec::new()),
+            written: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
             previous: Manifest::parse(&previous_text),
             previous_text,
             jobs: Mutex::new(HashMap::new()),
             previous_bodies: body_cache::load(cache),
             bodies: Mutex::new(Bodies::new()),
+            body_writer: Mutex::new(None),
             listing: {
                 let dir = dir.to_path_buf();
-                std::thread::spawn(move || Listing::of(&dir))
+                // A fresh output has nothing stale, and listing it would race the
+                // in-place writes.
+                std::thread::spawn(move || {
+                    if fresh {
+                        Listing::default()
+                    } else {
+                        Listing::of(&dir)
+                    }
+                })
             },
         })
     }
 
     /// Moves staged files into place and deletes files no longer produced.
     pub fn commit(self) -> Result<OutputStats, Diagnostics> {
-        let staged = self.staged.into_inner().unwrap_or_else(|e| e.into_inner());
+        let bodies_written = self.body_cache_written();
+        let staged_bodies = self.staged_bodies();
+        let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
         let emitted = self.emitted.into_inner().unwrap_or_else(|e| e.into_inner());
         let jobs = self.jobs.into_inner().unwrap_or_else(|e| e.into_inner());
-        let bodies = self.bodies.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut errors = Diagnostics::default();
         let manifest_text = manifest_text(jobs, &emitted);
         // Equal text means no file changed: then even the manifest stays as it is.
@@ -142,7 +167,8 @@ impl DiskOutput {
                 errors.push(Diagnostic::io("remove", &manifest_path, &e));
             }
         }
-        for rel in &staged {
+        let staged = if self.fresh { &[][..] } else { &written[..] };
+        for rel in staged {
             let dest = self.dir.join(rel);
             let result =
                 make_parent(&dest).and_then(|_| replace_with(&self.staging.join(rel), &dest));
@@ -152,15 +178,12 @@ impl DiskOutput {
         }
         let listing = self.listing.join().unwrap_or_default();
         let removed = remove_stale(&self.dir, listing, &emitted, &mut errors);
-        let bodies_changed = bodies.len() != self.previous_bodies.len()
-            || bodies.keys().any(|k| !self.previous_bodies.contains_key(k));
         // Caches: failing to keep them only slows the next build down. Written
         // beside their final name, so the rename never crosses file systems.
-        let cache_ready = std::fs::create_dir_all(&self.cache).is_ok();
-        if cache_ready && bodies_changed {
-            let staged = self.cache.join(format!("{BODY_CACHE_FILE}.tmp"));
-            let _ = body_cache::save(&self.cache, &staged, &bodies);
+        if bodies_written {
+            let _ = body_cache::install(&self.cache, &staged_bodies);
         }
+        let cache_ready = std::fs::create_dir_all(&self.cache).is_ok();
         if cache_ready && errors.0.is_empty() && manifest_changed {
             // Without a manifest the next build renders everything: no error.
             let staged = self.cache.join(format!("{MANIFEST_FILE}.tmp"));
@@ -173,7 +196,7 @@ impl DiskOutput {
         errors.into_result()?;
         Ok(OutputStats {
             files: self.files.into_inner(),
-            written: staged.len(),
+            written: written.len(),
             removed,
         })
     }
@@ -185,8 +208,33 @@ impl DiskOutput {
             .insert(job.to_string(), (fingerprint, paths));
     }
 
-    /// Drops the staging area; the output directory is left as it was.
+    /// Where [`DiskOutput::bodies_complete`] writes the body cache.
+    fn staged_bodies(&self) -> PathBuf {
+        self.cache.join(format!("{BODY_CACHE_FILE}.tmp"))
+    }
+
+    /// Waits for the body cache writer; true if it wrote a file to install.
+    fn body_cache_written(&self) -> bool {
+        let writer = self
+            .body_writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        writer.is_some_and(|w| w.join().unwrap_or(false))
+    }
+
+    /// Drops the staging area, or what a fresh build wrote in place: the output
+    /// directory is left as it was.
     pub fn abort(self) {
+        if self.body_cache_written() {
+            let _ = std::fs::remove_file(self.staged_bodies());
+        }
+        if self.fresh {
+            for rel in self.written.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                let _ = std::fs::remove_file(self.dir.join(&rel));
+                remove_empty_parents(&self.dir, &rel);
+            }
+        }
         if self.staging.exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
@@ -206,22 +254,26 @@ impl Sink for DiskOutput {
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         let dest = self.dir.join(path);
-        let stamp = match same_content(&dest, &bytes) {
+        let existing = if self.fresh {
+            None
+        } else {
+            same_content(&dest, &bytes)
+        };
+        let stamp = match existing {
             Some(stamp) => stamp,
             None => {
-                let staged = self.staging.join(path);
-                let stamp = make_parent(&staged)
-                    .and_then(|_| std::fs::File::create(&staged))
-                    .and_then(|mut f| {
-                        f.write_all(&bytes)?;
-                        f.metadata()
-                    })
-                    .map_err(|e| Diagnostic::io("stage", &staged, &e))?;
-                self.staged
+                let target = if self.fresh {
+                    dest
+                } else {
+                    self.staging.join(path)
+                };
+                let meta = write_file(&target, &bytes)
+                    .map_err(|e| Diagnostic::io("write", &target, &e))?;
+                self.written
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .push(path.to_string());
-                Stamp::of(&stamp)
+                Stamp::of(&meta)
             }
         };
         let mut emitted = self.emitted.lock().unwrap_or_else(|e| e.into_inner());
@@ -271,6 +323,22 @@ impl Sink for DiskOutput {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, Arc::clone(body));
+    }
+
+    /// Starts writing the body cache, unless it would be the same as the last
+    /// one: 16 MB at 10k insights, written while the pages render.
+    fn bodies_complete(&self) {
+        let bodies = std::mem::take(&mut *self.bodies.lock().unwrap_or_else(|e| e.into_inner()));
+        let unchanged = bodies.len() == self.previous_bodies.len()
+            && bodies.keys().all(|k| self.previous_bodies.contains_key(k));
+        if unchanged {
+            return;
+        }
+        let (cache, staged) = (self.cache.clone(), self.staged_bodies());
+        let writer = std::thread::spawn(move || {
+            std::fs::create_dir_all(&cache).is_ok() && body_cache::write(&staged, &bodies).is_ok()
+        });
+        *self.body_writer.lock().unwrap_or_else(|e| e.into_inner()) = Some(writer);
     }
 }
 
@@ -343,6 +411,32 @@ fn same_content(dest: &Path, bytes: &[u8]) -> Option<Stamp> {
             .is_ok_and(|old| old == bytes)
             .then(|| Stamp::of(&meta)),
         _ => None,
+    }
+}
+
+/// Creates (or truncates) `path` and its folders, writes `bytes`, and returns the
+/// file's metadata for its stamp.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
+    make_parent(path)?;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.metadata()
+}
+
+/// Whether `dir` has no entries but hidden ones (`.git` and the like, which a
+/// build never touches).
+fn holds_no_site(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| {
+        entries.all(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with('.')))
+    })
+}
+
+/// Removes the folders of `rel` under `dir` that are empty, deepest first.
+fn remove_empty_parents(dir: &Path, rel: &str) {
+    for (at, _) in rel.rmatch_indices('/') {
+        if std::fs::remove_dir(dir.join(&rel[..at])).is_err() {
+            break;
+        }
     }
 }
 
@@ -480,6 +574,24 @@ mod tests {
             "old"
         );
         assert!(!dir.join(STAGING_DIR).exists());
+    }
+
+    #[test]
+    fn abort_of_a_first_build_leaves_only_what_was_there() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        let out = DiskOutput::open(&dir, &tmp.path().join("cache")).unwrap();
+        assert!(out.fresh, "hidden entries are no site");
+        out.put("index.html", b"new".to_vec()).unwrap();
+        out.put("a/b/index.html", b"new".to_vec()).unwrap();
+        assert!(dir.join("a/b/index.html").exists(), "written in place");
+        out.abort();
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, [".git"]);
     }
 
     #[test]

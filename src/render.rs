@@ -140,6 +140,7 @@ impl<'a> Renderer<'a> {
                 body
             })
             .collect();
+        sink.bodies_complete();
         let shared = Shared::new(site, &bodies);
         let body_fingerprints = site
             .insights

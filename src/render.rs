@@ -41,9 +41,8 @@ const PAGER_WINDOW: usize = 3;
 enum Job {
     Index,
     Archive(usize),
+    /// An issue's page and its email edition (`email.html`, `email.txt`).
     Issue(usize),
-    /// The email edition of an issue: `email.html` and `email.txt`.
-    Email(usize),
     Topics,
     Topic(usize, usize),
     Insight(usize),
@@ -68,6 +67,8 @@ pub struct Renderer<'a> {
     contexts: Vec<Mutex<Option<Context>>>,
     /// Precomputed once, because each is needed on many pages (see [`Shared`]).
     shared: Shared,
+    /// Each insight's `insight` object once built (see [`Renderer::insight_value`]).
+    pool: Vec<Mutex<Option<Value>>>,
     /// Everything a page can show except insight bodies and ids: config, theme,
     /// every insight's front matter and the site's structure.
     site_fingerprint: u64,
@@ -156,6 +157,7 @@ impl<'a> Renderer<'a> {
                 .map(|_| Mutex::new(None))
                 .collect(),
             shared,
+            pool: site.insights.iter().map(|_| Mutex::new(None)).collect(),
             site_fingerprint: site_fingerprint(site, theme),
             body_fingerprints,
         };
@@ -198,7 +200,6 @@ impl<'a> Renderer<'a> {
         jobs.extend([Job::Sitemap, Job::Robots, Job::HighlightCss, Job::Static]);
         jobs.extend((1..=page_count(site.issues.len(), paginate)).map(Job::Archive));
         jobs.extend((0..site.issues.len()).map(Job::Issue));
-        jobs.extend((0..site.issues.len()).map(Job::Email));
         for group in site.used_topics() {
             jobs.extend(
                 (1..=page_count(group.insights.len(), paginate))
@@ -277,7 +278,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         match job {
             Job::Insight(i) => vec![i],
-            Job::Issue(n) | Job::Email(n) => site.issues[n].insights.clone(),
+            Job::Issue(n) => site.issues[n].insights.clone(),
             Job::Index => site
                 .latest_issue()
                 .map_or_else(Vec::new, |issue| issue.insights.clone()),
@@ -301,39 +302,53 @@ impl<'a> Renderer<'a> {
     fn run(&self, job: Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let config = self.site.config;
         match job {
-            Job::Index => self.page(sink, "/", "index.html", self.index_context()),
-            Job::Archive(p) => self.page(
-                sink,
-                &page_path("/issues/", p),
-                "issues.html",
-                self.archive_context(p),
-            ),
-            Job::Issue(n) => self.page(
-                sink,
-                &self.site.issues[n].path(),
-                "issue.html",
-                self.issue_context(n),
-            ),
-            Job::Email(n) => self.email(sink, n),
-            Job::Topics => self.page(sink, "/topics/", "topics.html", self.topics_context()),
+            Job::Index => {
+                let fields = self.page(sink, "/", "index.html", self.index_context())?;
+                if let Some(latest) = self.site.issues.len().checked_sub(1) {
+                    self.recycle_issue(latest, fields);
+                }
+                Ok(())
+            }
+            Job::Archive(p) => self
+                .page(
+                    sink,
+                    &page_path("/issues/", p),
+                    "issues.html",
+                    self.archive_context(p),
+                )
+                .map(drop),
+            Job::Issue(n) => self.issue(sink, n),
+            Job::Topics => self
+                .page(sink, "/topics/", "topics.html", self.topics_context())
+                .map(drop),
             Job::Topic(t, p) => {
                 let path = page_path(&topic_path(&config.topics[t].slug), p);
-                self.page(sink, &path, "topic.html", self.topic_context(t, p))
+                let mut fields = self.page(sink, &path, "topic.html", self.topic_context(t, p))?;
+                let items = fields.0.get_mut("paginator").map(|p| p["items"].take());
+                let shown = page_slice(&self.site.topics[t].insights, p, config.paginate);
+                self.recycle(shown, items.unwrap_or_default());
+                Ok(())
             }
             Job::Insight(i) => {
                 let path = insight_path(&self.site.insights[i].slug);
-                self.page(sink, &path, "insight.html", self.insight_context(i))
+                let mut fields = self.page(sink, &path, "insight.html", self.insight_context(i))?;
+                if let Some(value) = fields.0.remove("insight") {
+                    self.recycle(&[i], Value::Array(vec![value]));
+                }
+                Ok(())
             }
-            Job::Search => self.page(
-                sink,
-                "/search/",
-                "search.html",
-                self.simple_context("search", "Search"),
-            ),
+            Job::Search => self
+                .page(
+                    sink,
+                    "/search/",
+                    "search.html",
+                    self.simple_context("search", "Search"),
+                )
+                .map(drop),
             Job::NotFound => {
-                let html =
-                    self.render_page("404.html", self.simple_context("404", "Page not found"))?;
-                sink.put("404.html", html.into_bytes())
+                let (html, _) =
+                    self.render_page("404.html", self.simple_context("404", "Page not found"));
+                sink.put("404.html", html?.into_bytes())
             }
             Job::SiteFeeds => {
                 if config.feeds.rss {
@@ -374,45 +389,49 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Renders a page to `<site_path>index.html`; gives its fields back.
     fn page(
         &self,
         sink: &dyn Sink,
         site_path: &str,
         template: &str,
         context: Fields,
-    ) -> Result<(), Diagnostic> {
-        let html = self.render_page(template, context)?;
+    ) -> Result<Fields, Diagnostic> {
+        let (html, fields) = self.render_page(template, context);
         let file = format!("{}index.html", site_path.trim_start_matches('/'));
-        sink.put(&file, html.into_bytes())
+        sink.put(&file, html?.into_bytes())?;
+        Ok(fields)
     }
 
-    /// Both email files of issue `n`. The HTML is absolutized as a whole: an email
-    /// has no base URL to resolve the site's root-relative links against.
-    fn email(&self, sink: &dyn Sink, n: usize) -> Result<(), Diagnostic> {
+    /// Issue `n`'s page and both files of its email edition, from one context.
+    /// The email HTML is absolutized as a whole: an email has no base URL to
+    /// resolve the site's root-relative links against.
+    fn issue(&self, sink: &dyn Sink, n: usize) -> Result<(), Diagnostic> {
         let config = self.site.config;
-        let dir = self.site.issues[n].path();
-        let dir = dir.trim_start_matches('/');
-        let fields = self.email_context(n);
-        let html = self.render_page("email.html", fields.clone())?;
-        let html = feeds::absolutize(&html, &config.origin);
+        let path = self.site.issues[n].path();
+        let mut fields = self.page(sink, &path, "issue.html", self.issue_context(n))?;
+        fields.insert("email", self.email_settings());
+        let dir = path.trim_start_matches('/');
+        let (html, fields) = self.render_page("email.html", fields);
+        let html = feeds::absolutize(&html?, &config.origin);
         sink.put(&format!("{dir}email.html"), html.into_bytes())?;
-        let text = self.render_page("email.txt", fields)?;
-        sink.put(&format!("{dir}email.txt"), text.into_bytes())
+        let (text, fields) = self.render_page("email.txt", fields);
+        sink.put(&format!("{dir}email.txt"), text?.into_bytes())?;
+        self.recycle_issue(n, fields);
+        Ok(())
     }
 
-    /// Renders `template` with `site` plus `fields`. The `site` object is the same
+    /// Renders `template` with `site` plus `fields`, and gives the fields back
+    /// (their insight objects go back to the pool). The `site` object is the same
     /// on every page but Tera wants an owned context, and cloning (and dropping) it
     /// for each of thousands of pages cost a tenth of a build; so each worker keeps
     /// one context holding `site`, adds a page's fields, renders, and takes them out.
-    fn render_page(&self, template: &str, fields: Fields) -> Result<String, Diagnostic> {
+    fn render_page(&self, template: &str, fields: Fields) -> (Result<String, Diagnostic>, Fields) {
         let slot = rayon::current_thread_index().and_then(|n| self.contexts.get(n));
-        let Some(slot) = slot else {
-            let mut ctx = fields.into_context();
-            ctx.insert("site", &self.site_value);
-            return self.theme.render(template, &ctx);
-        };
-        let mut guard = slot.lock().unwrap_or_else(|e| e.into_inner());
-        let ctx = guard.get_or_insert_with(|| {
+        let mut guard = slot.map(|slot| slot.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut own = None;
+        let ctx = guard.as_deref_mut().unwrap_or(&mut own);
+        let ctx = ctx.get_or_insert_with(|| {
             let mut ctx = Context::new();
             ctx.insert("site", &self.site_value);
             ctx
@@ -420,10 +439,13 @@ impl<'a> Renderer<'a> {
         let keys: Vec<String> = fields.0.keys().cloned().collect();
         ctx.extend(fields.into_context());
         let html = self.theme.render(template, ctx);
-        for key in &keys {
-            ctx.remove(key);
+        let mut back = Fields::default();
+        for key in keys {
+            if let Some(value) = ctx.remove(&key) {
+                back.0.insert(key, value);
+            }
         }
-        html
+        (html, back)
     }
 
     // ---- contexts -------------------------------------------------------------
@@ -506,34 +528,9 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    /// The issue context plus `email` settings, and each insight's `text`: its
-    /// body as plain text with absolute links, for the text edition.
-    fn email_context(&self, n: usize) -> Fields {
-        let site = self.site;
-        let config = site.config;
-        let mut ctx = self.issue_context(n);
-        let mut issue = ctx.0.remove("issue").unwrap_or_default();
-        let insights = &site.issues[n];
-        for (key, indices) in [("headline", insights.headline()), ("rest", insights.rest())] {
-            let Some(values) = issue[key].as_array_mut() else {
-                continue;
-            };
-            for (value, &i) in values.iter_mut().zip(indices) {
-                let page_path = insight_path(&site.insights[i].slug);
-                let base = LinkBase {
-                    base_path: &config.base_path,
-                    page_path: &page_path,
-                };
-                let text = email::plain_text(
-                    &site.insights[i].body,
-                    &base,
-                    &config.origin,
-                    &config.markdown,
-                );
-                value["text"] = json!(text);
-            }
-        }
-        ctx.insert("issue", issue);
+    /// The `email` object of the email templates.
+    fn email_settings(&self) -> Value {
+        let config = self.site.config;
         let footer = if config.email.footer.is_empty() {
             format!(
                 "You are receiving this because you subscribed to {}.",
@@ -542,11 +539,7 @@ impl<'a> Renderer<'a> {
         } else {
             config.email.footer.clone()
         };
-        ctx.insert(
-            "email",
-            json!({ "manage_url": config.email.manage_url, "footer": footer }),
-        );
-        ctx
+        json!({ "manage_url": config.email.manage_url, "footer": footer })
     }
 
     fn topics_context(&self) -> Fields {
@@ -718,8 +711,43 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// An insight with its rendered body: the `insight` object of every template.
-    pub fn insight_value(&self, i: usize) -> Value {
+    /// The `insight` object of insight `i`. It is the same on every page that
+    /// shows the insight (its own, its issue and email, a topic page or two), so
+    /// it is built once and lent: a page takes it from the pool, moves it into its
+    /// context and, once rendered, gives it back with [`Renderer::recycle`].
+    /// Another thread rendering a page with the same insight meanwhile builds its
+    /// own, equal copy.
+    fn insight_value(&self, i: usize) -> Value {
+        let lent = self.pool[i]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        lent.unwrap_or_else(|| self.build_insight_value(i))
+    }
+
+    /// Gives the insight objects in `values` (an array, in the order of
+    /// `indices`) back to the pool.
+    fn recycle(&self, indices: &[usize], values: Value) {
+        let Value::Array(values) = values else {
+            return;
+        };
+        for (&i, value) in indices.iter().zip(values) {
+            *self.pool[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
+        }
+    }
+
+    /// Recycles the insights of issue `n`, shown in the `issue` field of `fields`.
+    fn recycle_issue(&self, n: usize, mut fields: Fields) {
+        let (Some(mut issue), Some(group)) = (fields.0.remove("issue"), self.site.issues.get(n))
+        else {
+            return;
+        };
+        self.recycle(group.headline(), issue["headline"].take());
+        self.recycle(group.rest(), issue["rest"].take());
+    }
+
+    /// An insight with its rendered body: see [`Renderer::insight_value`].
+    fn build_insight_value(&self, i: usize) -> Value {
         let site = self.site;
         let insight = &site.insights[i];
         let strings = &self.shared.insights[i];
@@ -733,6 +761,7 @@ impl<'a> Renderer<'a> {
         value.insert("day".into(), json!(strings.day));
         value.insert("date_display".into(), json!(strings.date_display));
         value.insert("content".into(), json!(self.bodies[i].html));
+        value.insert("text".into(), json!(self.email_text(i)));
         value.insert("summary".into(), json!(strings.summary));
         value.insert(
             "topics".into(),
@@ -756,6 +785,22 @@ impl<'a> Renderer<'a> {
                 .collect(),
         );
         Value::Object(value)
+    }
+
+    /// The body of insight `i` as plain text with absolute links, for email.
+    fn email_text(&self, i: usize) -> String {
+        let config = self.site.config;
+        let page_path = insight_path(&self.site.insights[i].slug);
+        let base = LinkBase {
+            base_path: &config.base_path,
+            page_path: &page_path,
+        };
+        email::plain_text(
+            &self.site.insights[i].body,
+            &base,
+            &config.origin,
+            &config.markdown,
+        )
     }
 
     /// An issue for lists: number, date, links and the headline titles.

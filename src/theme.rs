@@ -118,20 +118,23 @@ impl Theme {
 /// `/`, which is legal but turns every URL into `&#x2F;` soup.
 fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
-    let mut rest = text;
+    let mut copied = 0;
     // Copies the runs between special characters whole: most values have none.
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
+    // Every special character is ASCII, so each index is a char boundary.
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[copied..at]);
+        out.push_str(entity);
+        copied = at + 1;
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -242,4 +245,19 @@ fn parse_arrow_line(message: &str) -> Option<(usize, usize)> {
         .collect();
     let (line, col) = spec.split_once(':')?;
     Some((line.parse().ok()?, col.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_markup;
+
+    #[test]
+    fn escapes_markup_characters_only() {
+        assert_eq!(escape_markup(""), "");
+        assert_eq!(escape_markup("a/b?c=d"), "a/b?c=d");
+        assert_eq!(
+            escape_markup("<script>\"x\" & 'y'</script>é"),
+            "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;é"
+        );
+    }
 }

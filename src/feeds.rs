@@ -44,23 +44,19 @@ pub fn topic_rss(r: &Renderer, t: usize) -> Vec<u8> {
     let config = site.config;
     let topic = &config.topics[t];
     let path = topic_path(&topic.slug);
-    let items = site.topics[t]
-        .insights
-        .iter()
-        .take(config.feeds.limit)
-        .map(|&i| {
-            let insight = &site.insights[i];
-            RssItem {
-                title: insight.title.clone(),
-                link: config.permalink(&insight_path(&insight.slug)),
-                date: insight.date,
-                categories: site.topics_of[i]
-                    .iter()
-                    .map(|&t| config.topics[t].name.as_str())
-                    .collect(),
-                html: absolutize(&r.bodies[i].html, &config.origin),
-            }
-        });
+    let items = topic_feed_insights(site, t).iter().map(|&i| {
+        let insight = &site.insights[i];
+        RssItem {
+            title: insight.title.clone(),
+            link: config.permalink(&insight_path(&insight.slug)),
+            date: insight.date,
+            categories: site.topics_of[i]
+                .iter()
+                .map(|&t| config.topics[t].name.as_str())
+                .collect(),
+            html: absolutize(&r.bodies[i].html, &config.origin),
+        }
+    });
     rss_document(
         config,
         &format!("{} — {}", config.title, topic.name),
@@ -254,8 +250,14 @@ fn issue_html(r: &Renderer, n: usize) -> String {
 }
 
 /// Indices of the issues the site feeds carry, newest first.
-fn newest_issues<'s>(site: &'s Site) -> impl Iterator<Item = usize> + 's {
+pub(crate) fn newest_issues<'s>(site: &'s Site) -> impl Iterator<Item = usize> + 's {
     (0..site.issues.len()).rev().take(site.config.feeds.limit)
+}
+
+/// The insights the feed of topic `t` carries, newest first.
+pub(crate) fn topic_feed_insights<'s>(site: &'s Site, t: usize) -> &'s [usize] {
+    let insights = &site.topics[t].insights;
+    &insights[..insights.len().min(site.config.feeds.limit)]
 }
 
 /// The topics of an issue's insights, once each, in config order.

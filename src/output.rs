@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::body_cache::{self, Bodies, BODY_CACHE_FILE};
-use crate::content::Insight;
+use crate::content::KnownFiles;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::manifest::{self, JobRecord, Manifest, Stamp, MANIFEST_FILE};
 use crate::markdown::Rendered;
@@ -53,13 +53,25 @@ pub trait Sink: Sync {
     /// Told once every body of this build has been passed to [`Sink::keep_body`].
     fn bodies_complete(&self) {}
 
-    /// Like [`Sink::cached_body`], for a content file's parsed insight.
-    fn cached_insight(&self, _key: u64) -> Option<Insight> {
+    /// A piece of a generated file (an entry of the search index) written by an
+    /// earlier build, by `key`: a hash of everything it shows. Sinks that keep
+    /// none (all but `serve`'s) say none.
+    fn cached_fragment(&self, _key: u64) -> Option<Arc<[u8]>> {
         None
     }
 
-    /// Told of every insight parsed in this build.
-    fn keep_insight(&self, _key: u64, _insight: &Insight) {}
+    /// Told of every fragment of this build, so a later build can reuse it.
+    fn keep_fragment(&self, _key: u64, _fragment: &Arc<[u8]>) {}
+
+    /// The content files as an earlier build read them, so unchanged ones are not
+    /// read again (see [`crate::content::load_insights_from`]). Sinks that keep no
+    /// such memory (all but `serve`'s) say none, and are told nothing.
+    fn known_files(&self) -> Option<&KnownFiles> {
+        None
+    }
+
+    /// Told of every content file of this build, if the sink knows files at all.
+    fn keep_files(&self, _files: KnownFiles) {}
 }
 
 /// Files counted by a committed build.

@@ -74,6 +74,9 @@ pub struct Renderer<'a> {
     site_fingerprint: u64,
     /// Each insight's body and id, in `site.insights` order.
     body_fingerprints: Vec<u64>,
+    /// The key each body is cached under (see [`Sink::cached_body`]): a hash of
+    /// everything its rendering reads.
+    body_keys: Vec<u64>,
 }
 
 /// Strings and small values that many pages repeat. An insight shows on its own
@@ -124,12 +127,14 @@ impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site<'a>, theme: &'a Theme, sink: &dyn Sink) -> Renderer<'a> {
         let config = site.config;
         let markdown_options = hash_of(&format!("{:?}{}", config.markdown, config.base_path));
-        let bodies: Vec<Arc<Rendered>> = site
+        let rendered: Vec<(Arc<Rendered>, u64, u64)> = site
             .insights
             .par_iter()
             .map(|insight| {
+                // Bodies are the bulk of the site's text: hashed once, for both keys.
+                let body_hash = hash_of(&insight.body);
                 let page_path = insight_path(&insight.slug);
-                let key = hash_of(&(markdown_options, &page_path, &insight.body));
+                let key = hash_of(&(markdown_options, &page_path, body_hash));
                 let body = sink.cached_body(key).unwrap_or_else(|| {
                     let base = LinkBase {
                         base_path: &config.base_path,
@@ -138,16 +143,19 @@ impl<'a> Renderer<'a> {
                     Arc::new(markdown::render(&insight.body, &base, &config.markdown))
                 });
                 sink.keep_body(key, &body);
-                body
+                (body, key, hash_of(&(body_hash, &insight.id)))
             })
             .collect();
         sink.bodies_complete();
+        let mut bodies = Vec::with_capacity(rendered.len());
+        let mut body_keys = Vec::with_capacity(rendered.len());
+        let mut body_fingerprints = Vec::with_capacity(rendered.len());
+        for (body, key, fingerprint) in rendered {
+            bodies.push(body);
+            body_keys.push(key);
+            body_fingerprints.push(fingerprint);
+        }
         let shared = Shared::new(site, &bodies);
-        let body_fingerprints = site
-            .insights
-            .par_iter()
-            .map(|insight| hash_of(&(&insight.body, &insight.id)))
-            .collect();
         let mut renderer = Renderer {
             site,
             theme,
@@ -160,6 +168,7 @@ impl<'a> Renderer<'a> {
             pool: site.insights.iter().map(|_| Mutex::new(None)).collect(),
             site_fingerprint: site_fingerprint(site, theme),
             body_fingerprints,
+            body_keys,
         };
         renderer.site_value = renderer.site_value();
         renderer
@@ -285,9 +294,11 @@ impl<'a> Renderer<'a> {
             Job::Topic(t, p) => {
                 page_slice(&site.topics[t].insights, p, site.config.paginate).to_vec()
             }
-            Job::SiteFeeds | Job::TopicFeed(_) | Job::SearchIndex => {
-                (0..site.insights.len()).collect()
-            }
+            Job::SiteFeeds => feeds::newest_issues(site)
+                .flat_map(|n| site.issues[n].insights.iter().copied())
+                .collect(),
+            Job::TopicFeed(t) => feeds::topic_feed_insights(site, t).to_vec(),
+            Job::SearchIndex => (0..site.insights.len()).collect(),
             Job::Archive(_)
             | Job::Topics
             | Job::Search
@@ -366,7 +377,7 @@ impl<'a> Renderer<'a> {
                 let path = format!("topics/{}/rss.xml", config.topics[t].slug);
                 sink.put(&path, feeds::topic_rss(self, t))
             }
-            Job::SearchIndex => sink.put("search-index.json", self.search_index()),
+            Job::SearchIndex => sink.put("search-index.json", self.search_index(sink)),
             Job::Sitemap => sink.put("sitemap.xml", feeds::sitemap(config, &self.page_paths())),
             Job::Robots => {
                 let robots = format!(
@@ -868,25 +879,75 @@ impl<'a> Renderer<'a> {
         paginator
     }
 
-    fn search_index(&self) -> Vec<u8> {
-        let site = self.site;
-        let entries: Vec<Value> = site
-            .insights
-            .iter()
-            .enumerate()
-            .map(|(i, insight)| {
-                json!({
-                    "id": insight.id,
-                    "title": insight.title,
-                    "date": insight.day.to_string(),
-                    "topics": site.topics_of[i].iter().map(|&t| &site.config.topics[t].name).collect::<Vec<_>>(),
-                    "url": self.shared.insights[i].url,
-                    "body": summarize(&self.bodies[i].text, SEARCH_BODY_CHARS),
-                })
-            })
+    /// The search index. It is rendered again after any body edit, and was the
+    /// largest job of a `serve` rebuild: entries are written straight from the
+    /// site (no `Value` tree per entry), in parallel, taken from `sink` when an
+    /// earlier build wrote them, and copied once into a buffer of the final size
+    /// (at 10k insights the index is 9 MB, and every fresh buffer of that size
+    /// costs milliseconds of page faults).
+    fn search_index(&self, sink: &dyn Sink) -> Vec<u8> {
+        let entries: Vec<Arc<[u8]>> = (0..self.site.insights.len())
+            .into_par_iter()
+            .map(|i| self.search_entry(i, sink))
             .collect();
-        serde_json::to_vec(&entries).expect("JSON values serialize")
+        let mut index = Vec::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 1);
+        index.push(b'[');
+        for (n, entry) in entries.iter().enumerate() {
+            if n > 0 {
+                index.push(b',');
+            }
+            index.extend_from_slice(entry);
+        }
+        index.push(b']');
+        index
     }
+
+    /// Insight `i`'s entry in the search index, as JSON.
+    fn search_entry(&self, i: usize, sink: &dyn Sink) -> Arc<[u8]> {
+        let site = self.site;
+        let insight = &site.insights[i];
+        let strings = &self.shared.insights[i];
+        let topics: Vec<&str> = site.topics_of[i]
+            .iter()
+            .map(|&t| site.config.topics[t].name.as_str())
+            .collect();
+        // Everything the entry shows; its body text through the body's key.
+        let key = hash_of(&(
+            self.body_keys[i],
+            &insight.id,
+            &insight.title,
+            &strings.day,
+            &topics,
+            &strings.url,
+        ));
+        let entry = sink.cached_fragment(key).unwrap_or_else(|| {
+            let entry = SearchEntry {
+                body: summarize(&self.bodies[i].text, SEARCH_BODY_CHARS),
+                date: &strings.day,
+                id: &insight.id,
+                title: &insight.title,
+                topics,
+                url: &strings.url,
+            };
+            serde_json::to_vec(&entry)
+                .expect("entries serialize")
+                .into()
+        });
+        sink.keep_fragment(key, &entry);
+        entry
+    }
+}
+
+/// One insight in `search-index.json`. Fields in alphabetical order, the order
+/// the index has always had (that of a `serde_json` object).
+#[derive(serde::Serialize)]
+struct SearchEntry<'a> {
+    body: String,
+    date: &'a str,
+    id: &'a str,
+    title: &'a str,
+    topics: Vec<&'a str>,
+    url: &'a str,
 }
 
 impl Shared {
@@ -978,6 +1039,14 @@ impl Sink for Recorder<'_> {
             .push(path.to_string());
         Ok(())
     }
+
+    fn cached_fragment(&self, key: u64) -> Option<Arc<[u8]>> {
+        self.sink.cached_fragment(key)
+    }
+
+    fn keep_fragment(&self, key: u64, fragment: &Arc<[u8]>) {
+        self.sink.keep_fragment(key, fragment);
+    }
 }
 
 fn hash_of(value: &impl Hash) -> u64 {
@@ -1047,11 +1116,12 @@ fn display_day(day: NaiveDate) -> String {
 /// Plain text cut to at most `max` characters on a word boundary.
 pub fn summarize(text: &str, max: usize) -> String {
     let text = text.trim();
-    if text.chars().count() <= max {
+    // Where character `max` starts, if there is one: the text is longer.
+    let Some((end, _)) = text.char_indices().nth(max) else {
         return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    };
+    let cut = &text[..end];
+    let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
 }
 

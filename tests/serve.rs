@@ -370,6 +370,48 @@ fn an_edit_rebuilds_and_fires_a_reload_event() {
     server.wait_for_line("rebuild after content/insights/moe.md");
 }
 
+/// The feeds list only the latest issues and each topic's latest insights, and the
+/// search index every insight: a rebuild must still carry an edit into each of
+/// them, however it is saved — including a rewrite that keeps the file's size.
+#[test]
+fn an_edit_in_the_latest_issue_reaches_the_feeds_and_the_search_index() {
+    const PRICE_WAR: &str = "content/insights/price-war.md";
+    let served = [
+        "/rss.xml",
+        "/atom.xml",
+        "/feed.json",
+        "/topics/pricing/rss.xml",
+        "/search-index.json",
+        "/insights/price-war/",
+    ];
+    let server = Server::start();
+    let mut events = server.events(1);
+    let text = std::fs::read_to_string(server.path(PRICE_WAR)).unwrap();
+    let edited = text.replace("lure customers away", "draw buyers off");
+    save_by_rename(&server.path(PRICE_WAR), &edited);
+    events.wait_for("event: reload");
+    for target in served {
+        let body = server.get(target).body;
+        assert!(body.contains("draw buyers off"), "{target} shows the edit");
+        assert!(
+            !body.contains("lure customers away from premium models."),
+            "{target}"
+        );
+    }
+    // The same number of bytes, written in place right after the last build.
+    let same_size = edited.replace("draw buyers off", "DRAW BUYERS OFF");
+    assert_eq!(same_size.len(), edited.len());
+    std::fs::write(server.path(PRICE_WAR), same_size).unwrap();
+    events.wait_for("event: reload");
+    for target in served {
+        let body = server.get(target).body;
+        assert!(
+            body.contains("DRAW BUYERS OFF"),
+            "{target} shows the same-size edit"
+        );
+    }
+}
+
 #[test]
 fn new_files_new_folders_and_deletions_are_picked_up() {
     let server = Server::start();

@@ -3,25 +3,28 @@
 //! into a [`MemoSink`], which hands a job whose fingerprint has not changed its
 //! old files (see [`Sink::reuse`]), so an edit of one insight re-renders only the
 //! pages that show it. Files are shared (`Arc`), so reuse copies no bytes. The
-//! rendered Markdown bodies and parsed content files are kept too, so only edited
-//! files are parsed and only edited bodies render again.
+//! rendered Markdown bodies, the search index's entries and the parsed content
+//! files are kept too, so only edited files are read and parsed, and only edited
+//! bodies and entries render again.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::content::Insight;
+use crate::content::KnownFiles;
 use crate::error::Diagnostic;
 use crate::markdown::Rendered;
 use crate::output::{check_relative, Sink};
 
-/// Output path → bytes.
-pub(super) type Files = HashMap<String, Arc<[u8]>>;
-/// Render job → (input fingerprint, files it wrote).
-type Jobs = HashMap<String, (u64, Vec<String>)>;
+/// Output path → bytes. An `Arc<Vec<u8>>` rather than `Arc<[u8]>`: a rendered
+/// file moves in without being copied (the search index alone is 9 MB at 10k).
+pub(super) type Files = HashMap<String, Arc<Vec<u8>>>;
+/// Render job → (input fingerprint, files it wrote). The paths are shared, so
+/// a reused job's record is carried over without copying them.
+type Jobs = HashMap<String, (u64, Arc<[String]>)>;
 /// Hash of a body's rendering inputs → the rendered body.
 type Bodies = HashMap<u64, Arc<Rendered>>;
-/// Hash of a content file's path, text and the config → its parsed insight.
-type Insights = HashMap<u64, Insight>;
+/// Hash of what a fragment of a file shows → the fragment (see [`Sink::cached_fragment`]).
+type Fragments = HashMap<u64, Arc<[u8]>>;
 
 /// One complete build as served.
 #[derive(Default)]
@@ -29,7 +32,8 @@ pub(super) struct Memo {
     pub(super) files: Files,
     jobs: Jobs,
     bodies: Bodies,
-    insights: Insights,
+    fragments: Fragments,
+    content: KnownFiles,
 }
 
 pub(super) struct MemoSink {
@@ -37,17 +41,22 @@ pub(super) struct MemoSink {
     files: Mutex<Files>,
     jobs: Mutex<Jobs>,
     bodies: Mutex<Bodies>,
-    insights: Mutex<Insights>,
+    fragments: Mutex<Fragments>,
+    content: Mutex<KnownFiles>,
 }
 
 impl MemoSink {
+    /// A sink reusing what it can of `previous`. Its maps start at the sizes of
+    /// `previous`'s, which they will most likely reach: growing them again at
+    /// every rebuild was a twentieth of a rebuild.
     pub(super) fn new(previous: Arc<Memo>) -> MemoSink {
         MemoSink {
+            files: Mutex::new(HashMap::with_capacity(previous.files.len())),
+            jobs: Mutex::new(HashMap::with_capacity(previous.jobs.len())),
+            bodies: Mutex::new(HashMap::with_capacity(previous.bodies.len())),
+            fragments: Mutex::new(HashMap::with_capacity(previous.fragments.len())),
+            content: Mutex::default(),
             previous,
-            files: Mutex::default(),
-            jobs: Mutex::default(),
-            bodies: Mutex::default(),
-            insights: Mutex::default(),
         }
     }
 
@@ -56,14 +65,15 @@ impl MemoSink {
             files: self.files.into_inner().unwrap_or_else(|e| e.into_inner()),
             jobs: self.jobs.into_inner().unwrap_or_else(|e| e.into_inner()),
             bodies: self.bodies.into_inner().unwrap_or_else(|e| e.into_inner()),
-            insights: self
-                .insights
+            fragments: self
+                .fragments
                 .into_inner()
                 .unwrap_or_else(|e| e.into_inner()),
+            content: self.content.into_inner().unwrap_or_else(|e| e.into_inner()),
         }
     }
 
-    fn remember(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
+    fn remember(&self, job: &str, fingerprint: u64, paths: Arc<[String]>) {
         self.jobs
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -75,7 +85,7 @@ impl Sink for MemoSink {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
         check_relative(path)?;
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        if files.insert(path.to_string(), bytes.into()).is_some() {
+        if files.insert(path.to_string(), Arc::new(bytes)).is_some() {
             return Err(
                 Diagnostic::error(format!("two pages want the same output file {path}"))
                     .hint("two insights or topics probably share a slug"),
@@ -98,16 +108,16 @@ impl Sink for MemoSink {
         if !reusable {
             return false;
         }
-        for path in paths {
+        for path in paths.iter() {
             files.insert(path.clone(), Arc::clone(&self.previous.files[path]));
         }
         drop(files);
-        self.remember(job, fingerprint, paths.clone());
+        self.remember(job, fingerprint, Arc::clone(paths));
         true
     }
 
     fn rendered(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
-        self.remember(job, fingerprint, paths);
+        self.remember(job, fingerprint, paths.into());
     }
 
     fn cached_body(&self, key: u64) -> Option<Arc<Rendered>> {
@@ -121,15 +131,23 @@ impl Sink for MemoSink {
             .insert(key, Arc::clone(body));
     }
 
-    fn cached_insight(&self, key: u64) -> Option<Insight> {
-        self.previous.insights.get(&key).cloned()
+    fn cached_fragment(&self, key: u64) -> Option<Arc<[u8]>> {
+        self.previous.fragments.get(&key).cloned()
     }
 
-    fn keep_insight(&self, key: u64, insight: &Insight) {
-        self.insights
+    fn keep_fragment(&self, key: u64, fragment: &Arc<[u8]>) {
+        self.fragments
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(key, insight.clone());
+            .insert(key, Arc::clone(fragment));
+    }
+
+    fn known_files(&self) -> Option<&KnownFiles> {
+        Some(&self.previous.content)
+    }
+
+    fn keep_files(&self, files: KnownFiles) {
+        *self.content.lock().unwrap_or_else(|e| e.into_inner()) = files;
     }
 }
 

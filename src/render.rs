@@ -409,6 +409,7 @@ impl<'a> Renderer<'a> {
         let path = self.site.issues[n].path();
         let mut fields = self.page(sink, &path, "issue.html", self.issue_context(n))?;
         fields.insert("email", self.email_settings());
+        self.add_email_texts(n, &mut fields);
         let dir = path.trim_start_matches('/');
         let (html, fields) = self.render_page("email.html", fields);
         let html = feeds::absolutize(&html?, &config.origin);
@@ -725,7 +726,6 @@ impl<'a> Renderer<'a> {
         value.insert("day".into(), json!(strings.day));
         value.insert("date_display".into(), json!(strings.date_display));
         value.insert("content".into(), json!(self.bodies[i].html));
-        value.insert("text".into(), json!(self.email_text(i)));
         value.insert("summary".into(), json!(strings.summary));
         value.insert(
             "topics".into(),
@@ -749,6 +749,23 @@ impl<'a> Renderer<'a> {
                 .collect(),
         );
         Value::Object(value)
+    }
+
+    /// Gives each insight of issue `n` in `fields` its `text`: only the email
+    /// edition shows it, and it costs a second Markdown parse per body.
+    fn add_email_texts(&self, n: usize, fields: &mut Fields) {
+        let Some(issue) = fields.0.get_mut("issue") else {
+            return;
+        };
+        let group = &self.site.issues[n];
+        for (key, indices) in [("headline", group.headline()), ("rest", group.rest())] {
+            let Some(values) = issue[key].as_array_mut() else {
+                continue;
+            };
+            for (value, &i) in values.iter_mut().zip(indices) {
+                value["text"] = json!(self.email_text(i));
+            }
+        }
     }
 
     /// The body of insight `i` as plain text with absolute links, for email.

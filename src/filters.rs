@@ -2,34 +2,33 @@
 //! width (the email text edition), and `json_script` turns a value into JSON that
 //! is safe inside a `<script>` element (JSON-LD). Pure functions, no IO.
 
-use std::collections::HashMap;
+use tera::{Filter, Kwargs, State, TeraResult, Value};
 
-use serde_json::Value;
-use tera::{Filter, Result};
-
-/// Registers the filters on a theme's Tera instance.
+/// Registers the filters on a theme's Tera instance (before templates are added:
+/// Tera checks every filter a template names when it parses it).
 pub(crate) fn register(tera: &mut tera::Tera) {
     tera.register_filter("wrap", wrap_filter);
     tera.register_filter("json_script", JsonScript);
+    tera.register_filter("safe", safe);
+}
+
+/// Tera's own `safe`, without its copy of the string: every page passes its
+/// insight bodies through `safe`, and Tera's strings are shared, not copied.
+fn safe(value: &Value, _: Kwargs, _: &State) -> Value {
+    if value.is_string() {
+        value.clone().mark_safe()
+    } else {
+        Value::safe_string(&value.to_string())
+    }
 }
 
 /// `{{ text | wrap(width=72, indent="   ", first="1. ") }}`: every line of `text`
 /// filled to `width` columns; `first` prefixes the first line (default `indent`).
-fn wrap_filter(value: &Value, args: &HashMap<String, Value>) -> Result<Value> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| tera::Error::msg("`wrap` expects a string"))?;
-    let width = match args.get("width") {
-        None => 72,
-        Some(w) => w
-            .as_u64()
-            .ok_or_else(|| tera::Error::msg("`wrap`: `width` must be a whole number"))?
-            as usize,
-    };
-    let string_arg = |name: &str| args.get(name).and_then(Value::as_str);
-    let indent = string_arg("indent").unwrap_or("");
-    let first = string_arg("first").unwrap_or(indent);
-    Ok(Value::String(wrap(text, width, first, indent)))
+fn wrap_filter(text: &str, args: Kwargs, _: &State) -> TeraResult<String> {
+    let width = args.get::<usize>("width")?.unwrap_or(72);
+    let indent = args.get::<&str>("indent")?.unwrap_or("");
+    let first = args.get::<&str>("first")?.unwrap_or(indent);
+    Ok(wrap(text, width, first, indent))
 }
 
 /// Greedy word wrap. Lines starting with four spaces or a tab are preformatted
@@ -81,9 +80,9 @@ pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
 /// safe: its output must not be HTML-escaped.
 struct JsonScript;
 
-impl Filter for JsonScript {
-    fn filter(&self, value: &Value, _args: &HashMap<String, Value>) -> Result<Value> {
-        Ok(Value::String(json_script(value)))
+impl Filter<&Value, String> for JsonScript {
+    fn call(&self, value: &Value, _: Kwargs, _: &State) -> String {
+        json_script(value)
     }
 
     fn is_safe(&self) -> bool {
@@ -91,17 +90,23 @@ impl Filter for JsonScript {
     }
 }
 
-pub fn json_script(value: &Value) -> String {
+pub fn json_script(value: &impl serde::Serialize) -> String {
     let json = serde_json::to_string(value).expect("JSON values serialize");
     let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
+    let mut copied = 0;
+    // The three are ASCII, so every index found is a char boundary.
+    for (at, byte) in json.bytes().enumerate() {
+        let escape = match byte {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            _ => continue,
+        };
+        out.push_str(&json[copied..at]);
+        out.push_str(escape);
+        copied = at + 1;
     }
+    out.push_str(&json[copied..]);
     out
 }
 
@@ -131,7 +136,7 @@ mod tests {
     fn json_script_cannot_close_the_script_element() {
         let out = json_script(&serde_json::json!({"t": "</script><b>&"}));
         assert!(!out.contains('<'), "{out}");
-        let back: Value = serde_json::from_str(&out).unwrap();
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back["t"], "</script><b>&");
     }
 }

@@ -19,7 +19,6 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
-mod template_errors;
 pub mod theme;
 
 use std::fmt;

@@ -4,6 +4,7 @@
 //! the whole rendered site. Template contexts are built from references into the
 //! [`Site`]; the README documents each one.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
@@ -12,8 +13,8 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use rayon::prelude::*;
-use serde_json::{json, Map, Value};
-use tera::Context;
+use serde_json::json;
+use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::content::Insight;
@@ -22,7 +23,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::feeds;
 use crate::markdown::{self, LinkBase, Rendered};
 use crate::output::Sink;
-use crate::site::{insight_path, page_path, topic_path, Site};
+use crate::site::{insight_path, page_path, topic_path, Issue, Site};
 use crate::theme::Theme;
 
 /// How many recent issues the home page links to.
@@ -62,9 +63,9 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     /// Body HTML and plain text of each insight, in `site.insights` order.
     pub bodies: Vec<Arc<Rendered>>,
+    /// The `site` object of every template. Tera values share their contents
+    /// (`Arc`), so each page's context gets it for the cost of a reference count.
     site_value: Value,
-    /// One context per rayon worker that already holds `site` (see [`Renderer::render_page`]).
-    contexts: Vec<Mutex<Option<Context>>>,
     /// Precomputed once, because each is needed on many pages (see [`Shared`]).
     shared: Shared,
     /// Everything a page can show except insight bodies and ids: config, theme,
@@ -81,17 +82,20 @@ pub struct Renderer<'a> {
 /// page, its issue, every topic page and the home page; building its URLs, dates
 /// (chrono formatting) and summary again for each was a fifth of a build's CPU.
 /// Everything here is small and linear in the site: the Markdown bodies, the
-/// only big per-insight data, are not copied.
+/// only big per-insight data, are not copied. Values are shared, not copied, by
+/// each page that shows them.
 struct Shared {
     /// Per insight: its `url`, `permalink`, `date`, `day`, `date_display` and `summary`.
     insights: Vec<InsightStrings>,
+    /// Per insight: the short `{slug, title, url, day}` reference lists show.
+    insight_links: Vec<Value>,
     /// Per issue: the short `issue` object of insights and `prev` / `next`.
     issue_links: Vec<Value>,
     /// Per configured topic: the `{slug, name, url}` reference insights carry.
     topic_refs: Vec<Value>,
     /// The `pages` list of the archive's paginator, and of each topic's.
-    archive_pages: Value,
-    topic_pages: Vec<Value>,
+    archive_pages: Vec<Value>,
+    topic_pages: Vec<Vec<Value>>,
 }
 
 struct InsightStrings {
@@ -103,20 +107,36 @@ struct InsightStrings {
     summary: String,
 }
 
-/// A template context under construction. `tera::Context::insert` serializes
-/// (deep-copies) every value it is given, which cost a tenth of a build's CPU
-/// time; this takes the values by move and hands them to Tera as they are.
-#[derive(Default, Clone)]
-struct Fields(Map<String, Value>);
+/// A page's template variables besides `site`. `tera::Context::insert`
+/// serializes (deep-copies) every value it is given; these are built as Tera
+/// values and handed over as they are.
+#[derive(Default)]
+struct Fields(Vec<(&'static str, Value)>);
 
 impl Fields {
-    fn insert(&mut self, key: &str, value: impl Into<Value>) {
-        self.0.insert(key.to_string(), value.into());
+    fn insert(&mut self, key: &'static str, value: impl Into<Value>) {
+        let value = value.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, old)) => *old = value,
+            None => self.0.push((key, value)),
+        }
     }
+}
 
-    fn into_context(self) -> Context {
-        Context::from_value(Value::Object(self.0)).expect("an object is a valid context")
-    }
+/// The fields of a template object under construction (see [`object`]).
+type Fieldset = BTreeMap<&'static str, Value>;
+
+/// A template object from its fields. Tera copies a map into its own when it
+/// becomes a value, hashing every key again; a small sorted map is the cheapest
+/// to build first (and keys in order are the order `serde_json` always had).
+fn object<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
+    Value::from(Fieldset::from(fields))
+}
+
+/// A template value of anything `serde_json` can hold: for the few values built
+/// once, or shaped by `json!`, where building them directly would only be longer.
+fn from_json(value: &serde_json::Value) -> Value {
+    Value::from_serializable(value)
 }
 
 impl<'a> Renderer<'a> {
@@ -158,10 +178,7 @@ impl<'a> Renderer<'a> {
             site,
             theme,
             bodies,
-            site_value: Value::Null,
-            contexts: (0..rayon::current_num_threads())
-                .map(|_| Mutex::new(None))
-                .collect(),
+            site_value: Value::none(),
             shared,
             site_fingerprint: site_fingerprint(site, theme),
             body_fingerprints,
@@ -310,43 +327,33 @@ impl<'a> Renderer<'a> {
     fn run(&self, job: Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let config = self.site.config;
         match job {
-            Job::Index => self
-                .page(sink, "/", "index.html", self.index_context())
-                .map(drop),
-            Job::Archive(p) => self
-                .page(
-                    sink,
-                    &page_path("/issues/", p),
-                    "issues.html",
-                    self.archive_context(p),
-                )
-                .map(drop),
+            Job::Index => self.page(sink, "/", "index.html", &self.index_context()),
+            Job::Archive(p) => self.page(
+                sink,
+                &page_path("/issues/", p),
+                "issues.html",
+                &self.archive_context(p),
+            ),
             Job::Issue(n) => self.issue(sink, n),
-            Job::Topics => self
-                .page(sink, "/topics/", "topics.html", self.topics_context())
-                .map(drop),
+            Job::Topics => self.page(sink, "/topics/", "topics.html", &self.topics_context()),
             Job::Topic(t, p) => {
                 let path = page_path(&topic_path(&config.topics[t].slug), p);
-                self.page(sink, &path, "topic.html", self.topic_context(t, p))
-                    .map(drop)
+                self.page(sink, &path, "topic.html", &self.topic_context(t, p))
             }
             Job::Insight(i) => {
                 let path = insight_path(&self.site.insights[i].slug);
-                self.page(sink, &path, "insight.html", self.insight_context(i))
-                    .map(drop)
+                self.page(sink, &path, "insight.html", &self.insight_context(i))
             }
-            Job::Search => self
-                .page(
-                    sink,
-                    "/search/",
-                    "search.html",
-                    self.simple_context("search", "Search"),
-                )
-                .map(drop),
+            Job::Search => self.page(
+                sink,
+                "/search/",
+                "search.html",
+                &self.simple_context("search", "Search"),
+            ),
             Job::NotFound => {
-                let (html, _) =
-                    self.render_page("404.html", self.simple_context("404", "Page not found"));
-                sink.put("404.html", html?.into_bytes())
+                let html =
+                    self.render_page("404.html", &self.simple_context("404", "Page not found"))?;
+                sink.put("404.html", html.into_bytes())
             }
             Job::SiteFeeds => {
                 if config.feeds.rss {
@@ -387,18 +394,17 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders a page to `<site_path>index.html`; gives its fields back.
+    /// Renders a page to `<site_path>index.html`.
     fn page(
         &self,
         sink: &dyn Sink,
         site_path: &str,
         template: &str,
-        context: Fields,
-    ) -> Result<Fields, Diagnostic> {
-        let (html, fields) = self.render_page(template, context);
+        fields: &Fields,
+    ) -> Result<(), Diagnostic> {
+        let html = self.render_page(template, fields)?;
         let file = format!("{}index.html", site_path.trim_start_matches('/'));
-        sink.put(&file, html?.into_bytes())?;
-        Ok(fields)
+        sink.put(&file, html.into_bytes())
     }
 
     /// Issue `n`'s page and both files of its email edition, from one context.
@@ -407,60 +413,48 @@ impl<'a> Renderer<'a> {
     fn issue(&self, sink: &dyn Sink, n: usize) -> Result<(), Diagnostic> {
         let config = self.site.config;
         let path = self.site.issues[n].path();
-        let mut fields = self.page(sink, &path, "issue.html", self.issue_context(n))?;
+        let mut fields = self.issue_context(n);
+        self.page(sink, &path, "issue.html", &fields)?;
         fields.insert("email", self.email_settings());
-        self.add_email_texts(n, &mut fields);
         let dir = path.trim_start_matches('/');
-        let (html, fields) = self.render_page("email.html", fields);
-        let html = feeds::absolutize(&html?, &config.origin);
+        let html = self.render_page("email.html", &fields)?;
+        let html = feeds::absolutize(&html, &config.origin);
         sink.put(&format!("{dir}email.html"), html.into_bytes())?;
-        let (text, _) = self.render_page("email.txt", fields);
-        sink.put(&format!("{dir}email.txt"), text?.into_bytes())
+        let text = self.render_page("email.txt", &fields)?;
+        sink.put(&format!("{dir}email.txt"), text.into_bytes())
     }
 
-    /// Renders `template` with `site` plus `fields`, and gives the fields back
-    /// (an issue's email renders from its page's). The `site` object is the same
-    /// on every page but Tera wants an owned context, and cloning (and dropping) it
-    /// for each of thousands of pages cost a tenth of a build; so each worker keeps
-    /// one context holding `site`, adds a page's fields, renders, and takes them out.
-    fn render_page(&self, template: &str, fields: Fields) -> (Result<String, Diagnostic>, Fields) {
-        let slot = rayon::current_thread_index().and_then(|n| self.contexts.get(n));
-        let mut guard = slot.map(|slot| slot.lock().unwrap_or_else(|e| e.into_inner()));
-        let mut own = None;
-        let ctx = guard.as_deref_mut().unwrap_or(&mut own);
-        let ctx = ctx.get_or_insert_with(|| {
-            let mut ctx = Context::new();
-            ctx.insert("site", &self.site_value);
-            ctx
-        });
-        let keys: Vec<String> = fields.0.keys().cloned().collect();
-        ctx.extend(fields.into_context());
-        let html = self.theme.render(template, ctx);
-        let mut back = Fields::default();
-        for key in keys {
-            if let Some(value) = ctx.remove(&key) {
-                back.0.insert(key, value);
-            }
+    /// Renders `template` with `site` plus `fields`.
+    fn render_page(&self, template: &str, fields: &Fields) -> Result<String, Diagnostic> {
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.site_value.clone());
+        for (key, value) in &fields.0 {
+            ctx.insert_value(*key, value.clone());
         }
-        (html, back)
+        self.theme.render(template, &ctx)
     }
 
     // ---- contexts -------------------------------------------------------------
 
     fn base_context(&self, kind: &str, title: &str, site_path: &str, description: &str) -> Fields {
         let config = self.site.config;
+        let description = if description.is_empty() {
+            &config.description
+        } else {
+            description
+        };
         let mut ctx = Fields::default();
         ctx.insert(
             "page",
-            json!({
-                "kind": kind,
-                "title": title,
-                "description": if description.is_empty() { &config.description } else { description },
-                "url": config.url(site_path),
-                "permalink": config.permalink(site_path),
-            }),
+            object([
+                ("kind", kind.into()),
+                ("title", title.into()),
+                ("description", description.into()),
+                ("url", config.url(site_path).into()),
+                ("permalink", config.permalink(site_path).into()),
+            ]),
         );
-        ctx.insert("json_ld", Value::Null);
+        ctx.insert("json_ld", Value::none());
         ctx
     }
 
@@ -482,7 +476,7 @@ impl<'a> Renderer<'a> {
             issues
                 .len()
                 .checked_sub(1)
-                .map_or(Value::Null, |n| self.issue_value(n)),
+                .map_or(Value::none(), |n| self.issue_value(n)),
         );
         let recent: Vec<Value> = (0..issues.len())
             .rev()
@@ -491,7 +485,7 @@ impl<'a> Renderer<'a> {
             .map(|n| self.issue_ref(n))
             .collect();
         ctx.insert("recent_issues", recent);
-        ctx.insert("json_ld", self.website_json_ld());
+        ctx.insert("json_ld", from_json(&self.website_json_ld()));
         ctx
     }
 
@@ -512,8 +506,7 @@ impl<'a> Renderer<'a> {
 
     fn issue_context(&self, n: usize) -> Fields {
         let issue = &self.site.issues[n];
-        let value = self.issue_value(n);
-        let title = value["title"].as_str().unwrap_or_default().to_string();
+        let title = issue_title(self.site, n);
         let description = issue
             .headline()
             .iter()
@@ -521,7 +514,7 @@ impl<'a> Renderer<'a> {
             .collect::<Vec<_>>()
             .join(" · ");
         let mut ctx = self.base_context("issue", &title, &issue.path(), &description);
-        ctx.insert("issue", value);
+        ctx.insert("issue", self.issue_value(n));
         ctx
     }
 
@@ -536,7 +529,10 @@ impl<'a> Renderer<'a> {
         } else {
             config.email.footer.clone()
         };
-        json!({ "manage_url": config.email.manage_url, "footer": footer })
+        object([
+            ("footer", footer.into()),
+            ("manage_url", config.email.manage_url.as_str().into()),
+        ])
     }
 
     fn topics_context(&self) -> Fields {
@@ -587,7 +583,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// schema.org structured data of the home page: the site and its search.
-    fn website_json_ld(&self) -> Value {
+    fn website_json_ld(&self) -> serde_json::Value {
         let config = self.site.config;
         json!({
             "@context": "https://schema.org",
@@ -604,60 +600,64 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// schema.org `NewsArticle` of an insight page, for search engines.
+    /// schema.org `NewsArticle` of an insight page, for search engines. Built as
+    /// a template value directly: it is on every insight page.
     fn insight_json_ld(&self, i: usize, summary: &str) -> Value {
         let site = self.site;
         let config = site.config;
         let insight = &site.insights[i];
-        let permalink = config.permalink(&insight_path(&insight.slug));
+        let permalink: Value = self.shared.insights[i].permalink.as_str().into();
         let issue = &site.issues[site.issue_of[i]];
-        let publisher = json!({
-            "@type": "Organization",
-            "name": config.title,
-            "url": config.permalink("/"),
-        });
-        json!({
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": insight.title,
-            "description": summary,
-            "datePublished": insight.date.to_rfc3339(),
-            "url": permalink,
-            "mainEntityOfPage": permalink,
-            "inLanguage": config.language,
-            "keywords": site.topics_of[i].iter().map(|&t| &config.topics[t].name).collect::<Vec<_>>(),
-            "author": publisher,
-            "publisher": publisher,
-            "isPartOf": {
-                "@type": "PublicationIssue",
-                "issueNumber": issue.number,
-                "datePublished": issue.date.to_string(),
-                "url": config.permalink(&issue.path()),
-            },
-        })
+        let keywords: Vec<Value> = site.topics_of[i]
+            .iter()
+            .map(|&t| config.topics[t].name.as_str().into())
+            .collect();
+        let publisher = object([
+            ("@type", "Organization".into()),
+            ("name", config.title.as_str().into()),
+            ("url", config.permalink("/").into()),
+        ]);
+        object([
+            ("@context", "https://schema.org".into()),
+            ("@type", "NewsArticle".into()),
+            ("author", publisher.clone()),
+            (
+                "datePublished",
+                self.shared.insights[i].date.as_str().into(),
+            ),
+            ("description", summary.into()),
+            ("headline", insight.title.as_str().into()),
+            ("inLanguage", config.language.as_str().into()),
+            (
+                "isPartOf",
+                object([
+                    ("@type", "PublicationIssue".into()),
+                    ("datePublished", issue.date.to_string().into()),
+                    ("issueNumber", issue.number.into()),
+                    ("url", config.permalink(&issue.path()).into()),
+                ]),
+            ),
+            ("keywords", keywords.into()),
+            ("mainEntityOfPage", permalink.clone()),
+            ("publisher", publisher),
+            ("url", permalink),
+        ])
     }
 
     // ---- values ---------------------------------------------------------------
 
     fn site_value(&self) -> Value {
         let config = self.site.config;
-        let feed = |on: bool, file: &str| {
-            if on {
-                Value::String(config.url(file))
-            } else {
-                Value::Null
-            }
-        };
+        let feed = |on: bool, file: &str| on.then(|| config.url(file));
         let topics: Vec<Value> = (0..config.topics.len())
             .map(|t| self.topic_value(t))
             .collect();
-        json!({
+        let mut site = json!({
             "title": config.title,
             "description": config.description,
             "base_url": config.base_url,
             "base_path": config.base_path,
             "language": config.language,
-            "topics": topics,
             "insight_count": self.site.insights.len(),
             "issue_count": self.site.issues.len(),
             "feeds": {
@@ -677,7 +677,11 @@ impl<'a> Renderer<'a> {
             },
             "extra": config.extra,
             "generator": concat!("brief ", env!("CARGO_PKG_VERSION")),
-        })
+        });
+        site["topics"] = serde_json::Value::Null;
+        let mut value = from_json(&site).into_map().unwrap_or_default();
+        value.insert("topics".into(), topics.into());
+        Value::from(value)
     }
 
     fn topic_value(&self, t: usize) -> Value {
@@ -685,87 +689,69 @@ impl<'a> Renderer<'a> {
         let topic = &config.topics[t];
         let count = self.site.topics[t].insights.len();
         let path = topic_path(&topic.slug);
-        json!({
-            "slug": topic.slug,
-            "name": topic.name,
-            "description": topic.description,
-            "count": count,
-            "url": config.url(&path),
-            "permalink": config.permalink(&path),
-            "feed_url": (config.feeds.topics && count > 0).then(|| config.url(&format!("{path}rss.xml"))),
-        })
-    }
-
-    /// A short reference to an insight: what lists of related insights show.
-    fn insight_link(&self, i: usize) -> Value {
-        let insight = &self.site.insights[i];
-        let strings = &self.shared.insights[i];
-        json!({
-            "slug": insight.slug,
-            "title": insight.title,
-            "url": strings.url,
-            "day": strings.day,
-        })
+        object([
+            ("count", count.into()),
+            ("description", topic.description.as_str().into()),
+            (
+                "feed_url",
+                (config.feeds.topics && count > 0)
+                    .then(|| config.url(&format!("{path}rss.xml")))
+                    .into(),
+            ),
+            ("name", topic.name.as_str().into()),
+            ("permalink", config.permalink(&path).into()),
+            ("slug", topic.slug.as_str().into()),
+            ("url", config.url(&path).into()),
+        ])
     }
 
     /// An insight with its rendered body: the `insight` object of every template.
-    /// Built anew for each page that shows it: keeping them for reuse (a pool)
-    /// saved 6 % of the instructions but held every insight until its last page,
-    /// half a gigabyte more peak memory at 100k insights.
+    /// Built anew for each page that shows it (its parts are shared): keeping
+    /// them for reuse would hold every body's copy until its last page.
     fn insight_value(&self, i: usize) -> Value {
+        Value::from(self.insight_map(i))
+    }
+
+    fn insight_map(&self, i: usize) -> Fieldset {
         let site = self.site;
         let insight = &site.insights[i];
         let strings = &self.shared.insights[i];
-        let mut value = Map::new();
-        value.insert("id".into(), json!(insight.id));
-        value.insert("slug".into(), json!(insight.slug));
-        value.insert("title".into(), json!(insight.title));
-        value.insert("url".into(), json!(strings.url));
-        value.insert("permalink".into(), json!(strings.permalink));
-        value.insert("date".into(), json!(strings.date));
-        value.insert("day".into(), json!(strings.day));
-        value.insert("date_display".into(), json!(strings.date_display));
-        value.insert("content".into(), json!(self.bodies[i].html));
-        value.insert("summary".into(), json!(strings.summary));
-        value.insert(
-            "topics".into(),
-            site.topics_of[i]
-                .iter()
-                .map(|&t| self.shared.topic_refs[t].clone())
-                .collect(),
-        );
-        value.insert("sources".into(), json!(insight.sources));
-        value.insert("weight".into(), json!(insight.weight));
-        value.insert("draft".into(), json!(insight.draft));
-        value.insert(
-            "issue".into(),
-            self.shared.issue_links[site.issue_of[i]].clone(),
-        );
-        value.insert(
-            "related".into(),
-            site.related[i]
-                .iter()
-                .map(|&j| self.insight_link(j))
-                .collect(),
-        );
-        Value::Object(value)
+        let shared = &self.shared;
+        let topics: Vec<Value> = site.topics_of[i]
+            .iter()
+            .map(|&t| shared.topic_refs[t].clone())
+            .collect();
+        let related: Vec<Value> = site.related[i]
+            .iter()
+            .map(|&j| shared.insight_links[j].clone())
+            .collect();
+        let sources: Vec<Value> = insight.sources.iter().map(|s| s.as_str().into()).collect();
+        Fieldset::from([
+            ("id", insight.id.as_str().into()),
+            ("slug", insight.slug.as_str().into()),
+            ("title", insight.title.as_str().into()),
+            ("url", strings.url.as_str().into()),
+            ("permalink", strings.permalink.as_str().into()),
+            ("date", strings.date.as_str().into()),
+            ("day", strings.day.as_str().into()),
+            ("date_display", strings.date_display.as_str().into()),
+            ("content", self.bodies[i].html.as_str().into()),
+            ("summary", strings.summary.as_str().into()),
+            ("topics", topics.into()),
+            ("sources", sources.into()),
+            ("weight", insight.weight.into()),
+            ("draft", insight.draft.into()),
+            ("issue", shared.issue_links[site.issue_of[i]].clone()),
+            ("related", related.into()),
+        ])
     }
 
-    /// Gives each insight of issue `n` in `fields` its `text`: only the email
-    /// edition shows it, and it costs a second Markdown parse per body.
-    fn add_email_texts(&self, n: usize, fields: &mut Fields) {
-        let Some(issue) = fields.0.get_mut("issue") else {
-            return;
-        };
-        let group = &self.site.issues[n];
-        for (key, indices) in [("headline", group.headline()), ("rest", group.rest())] {
-            let Some(values) = issue[key].as_array_mut() else {
-                continue;
-            };
-            for (value, &i) in values.iter_mut().zip(indices) {
-                value["text"] = json!(self.email_text(i));
-            }
-        }
+    /// Insight `i` as an issue shows it: with `text`, its body as plain text for
+    /// the email edition (a second Markdown parse, so only issues carry it).
+    fn issue_insight_value(&self, i: usize) -> Value {
+        let mut map = self.insight_map(i);
+        map.insert("text", self.email_text(i).into());
+        Value::from(map)
     }
 
     /// The body of insight `i` as plain text with absolute links, for email.
@@ -786,38 +772,41 @@ impl<'a> Renderer<'a> {
 
     /// An issue for lists: number, date, links and the headline titles.
     fn issue_ref(&self, n: usize) -> Value {
+        Value::from(self.issue_ref_map(n))
+    }
+
+    fn issue_ref_map(&self, n: usize) -> Fieldset {
         let issue = &self.site.issues[n];
-        let mut value = self.shared.issue_links[n].clone();
+        let mut map = issue_link_fields(self.site.config, issue);
         let headline: Vec<Value> = issue
             .headline()
             .iter()
-            .map(|&i| self.insight_link(i))
+            .map(|&i| self.shared.insight_links[i].clone())
             .collect();
-        value["title"] = json!(issue_title(self.site, n));
-        value["permalink"] = json!(self.site.config.permalink(&issue.path()));
-        value["count"] = json!(issue.insights.len());
-        value["headline"] = Value::Array(headline);
-        value
+        map.insert("title", issue_title(self.site, n).into());
+        map.insert(
+            "permalink",
+            self.site.config.permalink(&issue.path()).into(),
+        );
+        map.insert("count", issue.insights.len().into());
+        map.insert("headline", headline.into());
+        map
     }
 
     /// A full issue: its headline and the rest of the day as full insights.
     fn issue_value(&self, n: usize) -> Value {
         let issue = &self.site.issues[n];
         let links = &self.shared.issue_links;
-        let mut value = self.issue_ref(n);
-        value["headline"] = issue
-            .headline()
-            .iter()
-            .map(|&i| self.insight_value(i))
-            .collect();
-        value["rest"] = issue
-            .rest()
-            .iter()
-            .map(|&i| self.insight_value(i))
-            .collect();
-        value["prev"] = n.checked_sub(1).map_or(Value::Null, |p| links[p].clone());
-        value["next"] = links.get(n + 1).cloned().unwrap_or(Value::Null);
-        value
+        let insights = |list: &[usize]| -> Value {
+            let values: Vec<Value> = list.iter().map(|&i| self.issue_insight_value(i)).collect();
+            values.into()
+        };
+        let mut map = self.issue_ref_map(n);
+        map.insert("headline", insights(issue.headline()));
+        map.insert("rest", insights(issue.rest()));
+        map.insert("prev", n.checked_sub(1).map(|p| links[p].clone()).into());
+        map.insert("next", links.get(n + 1).cloned().into());
+        Value::from(map)
     }
 
     /// `pages` is the list's precomputed [`pager_links`]; the paginator's own
@@ -829,24 +818,29 @@ impl<'a> Renderer<'a> {
         current: usize,
         total_items: usize,
         items: Vec<Value>,
-        pages: &Value,
+        pages: &[Value],
     ) -> Value {
         let total_pages = page_count(total_items, self.site.config.paginate);
-        let url = |p: usize| pages[p - 1]["url"].clone();
-        // `json!` would deep-copy `items` (it serializes every value it is given),
-        // so the list is moved in afterwards.
-        let mut paginator = json!({
-            "current": current,
-            "total_pages": total_pages,
-            "total_items": total_items,
-            "first": url(1),
-            "last": url(total_pages),
-            "previous": if current > 1 { url(current - 1) } else { Value::Null },
-            "next": if current < total_pages { url(current + 1) } else { Value::Null },
-        });
-        paginator["items"] = Value::Array(items);
-        paginator["pages"] = pager_window(pages, current);
-        paginator
+        let url = |p: usize| {
+            pages[p - 1]
+                .get_from_path("url")
+                .cloned()
+                .unwrap_or_else(Value::none)
+        };
+        object([
+            ("current", current.into()),
+            ("first", url(1)),
+            ("items", items.into()),
+            ("last", url(total_pages)),
+            (
+                "next",
+                (current < total_pages).then(|| url(current + 1)).into(),
+            ),
+            ("pages", pager_window(pages, current).into()),
+            ("previous", (current > 1).then(|| url(current - 1)).into()),
+            ("total_items", total_items.into()),
+            ("total_pages", total_pages.into()),
+        ])
     }
 
     /// The search index. It is rendered again after any body edit, and was the
@@ -923,7 +917,7 @@ struct SearchEntry<'a> {
 impl Shared {
     fn new(site: &Site, bodies: &[Arc<Rendered>]) -> Shared {
         let config = site.config;
-        let insights = site
+        let insights: Vec<InsightStrings> = site
             .insights
             .par_iter()
             .zip(bodies)
@@ -939,28 +933,41 @@ impl Shared {
                 }
             })
             .collect();
+        let insight_links = site
+            .insights
+            .iter()
+            .zip(&insights)
+            .map(|(insight, strings): (_, &InsightStrings)| {
+                object([
+                    ("day", strings.day.as_str().into()),
+                    ("slug", insight.slug.as_str().into()),
+                    ("title", insight.title.as_str().into()),
+                    ("url", strings.url.as_str().into()),
+                ])
+            })
+            .collect();
         let issue_links = site
             .issues
             .iter()
-            .map(|issue| {
-                json!({
-                    "number": issue.number,
-                    "date": issue.date.to_string(),
-                    "date_display": display_day(issue.date),
-                    "url": config.url(&issue.path()),
-                })
-            })
+            .map(|issue| Value::from(issue_link_fields(config, issue)))
             .collect();
         let topic_refs = config
             .topics
             .iter()
-            .map(|topic| json!({ "slug": topic.slug, "name": topic.name, "url": config.url(&topic_path(&topic.slug)) }))
+            .map(|topic| {
+                object([
+                    ("name", topic.name.as_str().into()),
+                    ("slug", topic.slug.as_str().into()),
+                    ("url", config.url(&topic_path(&topic.slug)).into()),
+                ])
+            })
             .collect();
         let pages_of = |base: &str, items: usize| {
             pager_links(config, base, page_count(items, config.paginate))
         };
         Shared {
             insights,
+            insight_links,
             issue_links,
             topic_refs,
             archive_pages: pages_of("/issues/", site.issues.len()),
@@ -974,10 +981,19 @@ impl Shared {
     }
 }
 
+/// The short `issue` object: what insights and `prev` / `next` links show.
+fn issue_link_fields(config: &Config, issue: &Issue) -> Fieldset {
+    Fieldset::from([
+        ("date", issue.date.to_string().into()),
+        ("date_display", display_day(issue.date).into()),
+        ("number", issue.number.into()),
+        ("url", config.url(&issue.path()).into()),
+    ])
+}
+
 /// The part of `pages` (all of a list's pages, in order) a pager around page
 /// `current` shows: the first, the last and up to [`PAGER_WINDOW`] either side.
-fn pager_window(pages: &Value, current: usize) -> Value {
-    let all = pages.as_array().map_or(&[][..], Vec::as_slice);
+fn pager_window(all: &[Value], current: usize) -> Vec<Value> {
     let mut numbers = vec![1];
     numbers.extend(current.saturating_sub(PAGER_WINDOW)..=current + PAGER_WINDOW);
     numbers.push(all.len());
@@ -988,9 +1004,14 @@ fn pager_window(pages: &Value, current: usize) -> Value {
 }
 
 /// Every page of a paginated list as `{number, url}`, computed once per list.
-fn pager_links(config: &Config, base: &str, total_pages: usize) -> Value {
+fn pager_links(config: &Config, base: &str, total_pages: usize) -> Vec<Value> {
     (1..=total_pages)
-        .map(|p| json!({"number": p, "url": config.url(&page_path(base, p))}))
+        .map(|p| {
+            object([
+                ("number", p.into()),
+                ("url", config.url(&page_path(base, p)).into()),
+            ])
+        })
         .collect()
 }
 
@@ -1143,12 +1164,12 @@ mod tests {
     #[test]
     fn pager_window_keeps_ends_and_neighbours() {
         let numbers = |total: usize, current: usize| {
-            let pages: Value = (1..=total).map(|n| json!({ "number": n })).collect();
+            let pages: Vec<Value> = (1..=total)
+                .map(|n| object([("number", n.into())]))
+                .collect();
             pager_window(&pages, current)
-                .as_array()
-                .unwrap()
                 .iter()
-                .map(|p| p["number"].as_u64().unwrap())
+                .map(|p| p.get_from_path("number").unwrap().as_u64().unwrap())
                 .collect::<Vec<_>>()
         };
         assert_eq!(numbers(1, 1), [1]);

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
-use tera::Tera;
+use tera::{ErrorKind, Tera};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics};
@@ -80,7 +80,7 @@ impl Theme {
             .map(|(name, (origin, _))| (name.clone(), origin.clone()))
             .collect();
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(escape_markup);
         crate::filters::register(&mut tera);
         let raw: Vec<(String, String)> = sources
@@ -94,10 +94,7 @@ impl Theme {
             hasher.finish()
         };
         tera.add_raw_templates(raw)
-            .map_err(|e| template_diagnostic(&e, &template_origins))?;
-        if let Some(d) = crate::template_errors::include_loop(&tera, &template_origins) {
-            return Err(d.into());
-        }
+            .map_err(|e| load_diagnostics(&e, &template_origins))?;
         Ok(Theme {
             tera,
             template_origins,
@@ -116,26 +113,24 @@ impl Theme {
 
 /// Escapes what HTML and XML need and nothing more. Tera's default also escapes
 /// `/`, which is legal but turns every URL into `&#x2F;` soup.
-fn escape_markup(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
+fn escape_markup(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut copied = 0;
     // Copies the runs between special characters whole: most values have none.
     // Every special character is ASCII, so each index is a char boundary.
     for (at, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
             _ => continue,
         };
-        out.push_str(&text[copied..at]);
-        out.push_str(entity);
+        out.write_all(&text.as_bytes()[copied..at])?;
+        out.write_all(entity)?;
         copied = at + 1;
     }
-    out.push_str(&text[copied..]);
-    out
+    out.write_all(&text.as_bytes()[copied..])
 }
 
 fn collect_embedded(
@@ -195,56 +190,138 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
-/// Tera's error chain as one diagnostic: the template's file, the line Tera points
-/// at when it knows one, and every cause on its own line.
+/// Tera's verdict on a theme's templates, as diagnostics. Tera checks every
+/// template when they are added and reports each problem it finds (an unknown
+/// filter, a missing include) as a report of its own, all joined in one message.
+fn load_diagnostics(err: &tera::Error, origins: &BTreeMap<String, Origin>) -> Diagnostics {
+    let ErrorKind::Msg(text) = err.kind() else {
+        return template_diagnostic(err, origins).into();
+    };
+    let reports: Vec<Diagnostic> = text
+        .split("\n\n")
+        .filter_map(|report| parse_report(report, origins))
+        .collect();
+    if reports.is_empty() {
+        template_diagnostic(err, origins).into()
+    } else {
+        Diagnostics(reports)
+    }
+}
+
+/// One of Tera's rendered reports: `error: MESSAGE` then ` --> NAME:LINE:COL`.
+fn parse_report(report: &str, origins: &BTreeMap<String, Origin>) -> Option<Diagnostic> {
+    let mut lines = report.lines();
+    let message = lines.next()?.strip_prefix("error: ")?;
+    let spot = lines.next()?.trim_start().strip_prefix("--> ")?;
+    let mut parts = spot.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    let d = Diagnostic::error(format!("template error: {message}"));
+    let d = match origins.get(name) {
+        Some(origin) => d.at(origin.display_path()).line_col(line, col),
+        None => d,
+    };
+    Some(hint_for(d, message, origins))
+}
+
+/// A Tera error as one diagnostic: the template's file and, when Tera points at
+/// a spot, its line and column; any causes follow on their own lines.
 pub fn template_diagnostic(err: &tera::Error, origins: &BTreeMap<String, Origin>) -> Diagnostic {
-    let mut chain = vec![err.to_string()];
+    let at = |name: &str| origins.get(name).map(Origin::display_path);
+    let (message, file, spot) = match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let spot = (span.start_line > 0).then_some((span.start_line, span.start_col + 1));
+            let message = format!("template error: {}", report.message());
+            (message, at(report.filename()), spot)
+        }
+        ErrorKind::CircularInclude { include_chain, .. } => {
+            let from = include_chain.first().map_or("", String::as_str);
+            let to = include_chain.get(1).map_or("", String::as_str);
+            let message = format!(
+                "templates include each other in a loop: {}",
+                include_chain.join(" → ")
+            );
+            (message, at(from), quoted_spot(origins, from, to))
+        }
+        ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => {
+            let message = format!(
+                "templates extend each other in a loop: {tpl} → {}",
+                inheritance_chain.join(" → ")
+            );
+            (message, at(tpl), None)
+        }
+        ErrorKind::MissingParent { current, parent } => (
+            format!("template error: Unknown template `{parent}` (extended by `{current}`)"),
+            at(current),
+            quoted_spot(origins, current, parent),
+        ),
+        _ => (format!("template error: {err}"), None, None),
+    };
+    let mut chain = vec![message];
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
         chain.push(cause.to_string());
         source = cause.source();
     }
-    let template = chain.iter().find_map(|m| quoted_template_name(m, origins));
-    let line = chain.iter().find_map(|m| parse_arrow_line(m));
-    let message = chain
+    let message = chain.join("\n  caused by: ");
+    let mut d = Diagnostic::error(&message);
+    if let Some(file) = file {
+        d = d.at(file);
+    }
+    if let Some((line, col)) = spot {
+        d = d.line_col(line, col);
+    }
+    hint_for(d, &message, origins)
+}
+
+/// Where template `name`'s source first quotes `quoted`, e.g. the `extends` or
+/// `include` that names a template.
+fn quoted_spot(
+    origins: &BTreeMap<String, Origin>,
+    name: &str,
+    quoted: &str,
+) -> Option<(usize, usize)> {
+    let source = origins.get(name)?.source()?;
+    let at = [format!("\"{quoted}\""), format!("'{quoted}'")]
         .iter()
-        .map(|m| m.trim().to_string())
-        .collect::<Vec<_>>()
-        .join("\n  caused by: ");
-    let mut d = Diagnostic::error(format!("template error: {message}"));
-    if let Some(origin) = template.and_then(|t| origins.get(t)) {
-        d = d.at(origin.display_path());
-    }
-    match line {
-        Some((line, col)) => d = d.line_col(line, col),
-        None => d = crate::template_errors::locate(d, &chain, template, origins),
-    }
-    if chain.iter().any(|m| m.contains("not found in context")) {
-        d = d.hint("the README lists the variables each template receives; use `| default(value=…)` for optional ones");
-    }
-    d
+        .find_map(|q| source.find(q.as_str()))?;
+    Some(crate::error::line_col(&source, at))
 }
 
-fn quoted_template_name<'a>(
-    message: &str,
-    origins: &'a BTreeMap<String, Origin>,
-) -> Option<&'a str> {
-    message
-        .split(['\'', '`', '"'])
-        .skip(1)
-        .step_by(2)
-        .find_map(|q| origins.get_key_value(q).map(|(k, _)| k.as_str()))
+fn hint_for(d: Diagnostic, message: &str, origins: &BTreeMap<String, Origin>) -> Diagnostic {
+    if message.contains("is not defined") {
+        d.hint("the README lists the variables each template receives; use `| default(value=…)` for optional ones")
+    } else if message.contains("in a loop") {
+        d.hint("rendering would never end; remove one of these includes or extends")
+    } else if let Some(name) = backquoted_after(message, "Unknown template `") {
+        d.hint(missing_template_hint(name, origins))
+    } else if message.contains("Unknown filter `") {
+        d.hint(
+            "brief adds `wrap` and `json_script` to Tera's built-in filters; the README lists them",
+        )
+    } else {
+        d
+    }
 }
 
-/// Tera's parse errors point with ` --> LINE:COL`.
-fn parse_arrow_line(message: &str) -> Option<(usize, usize)> {
-    let rest = &message[message.find("--> ")? + 4..];
-    let spec: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == ':')
-        .collect();
-    let (line, col) = spec.split_once(':')?;
-    Some((line.parse().ok()?, col.parse().ok()?))
+fn backquoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = &message[message.find(prefix)? + prefix.len()..];
+    rest.split('`').next()
+}
+
+/// Suggests the template whose name (without `.html`, which all share) is closest.
+fn missing_template_hint(name: &str, origins: &BTreeMap<String, Origin>) -> String {
+    let stem = |n: &str| n.trim_end_matches(".html").to_string();
+    let stems: Vec<String> = origins.keys().map(|k| stem(k)).collect();
+    match crate::content::closest(&stem(name), stems.iter().map(String::as_str)) {
+        Some(best) => format!("there is no template {name:?}; did you mean \"{best}.html\"?"),
+        None => format!("there is no template {name:?}; add it to templates/ or fix the name"),
+    }
 }
 
 #[cfg(test)]
@@ -253,10 +330,15 @@ mod tests {
 
     #[test]
     fn escapes_markup_characters_only() {
-        assert_eq!(escape_markup(""), "");
-        assert_eq!(escape_markup("a/b?c=d"), "a/b?c=d");
+        let escape = |text: &str| {
+            let mut out = Vec::new();
+            escape_markup(text, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("a/b?c=d"), "a/b?c=d");
         assert_eq!(
-            escape_markup("<script>\"x\" & 'y'</script>é"),
+            escape("<script>\"x\" & 'y'</script>é"),
             "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;é"
         );
     }

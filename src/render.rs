@@ -935,7 +935,7 @@ impl Shared {
             .collect();
         let insight_links = site
             .insights
-            .iter()
+            .par_iter()
             .zip(&insights)
             .map(|(insight, strings): (_, &InsightStrings)| {
                 object([
@@ -948,7 +948,7 @@ impl Shared {
             .collect();
         let issue_links = site
             .issues
-            .iter()
+            .par_iter()
             .map(|issue| Value::from(issue_link_fields(config, issue)))
             .collect();
         let topic_refs = config

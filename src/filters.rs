@@ -91,23 +91,39 @@ impl Filter<&Value, String> for JsonScript {
 }
 
 pub fn json_script(value: &impl serde::Serialize) -> String {
-    let json = serde_json::to_string(value).expect("JSON values serialize");
-    let mut out = String::with_capacity(json.len() + 16);
-    let mut copied = 0;
-    // The three are ASCII, so every index found is a char boundary.
-    for (at, byte) in json.bytes().enumerate() {
-        let escape = match byte {
-            b'<' => "\\u003c",
-            b'>' => "\\u003e",
-            b'&' => "\\u0026",
-            _ => continue,
-        };
-        out.push_str(&json[copied..at]);
-        out.push_str(escape);
-        copied = at + 1;
+    let mut out = Vec::with_capacity(1024);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+    value
+        .serialize(&mut serializer)
+        .expect("template values serialize");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// Compact JSON whose strings have `<`, `>` and `&` as `\u` escapes, written in
+/// one pass. The three occur nowhere in JSON but inside strings.
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let bytes = fragment.as_bytes();
+        let mut copied = 0;
+        for (at, byte) in bytes.iter().enumerate() {
+            let escape: &[u8] = match byte {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                b'&' => b"\\u0026",
+                _ => continue,
+            };
+            writer.write_all(&bytes[copied..at])?;
+            writer.write_all(escape)?;
+            copied = at + 1;
+        }
+        writer.write_all(&bytes[copied..])
     }
-    out.push_str(&json[copied..]);
-    out
 }
 
 #[cfg(test)]

@@ -93,6 +93,9 @@ struct Shared {
     issue_links: Vec<Value>,
     /// Per configured topic: the `{slug, name, url}` reference insights carry.
     topic_refs: Vec<Value>,
+    /// JSON-LD parts: the site as publisher, and each issue as `isPartOf`.
+    publisher: Value,
+    issue_json_ld: Vec<Value>,
     /// The `pages` list of the archive's paginator, and of each topic's.
     archive_pages: Vec<Value>,
     topic_pages: Vec<Vec<Value>>,
@@ -121,6 +124,61 @@ impl Fields {
             None => self.0.push((key, value)),
         }
     }
+}
+
+/// The `insight` object of the templates. Tera turns a struct into a map with
+/// one insert per field and takes the shared values it holds as they are (no
+/// copy); the fields are in alphabetical order, as in every other object.
+#[derive(serde::Serialize)]
+struct InsightObject<'a> {
+    content: &'a str,
+    date: &'a str,
+    date_display: &'a str,
+    day: &'a str,
+    draft: bool,
+    id: &'a str,
+    issue: &'a Value,
+    permalink: &'a str,
+    related: Vec<&'a Value>,
+    slug: &'a str,
+    sources: &'a [String],
+    summary: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    title: &'a str,
+    topics: Vec<&'a Value>,
+    url: &'a str,
+    weight: i64,
+}
+
+/// schema.org structured data of an insight page; fields in alphabetical order.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    author: &'a Value,
+    date_published: &'a str,
+    description: &'a str,
+    headline: &'a str,
+    in_language: &'a str,
+    is_part_of: &'a Value,
+    keywords: Vec<&'a str>,
+    main_entity_of_page: &'a str,
+    publisher: &'a Value,
+    url: &'a str,
+}
+
+/// The `page` object of every template.
+#[derive(serde::Serialize)]
+struct PageObject<'a> {
+    description: &'a str,
+    kind: &'a str,
+    permalink: String,
+    title: &'a str,
+    url: String,
 }
 
 /// The fields of a template object under construction (see [`object`]).
@@ -446,13 +504,13 @@ impl<'a> Renderer<'a> {
         let mut ctx = Fields::default();
         ctx.insert(
             "page",
-            object([
-                ("kind", kind.into()),
-                ("title", title.into()),
-                ("description", description.into()),
-                ("url", config.url(site_path).into()),
-                ("permalink", config.permalink(site_path).into()),
-            ]),
+            Value::from_serializable(&PageObject {
+                description,
+                kind,
+                permalink: config.permalink(site_path),
+                title,
+                url: config.url(site_path),
+            }),
         );
         ctx.insert("json_ld", Value::none());
         ctx
@@ -600,48 +658,28 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// schema.org `NewsArticle` of an insight page, for search engines. Built as
-    /// a template value directly: it is on every insight page.
+    /// schema.org `NewsArticle` of an insight page, for search engines.
     fn insight_json_ld(&self, i: usize, summary: &str) -> Value {
         let site = self.site;
         let config = site.config;
-        let insight = &site.insights[i];
-        let permalink: Value = self.shared.insights[i].permalink.as_str().into();
-        let issue = &site.issues[site.issue_of[i]];
-        let keywords: Vec<Value> = site.topics_of[i]
-            .iter()
-            .map(|&t| config.topics[t].name.as_str().into())
-            .collect();
-        let publisher = object([
-            ("@type", "Organization".into()),
-            ("name", config.title.as_str().into()),
-            ("url", config.permalink("/").into()),
-        ]);
-        object([
-            ("@context", "https://schema.org".into()),
-            ("@type", "NewsArticle".into()),
-            ("author", publisher.clone()),
-            (
-                "datePublished",
-                self.shared.insights[i].date.as_str().into(),
-            ),
-            ("description", summary.into()),
-            ("headline", insight.title.as_str().into()),
-            ("inLanguage", config.language.as_str().into()),
-            (
-                "isPartOf",
-                object([
-                    ("@type", "PublicationIssue".into()),
-                    ("datePublished", issue.date.to_string().into()),
-                    ("issueNumber", issue.number.into()),
-                    ("url", config.permalink(&issue.path()).into()),
-                ]),
-            ),
-            ("keywords", keywords.into()),
-            ("mainEntityOfPage", permalink.clone()),
-            ("publisher", publisher),
-            ("url", permalink),
-        ])
+        let strings = &self.shared.insights[i];
+        Value::from_serializable(&NewsArticle {
+            context: "https://schema.org",
+            kind: "NewsArticle",
+            author: &self.shared.publisher,
+            date_published: &strings.date,
+            description: summary,
+            headline: &site.insights[i].title,
+            in_language: &config.language,
+            is_part_of: &self.shared.issue_json_ld[site.issue_of[i]],
+            keywords: site.topics_of[i]
+                .iter()
+                .map(|&t| config.topics[t].name.as_str())
+                .collect(),
+            main_entity_of_page: &strings.permalink,
+            publisher: &self.shared.publisher,
+            url: &strings.permalink,
+        })
     }
 
     // ---- values ---------------------------------------------------------------
@@ -709,49 +747,45 @@ impl<'a> Renderer<'a> {
     /// Built anew for each page that shows it (its parts are shared): keeping
     /// them for reuse would hold every body's copy until its last page.
     fn insight_value(&self, i: usize) -> Value {
-        Value::from(self.insight_map(i))
-    }
-
-    fn insight_map(&self, i: usize) -> Fieldset {
-        let site = self.site;
-        let insight = &site.insights[i];
-        let strings = &self.shared.insights[i];
-        let shared = &self.shared;
-        let topics: Vec<Value> = site.topics_of[i]
-            .iter()
-            .map(|&t| shared.topic_refs[t].clone())
-            .collect();
-        let related: Vec<Value> = site.related[i]
-            .iter()
-            .map(|&j| shared.insight_links[j].clone())
-            .collect();
-        let sources: Vec<Value> = insight.sources.iter().map(|s| s.as_str().into()).collect();
-        Fieldset::from([
-            ("id", insight.id.as_str().into()),
-            ("slug", insight.slug.as_str().into()),
-            ("title", insight.title.as_str().into()),
-            ("url", strings.url.as_str().into()),
-            ("permalink", strings.permalink.as_str().into()),
-            ("date", strings.date.as_str().into()),
-            ("day", strings.day.as_str().into()),
-            ("date_display", strings.date_display.as_str().into()),
-            ("content", self.bodies[i].html.as_str().into()),
-            ("summary", strings.summary.as_str().into()),
-            ("topics", topics.into()),
-            ("sources", sources.into()),
-            ("weight", insight.weight.into()),
-            ("draft", insight.draft.into()),
-            ("issue", shared.issue_links[site.issue_of[i]].clone()),
-            ("related", related.into()),
-        ])
+        Value::from_serializable(&self.insight_object(i, None))
     }
 
     /// Insight `i` as an issue shows it: with `text`, its body as plain text for
     /// the email edition (a second Markdown parse, so only issues carry it).
     fn issue_insight_value(&self, i: usize) -> Value {
-        let mut map = self.insight_map(i);
-        map.insert("text", self.email_text(i).into());
-        Value::from(map)
+        Value::from_serializable(&self.insight_object(i, Some(self.email_text(i))))
+    }
+
+    fn insight_object(&self, i: usize, text: Option<String>) -> InsightObject<'_> {
+        let site = self.site;
+        let insight = &site.insights[i];
+        let strings = &self.shared.insights[i];
+        let shared = &self.shared;
+        InsightObject {
+            content: &self.bodies[i].html,
+            date: &strings.date,
+            date_display: &strings.date_display,
+            day: &strings.day,
+            draft: insight.draft,
+            id: &insight.id,
+            issue: &shared.issue_links[site.issue_of[i]],
+            permalink: &strings.permalink,
+            related: site.related[i]
+                .iter()
+                .map(|&j| &shared.insight_links[j])
+                .collect(),
+            slug: &insight.slug,
+            sources: &insight.sources,
+            summary: &strings.summary,
+            text,
+            title: &insight.title,
+            topics: site.topics_of[i]
+                .iter()
+                .map(|&t| &shared.topic_refs[t])
+                .collect(),
+            url: &strings.url,
+            weight: insight.weight,
+        }
     }
 
     /// The body of insight `i` as plain text with absolute links, for email.
@@ -962,6 +996,23 @@ impl Shared {
                 ])
             })
             .collect();
+        let issue_json_ld = site
+            .issues
+            .par_iter()
+            .map(|issue| {
+                object([
+                    ("@type", "PublicationIssue".into()),
+                    ("datePublished", issue.date.to_string().into()),
+                    ("issueNumber", issue.number.into()),
+                    ("url", config.permalink(&issue.path()).into()),
+                ])
+            })
+            .collect();
+        let publisher = object([
+            ("@type", "Organization".into()),
+            ("name", config.title.as_str().into()),
+            ("url", config.permalink("/").into()),
+        ]);
         let pages_of = |base: &str, items: usize| {
             pager_links(config, base, page_count(items, config.paginate))
         };
@@ -970,6 +1021,8 @@ impl Shared {
             insight_links,
             issue_links,
             topic_refs,
+            publisher,
+            issue_json_ld,
             archive_pages: pages_of("/issues/", site.issues.len()),
             topic_pages: config
                 .topics

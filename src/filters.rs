@@ -109,21 +109,33 @@ impl serde_json::ser::Formatter for ScriptSafe {
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
-        let bytes = fragment.as_bytes();
-        let mut copied = 0;
-        for (at, byte) in bytes.iter().enumerate() {
-            let escape: &[u8] = match byte {
-                b'<' => b"\\u003c",
-                b'>' => b"\\u003e",
-                b'&' => b"\\u0026",
-                _ => continue,
-            };
-            writer.write_all(&bytes[copied..at])?;
-            writer.write_all(escape)?;
+        write_escaped(writer, fragment, |byte| match byte {
+            b'<' => Some(b"\\u003c"),
+            b'>' => Some(b"\\u003e"),
+            b'&' => Some(b"\\u0026"),
+            _ => None,
+        })
+    }
+}
+
+/// Writes `text` with each byte that `escape` maps replaced by its escape.
+/// The runs between them are copied whole: most text has none. Only ASCII
+/// bytes may be escaped, so every cut is at a char boundary.
+pub(crate) fn write_escaped<W: ?Sized + std::io::Write>(
+    out: &mut W,
+    text: &str,
+    escape: impl Fn(u8) -> Option<&'static [u8]>,
+) -> std::io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        if let Some(escaped) = escape(byte) {
+            out.write_all(&bytes[copied..at])?;
+            out.write_all(escaped)?;
             copied = at + 1;
         }
-        writer.write_all(&bytes[copied..])
     }
+    out.write_all(&bytes[copied..])
 }
 
 #[cfg(test)]

@@ -114,23 +114,14 @@ impl Theme {
 /// Escapes what HTML and XML need and nothing more. Tera's default also escapes
 /// `/`, which is legal but turns every URL into `&#x2F;` soup.
 fn escape_markup(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut copied = 0;
-    // Copies the runs between special characters whole: most values have none.
-    // Every special character is ASCII, so each index is a char boundary.
-    for (at, byte) in text.bytes().enumerate() {
-        let entity: &[u8] = match byte {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
-        };
-        out.write_all(&text.as_bytes()[copied..at])?;
-        out.write_all(entity)?;
-        copied = at + 1;
-    }
-    out.write_all(&text.as_bytes()[copied..])
+    crate::filters::write_escaped(out, text, |byte| match byte {
+        b'&' => Some(b"&amp;"),
+        b'<' => Some(b"&lt;"),
+        b'>' => Some(b"&gt;"),
+        b'"' => Some(b"&quot;"),
+        b'\'' => Some(b"&#39;"),
+        _ => None,
+    })
 }
 
 fn collect_embedded(

@@ -288,10 +288,13 @@ fn issue_topic_names<'s>(site: &'s Site, issue: &Issue) -> Vec<&'s str> {
 /// to absolute URLs. Text may contain `href="/…"` too (the Markdown renderer does
 /// not escape quotes in text), so only attributes inside a tag are touched.
 pub fn absolutize(html: &str, origin: &str) -> String {
+    // Every email and feed body passes through here; memchr's search is several
+    // times faster than `str::find` for a three-byte needle.
+    let attribute = memchr::memmem::Finder::new("=\"/");
     let mut out = String::with_capacity(html.len() + 64);
     let mut in_tag = false;
     let mut rest = html;
-    while let Some(pos) = rest.find("=\"/") {
+    while let Some(pos) = attribute.find(rest.as_bytes()) {
         let (head, tail) = rest.split_at(pos + 2);
         out.push_str(head);
         in_tag = match (head.rfind('<'), head.rfind('>')) {

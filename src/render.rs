@@ -1160,6 +1160,10 @@ fn display_day(day: NaiveDate) -> String {
 /// Plain text cut to at most `max` characters on a word boundary.
 pub fn summarize(text: &str, max: usize) -> String {
     let text = text.trim();
+    // No more bytes than `max` is no more characters: nothing to count.
+    if text.len() <= max {
+        return text.to_string();
+    }
     // Where character `max` starts, if there is one: the text is longer.
     let Some((end, _)) = text.char_indices().nth(max) else {
         return text.to_string();

@@ -399,12 +399,19 @@ impl Config {
 
     /// A site path (`/issues/`) with the base path prefixed: what links use.
     pub fn url(&self, site_path: &str) -> String {
-        format!("{}{}", self.base_path, site_path.trim_start_matches('/'))
+        // `concat` allocates once; `format!` grows its buffer as it writes, and
+        // every page asks for several URLs.
+        [&self.base_path, site_path.trim_start_matches('/')].concat()
     }
 
     /// A site path as an absolute URL: what feeds, sitemaps and OpenGraph use.
     pub fn permalink(&self, site_path: &str) -> String {
-        format!("{}{}", self.origin, self.url(site_path))
+        [
+            &self.origin,
+            &self.base_path,
+            site_path.trim_start_matches('/'),
+        ]
+        .concat()
     }
 }
 

@@ -337,6 +337,19 @@ fn reports_missing_templates() {
 }
 
 #[test]
+fn reports_unknown_filters_before_rendering() {
+    Site::new()
+        .write(
+            "templates/search.html",
+            search_template("<p>{{ page.title | nosuchfilter }}</p>"),
+        )
+        .both_fail(&[
+            "templates/search.html:3:20: error: template error: Unknown filter `nosuchfilter`",
+            "hint: brief adds `wrap` and `json_script`",
+        ]);
+}
+
+#[test]
 fn reports_include_and_extends_loops_instead_of_overflowing() {
     Site::new()
         .write("templates/loop.html", "<p>\n{% include \"loop.html\" %}\n")

@@ -1,6 +1,8 @@
 //! Tera filters brief adds to every theme: `wrap` fills plain text to a column
 //! width (the email text edition), and `json_script` turns a value into JSON that
-//! is safe inside a `<script>` element (JSON-LD). Pure functions, no IO.
+//! is safe inside a `<script>` element (JSON-LD); plus Tera 1's `json_encode`,
+//! `slug`, `urlencode` and `urlencode_strict` from tera-contrib. Pure functions,
+//! no IO.
 
 use tera::{Filter, Kwargs, State, TeraResult, Value};
 
@@ -10,6 +12,14 @@ pub(crate) fn register(tera: &mut tera::Tera) {
     tera.register_filter("wrap", wrap_filter);
     tera.register_filter("json_script", JsonScript);
     tera.register_filter("safe", safe);
+    // Tera 1 had these built in; Tera 2 keeps them in tera-contrib.
+    tera.register_filter("json_encode", tera_contrib::json::json_encode);
+    tera.register_filter("slug", tera_contrib::slug::slug);
+    tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
+    tera.register_filter(
+        "urlencode_strict",
+        tera_contrib::urlencode::urlencode_strict,
+    );
 }
 
 /// Tera's own `safe`, without its copy of the string: every page passes its

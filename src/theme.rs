@@ -293,7 +293,7 @@ fn hint_for(d: Diagnostic, message: &str, origins: &BTreeMap<String, Origin>) ->
         d.hint(missing_template_hint(name, origins))
     } else if message.contains("Unknown filter `") {
         d.hint(
-            "brief adds `wrap` and `json_script` to Tera's built-in filters; the README lists them",
+            "brief adds `wrap`, `json_script`, `json_encode`, `slug` and `urlencode` to Tera's built-in filters; the README lists them",
         )
     } else {
         d

@@ -345,7 +345,7 @@ fn reports_unknown_filters_before_rendering() {
         )
         .both_fail(&[
             "templates/search.html:3:20: error: template error: Unknown filter `nosuchfilter`",
-            "hint: brief adds `wrap` and `json_script`",
+            "hint: brief adds `wrap`, `json_script`",
         ]);
 }
 

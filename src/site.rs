@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rayon::slice::ParallelSliceMut;
 
 use crate::config::Config;
 use crate::content::Insight;
@@ -64,7 +65,7 @@ impl<'a> Site<'a> {
     /// Groups insights into issues and topics and resolves `related` slugs. Errors:
     /// duplicate slugs or ids, and `related` slugs that name no insight.
     pub fn new(config: &'a Config, mut insights: Vec<Insight>) -> Result<Site<'a>, Diagnostics> {
-        insights.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+        insights.par_sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
         let mut errors = Diagnostics::default();
         let by_slug = index_unique(&insights, |i| &i.slug, "slug", &mut errors);
         index_unique(&insights, |i| &i.id, "id", &mut errors);

@@ -1113,39 +1113,53 @@ impl std::fmt::Write for HashWriter {
 /// groups are hashed through `Debug`, so a field added to them is covered without
 /// anyone remembering to; insights, the bulk, through `Hash`.
 fn site_fingerprint(site: &Site, theme: &Theme) -> u64 {
-    let mut h = HashWriter(DefaultHasher::new());
-    let _ = write!(h, "{:?}{:?}{:?}", site.config, site.issues, site.topics);
-    (
-        theme.fingerprint,
-        &site.related,
-        &site.issue_of,
-        &site.topics_of,
-    )
-        .hash(&mut h.0);
-    for insight in &site.insights {
-        // Exhaustive on purpose: a new field must be sorted into this hash or into
-        // the body fingerprint.
-        let Insight {
-            id: _,
-            body: _,
-            key_lines: _,
-            slug,
-            title,
-            date,
-            day,
-            topics,
-            sources,
-            related,
-            weight,
-            draft,
-            path,
-        } = insight;
-        (
-            slug, title, date, day, topics, sources, related, weight, draft, path,
-        )
-            .hash(&mut h.0);
-    }
-    h.0.finish()
+    // The two halves are independent, and each is tens of milliseconds at 100k.
+    let (structure, insights) = rayon::join(
+        || {
+            let mut h = HashWriter(DefaultHasher::new());
+            let _ = write!(h, "{:?}{:?}{:?}", site.config, site.issues, site.topics);
+            (
+                theme.fingerprint,
+                &site.related,
+                &site.issue_of,
+                &site.topics_of,
+            )
+                .hash(&mut h.0);
+            h.0.finish()
+        },
+        || {
+            site.insights
+                .par_iter()
+                .map(insight_fingerprint)
+                .collect::<Vec<u64>>()
+        },
+    );
+    hash_of(&(structure, insights))
+}
+
+/// Everything of an insight that pages show, except its body and id (see
+/// [`Renderer::body_fingerprints`]).
+fn insight_fingerprint(insight: &Insight) -> u64 {
+    // Exhaustive on purpose: a new field must be sorted into this hash or into
+    // the body fingerprint.
+    let Insight {
+        id: _,
+        body: _,
+        key_lines: _,
+        slug,
+        title,
+        date,
+        day,
+        topics,
+        sources,
+        related,
+        weight,
+        draft,
+        path,
+    } = insight;
+    hash_of(&(
+        slug, title, date, day, topics, sources, related, weight, draft, path,
+    ))
 }
 
 pub fn issue_title(site: &Site, n: usize) -> String {

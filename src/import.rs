@@ -19,12 +19,13 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{self, normalize, normalized_id, Insight, INSIGHTS_DIR};
 use crate::error::{Diagnostic, Diagnostics};
 use frontmatter::{add_to_lists, render_new, EditError, NewInsight};
-use raw::{insight_lines, read_files, RawFile, Role};
+use raw::{insight_lines, read_files, RawFile, RawLine, Role};
 use similar::{Shingles, SimilarityIndex};
 use text::{title_of, TopicMatcher};
 
@@ -126,9 +127,20 @@ pub fn import(root: &Path, options: &ImportOptions) -> Result<ImportReport, Diag
         &root.join(INSIGHTS_DIR),
         &config.timezone,
     );
-    let mut run = Run::new(root, &config, existing);
-    for file in &files {
-        run.add_file(file, &mut report);
+    // Each line's normalized text, id and shingles depend on that line alone:
+    // worked out for all lines in parallel, then resolved in order.
+    let sightings: Vec<Vec<Sighting>> = files
+        .par_iter()
+        .map(|file| {
+            insight_lines(&file.text, &config.import)
+                .into_iter()
+                .map(Sighting::new)
+                .collect()
+        })
+        .collect();
+    let mut run = Run::new(root, &config, existing, &sightings);
+    for (file, lines) in files.iter().zip(&sightings) {
+        run.add_file(file, lines, &mut report);
     }
     report.summary.files_read = files.len();
     report.summary.skipped = skipped.len();
@@ -160,7 +172,9 @@ enum Origin {
         id: String,
         title: String,
         date: NaiveDate,
-        topics: Vec<String>,
+        /// The text [`normalize`]d, which topics are matched against when the
+        /// file is written.
+        normalized: String,
     },
 }
 
@@ -168,19 +182,22 @@ enum Origin {
 struct Sighting<'t> {
     text: &'t str,
     line: usize,
+    role: Role,
     normalized: String,
     id: String,
+    shingles: Shingles,
 }
 
 impl<'t> Sighting<'t> {
-    fn new(text: &'t str, line: usize) -> Self {
-        let normalized = normalize(text);
-        let id = normalized_id(&normalized);
+    fn new(line: RawLine<'t>) -> Self {
+        let normalized = normalize(line.text);
         Sighting {
-            text,
-            line,
+            text: line.text,
+            line: line.line,
+            role: line.role,
+            id: normalized_id(&normalized),
+            shingles: Shingles::of_normalized(&normalized),
             normalized,
-            id,
         }
     }
 }
@@ -188,7 +205,6 @@ impl<'t> Sighting<'t> {
 /// The state of one import run.
 struct Run<'a> {
     root: &'a Path,
-    config: &'a Config,
     topics: TopicMatcher,
     entries: Vec<Entry>,
     by_id: HashMap<String, usize>,
@@ -197,17 +213,29 @@ struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    fn new(root: &'a Path, config: &'a Config, existing: Vec<Insight>) -> Self {
+    /// A run over the `existing` content, about to resolve `sightings`.
+    fn new(
+        root: &'a Path,
+        config: &'a Config,
+        existing: Vec<Insight>,
+        sightings: &[Vec<Sighting>],
+    ) -> Self {
+        let existing_shingles: Vec<Shingles> = existing
+            .par_iter()
+            .map(|insight| Shingles::of_normalized(&normalize(&insight.body)))
+            .collect();
+        let expected = existing_shingles
+            .iter()
+            .chain(sightings.iter().flatten().map(|s| &s.shingles));
         let mut run = Run {
             root,
-            config,
             topics: TopicMatcher::new(&config.topics),
             entries: Vec::with_capacity(existing.len()),
             by_id: HashMap::with_capacity(existing.len()),
-            similar: SimilarityIndex::new(config.import.near_duplicate_threshold),
+            similar: SimilarityIndex::new(config.import.near_duplicate_threshold, expected),
             taken_slugs: HashSet::new(),
         };
-        for insight in existing {
+        for (insight, shingles) in existing.into_iter().zip(&existing_shingles) {
             // A file's name is taken even when its `slug` key says otherwise.
             run.taken_slugs
                 .insert(content::slug_from_path(&insight.path));
@@ -230,13 +258,12 @@ impl<'a> Run<'a> {
                 sources: insight.sources,
                 related: insight.related,
             };
-            let shingles = Shingles::of_normalized(&normalize(&entry.text));
             run.push_entry(entry, shingles);
         }
         run
     }
 
-    fn push_entry(&mut self, entry: Entry, shingles: Shingles) -> usize {
+    fn push_entry(&mut self, entry: Entry, shingles: &Shingles) -> usize {
         let index = self.entries.len();
         self.similar.insert(index, shingles);
         self.entries.push(entry);
@@ -244,14 +271,13 @@ impl<'a> Run<'a> {
     }
 
     /// Every insight line of `file`, then the links its `Related Insights` section makes.
-    fn add_file(&mut self, file: &RawFile, report: &mut ImportReport) {
+    fn add_file(&mut self, file: &RawFile, sightings: &[Sighting], report: &mut ImportReport) {
         let source = file.source_name();
         let (mut leads, mut related) = (Vec::new(), Vec::new());
-        for line in insight_lines(&file.text, &self.config.import) {
+        for sighting in sightings {
             report.summary.insights_seen += 1;
-            let sighting = Sighting::new(line.text, line.line);
-            let index = self.sight(file, &source, &sighting, report);
-            match line.role {
+            let index = self.sight(file, &source, sighting, report);
+            match sighting.role {
                 Role::Lead => leads.push(index),
                 Role::Related => related.push(index),
             }
@@ -278,8 +304,7 @@ impl<'a> Run<'a> {
             }
             return index;
         }
-        let shingles = Shingles::of_normalized(&sighting.normalized);
-        if let Some((index, similarity)) = self.similar.best_match(&shingles) {
+        if let Some((index, similarity)) = self.similar.best_match(&sighting.shingles) {
             if self.add_source(index, source) {
                 report.summary.merged += 1;
                 report.summary.near_duplicates += 1;
@@ -295,18 +320,12 @@ impl<'a> Run<'a> {
             return index;
         }
         report.summary.new += 1;
-        let index = self.create(sighting, shingles, file.date, source);
+        let index = self.create(sighting, file.date, source);
         self.by_id.insert(sighting.id.clone(), index);
         index
     }
 
-    fn create(
-        &mut self,
-        sighting: &Sighting,
-        shingles: Shingles,
-        date: NaiveDate,
-        source: &str,
-    ) -> usize {
+    fn create(&mut self, sighting: &Sighting, date: NaiveDate, source: &str) -> usize {
         let title = title_of(sighting.text);
         let slug = new_slug(&title, &sighting.id, |s| self.taken_slugs.contains(s));
         self.taken_slugs.insert(slug.clone());
@@ -320,10 +339,10 @@ impl<'a> Run<'a> {
                 id: sighting.id.clone(),
                 title,
                 date,
-                topics: self.topics.topics_of(&sighting.normalized),
+                normalized: sighting.normalized.clone(),
             },
         };
-        self.push_entry(entry, shingles)
+        self.push_entry(entry, &sighting.shingles)
     }
 
     fn add_source(&mut self, index: usize, source: &str) -> bool {
@@ -339,13 +358,20 @@ impl<'a> Run<'a> {
     }
 
     /// Writes (unless `dry_run`) every created or grown file and records it.
+    /// The files' texts are worked out in parallel, then written one by one in
+    /// order: creating files in one folder in parallel was slower.
     fn finish(self, dry_run: bool, report: &mut ImportReport) {
-        for entry in self.entries {
-            let result = match &entry.origin {
-                Origin::New { .. } => write_new(self.root, &entry, dry_run),
-                Origin::Existing { .. } => write_grown(self.root, &entry, dry_run),
-            };
-            match result {
+        let (root, topics) = (self.root, &self.topics);
+        let plans: Vec<_> = self
+            .entries
+            .par_iter()
+            .map(|entry| match &entry.origin {
+                Origin::New { .. } => plan_new(root, entry, topics, dry_run).map(Some),
+                Origin::Existing { .. } => plan_grown(root, entry, dry_run),
+            })
+            .collect();
+        for plan in plans {
+            match plan.and_then(|plan| plan.map(Plan::carry_out).transpose()) {
                 Ok(Some(change)) => report.changes.push(change),
                 Ok(None) => {}
                 Err(d) => report.diagnostics.push(d),
@@ -363,40 +389,78 @@ fn push_new(list: &mut Vec<String>, value: &str) -> bool {
     absent
 }
 
-fn write_new(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Change>, Diagnostic> {
+/// A content file's change, worked out but not yet written.
+struct Plan {
+    change: Change,
+    /// What to write; nothing on a dry run.
+    write: Option<FileWrite>,
+}
+
+/// A whole file to write, at an absolute path.
+enum FileWrite {
+    Create { path: PathBuf, text: String },
+    Replace { path: PathBuf, text: String },
+}
+
+impl Plan {
+    /// Writes the file, if any; the change once it is made.
+    fn carry_out(self) -> Result<Change, Diagnostic> {
+        match &self.write {
+            Some(FileWrite::Create { path, text }) => create_file(path, text)
+                .map_err(|e| Diagnostic::io("write the new insight", path, &e))?,
+            Some(FileWrite::Replace { path, text }) => {
+                replace_file(path, text).map_err(|e| Diagnostic::io("update", path, &e))?
+            }
+            None => {}
+        }
+        Ok(self.change)
+    }
+}
+
+fn plan_new(
+    root: &Path,
+    entry: &Entry,
+    topics: &TopicMatcher,
+    dry_run: bool,
+) -> Result<Plan, Diagnostic> {
     let Origin::New {
         id,
         title,
         date,
-        topics,
+        normalized,
     } = &entry.origin
     else {
-        unreachable!("write_new is only called for new entries")
+        unreachable!("plan_new is only called for new entries")
     };
     let change = Change::Created {
         path: entry.path.clone(),
         title: title.clone(),
     };
     if dry_run {
-        return Ok(Some(change));
+        return Ok(Plan {
+            change,
+            write: None,
+        });
     }
     let text = render_new(&NewInsight {
         id,
         title,
         date: *date,
-        topics,
+        topics: &topics.topics_of(normalized),
         sources: &entry.sources,
         related: &entry.related,
         body: &entry.text,
     });
     let path = root.join(&entry.path);
-    create_file(&path, &text).map_err(|e| Diagnostic::io("write the new insight", &path, &e))?;
-    Ok(Some(change))
+    Ok(Plan {
+        change,
+        write: Some(FileWrite::Create { path, text }),
+    })
 }
 
-fn write_grown(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Change>, Diagnostic> {
+fn plan_grown(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Plan>, Diagnostic> {
     let Origin::Existing { sources, related } = entry.origin else {
-        unreachable!("write_grown is only called for existing entries")
+        unreachable!("plan_grown is only called for existing entries")
     };
     let (new_sources, new_related) = (&entry.sources[sources..], &entry.related[related..]);
     if new_sources.is_empty() && new_related.is_empty() {
@@ -416,13 +480,13 @@ fn write_grown(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Chang
         }
         Err(EditError::Invalid(msg)) => return Err(Diagnostic::error(format!("cannot update: {msg}")).at(&entry.path)),
     };
-    if !dry_run {
-        replace_file(&path, &edited).map_err(|e| Diagnostic::io("update", &path, &e))?;
-    }
-    Ok(Some(Change::Updated {
-        path: entry.path.clone(),
-        sources: new_sources.to_vec(),
-        related: new_related.to_vec(),
+    Ok(Some(Plan {
+        change: Change::Updated {
+            path: entry.path.clone(),
+            sources: new_sources.to_vec(),
+            related: new_related.to_vec(),
+        },
+        write: (!dry_run).then_some(FileWrite::Replace { path, text: edited }),
     }))
 }
 

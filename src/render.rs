@@ -191,12 +191,6 @@ fn object<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
     Value::from(Fieldset::from(fields))
 }
 
-/// A template value of anything `serde_json` can hold: for the few values built
-/// once, or shaped by `json!`, where building them directly would only be longer.
-fn from_json(value: &serde_json::Value) -> Value {
-    Value::from_serializable(value)
-}
-
 impl<'a> Renderer<'a> {
     /// Renders every insight body (in parallel; unless `sink` kept it from an
     /// earlier build) and the shared `site` context.
@@ -543,7 +537,7 @@ impl<'a> Renderer<'a> {
             .map(|n| self.issue_ref(n))
             .collect();
         ctx.insert("recent_issues", recent);
-        ctx.insert("json_ld", from_json(&self.website_json_ld()));
+        ctx.insert("json_ld", self.website_json_ld());
         ctx
     }
 
@@ -633,17 +627,15 @@ impl<'a> Renderer<'a> {
             &self.shared.insights[i].summary,
         );
         ctx.insert("insight", self.insight_value(i));
-        ctx.insert(
-            "json_ld",
-            self.insight_json_ld(i, &self.shared.insights[i].summary),
-        );
+        ctx.insert("json_ld", self.insight_json_ld(i));
         ctx
     }
 
     /// schema.org structured data of the home page: the site and its search.
-    fn website_json_ld(&self) -> serde_json::Value {
+    /// Built once per build, so `json!` is short enough.
+    fn website_json_ld(&self) -> Value {
         let config = self.site.config;
-        json!({
+        Value::from_serializable(&json!({
             "@context": "https://schema.org",
             "@type": "WebSite",
             "name": config.title,
@@ -655,11 +647,11 @@ impl<'a> Renderer<'a> {
                 "target": format!("{}?q={{query}}", config.permalink("/search/")),
                 "query-input": "required name=query",
             },
-        })
+        }))
     }
 
     /// schema.org `NewsArticle` of an insight page, for search engines.
-    fn insight_json_ld(&self, i: usize, summary: &str) -> Value {
+    fn insight_json_ld(&self, i: usize) -> Value {
         let site = self.site;
         let config = site.config;
         let strings = &self.shared.insights[i];
@@ -668,7 +660,7 @@ impl<'a> Renderer<'a> {
             kind: "NewsArticle",
             author: &self.shared.publisher,
             date_published: &strings.date,
-            description: summary,
+            description: &strings.summary,
             headline: &site.insights[i].title,
             in_language: &config.language,
             is_part_of: &self.shared.issue_json_ld[site.issue_of[i]],
@@ -716,8 +708,12 @@ impl<'a> Renderer<'a> {
             "extra": config.extra,
             "generator": concat!("brief ", env!("CARGO_PKG_VERSION")),
         });
+        // `topics` holds template values, which `json!` cannot: a placeholder keeps
+        // its place among the keys (in order, as in every object), then they go in.
         site["topics"] = serde_json::Value::Null;
-        let mut value = from_json(&site).into_map().unwrap_or_default();
+        let mut value = Value::from_serializable(&site)
+            .into_map()
+            .unwrap_or_default();
         value.insert("topics".into(), topics.into());
         Value::from(value)
     }

@@ -58,7 +58,7 @@ pub fn markdown(data: &[u8]) {
         smart_punctuation: data.first().is_some_and(|b| b & 1 == 1),
     };
     let rendered = render(text, &base, &config);
-    let html = rendered.html.to_ascii_lowercase();
+    let html = rendered.html().to_ascii_lowercase();
     assert!(!html.contains("<script"), "raw HTML passed through");
     assert!(!html.contains("<img src=x"), "raw HTML passed through");
     for (at, _) in html.match_indices("=\"") {

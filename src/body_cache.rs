@@ -33,7 +33,7 @@ pub fn write(staged: &Path, bodies: &Bodies) -> std::io::Result<()> {
     write_u64(&mut out, bodies.len() as u64)?;
     for (key, body) in bodies {
         write_u64(&mut out, *key)?;
-        write_str(&mut out, &body.html)?;
+        write_str(&mut out, body.html())?;
         write_str(&mut out, &body.text)?;
         write_u64(&mut out, body.internal_links.len() as u64)?;
         for link in &body.internal_links {
@@ -75,11 +75,7 @@ fn read_all(input: &mut impl Read) -> std::io::Result<Bodies> {
                 offset: usize::try_from(read_u64(input)?).map_err(|_| damaged())?,
             });
         }
-        let body = Rendered {
-            html,
-            text,
-            internal_links,
-        };
+        let body = Rendered::new(&html, text, internal_links);
         bodies.insert(key, Arc::new(body));
     }
     Ok(bodies)
@@ -122,21 +118,21 @@ mod tests {
     #[test]
     fn round_trips_and_rejects_damage() {
         let tmp = tempfile::tempdir().unwrap();
-        let body = Rendered {
-            html: "<p>Hi <a href=\"/x/#y\">x</a></p>".into(),
-            text: "Hi x".into(),
-            internal_links: vec![InternalLink {
+        let body = Rendered::new(
+            "<p>Hi <a href=\"/x/#y\">x</a></p>",
+            "Hi x".into(),
+            vec![InternalLink {
                 path: "/x/".into(),
                 fragment: Some("y".into()),
                 offset: 3,
             }],
-        };
+        );
         let bodies = Bodies::from([(7, Arc::new(body))]);
         let staged = tmp.path().join("staged");
         write(&staged, &bodies).unwrap();
         install(tmp.path(), &staged).unwrap();
         let back = load(tmp.path());
-        assert_eq!(back[&7].html, bodies[&7].html);
+        assert_eq!(back[&7].html(), bodies[&7].html());
         assert_eq!(back[&7].text, bodies[&7].text);
         assert_eq!(back[&7].internal_links, bodies[&7].internal_links);
         let path = tmp.path().join(BODY_CACHE_FILE);

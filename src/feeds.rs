@@ -54,7 +54,7 @@ pub fn topic_rss(r: &Renderer, t: usize) -> Vec<u8> {
                 .iter()
                 .map(|&t| config.topics[t].name.as_str())
                 .collect(),
-            html: absolutize(&r.bodies[i].html, &config.origin),
+            html: absolutize(r.bodies[i].html(), &config.origin),
         }
     });
     rss_document(
@@ -238,7 +238,7 @@ fn issue_html(r: &Renderer, n: usize) -> String {
                 escape(&url),
                 escape(&insight.title)
             ));
-            html.push_str(&absolutize(&r.bodies[i].html, &config.origin));
+            html.push_str(&absolutize(r.bodies[i].html(), &config.origin));
         }
     };
     section(&mut html, issue.headline());

@@ -16,12 +16,33 @@ use crate::config::MarkdownConfig;
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Rendered body plus the internal links it holds, so `check` can verify them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Rendered {
-    pub html: String,
+    /// The HTML as a Tera string marked safe. A body shows on four pages or so,
+    /// and Tera copies a `&str` into every value made from it; this one is shared.
+    html: tera::Value,
     /// The body as plain text (for summaries, search and feeds' descriptions).
     pub text: String,
     pub internal_links: Vec<InternalLink>,
+}
+
+impl Rendered {
+    pub fn new(html: &str, text: String, internal_links: Vec<InternalLink>) -> Rendered {
+        Rendered {
+            html: tera::Value::safe_string(html),
+            text,
+            internal_links,
+        }
+    }
+
+    pub fn html(&self) -> &str {
+        self.html.as_str().unwrap_or_default()
+    }
+
+    /// The HTML as the template value every page that shows it shares.
+    pub fn html_value(&self) -> &tera::Value {
+        &self.html
+    }
 }
 
 /// A link or image in a body that points into the site.
@@ -107,11 +128,7 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     text.truncate(text.trim_end().len());
-    Rendered {
-        html: html_out,
-        text,
-        internal_links,
-    }
+    Rendered::new(&html_out, text, internal_links)
 }
 
 /// Resolves a link destination against the page: site-relative and relative links
@@ -299,12 +316,12 @@ mod tests {
     fn escapes_raw_html_by_default() {
         let r = render_at("Hi <script>alert(1)</script> & bye", "/");
         assert!(
-            r.html
+            r.html()
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; bye"),
             "{}",
-            r.html
+            r.html()
         );
-        assert!(!r.html.contains("<script>"));
+        assert!(!r.html().contains("<script>"));
     }
 
     #[test]
@@ -314,17 +331,17 @@ mod tests {
             "/digest/",
         );
         assert!(
-            r.html.contains("href=\"/digest/insights/other/\""),
+            r.html().contains("href=\"/digest/insights/other/\""),
             "{}",
-            r.html
+            r.html()
         );
         assert!(
-            r.html.contains("href=\"/digest/insights/x/#top\""),
+            r.html().contains("href=\"/digest/insights/x/#top\""),
             "{}",
-            r.html
+            r.html()
         );
-        assert!(r.html.contains("href=\"https://e.org/\""));
-        assert!(r.html.contains("href=\"/digest/insights/me/#f\""));
+        assert!(r.html().contains("href=\"https://e.org/\""));
+        assert!(r.html().contains("href=\"/digest/insights/me/#f\""));
         let paths: Vec<&str> = r.internal_links.iter().map(|l| l.path.as_str()).collect();
         assert_eq!(paths, ["/insights/other/", "/insights/x/", "/insights/me/"]);
         assert_eq!(r.internal_links[1].fragment.as_deref(), Some("top"));
@@ -334,16 +351,20 @@ mod tests {
     #[test]
     fn neutralises_script_urls() {
         let r = render_at("[x](javascript:alert(1)) [y](JaVa\tScRiPt:alert(1))", "/");
-        assert!(!r.html.to_lowercase().contains("javascript"), "{}", r.html);
+        assert!(
+            !r.html().to_lowercase().contains("javascript"),
+            "{}",
+            r.html()
+        );
     }
 
     #[test]
     fn highlights_fenced_code_with_classes() {
         let r = render_at("```rust\nfn main() {}\n```\n", "/");
-        assert!(r.html.contains("data-lang=\"rust\""), "{}", r.html);
-        assert!(r.html.contains("class=\"hl-"), "{}", r.html);
+        assert!(r.html().contains("data-lang=\"rust\""), "{}", r.html());
+        assert!(r.html().contains("class=\"hl-"), "{}", r.html());
         let r = render_at("```nosuchlang\n<b>\n```\n", "/");
-        assert!(r.html.contains("&lt;b&gt;"), "{}", r.html);
+        assert!(r.html().contains("&lt;b&gt;"), "{}", r.html());
     }
 
     #[test]

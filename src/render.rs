@@ -101,13 +101,22 @@ struct Shared {
     topic_pages: Vec<Vec<Value>>,
 }
 
+/// Tera strings, so that each page's `insight` object shares them: a `&str`
+/// would be copied into every value made from it.
 struct InsightStrings {
-    url: String,
-    permalink: String,
-    date: String,
-    day: String,
-    date_display: String,
-    summary: String,
+    url: Value,
+    permalink: Value,
+    date: Value,
+    day: Value,
+    date_display: Value,
+    summary: Value,
+    slug: Value,
+    title: Value,
+}
+
+/// The text of a string value (all of [`InsightStrings`] are strings).
+fn str_of(value: &Value) -> &str {
+    value.as_str().unwrap_or_default()
 }
 
 /// A page's template variables besides `site`. `tera::Context::insert`
@@ -131,23 +140,23 @@ impl Fields {
 /// copy); the fields are in alphabetical order, as in every other object.
 #[derive(serde::Serialize)]
 struct InsightObject<'a> {
-    content: &'a str,
-    date: &'a str,
-    date_display: &'a str,
-    day: &'a str,
+    content: &'a Value,
+    date: &'a Value,
+    date_display: &'a Value,
+    day: &'a Value,
     draft: bool,
     id: &'a str,
     issue: &'a Value,
-    permalink: &'a str,
+    permalink: &'a Value,
     related: Vec<&'a Value>,
-    slug: &'a str,
+    slug: &'a Value,
     sources: &'a [String],
-    summary: &'a str,
+    summary: &'a Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<String>,
-    title: &'a str,
+    title: &'a Value,
     topics: Vec<&'a Value>,
-    url: &'a str,
+    url: &'a Value,
     weight: i64,
 }
 
@@ -624,7 +633,7 @@ impl<'a> Renderer<'a> {
             "insight",
             &insight.title,
             &insight_path(&insight.slug),
-            &self.shared.insights[i].summary,
+            str_of(&self.shared.insights[i].summary),
         );
         ctx.insert("insight", self.insight_value(i));
         ctx.insert("json_ld", self.insight_json_ld(i));
@@ -659,8 +668,8 @@ impl<'a> Renderer<'a> {
             context: "https://schema.org",
             kind: "NewsArticle",
             author: &self.shared.publisher,
-            date_published: &strings.date,
-            description: &strings.summary,
+            date_published: str_of(&strings.date),
+            description: str_of(&strings.summary),
             headline: &site.insights[i].title,
             in_language: &config.language,
             is_part_of: &self.shared.issue_json_ld[site.issue_of[i]],
@@ -668,9 +677,9 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|&t| config.topics[t].name.as_str())
                 .collect(),
-            main_entity_of_page: &strings.permalink,
+            main_entity_of_page: str_of(&strings.permalink),
             publisher: &self.shared.publisher,
-            url: &strings.permalink,
+            url: str_of(&strings.permalink),
         })
     }
 
@@ -758,7 +767,7 @@ impl<'a> Renderer<'a> {
         let strings = &self.shared.insights[i];
         let shared = &self.shared;
         InsightObject {
-            content: &self.bodies[i].html,
+            content: self.bodies[i].html_value(),
             date: &strings.date,
             date_display: &strings.date_display,
             day: &strings.day,
@@ -770,11 +779,11 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|&j| &shared.insight_links[j])
                 .collect(),
-            slug: &insight.slug,
+            slug: &strings.slug,
             sources: &insight.sources,
             summary: &strings.summary,
             text,
-            title: &insight.title,
+            title: &strings.title,
             topics: site.topics_of[i]
                 .iter()
                 .map(|&t| &shared.topic_refs[t])
@@ -910,18 +919,18 @@ impl<'a> Renderer<'a> {
             self.body_keys[i],
             &insight.id,
             &insight.title,
-            &strings.day,
+            str_of(&strings.day),
             &topics,
-            &strings.url,
+            str_of(&strings.url),
         ));
         let entry = sink.cached_fragment(key).unwrap_or_else(|| {
             let entry = SearchEntry {
                 body: summarize(&self.bodies[i].text, SEARCH_BODY_CHARS),
-                date: &strings.day,
+                date: str_of(&strings.day),
                 id: &insight.id,
                 title: &insight.title,
                 topics,
-                url: &strings.url,
+                url: str_of(&strings.url),
             };
             serde_json::to_vec(&entry)
                 .expect("entries serialize")
@@ -954,25 +963,25 @@ impl Shared {
             .map(|(insight, body)| {
                 let path = insight_path(&insight.slug);
                 InsightStrings {
-                    url: config.url(&path),
-                    permalink: config.permalink(&path),
-                    date: insight.date.to_rfc3339(),
-                    day: insight.day.to_string(),
-                    date_display: display_day(insight.day),
-                    summary: summarize(&body.text, 200),
+                    url: config.url(&path).into(),
+                    permalink: config.permalink(&path).into(),
+                    date: insight.date.to_rfc3339().into(),
+                    day: insight.day.to_string().into(),
+                    date_display: display_day(insight.day).into(),
+                    summary: summarize(&body.text, 200).into(),
+                    slug: insight.slug.as_str().into(),
+                    title: insight.title.as_str().into(),
                 }
             })
             .collect();
-        let insight_links = site
-            .insights
-            .par_iter()
-            .zip(&insights)
-            .map(|(insight, strings): (_, &InsightStrings)| {
+        let insight_links = insights
+            .iter()
+            .map(|strings| {
                 object([
-                    ("day", strings.day.as_str().into()),
-                    ("slug", insight.slug.as_str().into()),
-                    ("title", insight.title.as_str().into()),
-                    ("url", strings.url.as_str().into()),
+                    ("day", strings.day.clone()),
+                    ("slug", strings.slug.clone()),
+                    ("title", strings.title.clone()),
+                    ("url", strings.url.clone()),
                 ])
             })
             .collect();

@@ -114,13 +114,14 @@ impl Theme {
 /// Escapes what HTML and XML need and nothing more. Tera's default also escapes
 /// `/`, which is legal but turns every URL into `&#x2F;` soup.
 fn escape_markup(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    crate::filters::write_escaped(out, text, |byte| match byte {
-        b'&' => Some(b"&amp;"),
-        b'<' => Some(b"&lt;"),
-        b'>' => Some(b"&gt;"),
-        b'"' => Some(b"&quot;"),
-        b'\'' => Some(b"&#39;"),
-        _ => None,
+    let bytes = text.as_bytes();
+    let specials = crate::filters::html_specials(bytes);
+    crate::filters::write_escaped(out, bytes, specials, |byte| match byte {
+        b'&' => b"&amp;",
+        b'<' => b"&lt;",
+        b'>' => b"&gt;",
+        b'"' => b"&quot;",
+        _ => b"&#39;",
     })
 }
 

@@ -55,6 +55,36 @@ pub struct KeyLines {
     pub body: usize,
 }
 
+impl KeyLines {
+    /// The lines of the keys later stages point at, found in one pass over the
+    /// front matter (every insight pays for this, not only those with errors).
+    /// A key that is not set points at the front matter's first line.
+    fn of(split: &Split) -> KeyLines {
+        let mut found = [None; 4];
+        for (n, line) in split.front_matter.lines().enumerate() {
+            let Some((key, _)) = line.trim_start().split_once(['=', ':']) else {
+                continue;
+            };
+            let slot = match key.trim_end() {
+                "slug" => 0,
+                "topics" => 1,
+                "related" => 2,
+                "date" => 3,
+                _ => continue,
+            };
+            found[slot].get_or_insert(split.front_matter_line + n);
+        }
+        let [slug, topics, related, date] = found.map(|l| l.unwrap_or(split.front_matter_line));
+        KeyLines {
+            slug,
+            topics,
+            related,
+            date,
+            body: split.body_line,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FrontMatterFormat {
     Toml,
@@ -236,13 +266,7 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
     let key_line = |key: &str| {
         find_key_line(split.front_matter, key).map_or(split.front_matter_line, |l| l + fm_offset)
     };
-    let key_lines = KeyLines {
-        slug: key_line("slug"),
-        topics: key_line("topics"),
-        related: key_line("related"),
-        date: key_line("date"),
-        body: split.body_line,
-    };
+    let key_lines = KeyLines::of(&split);
 
     let mut errors = Diagnostics::default();
     let date = parse_date(&fm.date.0, &config.timezone).unwrap_or_else(|msg| {

@@ -110,7 +110,9 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
             }
             Event::End(TagEnd::CodeBlock) => {
                 let (lang, text) = code.take().unwrap_or_default();
-                events.push(Event::Html(highlight_block(&lang, &text).to_string().into()));
+                events.push(Event::Html(
+                    highlight_block(&lang, &text).to_string().into(),
+                ));
             }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {

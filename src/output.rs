@@ -403,17 +403,17 @@ fn manifest_text(
     jobs: HashMap<String, (u64, Vec<String>)>,
     emitted: &HashMap<String, Stamp>,
 ) -> String {
-    let mut manifest = Manifest::default();
-    for (job, (fingerprint, paths)) in jobs {
-        let files: Option<Vec<(String, Stamp)>> = paths
-            .into_iter()
-            .map(|p| emitted.get(&p).map(|&stamp| (p, stamp)))
-            .collect();
-        if let Some(files) = files {
-            manifest.jobs.insert(job, JobRecord { fingerprint, files });
-        }
-    }
-    manifest.to_text()
+    let records = jobs
+        .into_iter()
+        .filter_map(|(job, (fingerprint, paths))| {
+            let files = paths
+                .into_iter()
+                .map(|p| emitted.get(&p).map(|&stamp| (p, stamp)))
+                .collect::<Option<Vec<_>>>()?;
+            Some((job, JobRecord { fingerprint, files }))
+        })
+        .collect();
+    manifest::text_of(records)
 }
 
 /// The stamp of the file at `dest` if it already holds `bytes`.

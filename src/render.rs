@@ -975,7 +975,7 @@ impl Shared {
             })
             .collect();
         let insight_links = insights
-            .iter()
+            .par_iter()
             .map(|strings| {
                 object([
                     ("day", strings.day.clone()),

@@ -5,7 +5,6 @@
 //! files but never writes them and knows nothing of issues, topics pages or HTML.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,6 +20,7 @@ use crate::config::{
     find_key_line, is_valid_slug, toml_diagnostic, with_serde_hint, Config, SiteTz,
 };
 use crate::error::{Diagnostic, Diagnostics};
+use crate::fingerprint::hash_of;
 use crate::output::Sink;
 
 pub const INSIGHTS_DIR: &str = "content/insights";
@@ -468,6 +468,9 @@ fn change_time(meta: &std::fs::Metadata) -> Option<SystemTime> {
     UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
 
+/// A content file's insight, and what `serve` keeps of the file (see [`KnownFile`]).
+type Loaded = Result<(Insight, Option<KnownFile>), Diagnostics>;
+
 /// [`load_insights`], taking unchanged files' insights from `memory` instead of
 /// reading and parsing them again (`serve` keeps them between rebuilds; see
 /// [`Sink::known_files`]).
@@ -485,27 +488,26 @@ pub fn load_insights_from(
     let read_at = SystemTime::now();
     // Each file is read and parsed as soon as the walk finds it: the walk alone
     // takes a tenth of a second at 100k files, and would otherwise come first.
-    let mut results: Vec<(PathBuf, Result<(Insight, Option<KnownFile>), Diagnostics>)> =
-        content_files(&dir)
-            .par_bridge()
-            .map(|found| {
-                let path = match found {
-                    Ok(path) => path,
-                    Err((path, d)) => return (path, Err(d.into())),
-                };
-                let previous = known
-                    .and_then(|files| files.get(&path))
-                    .filter(|file| file.config == config_key);
-                let loaded = load_file(&path, config, config_key, previous, read_at).map(|file| {
-                    // Only a sink that remembers files needs the insight twice.
-                    match known {
-                        Some(_) => (Insight::clone(&file.insight), Some(file)),
-                        None => (Arc::unwrap_or_clone(file.insight), None),
-                    }
-                });
-                (path, loaded)
-            })
-            .collect();
+    let mut results: Vec<(PathBuf, Loaded)> = content_files(&dir)
+        .par_bridge()
+        .map(|found| {
+            let path = match found {
+                Ok(path) => path,
+                Err((path, d)) => return (path, Err(d.into())),
+            };
+            let previous = known
+                .and_then(|files| files.get(&path))
+                .filter(|file| file.config == config_key);
+            let loaded = load_file(&path, config, config_key, previous, read_at).map(|file| {
+                // Only a sink that remembers files needs the insight twice.
+                match known {
+                    Some(_) => (Insight::clone(&file.insight), Some(file)),
+                    None => (Arc::unwrap_or_clone(file.insight), None),
+                }
+            });
+            (path, loaded)
+        })
+        .collect();
     // Any fixed order makes messages deterministic (the site model sorts the
     // insights itself). Plain bytes compare fastest: sorting by path components
     // takes paths apart at every comparison, which was a twentieth of a `serve`
@@ -600,12 +602,6 @@ fn read_text(path: &Path) -> Result<(String, FileStamp), Diagnostic> {
         .hint("save the file as UTF-8")
     })?;
     Ok((text, FileStamp::of(&meta)))
-}
-
-fn hash_of(value: &impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
 }
 
 fn is_content_file(path: &Path) -> bool {

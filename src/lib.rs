@@ -11,6 +11,7 @@ pub mod email;
 pub mod error;
 pub mod feeds;
 mod filters;
+pub mod fingerprint;
 pub mod import;
 pub mod manifest;
 pub mod markdown;

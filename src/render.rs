@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -21,6 +21,7 @@ use crate::content::Insight;
 use crate::email;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::feeds;
+use crate::fingerprint::{self, hash_of};
 use crate::markdown::{self, LinkBase, Rendered};
 use crate::output::Sink;
 use crate::site::{insight_path, page_path, topic_path, Issue, Site};
@@ -1098,14 +1099,8 @@ impl Sink for Recorder<'_> {
     }
 }
 
-fn hash_of(value: &impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
-}
-
 /// Feeds `Debug` output straight into a hasher, without building the string.
-struct HashWriter(DefaultHasher);
+struct HashWriter(fingerprint::Hasher);
 
 impl std::fmt::Write for HashWriter {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
@@ -1121,7 +1116,7 @@ fn site_fingerprint(site: &Site, theme: &Theme) -> u64 {
     // The two halves are independent, and each is tens of milliseconds at 100k.
     let (structure, insights) = rayon::join(
         || {
-            let mut h = HashWriter(DefaultHasher::new());
+            let mut h = HashWriter(fingerprint::Hasher::new());
             let _ = write!(h, "{:?}{:?}{:?}", site.config, site.issues, site.topics);
             (
                 theme.fingerprint,

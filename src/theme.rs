@@ -87,12 +87,7 @@ impl Theme {
             .into_iter()
             .map(|(name, (_, text))| (name, text))
             .collect();
-        let fingerprint = {
-            use std::hash::{Hash, Hasher};
-            let mut hasher = std::hash::DefaultHasher::new();
-            (&raw, &static_files).hash(&mut hasher);
-            hasher.finish()
-        };
+        let fingerprint = crate::fingerprint::hash_of(&(&raw, &static_files));
         tera.add_raw_templates(raw)
             .map_err(|e| load_diagnostics(&e, &template_origins))?;
         Ok(Theme {

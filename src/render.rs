@@ -191,6 +191,14 @@ struct PageObject<'a> {
     url: String,
 }
 
+/// The `json_ld` of a page: its schema.org data as JSON that is safe inside a
+/// `<script>` element, ready to print. Serialized here, straight from the Rust
+/// values: as a template object serialized by the `json_script` filter, each
+/// insight page's JSON-LD cost a twentieth of a build.
+fn json_ld_script(data: &impl serde::Serialize) -> Value {
+    Value::safe_string(&crate::filters::json_script(data))
+}
+
 /// The fields of a template object under construction (see [`object`]).
 type Fieldset = BTreeMap<&'static str, Value>;
 
@@ -645,7 +653,7 @@ impl<'a> Renderer<'a> {
     /// Built once per build, so `json!` is short enough.
     fn website_json_ld(&self) -> Value {
         let config = self.site.config;
-        Value::from_serializable(&json!({
+        json_ld_script(&json!({
             "@context": "https://schema.org",
             "@type": "WebSite",
             "name": config.title,
@@ -665,7 +673,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let config = site.config;
         let strings = &self.shared.insights[i];
-        Value::from_serializable(&NewsArticle {
+        json_ld_script(&NewsArticle {
             context: "https://schema.org",
             kind: "NewsArticle",
             author: &self.shared.publisher,

@@ -154,6 +154,7 @@ struct InsightObject<'a> {
     permalink: &'a Value,
     related: Vec<&'a Value>,
     slug: &'a Value,
+    source_count: usize,
     sources: &'a [String],
     summary: &'a Value,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -855,6 +856,7 @@ impl<'a> Renderer<'a> {
                 .map(|&j| &shared.insight_links[j])
                 .collect(),
             slug: &strings.slug,
+            source_count: insight.sources.len(),
             sources: &insight.sources,
             summary: &strings.summary,
             text,

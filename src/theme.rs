@@ -106,6 +106,13 @@ impl Theme {
     }
 }
 
+/// Whether HTML escaping (see [`escape_markup`]) would change `text`.
+pub(crate) fn needs_escaping(text: &str) -> bool {
+    crate::filters::html_specials(text.as_bytes())
+        .next()
+        .is_some()
+}
+
 /// Escapes what HTML and XML need and nothing more. Tera's default also escapes
 /// `/`, which is legal but turns every URL into `&#x2F;` soup.
 fn escape_markup(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {

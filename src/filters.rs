@@ -44,12 +44,14 @@ fn wrap_filter(text: &str, args: Kwargs, _: &State) -> TeraResult<String> {
 /// Greedy word wrap. Lines starting with four spaces or a tab are preformatted
 /// (code) and kept as they are; a word longer than the width (a URL) gets a line
 /// of its own rather than being cut, so it stays clickable. Blank lines stay
-/// blank, without trailing indentation. Width counts characters.
+/// blank, without trailing indentation. Width counts characters. Words are split
+/// at ASCII whitespace only: a no-break space keeps its words together, as it
+/// should (and the byte-wise split is several times faster, on every email).
 pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut prefix = first;
     for line in text.lines() {
-        if line.trim().is_empty() {
+        if line.trim_ascii().is_empty() {
             out.push('\n');
             continue;
         }
@@ -61,7 +63,7 @@ pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
             continue;
         }
         let mut column = 0;
-        for word in line.split_whitespace() {
+        for word in line.split_ascii_whitespace() {
             let len = char_count(word);
             if column > 0 && column + 1 + len <= width {
                 out.push(' ');
@@ -187,6 +189,8 @@ mod tests {
     fn counts_characters_not_bytes() {
         assert_eq!(char_count("naïve—café"), 10);
         assert_eq!(wrap("éééé ééé", 7, "", ""), "éééé\nééé");
+        // A no-break space is not a place to break.
+        assert_eq!(wrap("a 10\u{a0}km b", 6, "", ""), "a\n10\u{a0}km\nb");
     }
 
     #[test]

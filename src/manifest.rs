@@ -89,45 +89,38 @@ impl Manifest {
     }
 }
 
-/// The manifest text of `records` (job and record), in job order so that equal
-/// builds give equal text. Jobs or paths that cannot be written in this format
-/// (a tab or line break in them) are left out: they render again. Sorted and
-/// formatted in parallel: a manifest has a line per page (170k at 100k
-/// insights), and this is the one step of a build's commit that grows with it.
-pub fn text_of(mut records: Vec<(String, JobRecord)>) -> String {
-    records.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let chunks: Vec<String> = records
-        .par_chunks(2048)
-        .map(|chunk| {
-            let mut text = String::with_capacity(96 * chunk.len());
-            for (job, record) in chunk {
-                write_line(&mut text, job, record);
-            }
-            text
-        })
-        .collect();
-    let mut text =
-        String::with_capacity(HEADER.len() + 1 + chunks.iter().map(String::len).sum::<usize>());
+/// The manifest text of `lines` (each job's key and its [`line`]), in job
+/// order, so that equal builds give equal text. Sorted in parallel: a manifest
+/// has a line per page (170k at 100k insights), and this is the one step of a
+/// commit that grows with the site.
+pub fn text_of(mut lines: Vec<(String, String)>) -> String {
+    lines.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let size = HEADER.len() + 1 + lines.iter().map(|(_, line)| line.len()).sum::<usize>();
+    let mut text = String::with_capacity(size);
     text.push_str(HEADER);
     text.push('\n');
-    for chunk in chunks {
-        text.push_str(&chunk);
+    for (_, line) in lines {
+        text.push_str(&line);
     }
     text
 }
 
-/// One job's line: `job`, fingerprint, then `len mtime path` per file, all
-/// tab-separated (what [`Manifest::parse`] reads).
-fn write_line(text: &mut String, job: &str, record: &JobRecord) {
+/// The manifest line of `job`: `job`, fingerprint, then `len mtime path` per
+/// file, all tab-separated (what [`Manifest::parse`] reads). `None` for a job or
+/// path that cannot be written in this format (a tab or line break in it): the
+/// job renders again next time.
+pub fn line(job: &str, record: &JobRecord) -> Option<String> {
     let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
     if !plain(job) || !record.files.iter().all(|(path, _)| plain(path)) {
-        return;
+        return None;
     }
+    let mut text = String::with_capacity(64 + 80 * record.files.len());
     let _ = write!(text, "{job}\t{:x}", record.fingerprint);
     for (path, stamp) in &record.files {
         let _ = write!(text, "\t{}\t{}\t{path}", stamp.len, stamp.mtime_nanos);
     }
     text.push('\n');
+    Some(text)
 }
 
 /// Whether the file at `path` is still exactly as it was written.
@@ -160,7 +153,12 @@ mod tests {
                 files: vec![],
             },
         );
-        let text = text_of(manifest.jobs.clone().into_iter().collect());
+        let lines = manifest
+            .jobs
+            .iter()
+            .filter_map(|(job, record)| Some((job.clone(), line(job, record)?)))
+            .collect();
+        let text = text_of(lines);
         let back = Manifest::parse(&text);
         assert_eq!(back.jobs.len(), 1, "unwritable job left out");
         assert_eq!(back.jobs["Topic(3, 1)"], manifest.jobs["Topic(3, 1)"]);

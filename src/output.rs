@@ -98,7 +98,9 @@ pub struct DiskOutput {
     /// one has.
     previous_text: String,
     previous: Manifest,
-    jobs: Mutex<HashMap<String, (u64, Vec<String>)>>,
+    /// Each job of this build with its manifest line (see [`manifest::line`]),
+    /// made as the job finishes, so the commit only sorts them.
+    lines: Mutex<Vec<(String, String)>>,
     /// Rendered bodies of the last build (see [`crate::body_cache`]), and this one's.
     previous_bodies: Bodies,
     bodies: Mutex<Bodies>,
@@ -141,7 +143,7 @@ impl DiskOutput {
             files: AtomicUsize::new(0),
             previous: Manifest::parse(&previous_text),
             previous_text,
-            jobs: Mutex::new(HashMap::new()),
+            lines: Mutex::new(Vec::new()),
             previous_bodies: body_cache::load(cache),
             bodies: Mutex::new(Bodies::new()),
             body_writer: Mutex::new(None),
@@ -166,9 +168,9 @@ impl DiskOutput {
         let staged_bodies = self.staged_bodies();
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
         let emitted = self.emitted.into_inner().unwrap_or_else(|e| e.into_inner());
-        let jobs = self.jobs.into_inner().unwrap_or_else(|e| e.into_inner());
+        let lines = self.lines.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut errors = Diagnostics::default();
-        let manifest_text = manifest_text(jobs, &emitted);
+        let manifest_text = manifest::text_of(lines);
         // Equal text means no file changed: then even the manifest stays as it is.
         let manifest_changed = manifest_text != self.previous_text;
         let manifest_path = self.cache.join(MANIFEST_FILE);
@@ -213,11 +215,23 @@ impl DiskOutput {
         })
     }
 
+    /// Notes `job`'s manifest line, with the stamps its files got.
     fn remember(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
-        self.jobs
+        let emitted = self.emitted.lock().unwrap_or_else(|e| e.into_inner());
+        let files = paths
+            .into_iter()
+            .map(|p| emitted.get(&p).map(|&stamp| (p, stamp)))
+            .collect::<Option<Vec<_>>>();
+        drop(emitted);
+        let Some(line) =
+            files.and_then(|files| manifest::line(job, &JobRecord { fingerprint, files }))
+        else {
+            return;
+        };
+        self.lines
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(job.to_string(), (fingerprint, paths));
+            .push((job.to_string(), line));
     }
 
     /// Where [`DiskOutput::bodies_complete`] writes the body cache.
@@ -398,24 +412,6 @@ pub(crate) fn check_relative(path: &str) -> Result<(), Diagnostic> {
     }
 }
 
-/// The manifest of a build: each job with the stamps of its committed files.
-fn manifest_text(
-    jobs: HashMap<String, (u64, Vec<String>)>,
-    emitted: &HashMap<String, Stamp>,
-) -> String {
-    let records = jobs
-        .into_iter()
-        .filter_map(|(job, (fingerprint, paths))| {
-            let files = paths
-                .into_iter()
-                .map(|p| emitted.get(&p).map(|&stamp| (p, stamp)))
-                .collect::<Option<Vec<_>>>()?;
-            Some((job, JobRecord { fingerprint, files }))
-        })
-        .collect();
-    manifest::text_of(records)
-}
-
 /// The stamp of the file at `dest` if it already holds `bytes`.
 fn same_content(dest: &Path, bytes: &[u8]) -> Option<Stamp> {
     match std::fs::metadata(dest) {
@@ -532,6 +528,11 @@ fn remove_stale(
     // Deepest first, so a folder emptied of empty folders goes too. Folders
     // holding an emitted file are skipped: asking for each would cost a failed
     // syscall per page. On the others it fails harmlessly if they hold files.
+    if dirs.is_empty() {
+        // A fresh output: nothing to look at (the set of folders costs a tenth
+        // of a second at 100k insights).
+        return removed;
+    }
     let kept = emitted_folders(emitted);
     for path in dirs.iter().rev() {
         let rel = path.strip_prefix(dir).unwrap_or(path);

@@ -1328,6 +1328,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pool_builds_each_object_once_and_lets_go_after_its_last_use() {
+        let pool = InsightPool {
+            slots: vec![Mutex::new(None)],
+            uses_left: vec![AtomicUsize::new(3)],
+        };
+        let builds = AtomicUsize::new(0);
+        let build = || {
+            builds.fetch_add(1, Ordering::Relaxed);
+            Value::from("insight")
+        };
+        for _ in 0..3 {
+            assert_eq!(pool.take(0, build).as_str(), Some("insight"));
+        }
+        assert_eq!(builds.load(Ordering::Relaxed), 1);
+        assert!(
+            pool.slots[0].lock().unwrap().is_none(),
+            "dropped after the last use"
+        );
+        // An uncounted use still gets its object.
+        assert_eq!(pool.take(0, build).as_str(), Some("insight"));
+        assert_eq!(builds.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
     fn plain_marks_safe_only_what_escaping_leaves_alone() {
         assert!(plain("/insights/a-b/").is_safe());
         assert!(plain("18 November 2026").is_safe());

@@ -91,6 +91,10 @@ pub struct Renderer<'a> {
 struct Shared {
     /// Per insight: its `url`, `permalink`, `date`, `day`, `date_display` and `summary`.
     insights: Vec<InsightStrings>,
+    /// Per issue: its `date`, `date_display` and `url` (an insight's `day` and
+    /// `date_display` are its issue's: formatting a date per insight was half of
+    /// this struct's cost).
+    issues: Vec<IssueStrings>,
     /// Per insight: the short `{slug, title, url, day}` reference lists show.
     insight_links: Vec<Value>,
     /// Per issue: the short `issue` object of insights and `prev` / `next`.
@@ -116,6 +120,12 @@ struct InsightStrings {
     summary: Value,
     slug: Value,
     title: Value,
+}
+
+struct IssueStrings {
+    date: Value,
+    date_display: Value,
+    url: Value,
 }
 
 /// The text of a string value (all of [`InsightStrings`] are strings).
@@ -923,7 +933,7 @@ impl<'a> Renderer<'a> {
 
     fn issue_ref_map(&self, n: usize) -> Fieldset {
         let issue = &self.site.issues[n];
-        let mut map = issue_link_fields(self.site.config, issue);
+        let mut map = issue_link_fields(issue, &self.shared.issues[n]);
         let headline: Vec<Value> = issue
             .headline()
             .iter()
@@ -1065,18 +1075,28 @@ struct SearchEntry<'a> {
 impl Shared {
     fn new(site: &Site, bodies: &[Arc<Rendered>]) -> Shared {
         let config = site.config;
+        let issues: Vec<IssueStrings> = site
+            .issues
+            .par_iter()
+            .map(|issue| IssueStrings {
+                date: plain(&issue.date.to_string()),
+                date_display: plain(&display_day(issue.date)),
+                url: plain(&config.url(&issue.path())),
+            })
+            .collect();
         let insights: Vec<InsightStrings> = site
             .insights
             .par_iter()
             .zip(bodies)
-            .map(|(insight, body)| {
+            .zip(&site.issue_of)
+            .map(|((insight, body), &n)| {
                 let path = insight_path(&insight.slug);
                 InsightStrings {
                     url: plain(&config.url(&path)),
                     permalink: plain(&config.permalink(&path)),
                     date: plain(&insight.date.to_rfc3339()),
-                    day: plain(&insight.day.to_string()),
-                    date_display: plain(&display_day(insight.day)),
+                    day: issues[n].date.clone(),
+                    date_display: issues[n].date_display.clone(),
                     summary: plain(&summarize(&body.text, 200)),
                     slug: plain(&insight.slug),
                     title: plain(&insight.title),
@@ -1097,7 +1117,8 @@ impl Shared {
         let issue_links = site
             .issues
             .par_iter()
-            .map(|issue| Value::from(issue_link_fields(config, issue)))
+            .zip(&issues)
+            .map(|(issue, strings)| Value::from(issue_link_fields(issue, strings)))
             .collect();
         let topic_refs = config
             .topics
@@ -1132,6 +1153,7 @@ impl Shared {
         };
         Shared {
             insights,
+            issues,
             insight_links,
             issue_links,
             topic_refs,
@@ -1149,12 +1171,12 @@ impl Shared {
 }
 
 /// The short `issue` object: what insights and `prev` / `next` links show.
-fn issue_link_fields(config: &Config, issue: &Issue) -> Fieldset {
+fn issue_link_fields(issue: &Issue, strings: &IssueStrings) -> Fieldset {
     Fieldset::from([
-        ("date", plain(&issue.date.to_string())),
-        ("date_display", plain(&display_day(issue.date))),
+        ("date", strings.date.clone()),
+        ("date_display", strings.date_display.clone()),
         ("number", issue.number.into()),
-        ("url", plain(&config.url(&issue.path()))),
+        ("url", strings.url.clone()),
     ])
 }
 

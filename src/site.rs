@@ -64,8 +64,8 @@ pub struct Site<'a> {
 impl<'a> Site<'a> {
     /// Groups insights into issues and topics and resolves `related` slugs. Errors:
     /// duplicate slugs or ids, and `related` slugs that name no insight.
-    pub fn new(config: &'a Config, mut insights: Vec<Insight>) -> Result<Site<'a>, Diagnostics> {
-        insights.par_sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    pub fn new(config: &'a Config, insights: Vec<Insight>) -> Result<Site<'a>, Diagnostics> {
+        let insights = newest_first(insights);
         let mut errors = Diagnostics::default();
         let by_slug = index_unique(&insights, |i| &i.slug, "slug", &mut errors);
         index_unique(&insights, |i| &i.id, "id", &mut errors);
@@ -146,6 +146,22 @@ pub fn page_path(base: &str, n: usize) -> String {
     } else {
         format!("{base}page/{n}/")
     }
+}
+
+/// `insights` newest first, then by slug. Sorted as compact keys, then moved
+/// once: comparing the insights themselves chased two pointers per comparison
+/// and moved a few hundred bytes per step, a tenth of a second at 100k.
+fn newest_first(insights: Vec<Insight>) -> Vec<Insight> {
+    let mut keys: Vec<(std::cmp::Reverse<_>, &str, usize)> = insights
+        .iter()
+        .enumerate()
+        .map(|(n, insight)| (std::cmp::Reverse(insight.date), insight.slug.as_str(), n))
+        .collect();
+    // The index breaks ties, so the unstable sort keeps the order the files came in.
+    keys.par_sort_unstable();
+    let order: Vec<usize> = keys.into_iter().map(|(_, _, n)| n).collect();
+    let mut slots: Vec<Option<Insight>> = insights.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|n| slots[n].take()).collect()
 }
 
 /// Issue ranking: heavier first, then seen in more sources, then by title.

@@ -489,12 +489,15 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
 /// The line where `key = …` is set: good enough to point a user at a value error.
 pub fn find_key_line(text: &str, key: &str) -> Option<usize> {
     text.lines()
-        .position(|l| {
-            let l = l.trim_start();
-            l.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
-        })
+        .position(|l| line_key(l) == Some(key))
         .map(|i| i + 1)
+}
+
+/// The key a `key = …` (TOML) or `key: …` (YAML) line sets, if it is one.
+pub fn line_key(line: &str) -> Option<&str> {
+    line.trim_start()
+        .split_once(['=', ':'])
+        .map(|(key, _)| key.trim_end())
 }
 
 fn find_value_line(text: &str, value: &str) -> Option<usize> {

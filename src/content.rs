@@ -17,7 +17,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::config::{
-    find_key_line, is_valid_slug, toml_diagnostic, with_serde_hint, Config, SiteTz,
+    find_key_line, is_valid_slug, line_key, toml_diagnostic, with_serde_hint, Config, SiteTz,
 };
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
@@ -62,14 +62,11 @@ impl KeyLines {
     fn of(split: &Split) -> KeyLines {
         let mut found = [None; 4];
         for (n, line) in split.front_matter.lines().enumerate() {
-            let Some((key, _)) = line.trim_start().split_once(['=', ':']) else {
-                continue;
-            };
-            let slot = match key.trim_end() {
-                "slug" => 0,
-                "topics" => 1,
-                "related" => 2,
-                "date" => 3,
+            let slot = match line_key(line) {
+                Some("slug") => 0,
+                Some("topics") => 1,
+                Some("related") => 2,
+                Some("date") => 3,
                 _ => continue,
             };
             found[slot].get_or_insert(split.front_matter_line + n);

@@ -9,9 +9,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
-use std::time::UNIX_EPOCH;
 
 pub const MANIFEST_FILE: &str = ".brief-manifest";
 

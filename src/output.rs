@@ -525,14 +525,14 @@ fn remove_stale(
             }
         }
     }
-    // Deepest first, so a folder emptied of empty folders goes too. Folders
-    // holding an emitted file are skipped: asking for each would cost a failed
-    // syscall per page. On the others it fails harmlessly if they hold files.
     if dirs.is_empty() {
         // A fresh output: nothing to look at (the set of folders costs a tenth
         // of a second at 100k insights).
         return removed;
     }
+    // Deepest first, so a folder emptied of empty folders goes too. Folders
+    // holding an emitted file are skipped: asking for each would cost a failed
+    // syscall per page. On the others it fails harmlessly if they hold files.
     let kept = emitted_folders(emitted);
     for path in dirs.iter().rev() {
         let rel = path.strip_prefix(dir).unwrap_or(path);

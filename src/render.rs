@@ -209,7 +209,6 @@ fn json_ld_script(data: &impl serde::Serialize) -> Value {
 /// keeping every object for the whole build would cost 170 MB at 100k insights.
 /// So each is dropped after its last use, and [`Renderer::in_date_order`] makes
 /// the uses of an insight come close together.
-#[derive(Default)]
 struct InsightPool {
     slots: Vec<Mutex<Option<Value>>>,
     uses_left: Vec<AtomicUsize>,
@@ -333,13 +332,12 @@ impl<'a> Renderer<'a> {
             bodies,
             site_value: Value::none(),
             shared,
-            insights: InsightPool::default(),
+            insights: InsightPool::new(site),
             site_fingerprint: site_fingerprint(site, theme),
             body_fingerprints,
             body_keys,
         };
         renderer.site_value = renderer.site_value();
-        renderer.insights = InsightPool::new(site);
         renderer
     }
 

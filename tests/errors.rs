@@ -1,7 +1,9 @@
 //! One test per bad input of issue 5: each breaks one thing in a copy of the
 //! `basic` fixture (already built once, so `public/` holds a previous site), runs
 //! the real binary, and asserts the message (file and line), the exit code, and
-//! that nothing under the site root was written or lost.
+//! that nothing under the site root was written or lost. The whole stderr of every
+//! failing run is a golden file in `tests/snapshots/` (temp paths redacted), so a
+//! change to any error's text shows up as a diff.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +30,10 @@ fn built_fixture() -> &'static Path {
 struct Site {
     _dir: tempfile::TempDir,
     root: PathBuf,
+    /// This site's place among those its test made (1 for the first).
+    number: usize,
+    /// How many golden files each command has had on this site.
+    goldens: std::cell::RefCell<BTreeMap<String, usize>>,
 }
 
 impl Site {
@@ -35,7 +41,17 @@ impl Site {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         copy_dir(&built_fixture().join("site"), &root);
-        Site { _dir: dir, root }
+        thread_local!(static MADE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+        let number = MADE.with(|made| {
+            made.set(made.get() + 1);
+            made.get()
+        });
+        Site {
+            _dir: dir,
+            root,
+            number,
+            goldens: Default::default(),
+        }
     }
 
     fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Site {
@@ -60,7 +76,29 @@ impl Site {
             assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
         }
         assert_eq!(before, snapshot(&self.root), "the run changed files");
+        self.golden(args[0], &err);
         err
+    }
+
+    /// Compares `stderr` of `command` with its golden file, named after the test,
+    /// the site (when a test checks several) and the run (when a site runs
+    /// `command` several times).
+    fn golden(&self, command: &str, stderr: &str) {
+        let text = stderr
+            .replace(&*self.root.to_string_lossy(), "[ROOT]")
+            .replace(&*self._dir.path().to_string_lossy(), "[TMP]");
+        let test = std::thread::current()
+            .name()
+            .unwrap_or("unnamed")
+            .to_string();
+        let mut name = format!("{test}-{}-{command}", self.number);
+        let mut goldens = self.goldens.borrow_mut();
+        let runs = goldens.entry(command.to_string()).or_default();
+        *runs += 1;
+        if *runs > 1 {
+            name.push_str(&format!("-{runs}"));
+        }
+        insta::assert_snapshot!(name, text);
     }
 
     /// `fails` for both `build` and `check`: the same diagnostics in both.
@@ -454,6 +492,7 @@ fn warns_about_an_insight_dated_in_the_future() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 errors, 1 warning"));
     assert_eq!(before, snapshot(&site.root));
+    site.golden("check", &err);
 }
 
 #[test]
@@ -553,6 +592,7 @@ fn reports_a_read_only_output_dir_once() {
         "one error and the count: {err}"
     );
     assert_eq!(before, snapshot(&site.root));
+    site.golden("build", &err);
 }
 
 fn make_read_only(dir: &Path) {

@@ -115,3 +115,15 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+impl Site {
+    /// The repository's own sample digest (`config.toml` and `content/`) copied
+    /// into a fresh temp dir.
+    pub fn sample() -> Site {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::copy(repo.join("config.toml"), dir.path().join("config.toml")).unwrap();
+        copy_dir(&repo.join("content"), &dir.path().join("content"));
+        Site { dir }
+    }
+}

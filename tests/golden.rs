@@ -1,0 +1,66 @@
+//! Golden files: what readers get, pinned whole. The sample digest (the
+//! repository's own `config.toml` and `content/`) is built into a temp dir with a
+//! fixed `--base-url` (with a path, so every link shows the base path), and the
+//! home page, an issue page, an insight page, the three site feeds, a topic feed
+//! and the issue's email editions are compared with `tests/snapshots/`. Any change
+//! to a page, a feed or an email is a reviewable diff there (`cargo insta review`).
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::Site;
+
+const BASE_URL: &str = "https://example.org/digest/";
+
+/// The sample digest, built once for every test of this file.
+fn built() -> &'static Site {
+    static BUILT: OnceLock<Site> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let site = Site::sample();
+        site.build(&["--base-url", BASE_URL]);
+        site
+    })
+}
+
+/// Asserts that the built file `rel` matches its golden file `name`.
+fn golden(name: &str, rel: &str) {
+    let text = built().read(&format!("public/{rel}"));
+    insta::assert_snapshot!(name, text);
+}
+
+#[test]
+fn home_page() {
+    golden("home", "index.html");
+}
+
+#[test]
+fn issue_page() {
+    golden("issue", "issues/2026-11-20/index.html");
+}
+
+#[test]
+fn insight_page() {
+    golden(
+        "insight",
+        "insights/ai-lab-deepseek-deliberately-delayed-a-major-model-release/index.html",
+    );
+}
+
+#[test]
+fn site_feeds() {
+    golden("rss", "rss.xml");
+    golden("atom", "atom.xml");
+    golden("json_feed", "feed.json");
+}
+
+#[test]
+fn topic_feed() {
+    golden("topic_rss", "topics/chips/rss.xml");
+}
+
+#[test]
+fn email_editions() {
+    golden("email_text", "issues/2026-11-20/email.txt");
+    golden("email_html", "issues/2026-11-20/email.html");
+}

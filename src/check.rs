@@ -14,8 +14,8 @@ use chrono::{DateTime, FixedOffset};
 use quick_xml::events::Event;
 
 use crate::config::Config;
-use crate::content::closest;
 use crate::error::{line_col, Diagnostic, Diagnostics};
+use crate::hints::closest;
 use crate::markdown::{join_relative, url_scheme, InternalLink};
 use crate::output::MemoryOutput;
 use crate::render::Renderer;
@@ -62,7 +62,7 @@ pub fn check(root: &Path, drafts: bool) -> Report {
     };
     let memory = MemoryOutput::default();
     let mut bodies = Vec::new();
-    let rendered = crate::render_inspect(root, &config, drafts, &memory, false, &mut |r| {
+    let rendered = crate::render_site_inspect(root, &config, drafts, &memory, false, &mut |r| {
         bodies = body_sources(r)
     });
     let mut diagnostics = match rendered {

@@ -10,7 +10,8 @@ use std::str::FromStr;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _};
 use serde::Deserialize;
 
-use crate::error::{line_col, Diagnostic, Diagnostics};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::hints::{find_key_line, toml_diagnostic};
 
 pub const CONFIG_FILE: &str = "config.toml";
 
@@ -486,111 +487,11 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
     Ok((format!("{scheme}://{host}"), path))
 }
 
-/// The line where `key = …` is set: good enough to point a user at a value error.
-pub fn find_key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| line_key(l) == Some(key))
-        .map(|i| i + 1)
-}
-
-/// The key a `key = …` (TOML) or `key: …` (YAML) line sets, if it is one.
-pub fn line_key(line: &str) -> Option<&str> {
-    line.trim_start()
-        .split_once(['=', ':'])
-        .map(|(key, _)| key.trim_end())
-}
-
 fn find_value_line(text: &str, value: &str) -> Option<usize> {
     let quoted = format!("\"{value}\"");
     text.lines()
         .position(|l| l.contains(&quoted))
         .map(|i| i + 1)
-}
-
-/// A TOML parse or shape error with its line counted from the top of the file
-/// (`first_line` is the file line the TOML text starts on, minus one).
-pub fn toml_diagnostic(
-    err: &toml::de::Error,
-    text: &str,
-    path: &Path,
-    first_line: usize,
-) -> Diagnostic {
-    // toml puts details on further lines; one line keeps `path:line: error:` greppable.
-    let message = err
-        .message()
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(": ");
-    let mut d = Diagnostic::error(message.clone()).at(path);
-    let mut source_line = "";
-    if let Some(span) = err.span() {
-        let (line, col) = line_col(text, span.start);
-        d = d.line_col(line + first_line, col);
-        source_line = text.lines().nth(line - 1).unwrap_or("");
-    }
-    if d.message.starts_with("unknown field `") || d.message.starts_with("missing field `") {
-        return with_serde_hint(d);
-    }
-    match toml_value_hint(&message, source_line) {
-        Some(h) => d.hint(h),
-        None => d,
-    }
-}
-
-/// Adds the hint a serde shape error calls for: the nearest known key for an
-/// unknown one, the key to add for a missing one.
-pub fn with_serde_hint(d: Diagnostic) -> Diagnostic {
-    let message = d.message.clone();
-    if let Some(field) = message
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split('`').next())
-    {
-        return d.hint(unknown_field_hint(field, &message));
-    }
-    if let Some(field) = message
-        .strip_prefix("missing field `")
-        .and_then(|r| r.split('`').next())
-    {
-        return d.hint(format!("add `{field}`; it is required"));
-    }
-    d
-}
-
-/// Hints for the TOML mistakes hand editors make most.
-fn toml_value_hint(message: &str, source_line: &str) -> Option<String> {
-    let key = source_line.split('=').next().unwrap_or("").trim();
-    if message.ends_with("expected a sequence") {
-        let value = source_line.split_once('=').map_or("", |(_, v)| v.trim());
-        return Some(format!("`{key}` takes a list: write {key} = [{value}]"));
-    }
-    if message.starts_with("invalid date") {
-        return Some(
-            "write a date as 2026-11-18 (month 01-12, day 01-31) or a datetime as 2026-11-18T09:30:00+01:00".into(),
-        );
-    }
-    if message.starts_with("invalid basic string") || message.starts_with("invalid string") {
-        return Some("a text value needs a quote at both ends: key = \"value\"".into());
-    }
-    if message.starts_with("invalid type") {
-        return Some(format!(
-            "check the type of `{key}`: text in quotes, numbers and true/false without"
-        ));
-    }
-    None
-}
-
-fn unknown_field_hint(field: &str, message: &str) -> String {
-    let expected: Vec<&str> = message
-        .split("expected ")
-        .nth(1)
-        .map(|list| list.split('`').skip(1).step_by(2).collect())
-        .unwrap_or_default();
-    match crate::content::closest(field, expected.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => format!("remove `{field}`; it is not a key brief knows"),
-    }
 }
 
 #[cfg(test)]

@@ -16,11 +16,10 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::config::{
-    find_key_line, is_valid_slug, line_key, toml_diagnostic, with_serde_hint, Config, SiteTz,
-};
+use crate::config::{is_valid_slug, Config, SiteTz};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
+use crate::hints::{closest, find_key_line, line_key, toml_diagnostic, with_serde_hint};
 use crate::output::Sink;
 
 pub const INSIGHTS_DIR: &str = "content/insights";
@@ -380,15 +379,6 @@ pub fn insight_id(text: &str) -> String {
 pub fn normalized_id(normalized: &str) -> String {
     let digest = Sha256::digest(normalized.as_bytes());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The candidate closest to `word`, when it is close enough to be the likely intent.
-pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 /// Loads every `*.md` under `content/insights/`, in parallel, sorted by path.

@@ -9,9 +9,9 @@ pub mod config;
 pub mod content;
 pub mod email;
 pub mod error;
-pub mod feeds;
 mod filters;
 pub mod fingerprint;
+mod hints;
 pub mod import;
 pub mod manifest;
 pub mod markdown;
@@ -82,7 +82,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
     check_output_dir(root, &output_dir)?;
     let out =
         DiskOutput::open(&output_dir, &cache_dir(root, &output_dir)).map_err(Diagnostics::from)?;
-    let rendered = render(
+    let rendered = render_site(
         root,
         &config,
         options.drafts,
@@ -104,20 +104,20 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
 }
 
 /// Loads, models and renders the site into `sink`: the one pipeline behind
-/// `build`, `serve` and `check`.
-pub fn render(
+/// `build`, `serve`, `check` and `email`.
+pub(crate) fn render_site(
     root: &Path,
     config: &Config,
     drafts: bool,
     sink: &dyn Sink,
     show_progress: bool,
 ) -> Result<(Summary, Diagnostics), Diagnostics> {
-    render_inspect(root, config, drafts, sink, show_progress, &mut |_| {})
+    render_site_inspect(root, config, drafts, sink, show_progress, &mut |_| {})
 }
 
-/// [`render`], then `inspect` sees the finished renderer (site model and rendered
+/// [`render_site`], then `inspect` sees the finished renderer (site model and rendered
 /// bodies): how `check` gets at what only rendering knows.
-pub(crate) fn render_inspect(
+pub(crate) fn render_site_inspect(
     root: &Path,
     config: &Config,
     drafts: bool,

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, Utc};
 
 use crate::config::{Config, CONFIG_FILE};
-use crate::content::{self, closest, INSIGHTS_DIR};
+use crate::content::{self, INSIGHTS_DIR};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::hints::closest;
 use crate::import::{create_file, new_slug};
 
 /// The config of a new site: every key shown, with what it does.

@@ -247,7 +247,7 @@ fn resolve_related(
                     ))
                     .at(&insight.path)
                     .line(insight.key_lines.related);
-                    if let Some(best) = crate::content::closest(slug, by_slug.keys().copied()) {
+                    if let Some(best) = crate::hints::closest(slug, by_slug.keys().copied()) {
                         d = d.hint(format!("did you mean {best:?}?"));
                     }
                     errors.push(d);

@@ -312,7 +312,7 @@ fn backquoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
 fn missing_template_hint(name: &str, origins: &BTreeMap<String, Origin>) -> String {
     let stem = |n: &str| n.trim_end_matches(".html").to_string();
     let stems: Vec<String> = origins.keys().map(|k| stem(k)).collect();
-    match crate::content::closest(&stem(name), stems.iter().map(String::as_str)) {
+    match crate::hints::closest(&stem(name), stems.iter().map(String::as_str)) {
         Some(best) => format!("there is no template {name:?}; did you mean \"{best}.html\"?"),
         None => format!("there is no template {name:?}; add it to templates/ or fix the name"),
     }

@@ -1,5 +1,5 @@
 //! `brief serve`: build into memory, serve it, watch the sources, rebuild, and
-//! live-reload every open page. A build is exactly [`crate::render`] into an
+//! live-reload every open page. A build is exactly [`crate::render_site`] into an
 //! in-memory sink with `base_url` pointed at the server, so nothing with a
 //! loopback URL ever lands in `public/`. The last good site is kept as an
 //! immutable snapshot and swapped atomically after a successful rebuild, which
@@ -244,7 +244,7 @@ fn build_in_memory(
     let mut config = Config::load(root)?;
     config.set_base_url(base_url)?;
     let sink = MemoSink::new(previous);
-    let (summary, warnings) = crate::render(root, &config, drafts, &sink, false)?;
+    let (summary, warnings) = crate::render_site(root, &config, drafts, &sink, false)?;
     Ok((sink.into_memo(), summary, warnings))
 }
 

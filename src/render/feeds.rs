@@ -4,21 +4,24 @@
 //! first. Links in bodies become absolute URLs, as feed readers require.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 use serde_json::json;
 
+use super::wording::issue_title;
 use crate::config::Config;
-use crate::markdown::escape_html as escape;
-use crate::render::{issue_title, Renderer};
+use crate::markdown::{escape_html as escape, Rendered};
 use crate::site::{insight_path, topic_path, Issue, Site};
 
 type Xml = Writer<Vec<u8>>;
 
-pub fn site_rss(r: &Renderer) -> Vec<u8> {
-    let site = r.site;
+/// Every insight's rendered body, in `site.insights` order.
+type Bodies = [Arc<Rendered>];
+
+pub(crate) fn site_rss(site: &Site, bodies: &Bodies) -> Vec<u8> {
     let config = site.config;
     let items = newest_issues(site).map(|n| {
         let issue = &site.issues[n];
@@ -27,7 +30,7 @@ pub fn site_rss(r: &Renderer) -> Vec<u8> {
             link: config.permalink(&issue.path()),
             date: config.timezone.midnight(issue.date),
             categories: issue_topic_names(site, issue),
-            html: issue_html(r, n),
+            html: issue_html(site, bodies, n),
         }
     });
     rss_document(
@@ -39,8 +42,7 @@ pub fn site_rss(r: &Renderer) -> Vec<u8> {
     )
 }
 
-pub fn topic_rss(r: &Renderer, t: usize) -> Vec<u8> {
-    let site = r.site;
+pub(crate) fn topic_rss(site: &Site, bodies: &Bodies, t: usize) -> Vec<u8> {
     let config = site.config;
     let topic = &config.topics[t];
     let path = topic_path(&topic.slug);
@@ -54,7 +56,7 @@ pub fn topic_rss(r: &Renderer, t: usize) -> Vec<u8> {
                 .iter()
                 .map(|&t| config.topics[t].name.as_str())
                 .collect(),
-            html: absolutize(r.bodies[i].html(), &config.origin),
+            html: absolutize(bodies[i].html(), &config.origin),
         }
     });
     rss_document(
@@ -112,8 +114,7 @@ fn rss_document<'s>(
     w.into_inner()
 }
 
-pub fn site_atom(r: &Renderer) -> Vec<u8> {
-    let site = r.site;
+pub(crate) fn site_atom(site: &Site, bodies: &Bodies) -> Vec<u8> {
     let config = site.config;
     let mut w = xml_writer();
     let mut feed = BytesStart::new("feed");
@@ -166,15 +167,14 @@ pub fn site_atom(r: &Renderer) -> Vec<u8> {
         }
         let mut content = BytesStart::new("content");
         content.push_attribute(("type", "html"));
-        element_with(&mut w, content, &issue_html(r, n));
+        element_with(&mut w, content, &issue_html(site, bodies, n));
         close(&mut w, "entry");
     }
     close(&mut w, "feed");
     w.into_inner()
 }
 
-pub fn site_json(r: &Renderer) -> Vec<u8> {
-    let site = r.site;
+pub(crate) fn site_json(site: &Site, bodies: &Bodies) -> Vec<u8> {
     let config = site.config;
     let items: Vec<_> = newest_issues(site)
         .map(|n| {
@@ -184,7 +184,7 @@ pub fn site_json(r: &Renderer) -> Vec<u8> {
                 "id": url,
                 "url": url,
                 "title": issue_title(site, n),
-                "content_html": issue_html(r, n),
+                "content_html": issue_html(site, bodies, n),
                 "date_published": rfc3339(&config.timezone.midnight(issue.date)),
                 "tags": issue_topic_names(site, issue),
             })
@@ -205,7 +205,7 @@ pub fn site_json(r: &Renderer) -> Vec<u8> {
     bytes
 }
 
-pub fn sitemap(config: &Config, pages: &[(String, Option<NaiveDate>)]) -> Vec<u8> {
+pub(crate) fn sitemap(config: &Config, pages: &[(String, Option<NaiveDate>)]) -> Vec<u8> {
     let mut w = xml_writer();
     let mut urlset = BytesStart::new("urlset");
     urlset.push_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"));
@@ -224,8 +224,7 @@ pub fn sitemap(config: &Config, pages: &[(String, Option<NaiveDate>)]) -> Vec<u8
 
 /// The full HTML of an issue for feeds: every insight, headline first, with
 /// absolute links.
-fn issue_html(r: &Renderer, n: usize) -> String {
-    let site = r.site;
+fn issue_html(site: &Site, bodies: &Bodies, n: usize) -> String {
     let config = site.config;
     let issue = &site.issues[n];
     let mut html = String::new();
@@ -238,7 +237,7 @@ fn issue_html(r: &Renderer, n: usize) -> String {
                 escape(&url),
                 escape(&insight.title)
             ));
-            html.push_str(&absolutize(r.bodies[i].html(), &config.origin));
+            html.push_str(&absolutize(bodies[i].html(), &config.origin));
         }
     };
     section(&mut html, issue.headline());
@@ -287,7 +286,7 @@ fn issue_topic_names<'s>(site: &'s Site, issue: &Issue) -> Vec<&'s str> {
 /// Rewrites root-relative `href`/`src` values (which already carry the base path)
 /// to absolute URLs. Text may contain `href="/…"` too (the Markdown renderer does
 /// not escape quotes in text), so only attributes inside a tag are touched.
-pub fn absolutize(html: &str, origin: &str) -> String {
+pub(crate) fn absolutize(html: &str, origin: &str) -> String {
     // Every email and feed body passes through here; memchr's search is several
     // times faster than `str::find` for a three-byte needle.
     let attribute = memchr::memmem::Finder::new("=\"/");

@@ -17,16 +17,19 @@ use rayon::prelude::*;
 use serde_json::json;
 use tera::{Context, Value};
 
+mod email_text;
+mod feeds;
+mod wording;
+
 use crate::config::Config;
 use crate::content::Insight;
-use crate::email;
 use crate::error::{Diagnostic, Diagnostics};
-use crate::feeds;
 use crate::fingerprint::{self, hash_of};
 use crate::markdown::{self, LinkBase, Rendered};
 use crate::output::Sink;
 use crate::site::{insight_path, page_path, topic_path, Issue, Site};
 use crate::theme::Theme;
+use wording::{display_day, issue_title, summarize};
 
 /// How many recent issues the home page links to.
 const RECENT_ISSUES: usize = 10;
@@ -532,19 +535,19 @@ impl<'a> Renderer<'a> {
             }
             Job::SiteFeeds => {
                 if config.feeds.rss {
-                    sink.put("rss.xml", feeds::site_rss(self))?;
+                    sink.put("rss.xml", feeds::site_rss(self.site, &self.bodies))?;
                 }
                 if config.feeds.atom {
-                    sink.put("atom.xml", feeds::site_atom(self))?;
+                    sink.put("atom.xml", feeds::site_atom(self.site, &self.bodies))?;
                 }
                 if config.feeds.json {
-                    sink.put("feed.json", feeds::site_json(self))?;
+                    sink.put("feed.json", feeds::site_json(self.site, &self.bodies))?;
                 }
                 Ok(())
             }
             Job::TopicFeed(t) => {
                 let path = format!("topics/{}/rss.xml", config.topics[t].slug);
-                sink.put(&path, feeds::topic_rss(self, t))
+                sink.put(&path, feeds::topic_rss(self.site, &self.bodies, t))
             }
             Job::SearchIndex => sink.put("search-index.json", self.search_index(sink)),
             Job::Sitemap => sink.put("sitemap.xml", feeds::sitemap(config, &self.page_paths())),
@@ -916,7 +919,7 @@ impl<'a> Renderer<'a> {
             base_path: &config.base_path,
             page_path: &page_path,
         };
-        email::plain_text(
+        email_text::plain_text(
             &self.site.insights[i].body,
             &base,
             &config.origin,
@@ -1290,31 +1293,6 @@ fn insight_fingerprint(insight: &Insight) -> u64 {
     ))
 }
 
-pub fn issue_title(site: &Site, n: usize) -> String {
-    let issue = &site.issues[n];
-    format!("Issue #{} — {}", issue.number, display_day(issue.date))
-}
-
-fn display_day(day: NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
-}
-
-/// Plain text cut to at most `max` characters on a word boundary.
-pub fn summarize(text: &str, max: usize) -> String {
-    let text = text.trim();
-    // No more bytes than `max` is no more characters: nothing to count.
-    if text.len() <= max {
-        return text.to_string();
-    }
-    // Where character `max` starts, if there is one: the text is longer.
-    let Some((end, _)) = text.char_indices().nth(max) else {
-        return text.to_string();
-    };
-    let cut = &text[..end];
-    let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
-    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
-}
-
 /// Pages needed for `items` at `per_page`; an empty list still has one page.
 fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page).max(1)
@@ -1386,12 +1364,6 @@ mod tests {
         assert!(!value.get_from_path("list.1").unwrap().is_safe());
         assert!(value.get_from_path("map.url").unwrap().is_safe());
         assert_eq!(value.get_from_path("map.n").unwrap().as_u64(), Some(3));
-    }
-
-    #[test]
-    fn summarize_cuts_on_words() {
-        assert_eq!(summarize("short", 10), "short");
-        assert_eq!(summarize("one two three four", 12), "one two…");
     }
 
     #[test]

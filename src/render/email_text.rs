@@ -1,0 +1,118 @@
+//! A Markdown body as plain text for the email edition (`email.txt`, which the
+//! `wrap` filter fills to 72 columns): paragraphs, list items and code kept
+//! apart, and every link's absolute URL written out, since a text email has no
+//! other way to carry it. Reads the body with the same Markdown dialect and link
+//! rules as [`crate::markdown`]; writes nothing.
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use crate::config::MarkdownConfig;
+use crate::markdown::{self, LinkBase};
+
+/// A Markdown body as plain text for an email: paragraphs separated by blank
+/// lines, list items on their own lines, code indented by four spaces (which the
+/// `wrap` filter leaves alone), and each link's absolute URL in angle brackets
+/// after its text, since a text email has no other way to carry it.
+pub(crate) fn plain_text(
+    body: &str,
+    base: &LinkBase,
+    origin: &str,
+    config: &MarkdownConfig,
+) -> String {
+    let mut out = String::with_capacity(body.len() + 64);
+    let mut links: Vec<String> = Vec::new();
+    let mut in_code = false;
+    let mut unused = Vec::new();
+    for event in Parser::new_ext(body, markdown::parser_options(config)) {
+        match event {
+            Event::Text(t) if in_code => {
+                for line in t.lines() {
+                    out.push_str("    ");
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                out.push('\n');
+            }
+            Event::Start(Tag::Item) => out.push_str("- "),
+            Event::End(TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead) => out.push('\n'),
+            Event::End(TagEnd::TableCell) => out.push_str("  "),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::List(_) | TagEnd::Table,
+            ) => out.push_str("\n\n"),
+            Event::Rule => out.push_str("----\n\n"),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                let resolved = markdown::resolve_link(&dest_url, base, 0, &mut unused);
+                links.push(absolute(&resolved, origin));
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                let url = links.pop().unwrap_or_default();
+                if !url.is_empty() && url != "#" && !out.ends_with(&url) {
+                    out.push_str(&format!(" <{url}>"));
+                }
+            }
+            _ => {}
+        }
+    }
+    tidy(&out)
+}
+
+fn absolute(url: &str, origin: &str) -> String {
+    if url.starts_with('/') && !url.starts_with("//") {
+        format!("{origin}{url}")
+    } else {
+        url.to_string()
+    }
+}
+
+/// Trims trailing spaces and folds runs of blank lines into one.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.trim().lines() {
+        let line = line.trim_end();
+        blank = if line.is_empty() { blank + 1 } else { 0 };
+        if blank < 2 {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(body: &str) -> String {
+        let base = LinkBase {
+            base_path: "/digest/",
+            page_path: "/insights/a/",
+        };
+        plain_text(body, &base, "https://ex.org", &MarkdownConfig::default())
+    }
+
+    #[test]
+    fn keeps_paragraphs_and_makes_links_absolute() {
+        let out = text("One [two](../b/) three.\n\nSee <https://e.com/x>.\n\n- a\n- b");
+        assert_eq!(
+            out,
+            "One two <https://ex.org/digest/insights/b/> three.\n\nSee https://e.com/x.\n\n- a\n- b"
+        );
+    }
+
+    #[test]
+    fn indents_code_and_drops_script_links() {
+        let out = text("Run:\n\n```\nlet x = 1;\n```\n\n[bad](javascript:alert(1))");
+        assert_eq!(out, "Run:\n\n    let x = 1;\n\nbad");
+    }
+}

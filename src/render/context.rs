@@ -1,0 +1,282 @@
+//! The template context of each page: `site` plus the variables its template
+//! receives (`page`, `issue`, `topic`, `insight`, `paginator`, `json_ld`, …; the
+//! README documents each). Built from the shared values of [`super::values`];
+//! renders nothing itself.
+
+use serde_json::json;
+use tera::Value;
+
+use super::pagination::{page_count, page_range, page_slice, pager_window};
+use super::values::{object, plain, str_of};
+use super::wording::issue_title;
+use super::Renderer;
+use crate::site::{insight_path, page_path, topic_path};
+
+/// How many recent issues the home page links to.
+const RECENT_ISSUES: usize = 10;
+
+/// A page's template variables besides `site`. `tera::Context::insert`
+/// serializes (deep-copies) every value it is given; these are built as Tera
+/// values and handed over as they are.
+#[derive(Default)]
+pub(super) struct Fields(pub(super) Vec<(&'static str, Value)>);
+
+impl Fields {
+    pub(super) fn insert(&mut self, key: &'static str, value: impl Into<Value>) {
+        let value = value.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, old)) => *old = value,
+            None => self.0.push((key, value)),
+        }
+    }
+}
+
+/// schema.org structured data of an insight page; fields in alphabetical order.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    author: &'a Value,
+    date_published: &'a str,
+    description: &'a str,
+    headline: &'a str,
+    in_language: &'a str,
+    is_part_of: &'a Value,
+    keywords: Vec<&'a str>,
+    main_entity_of_page: &'a str,
+    publisher: &'a Value,
+    url: &'a str,
+}
+
+/// The `json_ld` of a page: its schema.org data as JSON that is safe inside a
+/// `<script>` element, ready to print. Serialized here, straight from the Rust
+/// values: as a template object serialized by the `json_script` filter, each
+/// insight page's JSON-LD cost a twentieth of a build.
+fn json_ld_script(data: &impl serde::Serialize) -> Value {
+    Value::safe_string(&crate::filters::json_script(data))
+}
+
+impl Renderer<'_> {
+    fn base_context(&self, kind: &str, title: &str, site_path: &str, description: &str) -> Fields {
+        let config = self.site.config;
+        let description = if description.is_empty() {
+            &config.description
+        } else {
+            description
+        };
+        let mut ctx = Fields::default();
+        ctx.insert(
+            "page",
+            object([
+                ("description", plain(description)),
+                ("kind", plain(kind)),
+                ("permalink", plain(&config.permalink(site_path))),
+                ("title", plain(title)),
+                ("url", plain(&config.url(site_path))),
+            ]),
+        );
+        ctx.insert("json_ld", Value::none());
+        ctx
+    }
+
+    pub(super) fn simple_context(&self, kind: &str, title: &str) -> Fields {
+        let path = if kind == "search" {
+            "/search/"
+        } else {
+            "/404.html"
+        };
+        self.base_context(kind, title, path, "")
+    }
+
+    pub(super) fn index_context(&self) -> Fields {
+        let config = self.site.config;
+        let mut ctx = self.base_context("index", &config.title, "/", &config.description);
+        let issues = &self.site.issues;
+        ctx.insert(
+            "issue",
+            issues
+                .len()
+                .checked_sub(1)
+                .map_or(Value::none(), |n| self.issue_value(n)),
+        );
+        let recent: Vec<Value> = (0..issues.len())
+            .rev()
+            .skip(1)
+            .take(RECENT_ISSUES)
+            .map(|n| self.issue_ref(n))
+            .collect();
+        ctx.insert("recent_issues", recent);
+        ctx.insert("json_ld", self.website_json_ld());
+        ctx
+    }
+
+    pub(super) fn archive_context(&self, page: usize) -> Fields {
+        let site = self.site;
+        let mut ctx = self.base_context("issues", "All issues", &page_path("/issues/", page), "");
+        // Newest first, without materialising the whole reversed list per page.
+        let total = site.issues.len();
+        let items = page_range(total, page, site.config.paginate)
+            .map(|k| self.issue_ref(total - 1 - k))
+            .collect();
+        ctx.insert(
+            "paginator",
+            self.paginator(page, total, items, &self.shared.archive_pages),
+        );
+        ctx
+    }
+
+    pub(super) fn issue_context(&self, n: usize) -> Fields {
+        let issue = &self.site.issues[n];
+        let title = issue_title(self.site, n);
+        let description = issue
+            .headline()
+            .iter()
+            .map(|&i| self.site.insights[i].title.as_str())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let mut ctx = self.base_context("issue", &title, &issue.path(), &description);
+        ctx.insert("issue", self.issue_value(n));
+        ctx
+    }
+
+    /// The `email` object of the email templates.
+    pub(super) fn email_settings(&self) -> Value {
+        let config = self.site.config;
+        let footer = if config.email.footer.is_empty() {
+            format!(
+                "You are receiving this because you subscribed to {}.",
+                config.title
+            )
+        } else {
+            config.email.footer.clone()
+        };
+        object([
+            ("footer", plain(&footer)),
+            ("manage_url", plain(&config.email.manage_url)),
+        ])
+    }
+
+    pub(super) fn topics_context(&self) -> Fields {
+        self.base_context("topics", "Topics", "/topics/", "")
+    }
+
+    pub(super) fn topic_context(&self, t: usize, page: usize) -> Fields {
+        let topic = &self.site.config.topics[t];
+        let group = &self.site.topics[t];
+        let base = topic_path(&topic.slug);
+        let mut ctx = self.base_context(
+            "topic",
+            &topic.name,
+            &page_path(&base, page),
+            &topic.description,
+        );
+        ctx.insert("topic", self.topic_value(t));
+        let items = page_slice(&group.insights, page, self.site.config.paginate)
+            .iter()
+            .map(|&i| self.insight_value(i))
+            .collect();
+        ctx.insert(
+            "paginator",
+            self.paginator(
+                page,
+                group.insights.len(),
+                items,
+                &self.shared.topic_pages[t],
+            ),
+        );
+        ctx
+    }
+
+    pub(super) fn insight_context(&self, i: usize) -> Fields {
+        let insight = &self.site.insights[i];
+        let mut ctx = self.base_context(
+            "insight",
+            &insight.title,
+            &insight_path(&insight.slug),
+            str_of(&self.shared.insights[i].summary),
+        );
+        ctx.insert("insight", self.insight_value(i));
+        ctx.insert("json_ld", self.insight_json_ld(i));
+        ctx
+    }
+
+    /// schema.org structured data of the home page: the site and its search.
+    /// Built once per build, so `json!` is short enough.
+    fn website_json_ld(&self) -> Value {
+        let config = self.site.config;
+        json_ld_script(&json!({
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": config.title,
+            "description": config.description,
+            "url": config.permalink("/"),
+            "inLanguage": config.language,
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": format!("{}?q={{query}}", config.permalink("/search/")),
+                "query-input": "required name=query",
+            },
+        }))
+    }
+
+    /// schema.org `NewsArticle` of an insight page, for search engines.
+    fn insight_json_ld(&self, i: usize) -> Value {
+        let site = self.site;
+        let config = site.config;
+        let strings = &self.shared.insights[i];
+        json_ld_script(&NewsArticle {
+            context: "https://schema.org",
+            kind: "NewsArticle",
+            author: &self.shared.publisher,
+            date_published: str_of(&strings.date),
+            description: str_of(&strings.summary),
+            headline: &site.insights[i].title,
+            in_language: &config.language,
+            is_part_of: &self.shared.issue_json_ld[site.issue_of[i]],
+            keywords: site.topics_of[i]
+                .iter()
+                .map(|&t| config.topics[t].name.as_str())
+                .collect(),
+            main_entity_of_page: str_of(&strings.permalink),
+            publisher: &self.shared.publisher,
+            url: str_of(&strings.permalink),
+        })
+    }
+
+    /// `pages` is the list's precomputed [`pager_links`]; the paginator's own
+    /// `pages` is the window of them a pager shows: the first and last page and
+    /// those within [`PAGER_WINDOW`] of the current one. (Listing every page on
+    /// every page made the build quadratic: 5 million entries at 100k insights.)
+    fn paginator(
+        &self,
+        current: usize,
+        total_items: usize,
+        items: Vec<Value>,
+        pages: &[Value],
+    ) -> Value {
+        let total_pages = page_count(total_items, self.site.config.paginate);
+        let url = |p: usize| {
+            pages[p - 1]
+                .get_from_path("url")
+                .cloned()
+                .unwrap_or_else(Value::none)
+        };
+        object([
+            ("current", current.into()),
+            ("first", url(1)),
+            ("items", items.into()),
+            ("last", url(total_pages)),
+            (
+                "next",
+                (current < total_pages).then(|| url(current + 1)).into(),
+            ),
+            ("pages", pager_window(pages, current).into()),
+            ("previous", (current > 1).then(|| url(current - 1)).into()),
+            ("total_items", total_items.into()),
+            ("total_pages", total_pages.into()),
+        ])
+    }
+}

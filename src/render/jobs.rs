@@ -1,0 +1,271 @@
+//! Render jobs and their fingerprints. Every page, feed and index is a [`Job`];
+//! a job's fingerprint hashes everything its output shows (the site fingerprint:
+//! config, theme, every insight's front matter and the site's structure; plus the
+//! bodies it shows), so a sink that still holds a job's files from a run with
+//! the same fingerprint hands them back instead of the job rendering again
+//! (`serve` and incremental builds). Jobs are ordered so that pooled values are
+//! used up soon after they are built.
+
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use super::pagination::{page_count, page_slice};
+use super::{feeds, Renderer};
+use crate::content::Insight;
+use crate::error::Diagnostic;
+use crate::fingerprint::{self, hash_of};
+use crate::output::Sink;
+use crate::site::{insight_path, page_path, topic_path, Site};
+use crate::theme::Theme;
+
+/// One unit of parallel work: a page or a generated file.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Job {
+    Index,
+    Archive(usize),
+    /// An issue's page and its email edition (`email.html`, `email.txt`).
+    Issue(usize),
+    Topics,
+    Topic(usize, usize),
+    Insight(usize),
+    Search,
+    NotFound,
+    SiteFeeds,
+    TopicFeed(usize),
+    SearchIndex,
+    Sitemap,
+    Robots,
+    HighlightCss,
+    Static,
+}
+
+impl Renderer<'_> {
+    pub(super) fn jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let paginate = site.config.paginate;
+        let mut jobs = vec![
+            Job::Index,
+            Job::Topics,
+            Job::Search,
+            Job::NotFound,
+            Job::SiteFeeds,
+            Job::SearchIndex,
+        ];
+        jobs.extend([Job::Sitemap, Job::Robots, Job::HighlightCss, Job::Static]);
+        jobs.extend((1..=page_count(site.issues.len(), paginate)).map(Job::Archive));
+        jobs.extend((0..site.issues.len()).map(Job::Issue));
+        for group in site.used_topics() {
+            jobs.extend(
+                (1..=page_count(group.insights.len(), paginate))
+                    .map(|p| Job::Topic(group.topic, p)),
+            );
+            if site.config.feeds.topics {
+                jobs.push(Job::TopicFeed(group.topic));
+            }
+        }
+        jobs.extend((0..site.insights.len()).map(Job::Insight));
+        jobs
+    }
+
+    /// `jobs` in the order they are best run: topic pages and insight pages
+    /// newest first, each topic page where its newest insight is, so that each
+    /// pooled `insight` object (see [`InsightPool`]) is used up soon after it is
+    /// built. Each thread takes a contiguous run of the list, so only the objects
+    /// of a few weeks of insights are alive at a time. The other jobs go first.
+    pub(super) fn in_date_order(&self, jobs: Vec<Job>) -> Vec<Job> {
+        let site = self.site;
+        let newest = |job: &Job| match *job {
+            Job::Insight(i) => Some(i),
+            Job::Topic(t, p) => page_slice(&site.topics[t].insights, p, site.config.paginate)
+                .first()
+                .copied(),
+            _ => None,
+        };
+        let (mut dated, mut order): (Vec<Job>, Vec<Job>) =
+            jobs.into_iter().partition(|job| newest(job).is_some());
+        // Stable: a topic page comes before the page of its newest insight.
+        dated.sort_by_key(|job| newest(job));
+        order.append(&mut dated);
+        order
+    }
+
+    /// Every HTML page's site path and last-modified day, for the sitemap.
+    pub(super) fn page_paths(&self) -> Vec<(String, Option<NaiveDate>)> {
+        let mut pages = Vec::new();
+        for job in self.jobs() {
+            let entry = match job {
+                Job::Index => ("/".to_string(), self.site.latest_issue().map(|i| i.date)),
+                Job::Archive(p) => (page_path("/issues/", p), None),
+                Job::Issue(n) => (self.site.issues[n].path(), Some(self.site.issues[n].date)),
+                Job::Topics => ("/topics/".to_string(), None),
+                Job::Topic(t, p) => (
+                    page_path(&topic_path(&self.site.config.topics[t].slug), p),
+                    None,
+                ),
+                Job::Insight(i) => {
+                    let insight = &self.site.insights[i];
+                    (insight_path(&insight.slug), Some(insight.day))
+                }
+                Job::Search => ("/search/".to_string(), None),
+                _ => continue,
+            };
+            pages.push(entry);
+        }
+        pages
+    }
+
+    /// Runs `job` unless the sink still holds its files from a run with the same
+    /// inputs (see [`Sink::reuse`]); records what it wrote for the next build.
+    pub(super) fn run_unless_unchanged(&self, job: Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        let key = format!("{job:?}");
+        let fingerprint = self.fingerprint(job);
+        if sink.reuse(&key, fingerprint) {
+            return Ok(());
+        }
+        let recorder = Recorder {
+            sink,
+            paths: Mutex::new(Vec::new()),
+        };
+        self.run(job, &recorder)?;
+        let paths = recorder
+            .paths
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        sink.rendered(&key, fingerprint, paths);
+        Ok(())
+    }
+
+    /// A hash of every input of `job`: the site fingerprint plus the bodies the
+    /// job shows.
+    fn fingerprint(&self, job: Job) -> u64 {
+        let bodies: Vec<u64> = self
+            .body_inputs(job)
+            .iter()
+            .map(|&i| self.body_fingerprints[i])
+            .collect();
+        hash_of(&(self.site_fingerprint, bodies))
+    }
+
+    /// The insights whose body (content, summary, text) or id the output of `job`
+    /// shows; all else it shows is in the site fingerprint. Keep this in step with
+    /// the contexts and feeds below: a job that shows a body not listed here would
+    /// be reused stale by `serve` after an edit of that body.
+    fn body_inputs(&self, job: Job) -> Vec<usize> {
+        let site = self.site;
+        match job {
+            Job::Insight(i) => vec![i],
+            Job::Issue(n) => site.issues[n].insights.clone(),
+            Job::Index => site
+                .latest_issue()
+                .map_or_else(Vec::new, |issue| issue.insights.clone()),
+            Job::Topic(t, p) => {
+                page_slice(&site.topics[t].insights, p, site.config.paginate).to_vec()
+            }
+            Job::SiteFeeds => feeds::newest_issues(site)
+                .flat_map(|n| site.issues[n].insights.iter().copied())
+                .collect(),
+            Job::TopicFeed(t) => feeds::topic_feed_insights(site, t).to_vec(),
+            Job::SearchIndex => (0..site.insights.len()).collect(),
+            Job::Archive(_)
+            | Job::Topics
+            | Job::Search
+            | Job::NotFound
+            | Job::Sitemap
+            | Job::Robots
+            | Job::HighlightCss
+            | Job::Static => Vec::new(),
+        }
+    }
+}
+
+/// Passes files on to the real sink, noting their paths.
+struct Recorder<'a> {
+    sink: &'a dyn Sink,
+    paths: Mutex<Vec<String>>,
+}
+
+impl Sink for Recorder<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        self.sink.put(path, bytes)?;
+        self.paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+        Ok(())
+    }
+
+    fn cached_fragment(&self, key: u64) -> Option<Arc<[u8]>> {
+        self.sink.cached_fragment(key)
+    }
+
+    fn keep_fragment(&self, key: u64, fragment: &Arc<[u8]>) {
+        self.sink.keep_fragment(key, fragment);
+    }
+}
+
+/// Feeds `Debug` output straight into a hasher, without building the string.
+struct HashWriter(fingerprint::Hasher);
+
+impl std::fmt::Write for HashWriter {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// See [`Renderer::site_fingerprint`]. The config and the issue and topic
+/// groups are hashed through `Debug`, so a field added to them is covered without
+/// anyone remembering to; insights, the bulk, through `Hash`.
+pub(super) fn site_fingerprint(site: &Site, theme: &Theme) -> u64 {
+    // The two halves are independent, and each is tens of milliseconds at 100k.
+    let (structure, insights) = rayon::join(
+        || {
+            let mut h = HashWriter(fingerprint::Hasher::new());
+            let _ = write!(h, "{:?}{:?}{:?}", site.config, site.issues, site.topics);
+            (
+                theme.fingerprint,
+                &site.related,
+                &site.issue_of,
+                &site.topics_of,
+            )
+                .hash(&mut h.0);
+            h.0.finish()
+        },
+        || {
+            site.insights
+                .par_iter()
+                .map(insight_fingerprint)
+                .collect::<Vec<u64>>()
+        },
+    );
+    hash_of(&(structure, insights))
+}
+
+/// Everything of an insight that pages show, except its body and id (see
+/// [`Renderer::body_fingerprints`]).
+fn insight_fingerprint(insight: &Insight) -> u64 {
+    // Exhaustive on purpose: a new field must be sorted into this hash or into
+    // the body fingerprint.
+    let Insight {
+        id: _,
+        body: _,
+        key_lines: _,
+        slug,
+        title,
+        date,
+        day,
+        topics,
+        sources,
+        related,
+        weight,
+        draft,
+        path,
+    } = insight;
+    hash_of(&(
+        slug, title, date, day, topics, sources, related, weight, draft, path,
+    ))
+}

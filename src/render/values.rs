@@ -1,0 +1,503 @@
+//! The template values pages share: the `site` object, each insight's
+//! `insight` object, issues, topics and links, built once per build and shared
+//! (Tera values are reference-counted) by every page that shows them, so no page
+//! copies or formats them again.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use serde_json::json;
+use tera::Value;
+
+use super::email_text;
+use super::pagination::{page_count, pager_links};
+use super::wording::{display_day, issue_title, summarize};
+use super::Renderer;
+use crate::markdown::{LinkBase, Rendered};
+use crate::site::{insight_path, topic_path, Issue, Site};
+
+/// Strings and small values that many pages repeat. An insight shows on its own
+/// page, its issue, every topic page and the home page; building its URLs, dates
+/// (chrono formatting) and summary again for each was a fifth of a build's CPU.
+/// Everything here is small and linear in the site: the Markdown bodies, the
+/// only big per-insight data, are not copied. Values are shared, not copied, by
+/// each page that shows them.
+pub(super) struct Shared {
+    /// Per insight: its `url`, `permalink`, `date`, `day`, `date_display` and `summary`.
+    pub(super) insights: Vec<InsightStrings>,
+    /// Per issue: its `date`, `date_display` and `url` (an insight's `day` and
+    /// `date_display` are its issue's: formatting a date per insight was half of
+    /// this struct's cost).
+    pub(super) issues: Vec<IssueStrings>,
+    /// Per insight: the short `{slug, title, url, day}` reference lists show.
+    pub(super) insight_links: Vec<Value>,
+    /// Per issue: the short `issue` object of insights and `prev` / `next`.
+    pub(super) issue_links: Vec<Value>,
+    /// Per configured topic: the `{slug, name, url}` reference insights carry.
+    pub(super) topic_refs: Vec<Value>,
+    /// JSON-LD parts: the site as publisher, and each issue as `isPartOf`.
+    pub(super) publisher: Value,
+    pub(super) issue_json_ld: Vec<Value>,
+    /// The `pages` list of the archive's paginator, and of each topic's.
+    pub(super) archive_pages: Vec<Value>,
+    pub(super) topic_pages: Vec<Vec<Value>>,
+}
+
+/// Tera strings, so that each page's `insight` object shares them: a `&str`
+/// would be copied into every value made from it.
+pub(super) struct InsightStrings {
+    pub(super) url: Value,
+    pub(super) permalink: Value,
+    pub(super) date: Value,
+    pub(super) day: Value,
+    pub(super) date_display: Value,
+    pub(super) summary: Value,
+    pub(super) slug: Value,
+    pub(super) title: Value,
+}
+
+pub(super) struct IssueStrings {
+    pub(super) date: Value,
+    pub(super) date_display: Value,
+    pub(super) url: Value,
+}
+
+/// The text of a string value (all of [`InsightStrings`] are strings).
+pub(super) fn str_of(value: &Value) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
+/// The `insight` object of the templates. Tera turns a struct into a map with
+/// one insert per field and takes the shared values it holds as they are (no
+/// copy); the fields are in alphabetical order, as in every other object.
+#[derive(serde::Serialize)]
+struct InsightObject<'a> {
+    content: &'a Value,
+    date: &'a Value,
+    date_display: &'a Value,
+    day: &'a Value,
+    draft: bool,
+    id: &'a str,
+    issue: &'a Value,
+    permalink: &'a Value,
+    related: Vec<&'a Value>,
+    slug: &'a Value,
+    source_count: usize,
+    sources: &'a [String],
+    summary: &'a Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    title: &'a Value,
+    topics: Vec<&'a Value>,
+    url: &'a Value,
+    weight: i64,
+}
+
+/// Each insight's `insight` object, built once and shared by every page that
+/// shows it: its own page and one page of each of its topics. Building the
+/// object (a map of 17 fields) for each of them was a twentieth of a build;
+/// keeping every object for the whole build would cost 170 MB at 100k insights.
+/// So each is dropped after its last use, and [`Renderer::in_date_order`] makes
+/// the uses of an insight come close together.
+pub(super) struct InsightPool {
+    slots: Vec<Mutex<Option<Value>>>,
+    uses_left: Vec<AtomicUsize>,
+}
+
+impl InsightPool {
+    pub(super) fn new(site: &Site) -> InsightPool {
+        InsightPool {
+            slots: site.insights.iter().map(|_| Mutex::new(None)).collect(),
+            uses_left: site
+                .topics_of
+                .iter()
+                .map(|topics| AtomicUsize::new(1 + topics.len()))
+                .collect(),
+        }
+    }
+
+    /// Insight `i`'s object, built by `build` if no page has used it yet. A use
+    /// beyond those counted (none is expected) builds it again, no worse.
+    fn take(&self, i: usize, build: impl FnOnce() -> Value) -> Value {
+        let mut slot = self.slots[i].lock().unwrap_or_else(|e| e.into_inner());
+        let value = slot.get_or_insert_with(build).clone();
+        let last = self.uses_left[i]
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            == Ok(1);
+        if last {
+            *slot = None;
+        }
+        value
+    }
+}
+
+/// A template string, marked safe when HTML escaping would leave it as it is
+/// (no `&`, `<`, `>`, `"` or `'`), so that printing it skips the escape pass:
+/// most strings a page prints are URLs, dates, names and plain titles, and
+/// escaping them, each time a page printed them, was a thirteenth of a build.
+/// The output is the same; Tera's filters keep safe strings sound (a safe
+/// string meets unsafe text only through escaping it).
+pub(super) fn plain(text: &str) -> Value {
+    if crate::theme::needs_escaping(text) {
+        Value::from(text)
+    } else {
+        Value::safe_string(text)
+    }
+}
+
+/// `value` with every string in it marked as [`plain`] marks it. For values
+/// built once per build through `serde`.
+fn plain_strings(value: Value) -> Value {
+    if let Some(text) = value.as_str() {
+        return plain(text);
+    }
+    if let Some(items) = value.as_array() {
+        return items
+            .iter()
+            .cloned()
+            .map(plain_strings)
+            .collect::<Vec<_>>()
+            .into();
+    }
+    if !value.is_map() {
+        return value;
+    }
+    let map: tera::Map = value
+        .into_map()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, v)| (key, plain_strings(v)))
+        .collect();
+    Value::from(map)
+}
+
+/// The fields of a template object under construction (see [`object`]).
+type Fieldset = BTreeMap<&'static str, Value>;
+
+/// A template object from its fields. Tera copies a map into its own when it
+/// becomes a value, hashing every key again; a small sorted map is the cheapest
+/// to build first (and keys in order are the order `serde_json` always had).
+pub(super) fn object<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
+    Value::from(Fieldset::from(fields))
+}
+
+impl Renderer<'_> {
+    pub(super) fn site_value(&self) -> Value {
+        let config = self.site.config;
+        let feed = |on: bool, file: &str| on.then(|| config.url(file));
+        let topics: Vec<Value> = (0..config.topics.len())
+            .map(|t| self.topic_value(t))
+            .collect();
+        let mut site = json!({
+            "title": config.title,
+            "description": config.description,
+            "base_url": config.base_url,
+            "base_path": config.base_path,
+            "language": config.language,
+            "insight_count": self.site.insights.len(),
+            "issue_count": self.site.issues.len(),
+            "feeds": {
+                "rss": feed(config.feeds.rss, "rss.xml"),
+                "atom": feed(config.feeds.atom, "atom.xml"),
+                "json": feed(config.feeds.json, "feed.json"),
+            },
+            "urls": {
+                "home": config.url("/"),
+                "issues": config.url("/issues/"),
+                "topics": config.url("/topics/"),
+                "search": config.url("/search/"),
+                "search_index": config.url("search-index.json"),
+                "stylesheet": config.url("style.css"),
+                "highlight_css": config.url("highlight.css"),
+                "favicon": config.url("favicon.svg"),
+            },
+            "extra": config.extra,
+            "generator": concat!("brief ", env!("CARGO_PKG_VERSION")),
+        });
+        // `topics` holds template values, which `json!` cannot: a placeholder keeps
+        // its place among the keys (in order, as in every object), then they go in.
+        site["topics"] = serde_json::Value::Null;
+        let mut value = plain_strings(Value::from_serializable(&site))
+            .into_map()
+            .unwrap_or_default();
+        value.insert("topics".into(), topics.into());
+        Value::from(value)
+    }
+
+    pub(super) fn topic_value(&self, t: usize) -> Value {
+        let config = self.site.config;
+        let topic = &config.topics[t];
+        let count = self.site.topics[t].insights.len();
+        let path = topic_path(&topic.slug);
+        object([
+            ("count", count.into()),
+            ("description", plain(&topic.description)),
+            (
+                "feed_url",
+                (config.feeds.topics && count > 0)
+                    .then(|| plain(&config.url(&format!("{path}rss.xml"))))
+                    .into(),
+            ),
+            ("name", plain(&topic.name)),
+            ("permalink", plain(&config.permalink(&path))),
+            ("slug", plain(&topic.slug)),
+            ("url", plain(&config.url(&path))),
+        ])
+    }
+
+    /// An insight with its rendered body: the `insight` object of every template.
+    pub(super) fn insight_value(&self, i: usize) -> Value {
+        self.insights.take(i, || {
+            Value::from_serializable(&self.insight_object(i, None))
+        })
+    }
+
+    /// Insight `i` as an issue shows it: with `text`, its body as plain text for
+    /// the email edition (a second Markdown parse, so only issues carry it).
+    fn issue_insight_value(&self, i: usize) -> Value {
+        Value::from_serializable(&self.insight_object(i, Some(self.email_text(i))))
+    }
+
+    fn insight_object(&self, i: usize, text: Option<String>) -> InsightObject<'_> {
+        let site = self.site;
+        let insight = &site.insights[i];
+        let strings = &self.shared.insights[i];
+        let shared = &self.shared;
+        InsightObject {
+            content: self.bodies[i].html_value(),
+            date: &strings.date,
+            date_display: &strings.date_display,
+            day: &strings.day,
+            draft: insight.draft,
+            id: &insight.id,
+            issue: &shared.issue_links[site.issue_of[i]],
+            permalink: &strings.permalink,
+            related: site.related[i]
+                .iter()
+                .map(|&j| &shared.insight_links[j])
+                .collect(),
+            slug: &strings.slug,
+            source_count: insight.sources.len(),
+            sources: &insight.sources,
+            summary: &strings.summary,
+            text,
+            title: &strings.title,
+            topics: site.topics_of[i]
+                .iter()
+                .map(|&t| &shared.topic_refs[t])
+                .collect(),
+            url: &strings.url,
+            weight: insight.weight,
+        }
+    }
+
+    /// The body of insight `i` as plain text with absolute links, for email.
+    fn email_text(&self, i: usize) -> String {
+        let config = self.site.config;
+        let page_path = insight_path(&self.site.insights[i].slug);
+        let base = LinkBase {
+            base_path: &config.base_path,
+            page_path: &page_path,
+        };
+        email_text::plain_text(
+            &self.site.insights[i].body,
+            &base,
+            &config.origin,
+            &config.markdown,
+        )
+    }
+
+    /// An issue for lists: number, date, links and the headline titles.
+    pub(super) fn issue_ref(&self, n: usize) -> Value {
+        Value::from(self.issue_ref_map(n))
+    }
+
+    fn issue_ref_map(&self, n: usize) -> Fieldset {
+        let issue = &self.site.issues[n];
+        let mut map = issue_link_fields(issue, &self.shared.issues[n]);
+        let headline: Vec<Value> = issue
+            .headline()
+            .iter()
+            .map(|&i| self.shared.insight_links[i].clone())
+            .collect();
+        map.insert("title", plain(&issue_title(self.site, n)));
+        map.insert(
+            "permalink",
+            plain(&self.site.config.permalink(&issue.path())),
+        );
+        map.insert("count", issue.insights.len().into());
+        map.insert("headline", headline.into());
+        map
+    }
+
+    /// A full issue: its headline and the rest of the day as full insights.
+    pub(super) fn issue_value(&self, n: usize) -> Value {
+        let issue = &self.site.issues[n];
+        let links = &self.shared.issue_links;
+        let insights = |list: &[usize]| -> Value {
+            let values: Vec<Value> = list.iter().map(|&i| self.issue_insight_value(i)).collect();
+            values.into()
+        };
+        let mut map = self.issue_ref_map(n);
+        map.insert("headline", insights(issue.headline()));
+        map.insert("rest", insights(issue.rest()));
+        map.insert("prev", n.checked_sub(1).map(|p| links[p].clone()).into());
+        map.insert("next", links.get(n + 1).cloned().into());
+        Value::from(map)
+    }
+}
+
+impl Shared {
+    pub(super) fn new(site: &Site, bodies: &[Arc<Rendered>]) -> Shared {
+        let config = site.config;
+        let issues: Vec<IssueStrings> = site
+            .issues
+            .par_iter()
+            .map(|issue| IssueStrings {
+                date: plain(&issue.date.to_string()),
+                date_display: plain(&display_day(issue.date)),
+                url: plain(&config.url(&issue.path())),
+            })
+            .collect();
+        let insights: Vec<InsightStrings> = site
+            .insights
+            .par_iter()
+            .zip(bodies)
+            .zip(&site.issue_of)
+            .map(|((insight, body), &n)| {
+                let path = insight_path(&insight.slug);
+                InsightStrings {
+                    url: plain(&config.url(&path)),
+                    permalink: plain(&config.permalink(&path)),
+                    date: plain(&insight.date.to_rfc3339()),
+                    day: issues[n].date.clone(),
+                    date_display: issues[n].date_display.clone(),
+                    summary: plain(&summarize(&body.text, 200)),
+                    slug: plain(&insight.slug),
+                    title: plain(&insight.title),
+                }
+            })
+            .collect();
+        let insight_links = insights
+            .par_iter()
+            .map(|strings| {
+                object([
+                    ("day", strings.day.clone()),
+                    ("slug", strings.slug.clone()),
+                    ("title", strings.title.clone()),
+                    ("url", strings.url.clone()),
+                ])
+            })
+            .collect();
+        let issue_links = site
+            .issues
+            .par_iter()
+            .zip(&issues)
+            .map(|(issue, strings)| Value::from(issue_link_fields(issue, strings)))
+            .collect();
+        let topic_refs = config
+            .topics
+            .iter()
+            .map(|topic| {
+                object([
+                    ("name", plain(&topic.name)),
+                    ("slug", plain(&topic.slug)),
+                    ("url", plain(&config.url(&topic_path(&topic.slug)))),
+                ])
+            })
+            .collect();
+        let issue_json_ld = site
+            .issues
+            .par_iter()
+            .map(|issue| {
+                object([
+                    ("@type", "PublicationIssue".into()),
+                    ("datePublished", issue.date.to_string().into()),
+                    ("issueNumber", issue.number.into()),
+                    ("url", config.permalink(&issue.path()).into()),
+                ])
+            })
+            .collect();
+        let publisher = object([
+            ("@type", "Organization".into()),
+            ("name", config.title.as_str().into()),
+            ("url", config.permalink("/").into()),
+        ]);
+        let pages_of = |base: &str, items: usize| {
+            pager_links(config, base, page_count(items, config.paginate))
+        };
+        Shared {
+            insights,
+            issues,
+            insight_links,
+            issue_links,
+            topic_refs,
+            publisher,
+            issue_json_ld,
+            archive_pages: pages_of("/issues/", site.issues.len()),
+            topic_pages: config
+                .topics
+                .iter()
+                .zip(&site.topics)
+                .map(|(topic, group)| pages_of(&topic_path(&topic.slug), group.insights.len()))
+                .collect(),
+        }
+    }
+}
+
+/// The short `issue` object: what insights and `prev` / `next` links show.
+fn issue_link_fields(issue: &Issue, strings: &IssueStrings) -> Fieldset {
+    Fieldset::from([
+        ("date", strings.date.clone()),
+        ("date_display", strings.date_display.clone()),
+        ("number", issue.number.into()),
+        ("url", strings.url.clone()),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn pool_builds_each_object_once_and_lets_go_after_its_last_use() {
+        let pool = InsightPool {
+            slots: vec![Mutex::new(None)],
+            uses_left: vec![AtomicUsize::new(3)],
+        };
+        let builds = AtomicUsize::new(0);
+        let build = || {
+            builds.fetch_add(1, Ordering::Relaxed);
+            Value::from("insight")
+        };
+        for _ in 0..3 {
+            assert_eq!(pool.take(0, build).as_str(), Some("insight"));
+        }
+        assert_eq!(builds.load(Ordering::Relaxed), 1);
+        assert!(
+            pool.slots[0].lock().unwrap().is_none(),
+            "dropped after the last use"
+        );
+        // An uncounted use still gets its object.
+        assert_eq!(pool.take(0, build).as_str(), Some("insight"));
+        assert_eq!(builds.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn plain_marks_safe_only_what_escaping_leaves_alone() {
+        assert!(plain("/insights/a-b/").is_safe());
+        assert!(plain("18 November 2026").is_safe());
+        for unsafe_text in ["Tom's", "a & b", "<b>", "say \"hi\"", "x > y"] {
+            assert!(!plain(unsafe_text).is_safe(), "{unsafe_text}");
+        }
+        let value = plain_strings(Value::from_serializable(&json!({
+            "list": ["ok", "<no>"],
+            "map": {"url": "/x/", "n": 3},
+        })));
+        assert!(value.get_from_path("list.0").unwrap().is_safe());
+        assert!(!value.get_from_path("list.1").unwrap().is_safe());
+        assert!(value.get_from_path("map.url").unwrap().is_safe());
+        assert_eq!(value.get_from_path("map.n").unwrap().as_u64(), Some(3));
+    }
+}

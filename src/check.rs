@@ -15,6 +15,7 @@ use quick_xml::events::Event;
 
 use crate::config::Config;
 use crate::error::{line_col, Diagnostic, Diagnostics};
+use crate::escape::{percent_decode, unescape_html};
 use crate::hints::closest;
 use crate::markdown::{join_relative, url_scheme, InternalLink};
 use crate::output::MemoryOutput;
@@ -73,7 +74,7 @@ pub fn check(root: &Path, drafts: bool) -> Report {
         }
     };
     let files = memory.into_files();
-    let site = Output::new(&config, root, &files);
+    let site = RenderedSite::new(&config, root, &files);
     let now = chrono::Utc::now().fixed_offset();
     let mut reported = HashSet::new();
     for body in &bodies {
@@ -157,7 +158,7 @@ impl Problem {
         }
     }
 
-    fn into_diagnostic(self, target: &str, site: &Output) -> Diagnostic {
+    fn into_diagnostic(self, target: &str, site: &RenderedSite) -> Diagnostic {
         match self {
             Problem::NoFile => {
                 let d = Diagnostic::error(format!("broken link to {target}: no page or file there"));
@@ -180,8 +181,8 @@ impl Problem {
     }
 }
 
-/// The rendered site, indexed for link resolution.
-struct Output<'a> {
+/// The rendered site (in memory), indexed for link resolution.
+struct RenderedSite<'a> {
     config: &'a Config,
     root: &'a Path,
     files: &'a HashMap<String, Vec<u8>>,
@@ -189,7 +190,7 @@ struct Output<'a> {
     ids: HashMap<&'a str, HashSet<String>>,
 }
 
-impl<'a> Output<'a> {
+impl<'a> RenderedSite<'a> {
     fn new(config: &'a Config, root: &'a Path, files: &'a HashMap<String, Vec<u8>>) -> Self {
         let ids = files
             .iter()
@@ -197,12 +198,12 @@ impl<'a> Output<'a> {
             .map(|(path, bytes)| {
                 let html = String::from_utf8_lossy(bytes);
                 let ids = attribute_values(&html, "id")
-                    .map(|(_, v)| unescape(v))
+                    .map(|(_, v)| unescape_html(v))
                     .collect();
                 (path.as_str(), ids)
             })
             .collect();
-        Output {
+        RenderedSite {
             config,
             root,
             files,
@@ -213,7 +214,7 @@ impl<'a> Output<'a> {
     /// The produced file a site path (no base path) names, if any: a folder means
     /// its `index.html`, and static hosts serve `/x` as `/x/` too.
     fn file_for(&self, site_path: &str) -> Option<&'a str> {
-        let decoded = percent_decode(site_path);
+        let decoded = percent_decode(site_path)?;
         let rel = decoded.trim_start_matches('/');
         let candidates = if rel.is_empty() || rel.ends_with('/') {
             vec![format!("{rel}index.html")]
@@ -231,8 +232,8 @@ impl<'a> Output<'a> {
         };
         let fragment = fragment.filter(|f| !f.is_empty())?;
         let ids = self.ids.get(file)?;
-        let wanted = percent_decode(fragment);
-        (!ids.contains(&wanted)).then(|| Problem::NoAnchor(fragment.to_string()))
+        let found = percent_decode(fragment).is_some_and(|wanted| ids.contains(&wanted));
+        (!found).then(|| Problem::NoAnchor(fragment.to_string()))
     }
 
     /// The closest produced page to a broken site path, as a site path.
@@ -326,9 +327,13 @@ impl<'a> Output<'a> {
         d
     }
 
-    /// Where `file` would be written by `build`, for messages.
+    /// The name of rendered `file` in messages: where `build` writes it by
+    /// default. `check` renders into memory, so the file it found a broken link
+    /// in is on no disk; naming it by the default output directory (rather than
+    /// by a `--output` that `check` does not take) points the user at the same
+    /// page of their usual `brief build`.
     fn output_path(&self, file: &str) -> PathBuf {
-        self.root.join("public").join(file)
+        self.root.join(crate::OUTPUT_DIR).join(file)
     }
 
     /// What an URL found in `file` points at; `None` for external and
@@ -368,7 +373,7 @@ impl<'a> Output<'a> {
     }
 }
 
-impl Output<'_> {
+impl RenderedSite<'_> {
     /// The site path of an absolute URL under `base_url` (either scheme).
     fn own_path(&self, absolute: &str) -> Option<String> {
         let base = self.config.base_url.as_str();
@@ -480,7 +485,7 @@ fn html_links(html: &str) -> Vec<(usize, String)> {
     let mut links: Vec<(usize, String)> = ["href", "src"]
         .iter()
         .flat_map(|name| attribute_values(html, name))
-        .map(|(at, v)| (at, unescape(v)))
+        .map(|(at, v)| (at, unescape_html(v)))
         .collect();
     links.sort();
     links
@@ -622,40 +627,6 @@ fn collect_json_links(value: &serde_json::Value, out: &mut Vec<(usize, String)>)
     }
 }
 
-/// Undoes the escaping brief's templates and Markdown renderer apply to attributes.
-fn unescape(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
-    }
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// `%20` → space, so `/a%20b.png` finds the file `a b.png`. Invalid escapes stay.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -666,13 +637,6 @@ mod tests {
             r#"<a href="/x/">a</a> data-href="/no/" <img src='/i.png'> href=&quot;/t/&quot;"#;
         let links: Vec<String> = html_links(html).into_iter().map(|(_, u)| u).collect();
         assert_eq!(links, ["/x/", "/i.png"]);
-    }
-
-    #[test]
-    fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("/a%20b.png"), "/a b.png");
-        assert_eq!(percent_decode("/100%"), "/100%");
-        assert_eq!(percent_decode("%zz%4"), "%zz%4");
     }
 
     #[test]

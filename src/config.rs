@@ -13,10 +13,10 @@ use serde::Deserialize;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hints::{find_key_line, toml_diagnostic};
 
-pub const CONFIG_FILE: &str = "config.toml";
+pub(crate) const CONFIG_FILE: &str = "config.toml";
 
 /// Boilerplate lines a scanning service puts around the insights.
-pub const DEFAULT_SKIP_LINES: &[&str] = &[
+pub(crate) const DEFAULT_SKIP_LINES: &[&str] = &[
     "We scan new podcasts and send you the top 5 insights daily.",
     "Get your free personalized podcast brief",
 ];
@@ -91,19 +91,19 @@ fn default_feed_limit() -> usize {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FeedsConfig {
+pub(crate) struct FeedsConfig {
     #[serde(default = "yes")]
-    pub rss: bool,
+    pub(crate) rss: bool,
     #[serde(default = "yes")]
-    pub atom: bool,
+    pub(crate) atom: bool,
     #[serde(default = "yes")]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Per-topic RSS feeds at `/topics/<slug>/rss.xml`.
     #[serde(default = "yes")]
-    pub topics: bool,
+    pub(crate) topics: bool,
     /// Items per feed (issues in site feeds, insights in topic feeds).
     #[serde(default = "default_feed_limit")]
-    pub limit: usize,
+    pub(crate) limit: usize,
 }
 
 impl Default for FeedsConfig {
@@ -120,16 +120,16 @@ impl Default for FeedsConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ImportConfig {
+pub(crate) struct ImportConfig {
     /// Lines dropped verbatim (after trimming) from raw insight files.
     #[serde(default = "default_skip_lines")]
-    pub skip_lines: Vec<String>,
+    pub(crate) skip_lines: Vec<String>,
     /// The line after which insights are related to the lead insight(s) above it.
     #[serde(default = "default_related_marker")]
-    pub related_marker: String,
+    pub(crate) related_marker: String,
     /// Shingle (Jaccard) similarity at or above which two insights are one.
     #[serde(default = "default_near_duplicate_threshold")]
-    pub near_duplicate_threshold: f64,
+    pub(crate) near_duplicate_threshold: f64,
 }
 
 fn default_skip_lines() -> Vec<String> {
@@ -167,15 +167,15 @@ pub struct MarkdownConfig {
 /// The email edition of each issue (`/issues/<date>/email.html` and `email.txt`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EmailConfig {
+pub(crate) struct EmailConfig {
     /// Where a reader manages or cancels the subscription: a URL, or the mailer's
     /// merge tag (e.g. `{{ unsubscribe_url }}`) that it substitutes when sending.
     /// Empty: the footer asks readers to reply instead.
     #[serde(default)]
-    pub manage_url: String,
+    pub(crate) manage_url: String,
     /// A line closing every email edition; empty: a default naming the site.
     #[serde(default)]
-    pub footer: String,
+    pub(crate) footer: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,16 +190,16 @@ struct RawTopic {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Topic {
-    pub slug: String,
-    pub name: String,
-    pub description: String,
-    pub keywords: Vec<String>,
+pub(crate) struct Topic {
+    pub(crate) slug: String,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) keywords: Vec<String>,
 }
 
 /// The site's time zone: an IANA name or a fixed offset.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum SiteTz {
+pub(crate) enum SiteTz {
     Named(chrono_tz::Tz),
     Fixed(FixedOffset),
 }
@@ -217,7 +217,7 @@ impl SiteTz {
     }
 
     /// Midnight of `day` in this zone: what a date without a time means.
-    pub fn midnight(&self, day: NaiveDate) -> DateTime<FixedOffset> {
+    pub(crate) fn midnight(&self, day: NaiveDate) -> DateTime<FixedOffset> {
         let naive = day.and_hms_opt(0, 0, 0).expect("midnight exists");
         match self {
             SiteTz::Fixed(off) => off.from_local_datetime(&naive).unwrap().fixed_offset(),
@@ -231,7 +231,7 @@ impl SiteTz {
     }
 
     /// The calendar day `at` falls on in this zone: which issue it belongs to.
-    pub fn day_of(&self, at: &DateTime<FixedOffset>) -> NaiveDate {
+    pub(crate) fn day_of(&self, at: &DateTime<FixedOffset>) -> NaiveDate {
         match self {
             SiteTz::Fixed(off) => at.with_timezone(off).date_naive(),
             SiteTz::Named(tz) => at.with_timezone(tz).date_naive(),
@@ -253,29 +253,29 @@ fn parse_offset(s: &str) -> Option<FixedOffset> {
 /// The checked configuration of a site.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub title: String,
-    pub description: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
     /// Absolute, always ending in `/`, e.g. `https://example.org/digest/`.
-    pub base_url: String,
+    pub(crate) base_url: String,
     /// `https://example.org`: prefixed to a site path to make it absolute.
-    pub origin: String,
+    pub(crate) origin: String,
     /// The path part of `base_url`, starting and ending with `/`.
     pub base_path: String,
-    pub language: String,
-    pub timezone: SiteTz,
-    pub theme: String,
+    pub(crate) language: String,
+    pub(crate) timezone: SiteTz,
+    pub(crate) theme: String,
     pub issue_size: usize,
     pub paginate: usize,
-    pub highlight_theme: String,
-    pub highlight_theme_dark: String,
-    pub feeds: FeedsConfig,
-    pub import: ImportConfig,
-    pub markdown: MarkdownConfig,
-    pub email: EmailConfig,
-    pub topics: Vec<Topic>,
-    pub extra: toml::Table,
+    pub(crate) highlight_theme: String,
+    pub(crate) highlight_theme_dark: String,
+    pub(crate) feeds: FeedsConfig,
+    pub(crate) import: ImportConfig,
+    pub(crate) markdown: MarkdownConfig,
+    pub(crate) email: EmailConfig,
+    pub(crate) topics: Vec<Topic>,
+    pub(crate) extra: toml::Table,
     /// Where the config was read from, for messages.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 impl Config {
@@ -383,7 +383,7 @@ impl Config {
     }
 
     /// Replaces `base_url` (for `--base-url` and for `serve`).
-    pub fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
+    pub(crate) fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
         let (origin, base_path) = split_base_url(url).map_err(|msg| {
             Diagnostic::error(format!("invalid base URL {url:?}: {msg}"))
                 .hint("use an absolute URL such as \"https://example.org/\"")
@@ -394,19 +394,19 @@ impl Config {
         Ok(())
     }
 
-    pub fn topic(&self, slug: &str) -> Option<&Topic> {
+    pub(crate) fn topic(&self, slug: &str) -> Option<&Topic> {
         self.topics.iter().find(|t| t.slug == slug)
     }
 
     /// A site path (`/issues/`) with the base path prefixed: what links use.
-    pub fn url(&self, site_path: &str) -> String {
+    pub(crate) fn url(&self, site_path: &str) -> String {
         // `concat` allocates once; `format!` grows its buffer as it writes, and
         // every page asks for several URLs.
         [&self.base_path, site_path.trim_start_matches('/')].concat()
     }
 
     /// A site path as an absolute URL: what feeds, sitemaps and OpenGraph use.
-    pub fn permalink(&self, site_path: &str) -> String {
+    pub(crate) fn permalink(&self, site_path: &str) -> String {
         [
             &self.origin,
             &self.base_path,
@@ -455,7 +455,7 @@ fn check_topics(
 }
 
 /// Lowercase ASCII letters, digits, `-` and `_`; not empty; no leading dot.
-pub fn is_valid_slug(s: &str) -> bool {
+pub(crate) fn is_valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::config::{is_valid_slug, Config, SiteTz};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
+use crate::hidden::is_hidden;
 use crate::hints::{closest, find_key_line, line_key, toml_diagnostic, with_serde_hint};
 use crate::output::Sink;
 
@@ -30,28 +31,28 @@ pub struct Insight {
     pub id: String,
     pub slug: String,
     pub title: String,
-    pub date: DateTime<FixedOffset>,
+    pub(crate) date: DateTime<FixedOffset>,
     /// The day (in the site's time zone) whose issue holds this insight.
     pub day: NaiveDate,
     pub topics: Vec<String>,
     pub sources: Vec<String>,
     pub related: Vec<String>,
-    pub weight: i64,
-    pub draft: bool,
+    pub(crate) weight: i64,
+    pub(crate) draft: bool,
     pub body: String,
     pub path: PathBuf,
     /// Line of each front-matter key, for messages about its value.
-    pub key_lines: KeyLines,
+    pub(crate) key_lines: KeyLines,
 }
 
 /// Lines (1-based, in the file) of the front-matter keys that later stages check.
 #[derive(Debug, Clone, Default)]
 pub struct KeyLines {
-    pub slug: usize,
-    pub topics: usize,
-    pub related: usize,
-    pub date: usize,
-    pub body: usize,
+    pub(crate) slug: usize,
+    pub(crate) topics: usize,
+    pub(crate) related: usize,
+    pub(crate) date: usize,
+    pub(crate) body: usize,
 }
 
 impl KeyLines {
@@ -90,10 +91,10 @@ pub enum FrontMatterFormat {
 /// A content file cut in two. Lines are 1-based lines of the whole file.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {
-    pub format: FrontMatterFormat,
-    pub front_matter: &'a str,
+    pub(crate) format: FrontMatterFormat,
+    pub(crate) front_matter: &'a str,
     pub front_matter_line: usize,
-    pub body: &'a str,
+    pub(crate) body: &'a str,
     pub body_line: usize,
 }
 
@@ -175,28 +176,28 @@ fn last_key_line(after_opener: &str, separator: char) -> Option<usize> {
 /// The front matter as written. `deny_unknown_fields`: a misspelt key is an error.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     #[serde(default)]
-    pub id: Option<String>,
-    pub title: String,
-    pub date: RawDate,
+    pub(crate) id: Option<String>,
+    pub(crate) title: String,
+    pub(crate) date: RawDate,
     #[serde(default)]
-    pub topics: Vec<String>,
+    pub(crate) topics: Vec<String>,
     #[serde(default)]
-    pub sources: Vec<String>,
+    pub(crate) sources: Vec<String>,
     #[serde(default)]
-    pub related: Vec<String>,
+    pub(crate) related: Vec<String>,
     #[serde(default)]
-    pub weight: i64,
+    pub(crate) weight: i64,
     #[serde(default)]
-    pub draft: bool,
+    pub(crate) draft: bool,
     #[serde(default)]
-    pub slug: Option<String>,
+    pub(crate) slug: Option<String>,
 }
 
 /// A front-matter date as written: a TOML date/datetime or a string (YAML).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawDate(pub String);
+pub(crate) struct RawDate(pub(crate) String);
 
 impl<'de> Deserialize<'de> for RawDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -221,7 +222,7 @@ impl<'de> Deserialize<'de> for RawDate {
 }
 
 /// Parses a date or RFC 3339 datetime; a bare date is midnight in the site's zone.
-pub fn parse_date(s: &str, tz: &SiteTz) -> Result<DateTime<FixedOffset>, String> {
+pub(crate) fn parse_date(s: &str, tz: &SiteTz) -> Result<DateTime<FixedOffset>, String> {
     let s = s.trim();
     if let Ok(day) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Ok(tz.midnight(day));
@@ -328,7 +329,7 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
 }
 
 /// The file stem, slugified when it is not already a clean slug.
-pub fn slug_from_path(path: &Path) -> String {
+pub(crate) fn slug_from_path(path: &Path) -> String {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy())
@@ -337,7 +338,7 @@ pub fn slug_from_path(path: &Path) -> String {
 }
 
 /// Lowercase ASCII words joined by dashes.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
@@ -356,7 +357,7 @@ pub fn slugify(text: &str) -> String {
 
 /// Text reduced to what identifies an insight: lowercase words, punctuation and
 /// runs of whitespace folded to single spaces.
-pub fn normalize(text: &str) -> String {
+pub(crate) fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text
         .split(|c: char| !c.is_alphanumeric())
@@ -376,7 +377,7 @@ pub fn insight_id(text: &str) -> String {
 }
 
 /// [`insight_id`] of text already [`normalize`]d: import normalizes each line once.
-pub fn normalized_id(normalized: &str) -> String {
+pub(crate) fn normalized_id(normalized: &str) -> String {
     let digest = Sha256::digest(normalized.as_bytes());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -390,7 +391,7 @@ pub fn load_insights(root: &Path, config: &Config) -> Result<Vec<Insight>, Diagn
 /// What `serve` remembers of a content file between rebuilds, so an unchanged file
 /// is neither parsed nor even read again (see [`Sink::known_files`]).
 #[derive(Debug, Clone)]
-pub struct KnownFile {
+pub(crate) struct KnownFile {
     /// The file's stamp when it was read, if it vouches for the text: `None` when
     /// the file had changed too recently (see [`RACY_WINDOW`]).
     stamp: Option<FileStamp>,
@@ -403,7 +404,7 @@ pub struct KnownFile {
 }
 
 /// Content file path → what the last build made of it.
-pub type KnownFiles = HashMap<PathBuf, KnownFile>;
+pub(crate) type KnownFiles = HashMap<PathBuf, KnownFile>;
 
 /// What a `stat` tells of a file's content without reading it. The inode and the
 /// change time (which no tool can set back) catch a file replaced by one of the
@@ -461,7 +462,7 @@ type Loaded = Result<(Insight, Option<KnownFile>), Diagnostics>;
 /// [`load_insights`], taking unchanged files' insights from `memory` instead of
 /// reading and parsing them again (`serve` keeps them between rebuilds; see
 /// [`Sink::known_files`]).
-pub fn load_insights_from(
+pub(crate) fn load_insights_from(
     root: &Path,
     config: &Config,
     memory: &dyn Sink,
@@ -529,7 +530,7 @@ fn content_files(
 ) -> impl Iterator<Item = Result<PathBuf, (PathBuf, Diagnostic)>> + Send + '_ {
     walkdir::WalkDir::new(dir)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
         .filter_map(move |entry| match entry {
             Ok(e) if e.file_type().is_file() && is_content_file(e.path()) => {
                 Some(Ok(e.into_path()))
@@ -592,11 +593,7 @@ fn read_text(path: &Path) -> Result<(String, FileStamp), Diagnostic> {
 }
 
 fn is_content_file(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    path.extension().is_some_and(|e| e == "md") && !name.starts_with('.')
+    path.extension().is_some_and(|e| e == "md") && !path.file_name().is_some_and(is_hidden)
 }
 
 #[cfg(test)]

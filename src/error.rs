@@ -51,7 +51,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn line_col(mut self, line: usize, col: usize) -> Self {
+    pub(crate) fn line_col(mut self, line: usize, col: usize) -> Self {
         self.line = Some(line);
         self.col = Some(col);
         self
@@ -128,10 +128,6 @@ impl Diagnostics {
         self.0.iter().filter(|d| d.is_error()).count()
     }
 
-    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter().filter(|d| !d.is_error())
-    }
-
     /// `Err(self)` when any error was collected, so callers can stop a stage.
     pub fn into_result(self) -> Result<Diagnostics, Diagnostics> {
         if self.has_errors() {
@@ -170,7 +166,7 @@ impl fmt::Display for Diagnostics {
 impl std::error::Error for Diagnostics {}
 
 /// 1-based line and column of byte `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..floor_char_boundary(text, offset)];
     let line = before.matches('\n').count() + 1;

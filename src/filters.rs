@@ -6,6 +6,8 @@
 
 use tera::{Filter, Kwargs, State, TeraResult, Value};
 
+use crate::escape::write_escaped;
+
 /// Registers the filters on a theme's Tera instance (before templates are added:
 /// Tera checks every filter a template names when it parses it).
 pub(crate) fn register(tera: &mut tera::Tera) {
@@ -47,7 +49,7 @@ fn wrap_filter(text: &str, args: Kwargs, _: &State) -> TeraResult<String> {
 /// blank, without trailing indentation. Width counts characters. Words are split
 /// at ASCII whitespace only: a no-break space keeps its words together, as it
 /// should (and the byte-wise split is several times faster, on every email).
-pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
+pub(crate) fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut prefix = first;
     for line in text.lines() {
@@ -102,7 +104,7 @@ impl Filter<&Value, String> for JsonScript {
     }
 }
 
-pub fn json_script(value: &impl serde::Serialize) -> String {
+pub(crate) fn json_script(value: &impl serde::Serialize) -> String {
     let mut out = Vec::with_capacity(1024);
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
     value
@@ -129,38 +131,6 @@ impl serde_json::ser::Formatter for ScriptSafe {
             _ => b"\\u0026",
         })
     }
-}
-
-/// Writes `bytes` with the byte at each of the ascending positions `specials`
-/// replaced by its `escape`. The runs between them are copied whole: most text
-/// has none, and memchr finds the specials many bytes at a time (escaping was a
-/// tenth of a build's instructions when every byte was looked at in turn).
-/// Specials are ASCII, so every cut is at a char boundary.
-pub(crate) fn write_escaped<W: ?Sized + std::io::Write>(
-    out: &mut W,
-    bytes: &[u8],
-    specials: impl Iterator<Item = usize>,
-    escape: impl Fn(u8) -> &'static [u8],
-) -> std::io::Result<()> {
-    let mut copied = 0;
-    for at in specials {
-        out.write_all(&bytes[copied..at])?;
-        out.write_all(escape(bytes[at]))?;
-        copied = at + 1;
-    }
-    out.write_all(&bytes[copied..])
-}
-
-/// The ascending positions in `bytes` of the five characters HTML escapes.
-/// memchr searches for at most three bytes at once, so two searches are merged.
-pub(crate) fn html_specials(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    let mut markup = memchr::memchr3_iter(b'&', b'<', b'>', bytes).peekable();
-    let mut quotes = memchr::memchr2_iter(b'"', b'\'', bytes).peekable();
-    std::iter::from_fn(move || match (markup.peek(), quotes.peek()) {
-        (Some(m), Some(q)) if q < m => quotes.next(),
-        (Some(_), _) => markup.next(),
-        (None, _) => quotes.next(),
-    })
 }
 
 /// The characters in `s`: its bytes but UTF-8 continuation bytes. Inline and
@@ -198,13 +168,6 @@ mod tests {
         let url = "https://example.org/a/very/long/path/";
         let out = wrap(&format!("see {url} now\n\n    let x = 1;\n"), 20, "", "  ");
         assert_eq!(out, format!("see\n  {url}\n  now\n\n      let x = 1;\n"));
-    }
-
-    #[test]
-    fn html_specials_merges_both_searches_in_order() {
-        let found: Vec<usize> = html_specials(b"'a<b\"&c>'\"").collect();
-        assert_eq!(found, [0, 2, 4, 5, 7, 8, 9]);
-        assert_eq!(html_specials(b"plain text").count(), 0);
     }
 
     #[test]

@@ -5,10 +5,10 @@
 
 use std::hash::{Hash, Hasher as _};
 
-pub use xxhash_rust::xxh3::Xxh3Default as Hasher;
+pub(crate) use xxhash_rust::xxh3::Xxh3Default as Hasher;
 
 /// The fingerprint of `value`.
-pub fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
+pub(crate) fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
     let mut hasher = Hasher::new();
     value.hash(&mut hasher);
     hasher.finish()

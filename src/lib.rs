@@ -3,24 +3,28 @@
 //! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`.
 //! `import` turns raw insight files into content; `serve` and `check` reuse `build`.
 
-pub mod body_cache;
+// The binary, the integration tests and the fuzz targets use these.
 pub mod check;
 pub mod config;
 pub mod content;
 pub mod email;
 pub mod error;
-mod filters;
-pub mod fingerprint;
-mod hints;
 pub mod import;
-pub mod manifest;
 pub mod markdown;
-pub mod output;
-pub mod render;
 pub mod scaffold;
 pub mod serve;
-pub mod site;
-pub mod theme;
+
+mod body_cache;
+mod escape;
+mod filters;
+mod fingerprint;
+mod hidden;
+mod hints;
+mod manifest;
+mod output;
+mod render;
+mod site;
+mod theme;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -37,6 +41,9 @@ use theme::Theme;
 
 /// The build cache in the site root (safe to delete; keep it out of git).
 pub const CACHE_DIR: &str = ".brief-cache";
+
+/// Where `build` writes the site unless told `--output DIR`, under the site root.
+pub(crate) const OUTPUT_DIR: &str = "public";
 
 /// What `brief build` was asked for.
 #[derive(Debug, Clone, Default)]
@@ -78,7 +85,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
     let output_dir = options
         .output
         .clone()
-        .unwrap_or_else(|| root.join("public"));
+        .unwrap_or_else(|| root.join(OUTPUT_DIR));
     check_output_dir(root, &output_dir)?;
     let out =
         DiskOutput::open(&output_dir, &cache_dir(root, &output_dir)).map_err(Diagnostics::from)?;

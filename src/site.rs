@@ -14,57 +14,57 @@ use crate::error::{Diagnostic, Diagnostics};
 
 /// One day's insights, ranked: `insights[..headline_len]` are the headline.
 #[derive(Debug, Clone)]
-pub struct Issue {
+pub(crate) struct Issue {
     /// 1 for the oldest issue.
-    pub number: usize,
-    pub date: NaiveDate,
-    pub insights: Vec<usize>,
-    pub headline_len: usize,
+    pub(crate) number: usize,
+    pub(crate) date: NaiveDate,
+    pub(crate) insights: Vec<usize>,
+    pub(crate) headline_len: usize,
 }
 
 impl Issue {
-    pub fn headline(&self) -> &[usize] {
+    pub(crate) fn headline(&self) -> &[usize] {
         &self.insights[..self.headline_len]
     }
 
-    pub fn rest(&self) -> &[usize] {
+    pub(crate) fn rest(&self) -> &[usize] {
         &self.insights[self.headline_len..]
     }
 
-    pub fn path(&self) -> String {
+    pub(crate) fn path(&self) -> String {
         format!("/issues/{}/", self.date)
     }
 }
 
 /// A configured topic and its insights, newest first.
 #[derive(Debug, Clone)]
-pub struct TopicGroup {
+pub(crate) struct TopicGroup {
     /// Index into `config.topics`.
-    pub topic: usize,
-    pub insights: Vec<usize>,
+    pub(crate) topic: usize,
+    pub(crate) insights: Vec<usize>,
 }
 
 #[derive(Debug)]
-pub struct Site<'a> {
-    pub config: &'a Config,
+pub(crate) struct Site<'a> {
+    pub(crate) config: &'a Config,
     /// Newest first (date, then slug): the order of every insight list.
-    pub insights: Vec<Insight>,
+    pub(crate) insights: Vec<Insight>,
     /// Oldest first, so `issues[n - 1]` is issue #n.
-    pub issues: Vec<Issue>,
+    pub(crate) issues: Vec<Issue>,
     /// In config order, one per configured topic (possibly empty).
-    pub topics: Vec<TopicGroup>,
+    pub(crate) topics: Vec<TopicGroup>,
     /// For each insight: related insights in both directions, deduplicated.
-    pub related: Vec<Vec<usize>>,
+    pub(crate) related: Vec<Vec<usize>>,
     /// For each insight: the index of its issue.
-    pub issue_of: Vec<usize>,
+    pub(crate) issue_of: Vec<usize>,
     /// For each insight: the indices of its topics in `config.topics`.
-    pub topics_of: Vec<Vec<usize>>,
+    pub(crate) topics_of: Vec<Vec<usize>>,
 }
 
 impl<'a> Site<'a> {
     /// Groups insights into issues and topics and resolves `related` slugs. Errors:
     /// duplicate slugs or ids, and `related` slugs that name no insight.
-    pub fn new(config: &'a Config, insights: Vec<Insight>) -> Result<Site<'a>, Diagnostics> {
+    pub(crate) fn new(config: &'a Config, insights: Vec<Insight>) -> Result<Site<'a>, Diagnostics> {
         let insights = newest_first(insights);
         let mut errors = Diagnostics::default();
         let by_slug = index_unique(&insights, |i| &i.slug, "slug", &mut errors);
@@ -120,27 +120,27 @@ impl<'a> Site<'a> {
         })
     }
 
-    pub fn latest_issue(&self) -> Option<&Issue> {
+    pub(crate) fn latest_issue(&self) -> Option<&Issue> {
         self.issues.last()
     }
 
     /// Topics that have at least one insight, in config order.
-    pub fn used_topics(&self) -> impl Iterator<Item = &TopicGroup> {
+    pub(crate) fn used_topics(&self) -> impl Iterator<Item = &TopicGroup> {
         self.topics.iter().filter(|t| !t.insights.is_empty())
     }
 }
 
 /// The site path of an insight's page.
-pub fn insight_path(slug: &str) -> String {
+pub(crate) fn insight_path(slug: &str) -> String {
     format!("/insights/{slug}/")
 }
 
-pub fn topic_path(slug: &str) -> String {
+pub(crate) fn topic_path(slug: &str) -> String {
     format!("/topics/{slug}/")
 }
 
 /// The path of page `n` (1-based) of a paginated list rooted at `base`.
-pub fn page_path(base: &str, n: usize) -> String {
+pub(crate) fn page_path(base: &str, n: usize) -> String {
     if n <= 1 {
         base.to_string()
     } else {

@@ -10,12 +10,14 @@ use tera::{ErrorKind, Tera};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics};
+use crate::escape::write_html_escaped;
+use crate::hidden::is_hidden;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// Where a template or static file came from, for messages.
 #[derive(Debug, Clone)]
-pub enum Origin {
+pub(crate) enum Origin {
     Embedded(String),
     File(PathBuf),
 }
@@ -40,19 +42,19 @@ impl Origin {
     }
 }
 
-pub struct Theme {
-    pub tera: Tera,
+pub(crate) struct Theme {
+    pub(crate) tera: Tera,
     /// Template name → the file it was read from.
-    pub template_origins: BTreeMap<String, Origin>,
+    pub(crate) template_origins: BTreeMap<String, Origin>,
     /// Output path (relative, `/`-separated) → bytes; the site's files win.
-    pub static_files: BTreeMap<String, Vec<u8>>,
+    pub(crate) static_files: BTreeMap<String, Vec<u8>>,
     /// A hash of every template source and static file: an incremental render
     /// may reuse pages only while it is unchanged.
-    pub fingerprint: u64,
+    pub(crate) fingerprint: u64,
 }
 
 impl Theme {
-    pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
+    pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
         let theme_dir = root.join("themes").join(&config.theme);
         let mut sources: BTreeMap<String, (Origin, String)> = BTreeMap::new();
         let mut static_files = BTreeMap::new();
@@ -81,7 +83,7 @@ impl Theme {
             .collect();
         let mut tera = Tera::default();
         tera.autoescape_on([".html", ".xml"]);
-        tera.set_escape_fn(escape_markup);
+        tera.set_escape_fn(write_html_escaped);
         crate::filters::register(&mut tera);
         let raw: Vec<(String, String)> = sources
             .into_iter()
@@ -99,32 +101,11 @@ impl Theme {
     }
 
     /// Renders `name`, turning Tera's error chain into one located diagnostic.
-    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+    pub(crate) fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, context)
             .map_err(|e| template_diagnostic(&e, &self.template_origins))
     }
-}
-
-/// Whether HTML escaping (see [`escape_markup`]) would change `text`.
-pub(crate) fn needs_escaping(text: &str) -> bool {
-    crate::filters::html_specials(text.as_bytes())
-        .next()
-        .is_some()
-}
-
-/// Escapes what HTML and XML need and nothing more. Tera's default also escapes
-/// `/`, which is legal but turns every URL into `&#x2F;` soup.
-fn escape_markup(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = text.as_bytes();
-    let specials = crate::filters::html_specials(bytes);
-    crate::filters::write_escaped(out, bytes, specials, |byte| match byte {
-        b'&' => b"&amp;",
-        b'<' => b"&lt;",
-        b'>' => b"&gt;",
-        b'"' => b"&quot;",
-        _ => b"&#39;",
-    })
 }
 
 fn collect_embedded(
@@ -180,10 +161,6 @@ fn collect_dir(dir: &Path, errors: &mut Diagnostics) -> Vec<(String, PathBuf, Ve
     files
 }
 
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
-}
-
 /// Tera's verdict on a theme's templates, as diagnostics. Tera checks every
 /// template when they are added and reports each problem it finds (an unknown
 /// filter, a missing include) as a report of its own, all joined in one message.
@@ -221,7 +198,10 @@ fn parse_report(report: &str, origins: &BTreeMap<String, Origin>) -> Option<Diag
 
 /// A Tera error as one diagnostic: the template's file and, when Tera points at
 /// a spot, its line and column; any causes follow on their own lines.
-pub fn template_diagnostic(err: &tera::Error, origins: &BTreeMap<String, Origin>) -> Diagnostic {
+pub(crate) fn template_diagnostic(
+    err: &tera::Error,
+    origins: &BTreeMap<String, Origin>,
+) -> Diagnostic {
     let at = |name: &str| origins.get(name).map(Origin::display_path);
     let (message, file, spot) = match err.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
@@ -315,25 +295,5 @@ fn missing_template_hint(name: &str, origins: &BTreeMap<String, Origin>) -> Stri
     match crate::hints::closest(&stem(name), stems.iter().map(String::as_str)) {
         Some(best) => format!("there is no template {name:?}; did you mean \"{best}.html\"?"),
         None => format!("there is no template {name:?}; add it to templates/ or fix the name"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_markup;
-
-    #[test]
-    fn escapes_markup_characters_only() {
-        let escape = |text: &str| {
-            let mut out = Vec::new();
-            escape_markup(text, &mut out).unwrap();
-            String::from_utf8(out).unwrap()
-        };
-        assert_eq!(escape(""), "");
-        assert_eq!(escape("a/b?c=d"), "a/b?c=d");
-        assert_eq!(
-            escape("<script>\"x\" & 'y'</script>é"),
-            "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;é"
-        );
     }
 }

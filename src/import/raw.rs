@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::config::{ImportConfig, SiteTz};
 use crate::error::Diagnostic;
+use crate::hidden::is_hidden;
 
 /// Why a file was not imported. `Empty` is harmless; the others fail the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +100,7 @@ fn collect_files(
             .into_iter()
             // A folder named explicitly is walked even when hidden.
             .filter_entry(|e| {
-                let hidden = e.depth() > 0 && is_hidden(e.path());
+                let hidden = e.depth() > 0 && is_hidden(e.file_name());
                 !hidden && !is_same_dir(e.path(), own_content.as_deref())
             });
         for entry in walker {
@@ -119,11 +120,6 @@ fn collect_files(
     let mut seen = HashSet::new();
     files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
     files
-}
-
-fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with('.') && n != "." && n != "..")
 }
 
 fn is_same_dir(path: &Path, dir: Option<&Path>) -> bool {

@@ -13,7 +13,8 @@ use serde_json::json;
 
 use super::wording::issue_title;
 use crate::config::Config;
-use crate::markdown::{escape_html as escape, Rendered};
+use crate::escape::escape_html as escape;
+use crate::markdown::Rendered;
 use crate::site::{insight_path, topic_path, Issue, Site};
 
 type Xml = Writer<Vec<u8>>;

@@ -38,7 +38,7 @@ use jobs::{site_fingerprint, Job};
 use values::{InsightPool, Shared};
 
 /// A site being rendered: its bodies, the values its pages share and its fingerprints.
-pub struct Renderer<'a> {
+pub(crate) struct Renderer<'a> {
     pub(crate) site: &'a Site<'a>,
     theme: &'a Theme,
     /// Body HTML and plain text of each insight, in `site.insights` order.
@@ -63,7 +63,7 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     /// Renders every insight body (in parallel; unless `sink` kept it from an
     /// earlier build) and the shared `site` context.
-    pub fn new(site: &'a Site<'a>, theme: &'a Theme, sink: &dyn Sink) -> Renderer<'a> {
+    pub(crate) fn new(site: &'a Site<'a>, theme: &'a Theme, sink: &dyn Sink) -> Renderer<'a> {
         let config = site.config;
         let markdown_options = hash_of(&format!("{:?}{}", config.markdown, config.base_path));
         let rendered: Vec<(Arc<Rendered>, u64, u64)> = site
@@ -111,7 +111,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders everything into `sink`. All failures are collected, each reported once.
-    pub fn render_all(&self, sink: &dyn Sink, show_progress: bool) -> Result<(), Diagnostics> {
+    pub(crate) fn render_all(
+        &self,
+        sink: &dyn Sink,
+        show_progress: bool,
+    ) -> Result<(), Diagnostics> {
         let jobs = self.in_date_order(self.jobs());
         let progress = progress_bar(jobs.len() as u64, show_progress);
         let errors: Vec<Diagnostic> = jobs

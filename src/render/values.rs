@@ -140,7 +140,7 @@ impl InsightPool {
 /// The output is the same; Tera's filters keep safe strings sound (a safe
 /// string meets unsafe text only through escaping it).
 pub(super) fn plain(text: &str) -> Value {
-    if crate::theme::needs_escaping(text) {
+    if crate::escape::needs_escaping(text) {
         Value::from(text)
     } else {
         Value::safe_string(text)

@@ -11,6 +11,7 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::hub::{self, Event};
 use super::{Live, Snapshot};
+use crate::escape::percent_decode;
 
 pub(super) const EVENTS_PATH: &str = "/__brief/events";
 const SCRIPT_PATH: &str = "/__brief/live-reload.js";
@@ -77,7 +78,7 @@ fn open_stream(request: Request, live: &Live, snapshot: &Snapshot, query: &str) 
 /// slash, `index.html` appended to folders. `None` for anything that is not a
 /// plain path inside the site.
 pub(super) fn site_key(path: &str) -> Option<String> {
-    let decoded = String::from_utf8(percent_decode(path.as_bytes())?).ok()?;
+    let decoded = percent_decode(path)?;
     let rel = decoded.strip_prefix('/')?;
     if rel.contains(['\\', '\0'])
         || rel
@@ -91,23 +92,6 @@ pub(super) fn site_key(path: &str) -> Option<String> {
     } else {
         Some(rel.to_string())
     }
-}
-
-/// `None` on a malformed escape, so `%zz` or a lone `%` cannot hide anything.
-fn percent_decode(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while let Some((&b, tail)) = rest.split_first() {
-        if b == b'%' {
-            let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            rest = &tail[2..];
-        } else {
-            out.push(b);
-            rest = tail;
-        }
-    }
-    Some(out)
 }
 
 fn lookup(snapshot: &Snapshot, path: &str, key: &str) -> Response<Cursor<Vec<u8>>> {

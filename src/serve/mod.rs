@@ -15,7 +15,7 @@ mod watch;
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -289,10 +289,9 @@ fn publish(
 
 /// `content/insights/a.md and 2 more`, for the rebuild line.
 fn describe(batch: &BTreeSet<Touched>) -> String {
-    let paths: BTreeSet<&PathBuf> = batch.iter().map(|(_, path)| path).collect();
-    let mut names = paths.iter().map(|p| p.display().to_string());
+    let mut names = batch.iter().map(|p| p.display().to_string());
     let first = names.next().unwrap_or_default();
-    match paths.len() {
+    match batch.len() {
         0 | 1 => first,
         n => format!("{first} and {} more", n - 1),
     }

@@ -7,6 +7,7 @@
 //! batches so one save, however the editor performs it, is one rebuild.
 
 use std::collections::BTreeSet;
+use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -15,6 +16,7 @@ use notify::{PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::config::CONFIG_FILE;
 use crate::error::Diagnostic;
+use crate::hidden::is_hidden;
 
 /// The top-level folders whose contents feed a build.
 const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
@@ -24,20 +26,9 @@ const QUIET: Duration = Duration::from_millis(60);
 const MAX_WAIT: Duration = Duration::from_millis(500);
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
-/// What kind of source changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Change {
-    Config,
-    Content,
-    /// `themes/` or the site's `templates/`.
-    Templates,
-    Static,
-    /// The watcher lost track (an error or overflow): rebuild to be safe.
-    Unknown,
-}
-
-/// A change and the path it happened to, relative to the site root.
-pub(super) type Touched = (Change, PathBuf);
+/// A changed source, relative to the site root; or, when the watcher lost track
+/// (an error or overflow), what went wrong, which calls for a rebuild to be safe.
+pub(super) type Touched = PathBuf;
 
 pub(super) struct SourceWatcher {
     root: PathBuf,
@@ -107,7 +98,7 @@ impl SourceWatcher {
     /// A source folder that was itself created, deleted or renamed loses its OS
     /// watch; forget it so [`Self::watch_new_dirs`] watches it afresh if it exists.
     fn forget_replaced_dirs(&mut self, batch: &BTreeSet<Touched>) {
-        for (_, rel) in batch {
+        for rel in batch {
             if let Some(dir) = SOURCE_DIRS.iter().find(|dir| rel == Path::new(dir)) {
                 if self.watched.remove(dir) {
                     let _ = self.watcher.unwatch(&self.root.join(dir));
@@ -132,7 +123,7 @@ impl SourceWatcher {
         }
         self.forget_replaced_dirs(&batch);
         if let Err(e) = self.watch_new_dirs() {
-            batch.insert((Change::Unknown, PathBuf::from(e.to_string())));
+            batch.insert(PathBuf::from(e.to_string()));
         }
         Some(batch)
     }
@@ -145,34 +136,34 @@ fn touched_by(root: &Path, event: notify::Result<notify::Event>) -> Vec<Touched>
         Ok(event) => event
             .paths
             .iter()
-            .filter_map(|path| {
-                let rel = path.strip_prefix(root).ok()?;
-                classify(rel).map(|change| (change, rel.to_path_buf()))
-            })
+            .filter_map(|path| path.strip_prefix(root).ok())
+            .filter(|rel| is_source(rel))
+            .map(Path::to_path_buf)
             .collect(),
-        Err(e) => vec![(Change::Unknown, PathBuf::from(e.to_string()))],
+        Err(e) => vec![PathBuf::from(e.to_string())],
     }
 }
 
-/// Which source `rel` (relative to the site root) belongs to; `None` when it must
-/// not trigger a rebuild.
-pub(super) fn classify(rel: &Path) -> Option<Change> {
+/// Whether `rel` (relative to the site root) is a source whose change calls for
+/// a rebuild: `config.toml`, or a file or folder under a source folder.
+pub(super) fn is_source(rel: &Path) -> bool {
     let mut names = Vec::new();
     for component in rel.components() {
-        match component {
-            Component::Normal(name) => names.push(name.to_str()?),
-            _ => return None,
-        }
+        let Component::Normal(name) = component else {
+            return false;
+        };
+        let Some(name) = name.to_str() else {
+            return false;
+        };
+        names.push(name);
     }
     if names.iter().any(|name| is_hidden_or_temporary(name)) {
-        return None;
+        return false;
     }
     match names.as_slice() {
-        [CONFIG_FILE] => Some(Change::Config),
-        ["content", ..] => Some(Change::Content),
-        ["themes" | "templates", ..] => Some(Change::Templates),
-        ["static", ..] => Some(Change::Static),
-        _ => None,
+        [CONFIG_FILE] => true,
+        [dir, ..] => SOURCE_DIRS.contains(dir),
+        [] => false,
     }
 }
 
@@ -180,7 +171,7 @@ pub(super) fn classify(rel: &Path) -> Option<Change> {
 /// write while saving: Vim's `.swp`/`.swx` and its `4913` probe, backups ending in
 /// `~`, Emacs's `#autosave#`, and generic `.tmp` files.
 fn is_hidden_or_temporary(name: &str) -> bool {
-    name.starts_with('.')
+    is_hidden(OsStr::new(name))
         || name.ends_with('~')
         || name == "4913"
         || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
@@ -194,17 +185,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn classifies_sources() {
-        let cases = [
-            ("config.toml", Some(Change::Config)),
-            ("content/insights/a.md", Some(Change::Content)),
-            ("content/new-folder", Some(Change::Content)),
-            ("themes/mine/templates/base.html", Some(Change::Templates)),
-            ("templates/insight.html", Some(Change::Templates)),
-            ("static/logo.png", Some(Change::Static)),
-        ];
-        for (path, change) in cases {
-            assert_eq!(classify(Path::new(path)), change, "{path}");
+    fn knows_sources() {
+        for path in [
+            "config.toml",
+            "content/insights/a.md",
+            "content/new-folder",
+            "themes/mine/templates/base.html",
+            "templates/insight.html",
+            "static/logo.png",
+        ] {
+            assert!(is_source(Path::new(path)), "{path}");
         }
     }
 
@@ -226,7 +216,7 @@ mod tests {
             "README.md",
             "",
         ] {
-            assert_eq!(classify(Path::new(path)), None, "{path}");
+            assert!(!is_source(Path::new(path)), "{path}");
         }
     }
 }

@@ -7,23 +7,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::DateTime;
-use common::{snapshot, stderr, Site};
+use common::{attr_values, snapshot, stderr, Site};
 
 fn built() -> Site {
     let site = Site::fixture("basic");
     site.build(&[]);
     site
-}
-
-/// Values of `attr="…"` in an HTML page, entity-decoded.
-fn attr_values(html: &str, attr: &str) -> Vec<String> {
-    let needle = format!(" {attr}=\"");
-    html.match_indices(&needle)
-        .map(|(i, _)| {
-            let rest = &html[i + needle.len()..];
-            rest[..rest.find('"').unwrap()].replace("&amp;", "&")
-        })
-        .collect()
 }
 
 /// Follows every href/src of every HTML page; returns the broken ones.
@@ -35,6 +24,7 @@ fn broken_links(out: &Path, origin: &str, base_path: &str) -> Vec<String> {
         for link in attr_values(&html, "href")
             .into_iter()
             .chain(attr_values(&html, "src"))
+            .map(|link| link.replace("&amp;", "&"))
         {
             let local = match link.strip_prefix(origin) {
                 Some(rest) => rest.to_string(),

@@ -5,10 +5,14 @@
 //! failing run is a golden file in `tests/snapshots/` (temp paths redacted), so a
 //! change to any error's text shows up as a diff.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
+
+use common::{brief, copy_dir, fixture, snapshot, stderr};
 
 const MOE: &str = "content/insights/moe.md";
 
@@ -19,7 +23,7 @@ fn built_fixture() -> &'static Path {
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
             let root = dir.path().join("site");
-            copy_dir(Path::new("tests/fixtures/basic"), &root);
+            copy_dir(&fixture("basic"), &root);
             let out = brief(&root, &["build"]);
             assert!(out.status.success(), "{}", stderr(&out));
             dir
@@ -107,41 +111,6 @@ impl Site {
         let err = self.fails(&["check"], needles);
         assert!(err.contains(" error"), "check ends with a count: {err}");
     }
-}
-
-fn brief(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_brief"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
-/// Every file under `dir` with its bytes: equal snapshots mean nothing changed.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
-        .collect()
 }
 
 fn insight(front: &str, body: &str) -> String {

@@ -4,10 +4,9 @@
 //! covers the targets on every run. A failure names the input file or the seed
 //! and mutation step to reproduce it.
 
+mod common;
 #[path = "../fuzz/targets.rs"]
 mod targets;
-
-use std::path::Path;
 
 type Target = fn(&[u8]);
 
@@ -19,7 +18,7 @@ const TARGETS: &[(&str, Target)] = &[
 ];
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new("fuzz/regressions").join(target);
+    let dir = common::repo().join("fuzz/regressions").join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())

@@ -1,23 +1,22 @@
 //! `brief import`, `init` and `new`, driven through the real binary on temp sites
 //! built from the repository's own config and the five seed files in content/raw/.
 
+mod common;
+
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use brief::config::Config;
 use brief::content::{insight_id, load_insights, parse_insight, Insight, INSIGHTS_DIR};
+use common::{brief, repo, stderr, stdout};
 
 const BOILERPLATE: &[&str] = &[
     "We scan new podcasts and send you the top 5 insights daily.",
     "Get your free personalized podcast brief",
     "Related Insights",
 ];
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn seeds_dir() -> PathBuf {
     repo().join("content/raw")
@@ -39,27 +38,10 @@ fn site() -> tempfile::TempDir {
     dir
 }
 
-fn brief(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_brief"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .expect("brief runs")
-}
-
 fn import(root: &Path, paths: &[&Path]) -> Output {
     let mut args = vec!["import"];
     args.extend(paths.iter().map(|p| p.to_str().unwrap()));
     brief(root, &args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn assert_success(o: &Output) {
@@ -84,15 +66,8 @@ fn by_text<'a>(insights: &'a [Insight], start: &str) -> &'a Insight {
 }
 
 /// Every file under content/insights/ with its bytes.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fs::read_dir(root.join(INSIGHTS_DIR))
-        .unwrap()
-        .map(|e| {
-            let path = e.unwrap().path();
-            let bytes = fs::read(&path).unwrap();
-            (path, bytes)
-        })
-        .collect()
+fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    common::snapshot(&root.join(INSIGHTS_DIR))
 }
 
 /// Insight lines of a raw file: (role is related, text).

@@ -2,21 +2,12 @@
 //! the search index, the email editions and `brief email`, and the meta tags
 //! (OpenGraph, Twitter, canonical, feed links, JSON-LD) of the default theme.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::{attr_values, brief, fixture, Site};
 use serde_json::Value;
-
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/basic");
-
-fn brief(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_brief"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .expect("the brief binary runs")
-}
 
 /// Builds `root` into a fresh temp dir, with `extra` build arguments.
 fn build(root: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
@@ -31,21 +22,6 @@ fn build(root: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
         String::from_utf8_lossy(&run.stderr)
     );
     (tmp, out)
-}
-
-/// A copy of the fixture site in a temp dir, to add files to.
-fn fixture_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(FIXTURE) {
-        let entry = entry.unwrap();
-        let dest = tmp.path().join(entry.path().strip_prefix(FIXTURE).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    tmp
 }
 
 fn write_insight(site: &Path, slug: &str, date: &str, body: &str) {
@@ -63,29 +39,18 @@ fn search_index(out: &Path) -> Vec<Value> {
     serde_json::from_str(&read(out, "search-index.json")).expect("the index is JSON")
 }
 
-/// Every value of `attr="…"` in `html`.
-fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
-    let needle = format!(" {attr}=\"");
-    html.match_indices(&needle)
-        .map(|(at, _)| {
-            let rest = &html[at + needle.len()..];
-            &rest[..rest.find('"').unwrap()]
-        })
-        .collect()
-}
-
 /// The `content` of `<meta property|name="key" content="…">`.
 fn meta<'a>(html: &'a str, key: &str) -> Option<&'a str> {
     html.lines()
         .filter(|l| l.contains("<meta ") && l.contains(&format!("=\"{key}\"")))
-        .find_map(|l| attribute_values(l, "content").into_iter().next())
+        .find_map(|l| attr_values(l, "content").into_iter().next())
 }
 
 // ---- search -------------------------------------------------------------------
 
 #[test]
 fn search_index_lists_every_insight_with_plain_text() {
-    let (_tmp, out) = build(Path::new(FIXTURE), &[]);
+    let (_tmp, out) = build(&fixture("basic"), &[]);
     let index = search_index(&out);
     assert_eq!(index.len(), 12);
     for entry in &index {
@@ -116,7 +81,7 @@ fn search_index_lists_every_insight_with_plain_text() {
 #[test]
 fn search_index_urls_honour_the_base_url_path() {
     let (_tmp, out) = build(
-        Path::new(FIXTURE),
+        &fixture("basic"),
         &["--base-url", "https://example.org/digest/"],
     );
     for entry in search_index(&out) {
@@ -130,17 +95,17 @@ fn search_index_urls_honour_the_base_url_path() {
 
 #[test]
 fn search_index_stays_small_and_caps_runaway_bodies() {
-    let site = fixture_copy();
+    let site = Site::fixture("basic");
     let long = "Huawei ramps up chip output again. ".repeat(200);
     for n in 0..50 {
         write_insight(
-            site.path(),
+            site.root(),
             &format!("long-{n}"),
             "2026-11-21",
             &format!("{n}. {long}"),
         );
     }
-    let (_tmp, out) = build(site.path(), &[]);
+    let (_tmp, out) = build(site.root(), &[]);
     let bytes = std::fs::metadata(out.join("search-index.json"))
         .unwrap()
         .len();
@@ -159,7 +124,7 @@ fn search_index_stays_small_and_caps_runaway_bodies() {
 #[test]
 fn every_issue_has_email_editions_with_absolute_links_and_no_script() {
     let (_tmp, out) = build(
-        Path::new(FIXTURE),
+        &fixture("basic"),
         &["--base-url", "https://example.org/digest/"],
     );
     for day in ["2026-11-18", "2026-11-19", "2026-11-20"] {
@@ -175,7 +140,7 @@ fn every_issue_has_email_editions_with_absolute_links_and_no_script() {
         assert!(html.contains(" style=\""), "{day}: styles are inline");
         let links: Vec<&str> = ["href", "src"]
             .iter()
-            .flat_map(|a| attribute_values(&html, a))
+            .flat_map(|a| attr_values(&html, a))
             .collect();
         assert!(links.len() > 5);
         for link in links {
@@ -196,12 +161,12 @@ fn every_issue_has_email_editions_with_absolute_links_and_no_script() {
 
 #[test]
 fn email_text_is_wrapped_at_72_columns_with_the_headline_first() {
-    let site = fixture_copy();
+    let site = Site::fixture("basic");
     let body = "A long insight about chips: ".to_string()
         + &"export controls reshape supply chains and prices, ".repeat(12)
         + "see [the ramp](../huawei-ramp/).";
-    write_insight(site.path(), "long", "2026-11-18", &body);
-    let (_tmp, out) = build(site.path(), &[]);
+    write_insight(site.root(), "long", "2026-11-18", &body);
+    let (_tmp, out) = build(site.root(), &[]);
     let text = read(&out, "issues/2026-11-18/email.txt");
     for line in text.lines() {
         let single_word = !line.trim().contains(' ');
@@ -236,14 +201,14 @@ fn email_text_is_wrapped_at_72_columns_with_the_headline_first() {
 
 #[test]
 fn email_footer_and_manage_url_come_from_config() {
-    let site = fixture_copy();
-    let config = site.path().join("config.toml");
+    let site = Site::fixture("basic");
+    let config = site.root().join("config.toml");
     let text = std::fs::read_to_string(&config).unwrap().replace(
         "[feeds]",
         "[email]\nmanage_url = \"https://lists.example.org/manage\"\nfooter = \"Sent with care.\"\n\n[feeds]",
     );
     std::fs::write(&config, text).unwrap();
-    let (_tmp, out) = build(site.path(), &[]);
+    let (_tmp, out) = build(site.root(), &[]);
     for file in ["email.html", "email.txt"] {
         let edition = read(&out, &format!("issues/2026-11-20/{file}"));
         assert!(
@@ -256,13 +221,13 @@ fn email_footer_and_manage_url_come_from_config() {
 
 #[test]
 fn unknown_email_key_is_an_error_naming_it() {
-    let site = fixture_copy();
-    let config = site.path().join("config.toml");
+    let site = Site::fixture("basic");
+    let config = site.root().join("config.toml");
     let text = std::fs::read_to_string(&config).unwrap() + "\n[email]\nunsubscribe = \"x\"\n";
     std::fs::write(&config, text).unwrap();
     let run = brief(
-        site.path(),
-        &["build", "-o", site.path().join("out").to_str().unwrap()],
+        site.root(),
+        &["build", "-o", site.root().join("out").to_str().unwrap()],
     );
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -271,7 +236,7 @@ fn unknown_email_key_is_an_error_naming_it() {
 
 #[test]
 fn brief_email_prints_the_latest_edition_or_the_one_asked_for() {
-    let root = Path::new(FIXTURE);
+    let root = &fixture("basic");
     let (_tmp, out) = build(root, &[]);
     let latest = brief(root, &["email"]);
     assert!(latest.status.success());
@@ -289,7 +254,7 @@ fn brief_email_prints_the_latest_edition_or_the_one_asked_for() {
 
 #[test]
 fn brief_email_for_a_day_without_an_issue_fails_with_a_hint() {
-    let missing = brief(Path::new(FIXTURE), &["email", "2030-01-01"]);
+    let missing = brief(&fixture("basic"), &["email", "2030-01-01"]);
     assert_eq!(missing.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&missing.stderr);
     assert!(stderr.contains("no issue is dated 2030-01-01"), "{stderr}");
@@ -298,7 +263,7 @@ fn brief_email_for_a_day_without_an_issue_fails_with_a_hint() {
         "the hint lists the latest issues: {stderr}"
     );
     assert!(missing.stdout.is_empty());
-    let bad = brief(Path::new(FIXTURE), &["email", "18/11/2026"]);
+    let bad = brief(&fixture("basic"), &["email", "18/11/2026"]);
     assert_eq!(
         bad.status.code(),
         Some(2),
@@ -310,7 +275,7 @@ fn brief_email_for_a_day_without_an_issue_fails_with_a_hint() {
 
 #[test]
 fn every_page_has_social_meta_canonical_feeds_and_favicon() {
-    let (_tmp, out) = build(Path::new(FIXTURE), &[]);
+    let (_tmp, out) = build(&fixture("basic"), &[]);
     let pages = [
         ("index.html", "https://example.org/"),
         (
@@ -374,7 +339,7 @@ fn json_ld(html: &str) -> Value {
 
 #[test]
 fn insight_pages_carry_news_article_json_ld_that_cannot_break_out() {
-    let (_tmp, out) = build(Path::new(FIXTURE), &[]);
+    let (_tmp, out) = build(&fixture("basic"), &[]);
     let html = read(&out, "insights/script-test/index.html");
     let ld = json_ld(&html);
     assert_eq!(ld["@context"], "https://schema.org");

@@ -2,12 +2,16 @@
 //! spoken to with plain HTTP/1.1 over `TcpStream`. Waits have generous deadlines
 //! (they only stop a hung test); nothing asserts on timing.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
+
+use common::{copy_dir, fixture, BRIEF};
 
 const PATIENCE: Duration = Duration::from_secs(90);
 const MOE: &str = "content/insights/moe.md";
@@ -34,11 +38,8 @@ impl Server {
 
     fn start_with(args: &[&str], env: &[(&str, &str)]) -> Server {
         let site = tempfile::tempdir().unwrap();
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
-            site.path(),
-        );
-        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
+        copy_dir(&fixture("basic"), site.path());
+        let mut child = Command::new(BRIEF)
             .arg("--root")
             .arg(site.path())
             .arg("serve")
@@ -181,19 +182,6 @@ impl Reply {
             let (field, value) = line.split_once(": ")?;
             field.eq_ignore_ascii_case(name).then_some(value)
         })
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), dest).unwrap();
-        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! Helpers shared by the integration tests: fixture sites copied into temp dirs,
-//! the real binary, and a snapshot of an output directory.
+//! Helpers shared by every integration test: fixture sites copied into temp
+//! dirs, the real binary, snapshots of directories and a look into HTML. Each
+//! test file uses some of them, so the unused rest is allowed.
 
 #![allow(dead_code)]
 
@@ -9,18 +10,55 @@ use std::process::{Command, Output};
 
 pub const BRIEF: &str = env!("CARGO_BIN_EXE_brief");
 
-/// A fixture site copied into a fresh temp dir (removed on drop).
+/// The repository: its sample digest, seeds and fixtures.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture site under `tests/fixtures/`, in place (for runs that write nothing
+/// into the site, such as a build with `--output` elsewhere).
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// Runs the real binary on the site at `root`.
+pub fn brief(root: &Path, args: &[&str]) -> Output {
+    Command::new(BRIEF)
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("the brief binary runs")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A site copied into a fresh temp dir (removed on drop).
 pub struct Site {
     pub dir: tempfile::TempDir,
 }
 
 impl Site {
+    /// A copy of the fixture site `name`. A fixture built in place (`brief --root
+    /// tests/fixtures/basic build`) has a build cache; copies start without one.
     pub fn fixture(name: &str) -> Site {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
         let dir = tempfile::tempdir().expect("temp dir");
-        copy_dir(&src, dir.path());
+        copy_dir(&fixture(name), dir.path());
+        let _ = std::fs::remove_dir_all(dir.path().join(brief::CACHE_DIR));
+        Site { dir }
+    }
+
+    /// A copy of the repository's own sample digest (`config.toml` and `content/`).
+    pub fn sample() -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::copy(repo().join("config.toml"), dir.path().join("config.toml")).unwrap();
+        copy_dir(&repo().join("content"), &dir.path().join("content"));
         Site { dir }
     }
 
@@ -37,12 +75,7 @@ impl Site {
     }
 
     pub fn brief(&self, args: &[&str]) -> Output {
-        Command::new(BRIEF)
-            .arg("--root")
-            .arg(self.root())
-            .args(args)
-            .output()
-            .expect("run brief")
+        brief(self.root(), args)
     }
 
     /// Runs `brief build` and panics with its stderr if it fails.
@@ -51,7 +84,7 @@ impl Site {
         all.extend_from_slice(args);
         let out = self.brief(&all);
         assert!(out.status.success(), "build failed:\n{}", stderr(&out));
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        stdout(&out)
     }
 
     pub fn write(&self, rel: &str, text: &str) {
@@ -76,17 +109,9 @@ impl Site {
     }
 }
 
-pub fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
+/// Copies the tree at `src` into `dest` (created if missing).
 pub fn copy_dir(src: &Path, dest: &Path) {
-    // A fixture built in place (`brief --root tests/fixtures/basic build`) has a
-    // build cache; copies start without one.
-    let walker = walkdir::WalkDir::new(src)
-        .into_iter()
-        .filter_entry(|e| e.file_name() != brief::CACHE_DIR);
-    for entry in walker {
+    for entry in walkdir::WalkDir::new(src) {
         let entry = entry.unwrap();
         let target = dest.join(entry.path().strip_prefix(src).unwrap());
         if entry.file_type().is_dir() {
@@ -97,12 +122,12 @@ pub fn copy_dir(src: &Path, dest: &Path) {
     }
 }
 
-/// Every file under `dir` (relative path → bytes).
+/// Every file under `dir` (relative, `/`-separated path → bytes): equal
+/// snapshots mean nothing under `dir` changed.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
-        // The manifest and body cache are the build's memory, not site output.
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e
@@ -116,14 +141,13 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-impl Site {
-    /// The repository's own sample digest (`config.toml` and `content/`) copied
-    /// into a fresh temp dir.
-    pub fn sample() -> Site {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::copy(repo.join("config.toml"), dir.path().join("config.toml")).unwrap();
-        copy_dir(&repo.join("content"), &dir.path().join("content"));
-        Site { dir }
-    }
+/// Every value of `attr="…"` in `html`, as written (entities not decoded).
+pub fn attr_values<'h>(html: &'h str, attr: &str) -> Vec<&'h str> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .map(|(at, _)| {
+            let rest = &html[at + needle.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
 }

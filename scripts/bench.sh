@@ -20,6 +20,12 @@
 #                                         only the serve reload (the 10k corpus is
 #                                         always generated, Hugo only for `full`)
 #        BENCH_SERVE_EDITS=5              edits timed by the serve bench (median)
+#        BENCH_BRIEF=<path>               time this brief binary instead of building
+#                                         the checkout's (e.g. to compare two builds
+#                                         of brief, run once with each)
+#        BENCH_GEN_ARGS=""                extra corpus generator arguments, e.g.
+#                                         --distinct-code (every code block differs)
+#        BENCH_HUGO=yes                   `no` skips the Hugo comparison
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,11 +61,12 @@ ensure_package /usr/bin/time time || { echo "bench: /usr/bin/time is required (a
 # Whether bench $1 was asked for (BENCH_ONLY).
 wanted() { [[ $only == *" $1 "* ]]; }
 have_hugo=
-wanted full && ensure_package hugo hugo && have_hugo=yes
+[ "${BENCH_HUGO:-yes}" = yes ] && wanted full && ensure_package hugo hugo && have_hugo=yes
+read -r -a gen_args <<<"${BENCH_GEN_ARGS:-}"
 
 log "building brief and the corpus generator (--release)"
 cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin brief --example gen_corpus
-brief=$target/release/brief
+brief=${BENCH_BRIEF:-$target/release/brief}
 gen=$target/release/examples/gen_corpus
 
 # ---- measuring ------------------------------------------------------------------
@@ -126,7 +133,7 @@ for n in $sizes; do
   [ "$n" = 10000 ] && extra+=(--raw "$corpus/raw")
   [ -n "$have_hugo" ] && extra+=(--hugo "$corpus/hugo")
   log "generating $n insights"
-  "$gen" --insights "$n" --out "$corpus/site" "${extra[@]}"
+  "$gen" --insights "$n" --out "$corpus/site" "${extra[@]}" "${gen_args[@]}"
   wanted full || continue
   n_runs=$runs
   [ "$n" -ge 100000 ] && n_runs=$((runs < 3 ? runs : 3))

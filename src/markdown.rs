@@ -3,8 +3,7 @@
 //! code highlighted by syntect with CSS classes. Syntax and theme sets load lazily,
 //! once, and only when a code block (or the stylesheet) needs them.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use syntect::highlighting::ThemeSet;
@@ -111,9 +110,7 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
             }
             Event::End(TagEnd::CodeBlock) => {
                 let (lang, text) = code.take().unwrap_or_default();
-                events.push(Event::Html(
-                    highlight_block(&lang, &text).to_string().into(),
-                ));
+                events.push(Event::Html(highlight_block(&lang, &text).into()));
             }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
@@ -238,36 +235,12 @@ fn theme_set() -> &'static ThemeSet {
     SET.get_or_init(ThemeSet::load_defaults)
 }
 
-/// How many highlighted blocks [`highlight_block`] remembers before it starts over.
-const HIGHLIGHT_MEMO_SIZE: usize = 1024;
-
-/// The `<pre>` element of a fenced block, highlighted once per distinct block
-/// and language. syntect costs about 0.3 M instructions per line, far more than
-/// everything else a body costs, and digests quote the same snippet again and
-/// again (the benchmark corpus draws its blocks from four). The memo lives as
-/// long as the process, so `serve` keeps it across rebuilds; it is bounded so an
-/// editing session cannot grow it without end.
-fn highlight_block(lang: &str, code: &str) -> Arc<str> {
-    type Memo = Mutex<HashMap<(String, String), Arc<str>>>;
-    static MEMO: OnceLock<Memo> = OnceLock::new();
-    let memo = MEMO.get_or_init(Memo::default);
-    let key = (lang.to_string(), code.to_string());
-    if let Some(html) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return html;
-    }
-    // Highlighted outside the lock: another thread may do the same block at the
-    // same time, which costs a duplicate but never a wait.
-    let html: Arc<str> = highlight_uncached(lang, code).into();
-    if let Ok(mut memo) = memo.lock() {
-        if memo.len() >= HIGHLIGHT_MEMO_SIZE {
-            memo.clear();
-        }
-        memo.insert(key, html.clone());
-    }
-    html
-}
-
-fn highlight_uncached(lang: &str, code: &str) -> String {
+/// The `<pre>` element of a fenced block, highlighted by syntect with CSS
+/// classes; a language syntect does not know, or code it cannot parse, is
+/// escaped as plain text. syntect costs about 0.3 M instructions per line, far
+/// more than everything else a body costs; rendered bodies are cached between
+/// builds (see [`crate::body_cache`]), so only new and edited ones pay it.
+fn highlight_block(lang: &str, code: &str) -> String {
     let lang_attr = html_escape_attr(lang);
     let syntax = (!lang.is_empty())
         .then(|| syntax_set().find_syntax_by_token(lang))

@@ -18,6 +18,7 @@ fn generate(dir: &Path, insights: usize) -> PathBuf {
         raw: Some(dir.join("raw")),
         hugo: Some(dir.join("hugo")),
         seed: 42,
+        distinct_code: false,
     })
     .expect("generate the corpus");
     site

@@ -1,7 +1,7 @@
 //! A deterministic synthetic digest for benchmarks and tests.
 //!
 //! `cargo run --release --example gen_corpus -- --insights N --out DIR [--raw DIR]
-//! [--hugo DIR] [--seed S]` writes a complete brief site to `DIR` (`config.toml`
+//! [--hugo DIR] [--seed S] [--distinct-code]` writes a complete brief site to `DIR` (`config.toml`
 //! with 20 topics and `content/insights/*.md`): about five insights a day, each
 //! 60-120 words in one or two paragraphs with 1-3 topics, sometimes a fenced code
 //! block, a list, emphasis, links to earlier insights (relative `../slug/` and
@@ -10,7 +10,10 @@
 //! file per day, boilerplate lines, repeated sightings, `Related Insights`
 //! markers) for the importer benchmark; `--hugo DIR` writes an equivalent Hugo site
 //! (same pages, `topics` and `issues` taxonomies, full-content RSS) so both tools
-//! can be timed on one corpus. The same arguments always give the same bytes: the
+//! can be timed on one corpus. Code blocks are drawn from four snippets, as a
+//! digest that quotes the same code again and again would; `--distinct-code`
+//! makes every block differ from every other (a comment naming its insight), as
+//! real bodies do, so that no cache of highlighted blocks can help. The same arguments always give the same bytes: the
 //! only randomness is a seeded SplitMix64, and the newest day is fixed.
 
 use std::fmt::Write as _;
@@ -166,21 +169,28 @@ const LIST_ITEMS: &[&str] = &[
     "latency at the edge",
 ];
 
-/// `(info string, code)` of the fenced blocks some bodies carry.
-const CODE_BLOCKS: &[(&str, &str)] = &[
+/// `(info string, code, line comment)` of the fenced blocks some bodies carry.
+const CODE_BLOCKS: &[(&str, &str, &str)] = &[
     (
         "rust",
         "fn cost_per_token(total: f64, tokens: u64) -> f64 {\n    total / tokens as f64\n}",
+        "//",
     ),
     (
         "python",
         "def cost_per_token(total, tokens):\n    return total / max(tokens, 1)\n\nprint(cost_per_token(1.10, 1_000_000))",
+        "#",
     ),
     (
         "javascript",
         "const perToken = (total, tokens) => total / Math.max(tokens, 1);\nconsole.log(perToken(10, 1e6));",
+        "//",
     ),
-    ("bash", "curl -s https://example.org/api/prices | jq '.models[] | .price'"),
+    (
+        "bash",
+        "curl -s https://example.org/api/prices | jq '.models[] | .price'",
+        "#",
+    ),
 ];
 
 /// SplitMix64: tiny, fast and good enough for text; fixed seed → fixed corpus.
@@ -231,11 +241,13 @@ pub struct Options {
     pub raw: Option<PathBuf>,
     pub hugo: Option<PathBuf>,
     pub seed: u64,
+    /// Every code block distinct (see the module docs).
+    pub distinct_code: bool,
 }
 
 /// Writes the site and the optional raw and Hugo copies.
 pub fn run(options: &Options) -> std::io::Result<()> {
-    let insights = generate(options.insights, options.seed);
+    let insights = generate(options.insights, options.seed, options.distinct_code);
     write_site(&options.out, &insights)?;
     if let Some(dir) = &options.raw {
         write_raw(dir, &insights, options.seed)?;
@@ -249,7 +261,7 @@ pub fn run(options: &Options) -> std::io::Result<()> {
 // ---- the corpus ----------------------------------------------------------------
 
 /// `n` insights, oldest first, 3-7 a day (five on average) up to [`LAST_DAY`].
-fn generate(n: usize, seed: u64) -> Vec<Insight> {
+fn generate(n: usize, seed: u64, distinct_code: bool) -> Vec<Insight> {
     let mut rng = Rng(seed);
     let per_day: Vec<usize> = {
         let mut counts = Vec::new();
@@ -268,14 +280,19 @@ fn generate(n: usize, seed: u64) -> Vec<Insight> {
     for (offset, &count) in per_day.iter().enumerate() {
         let day = first + Days::new(offset as u64);
         for _ in 0..count {
-            let insight = generate_one(&mut rng, day, &insights);
+            let insight = generate_one(&mut rng, day, &insights, distinct_code);
             insights.push(insight);
         }
     }
     insights
 }
 
-fn generate_one(rng: &mut Rng, day: NaiveDate, earlier: &[Insight]) -> Insight {
+fn generate_one(
+    rng: &mut Rng,
+    day: NaiveDate,
+    earlier: &[Insight],
+    distinct_code: bool,
+) -> Insight {
     let index = earlier.len();
     let title_sentence = sentence(rng, false);
     let title = title_sentence.trim_end_matches('.').to_string();
@@ -286,7 +303,7 @@ fn generate_one(rng: &mut Rng, day: NaiveDate, earlier: &[Insight]) -> Insight {
         prose.push(sentence(rng, true));
     }
     let raw = prose.join(" ");
-    let body = decorate(rng, &prose, earlier);
+    let body = decorate(rng, &prose, earlier, distinct_code);
     let topic_count = rng.range(1, 3);
     let topics = pick_distinct(rng, TOPICS.len(), topic_count);
     let sources = (0..rng.range(1, 3))
@@ -352,7 +369,7 @@ fn sentence(rng: &mut Rng, long: bool) -> String {
 }
 
 /// Markdown around the prose: paragraphs, emphasis, links, a list, a code block.
-fn decorate(rng: &mut Rng, prose: &[String], earlier: &[Insight]) -> String {
+fn decorate(rng: &mut Rng, prose: &[String], earlier: &[Insight], distinct_code: bool) -> String {
     let mut sentences: Vec<String> = prose.to_vec();
     if sentences.len() > 2 && rng.chance(30) {
         let i = rng.range(1, sentences.len() - 1);
@@ -386,8 +403,12 @@ fn decorate(rng: &mut Rng, prose: &[String], earlier: &[Insight]) -> String {
         body.push('\n');
     }
     if rng.chance(8) {
-        let (lang, code) = rng.pick(CODE_BLOCKS);
-        writeln!(body, "```{lang}\n{code}\n```\n").expect("write to String");
+        let (lang, code, comment) = rng.pick(CODE_BLOCKS);
+        writeln!(body, "```{lang}\n{code}").expect("write to String");
+        if distinct_code {
+            writeln!(body, "{comment} from insight {}", earlier.len()).expect("write to String");
+        }
+        writeln!(body, "```\n").expect("write to String");
     }
     body.truncate(body.trim_end().len());
     body.push('\n');

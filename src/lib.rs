@@ -1,7 +1,11 @@
 //! brief: a static site generator for a public insight digest.
 //!
-//! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`.
-//! `import` turns raw insight files into content; `serve` and `check` reuse `build`.
+//! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`
+//! (`render_site` into any sink; [`build`] into the output directory). `import`
+//! and `scaffold` write content; `serve`, `check` and `email` sit above the
+//! pipeline and run `render_site` with sinks of their own. Leaf helpers
+//! (`error`, `hints`, `escape`, `hidden`, `fingerprint`, `filters`) know no stage.
+//! The README's Architecture section gives each module's role.
 
 // The binary, the integration tests and the fuzz targets use these.
 pub mod check;
@@ -122,7 +126,7 @@ pub(crate) fn render_site(
     render_site_inspect(root, config, drafts, sink, show_progress, &mut |_| {})
 }
 
-/// [`render_site`], then `inspect` sees the finished renderer (site model and rendered
+/// `render_site`, then `inspect` sees the finished renderer (site model and rendered
 /// bodies): how `check` gets at what only rendering knows.
 pub(crate) fn render_site_inspect(
     root: &Path,

@@ -246,9 +246,9 @@ impl Renderer<'_> {
         })
     }
 
-    /// `pages` is the list's precomputed [`pager_links`]; the paginator's own
+    /// `pages` is the list's precomputed [`pager_links`](super::pagination::pager_links); the paginator's own
     /// `pages` is the window of them a pager shows: the first and last page and
-    /// those within [`PAGER_WINDOW`] of the current one. (Listing every page on
+    /// those within [`PAGER_WINDOW`](super::pagination::PAGER_WINDOW) of the current one. (Listing every page on
     /// every page made the build quadratic: 5 million entries at 100k insights.)
     fn paginator(
         &self,

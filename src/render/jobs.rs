@@ -73,7 +73,7 @@ impl Renderer<'_> {
 
     /// `jobs` in the order they are best run: topic pages and insight pages
     /// newest first, each topic page where its newest insight is, so that each
-    /// pooled `insight` object (see [`InsightPool`]) is used up soon after it is
+    /// pooled `insight` object (see [`InsightPool`](super::values::InsightPool)) is used up soon after it is
     /// built. Each thread takes a contiguous run of the list, so only the objects
     /// of a few weeks of insights are alive at a time. The other jobs go first.
     pub(super) fn in_date_order(&self, jobs: Vec<Job>) -> Vec<Job> {

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::site::page_path;
 
 /// How many pages either side of the current one a paginator's `pages` lists.
-const PAGER_WINDOW: usize = 3;
+pub(super) const PAGER_WINDOW: usize = 3;
 
 /// Pages needed for `items` at `per_page`; an empty list still has one page.
 pub(super) fn page_count(items: usize, per_page: usize) -> usize {

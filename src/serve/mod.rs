@@ -1,5 +1,5 @@
 //! `brief serve`: build into memory, serve it, watch the sources, rebuild, and
-//! live-reload every open page. A build is exactly [`crate::render_site`] into an
+//! live-reload every open page. A build is exactly `crate::render_site` into an
 //! in-memory sink with `base_url` pointed at the server, so nothing with a
 //! loopback URL ever lands in `public/`. The last good site is kept as an
 //! immutable snapshot and swapped atomically after a successful rebuild, which

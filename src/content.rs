@@ -48,6 +48,8 @@ pub struct Insight {
 /// Lines (1-based, in the file) of the front-matter keys that later stages check.
 #[derive(Debug, Clone, Default)]
 pub struct KeyLines {
+    /// `None` when the file has no `id` key: its id is derived from the body.
+    pub id: Option<usize>,
     pub slug: usize,
     pub topics: usize,
     pub related: usize,
@@ -60,19 +62,22 @@ impl KeyLines {
     /// front matter (every insight pays for this, not only those with errors).
     /// A key that is not set points at the front matter's first line.
     fn of(split: &Split) -> KeyLines {
-        let mut found = [None; 4];
+        let mut found = [None; 5];
         for (n, line) in split.front_matter.lines().enumerate() {
             let slot = match line_key(line) {
                 Some("slug") => 0,
                 Some("topics") => 1,
                 Some("related") => 2,
                 Some("date") => 3,
+                Some("id") => 4,
                 _ => continue,
             };
             found[slot].get_or_insert(split.front_matter_line + n);
         }
-        let [slug, topics, related, date] = found.map(|l| l.unwrap_or(split.front_matter_line));
+        let id = found[4];
+        let [slug, topics, related, date, _] = found.map(|l| l.unwrap_or(split.front_matter_line));
         KeyLines {
+            id,
             slug,
             topics,
             related,

@@ -473,3 +473,18 @@ fn hidden_folders_under_content_are_not_content() {
     assert!(out.contains("12 insights"), "{out}");
     assert!(!site.path("public/insights/half-done").exists());
 }
+
+/// Issue 13: two `brief new` (even with one title) give two insights that build.
+#[test]
+fn new_twice_gives_two_buildable_insights() {
+    let site = Site::fixture("basic");
+    for _ in 0..2 {
+        let out = site.brief(&["new", "Same title", "--date", "2026-11-20"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    site.build(&[]);
+    for slug in ["same-title", "same-title-2"] {
+        let page = site.public().join("insights").join(slug).join("index.html");
+        assert!(page.is_file(), "{slug} was built");
+    }
+}

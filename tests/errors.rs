@@ -197,6 +197,46 @@ fn rejects_duplicate_slug_across_files() {
         ]);
 }
 
+/// Without `id` keys both ids come from the text: no hint may send the editor
+/// to an `id` key that is not there.
+#[test]
+fn duplicate_text_without_id_keys_is_reported_without_an_id_hint() {
+    let moe = std::fs::read_to_string(built_fixture().join("site").join(MOE)).unwrap();
+    let body = moe.splitn(3, "+++\n").nth(2).unwrap();
+    let err = Site::new()
+        .write(
+            "content/insights/zz.md",
+            insight("title = \"x\"\ndate = 2026-11-18", body.trim_end()),
+        )
+        .fails(
+            &["build"],
+            &[
+                "content/insights/zz.md:5: error: duplicate id",
+                "also used by",
+                "neither file has an `id` key, so both ids come from the text",
+            ],
+        );
+    assert!(!err.contains("change the `id`"), "{err}");
+}
+
+#[test]
+fn duplicate_id_keys_point_at_the_key() {
+    Site::new()
+        .write(
+            "content/insights/zz.md",
+            insight("title = \"x\"\nid = \"same\"\ndate = 2026-11-18", "B"),
+        )
+        .write(
+            "content/insights/zy.md",
+            insight("title = \"y\"\ndate = 2026-11-18\nid = \"same\"", "C"),
+        )
+        .both_fail(&[
+            "content/insights/zz.md:3: error: duplicate id \"same\": also used by",
+            "content/insights/zy.md",
+            "change the `id` in one of the two files",
+        ]);
+}
+
 #[test]
 fn rejects_an_empty_file() {
     Site::new()

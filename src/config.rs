@@ -11,6 +11,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _};
 use serde::Deserialize;
 
 use crate::error::{line_col, Diagnostic, Diagnostics};
+use crate::printable::{make_printable, printable};
 
 pub const CONFIG_FILE: &str = "config.toml";
 
@@ -358,13 +359,15 @@ impl Config {
         let topics = check_topics(raw.topics, text, path, &mut errors);
         errors.into_result()?;
 
+        let mut email = raw.email;
+        make_printable(&mut email.footer);
         Ok(Config {
-            title: raw.title,
-            description: raw.description,
+            title: printable(&raw.title).into_owned(),
+            description: printable(&raw.description).into_owned(),
             base_url: format!("{origin}{base_path}"),
             origin,
             base_path,
-            language: raw.language,
+            language: printable(&raw.language).into_owned(),
             timezone,
             theme: raw.theme,
             issue_size: raw.issue_size,
@@ -374,7 +377,7 @@ impl Config {
             feeds: raw.feeds,
             import: raw.import,
             markdown: raw.markdown,
-            email: raw.email,
+            email,
             topics,
             extra: raw.extra,
             path: path.to_path_buf(),
@@ -445,8 +448,8 @@ fn check_topics(
         }
         topics.push(Topic {
             slug: t.slug,
-            name: t.name,
-            description: t.description,
+            name: printable(&t.name).into_owned(),
+            description: printable(&t.description).into_owned(),
             keywords: t.keywords,
         });
     }

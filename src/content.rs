@@ -22,6 +22,7 @@ use crate::config::{
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
 use crate::output::Sink;
+use crate::printable::{make_printable, printable};
 
 pub const INSIGHTS_DIR: &str = "content/insights";
 
@@ -280,7 +281,7 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
         );
         config.timezone.midnight(NaiveDate::default())
     });
-    if fm.title.trim().is_empty() {
+    if printable(&fm.title).trim().is_empty() {
         errors.push(
             Diagnostic::error("the title is empty")
                 .at(path)
@@ -315,15 +316,22 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
     }
     errors.into_result()?;
 
-    let body = split.body.replace("\r\n", "\n");
+    let mut body = split.body.replace("\r\n", "\n");
+    make_printable(&mut body);
+    let mut title = fm.title;
+    make_printable(&mut title);
+    let mut sources = fm.sources;
+    sources.iter_mut().for_each(make_printable);
     Ok(Insight {
-        id: fm.id.unwrap_or_else(|| insight_id(&body)),
+        id: fm
+            .id
+            .map_or_else(|| insight_id(&body), |id| printable(&id).into_owned()),
         slug,
-        title: fm.title,
+        title,
         day: config.timezone.day_of(&date),
         date,
         topics: fm.topics,
-        sources: fm.sources,
+        sources,
         related: fm.related,
         weight: fm.weight,
         draft: fm.draft,

@@ -16,6 +16,7 @@ pub mod import;
 pub mod manifest;
 pub mod markdown;
 pub mod output;
+pub mod printable;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

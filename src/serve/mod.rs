@@ -281,7 +281,9 @@ fn publish(
 /// `content/insights/a.md and 2 more`, for the rebuild line.
 fn describe(batch: &BTreeSet<Touched>) -> String {
     let paths: BTreeSet<&PathBuf> = batch.iter().map(|(_, path)| path).collect();
-    let mut names = paths.iter().map(|p| p.display().to_string());
+    let mut names = paths
+        .iter()
+        .map(|p| crate::printable::printable(&p.display().to_string()).into_owned());
     let first = names.next().unwrap_or_default();
     match paths.len() {
         0 | 1 => first,

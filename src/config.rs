@@ -356,6 +356,17 @@ impl Config {
                     .line(key_line("near_duplicate_threshold")),
             );
         }
+        if let Err(msg) = check_link(&raw.email.manage_url) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "invalid `email.manage_url` {:?}: {msg}",
+                    raw.email.manage_url
+                ))
+                .at(path)
+                .line(key_line("manage_url"))
+                .hint("use an https:// or mailto: link, or your mailer's merge tag such as \"{{ unsubscribe_url }}\""),
+            );
+        }
         let topics = check_topics(raw.topics, text, path, &mut errors);
         errors.into_result()?;
 
@@ -384,10 +395,11 @@ impl Config {
         })
     }
 
-    /// Replaces `base_url` (for `--base-url` and for `serve`).
+    /// Replaces `base_url` (for `--base-url` and for `serve`, whose own URL is
+    /// always valid).
     pub fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
         let (origin, base_path) = split_base_url(url).map_err(|msg| {
-            Diagnostic::error(format!("invalid base URL {url:?}: {msg}"))
+            Diagnostic::error(format!("invalid --base-url {url:?}: {msg}"))
                 .hint("use an absolute URL such as \"https://example.org/\"")
         })?;
         self.base_url = format!("{origin}{base_path}");
@@ -428,15 +440,12 @@ fn check_topics(
     let mut topics = Vec::with_capacity(raw.len());
     for t in raw {
         let line = find_value_line(text, &t.slug).unwrap_or(1);
-        if !is_valid_slug(&t.slug) {
+        if let Some(problem) = slug_problem(&t.slug) {
             errors.push(
-                Diagnostic::error(format!(
-                    "topic slug {:?} is not a valid URL segment",
-                    t.slug
-                ))
-                .at(path)
-                .line(line)
-                .hint("use lowercase letters, digits and dashes, e.g. \"export-controls\""),
+                Diagnostic::error(problem.message("topic slug", &t.slug))
+                    .at(path)
+                    .line(line)
+                    .hint("use lowercase letters, digits and dashes, e.g. \"export-controls\""),
             );
         }
         if !seen.insert(t.slug.clone()) {
@@ -457,15 +466,55 @@ fn check_topics(
 }
 
 /// Lowercase ASCII letters, digits, `-` and `_`; not empty; no leading dot.
-pub fn is_valid_slug(s: &str) -> bool {
+fn is_valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
-/// Splits an absolute http(s) URL into origin and a path that starts and ends with `/`.
+/// The longest slug. A slug names a folder of the output (`insights/<slug>/`),
+/// and common file systems stop file names at 255 bytes; a limit well under that
+/// leaves room for the `-2` of a second insight with the same headline.
+pub const MAX_SLUG_LEN: usize = 200;
+
+/// Why a slug cannot be used (see [`slug_problem`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugProblem {
+    TooLong,
+    NotASegment,
+}
+
+impl SlugProblem {
+    /// The message for `slug`, the `what` of a file (`slug`, `topic slug`).
+    pub fn message(self, what: &str, slug: &str) -> String {
+        match self {
+            SlugProblem::TooLong => format!(
+                "{what} is {} characters long: at most {MAX_SLUG_LEN} fit in a file name",
+                slug.len()
+            ),
+            SlugProblem::NotASegment => format!("{what} {slug:?} is not a valid URL segment"),
+        }
+    }
+}
+
+/// What keeps `slug` from being a URL segment and a file name, if anything.
+pub fn slug_problem(slug: &str) -> Option<SlugProblem> {
+    if !is_valid_slug(slug) {
+        Some(SlugProblem::NotASegment)
+    } else if slug.len() > MAX_SLUG_LEN {
+        Some(SlugProblem::TooLong)
+    } else {
+        None
+    }
+}
+
+/// Splits an absolute http(s) URL into origin and a path that starts and ends
+/// with `/`. Strict: the URL is written into every page, feed and attribute, so
+/// only characters a URL may carry as they are pass (no spaces or quotes), with
+/// a host name (or `[IPv6]`) and an optional port.
 fn split_base_url(url: &str) -> Result<(String, String), String> {
     let url = url.trim();
+    check_url_chars(url)?;
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| "it has no scheme".to_string())?;
@@ -476,17 +525,102 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    if host.is_empty() || host.contains(['?', '#', ' ']) {
-        return Err("it has no host".into());
+    if host.contains('@') {
+        return Err("it must not carry a user name or password".into());
     }
-    if path.contains(['?', '#']) {
+    if host.contains(['?', '#']) || path.contains(['?', '#']) {
         return Err("it must not carry a query or fragment".into());
+    }
+    if !is_host_and_port(host) {
+        return Err(if host.is_empty() {
+            "it has no host".into()
+        } else {
+            format!("{host:?} is not a host name")
+        });
     }
     let mut path = path.to_string();
     if !path.ends_with('/') {
         path.push('/');
     }
     Ok((format!("{scheme}://{host}"), path))
+}
+
+/// A URL's characters: RFC 3986's unreserved and reserved ones (but `'`, which
+/// ends attribute values too) and `%` starting a two-digit hex escape.
+fn check_url_chars(url: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&()*+,;=%".contains(c);
+    if let Some(c) = url.chars().find(|&c| !allowed(c)) {
+        let what = match c {
+            ' ' => "a space".to_string(),
+            '"' | '\'' => format!("a quote ({c})"),
+            c if c.is_control() => format!("the control character {c:?}"),
+            c => format!("{c:?}"),
+        };
+        return Err(format!(
+            "it contains {what}; write it percent-encoded (a space is %20)"
+        ));
+    }
+    let bad_escape = url.match_indices('%').any(|(i, _)| {
+        let hex = url.get(i + 1..i + 3).unwrap_or("");
+        hex.len() != 2 || !hex.chars().all(|c| c.is_ascii_hexdigit())
+    });
+    if bad_escape {
+        return Err("a `%` must start an escape of two hex digits, such as %20".into());
+    }
+    Ok(())
+}
+
+/// `example.org`, `localhost:1111`, `127.0.0.1`, `[::1]:8080`.
+fn is_host_and_port(text: &str) -> bool {
+    let (host, port) = match text.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => (host, Some(port)),
+        _ => (text, None),
+    };
+    let port_ok =
+        port.is_none_or(|p| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok());
+    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(ip) => ip.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => {
+            !host.is_empty()
+                && host.split('.').all(|label| {
+                    !label.is_empty()
+                        && !label.starts_with('-')
+                        && !label.ends_with('-')
+                        && label
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+        }
+    };
+    port_ok && host_ok
+}
+
+/// A link a page may carry: http, https or mailto, written as a URL, or text
+/// with no scheme at all (a mailer's merge tag such as `{{ unsubscribe_url }}`,
+/// which the mailer replaces). The scheme is looked for as a browser does, past
+/// spaces and control characters (`java\tscript:` is `javascript:`).
+fn check_link(value: &str) -> Result<(), String> {
+    let compact: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let scheme = compact
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|s| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+    let Some(scheme) = scheme else {
+        return Ok(());
+    };
+    if !["http", "https", "mailto"].contains(&scheme.to_ascii_lowercase().as_str()) {
+        return Err(format!(
+            "the link's scheme must be http, https or mailto, not {scheme:?}"
+        ));
+    }
+    check_url_chars(value.trim())
 }
 
 /// The line where `key = …` is set: good enough to point a user at a value error.
@@ -628,6 +762,66 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("config.toml:2"), "{msg}");
         assert!(msg.contains("no scheme"), "{msg}");
+    }
+
+    #[test]
+    fn base_urls_are_checked_strictly() {
+        for good in [
+            "https://example.org/",
+            "http://localhost:1111/",
+            "http://127.0.0.1:8080/a/b%20c/",
+            "http://[::1]:1111/",
+            "https://sub.example-site.org/digest",
+        ] {
+            assert!(split_base_url(good).is_ok(), "{good}");
+        }
+        for (bad, why) in [
+            ("https://example.org/my digest/", "a space"),
+            ("https://example.org/\"onload=x/", "a quote"),
+            ("https://example.org/'x/", "a quote"),
+            ("https://exa mple.org/", "a space"),
+            ("https://example.org/%zz/", "two hex digits"),
+            ("https://user@example.org/", "user name"),
+            ("https://example..org/", "not a host name"),
+            ("https://example.org:99999/", "not a host name"),
+            ("https://<x>/", "'<'"),
+            ("https:///", "no host"),
+            ("https://é.org/", "'é'"),
+        ] {
+            let err = split_base_url(bad).unwrap_err();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn manage_url_allows_web_and_mail_links_and_merge_tags_only() {
+        for good in [
+            "",
+            "https://example.org/manage?id=1",
+            "mailto:editor@example.org?subject=unsubscribe",
+            "{{ unsubscribe_url }}",
+            "*|UNSUB|*",
+            "%unsubscribe_url%",
+        ] {
+            assert_eq!(check_link(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " java\tscript:alert(1)",
+            "data:text/html,x",
+            "vbscript:x",
+            "https://example.org/a b",
+        ] {
+            assert!(check_link(bad).is_err(), "{bad}");
+        }
+        let err = parse("[email]\nmanage_url = \"javascript:alert(1)\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml:2: error: invalid `email.manage_url`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod theme;
+mod urls;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

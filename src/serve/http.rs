@@ -3,7 +3,8 @@
 //! `..`, `.`, backslashes and NUL (encoded or not) are refused with 400, and as
 //! files are looked up in the built site's map, never on disk, nothing outside
 //! the site can be served anyway. HTML responses get the live-reload script
-//! injected here, at serve time, so templates and `public/` never carry it.
+//! injected here, at serve time, so templates and `public/` never carry it. The
+//! connection itself (parsing, limits, timeouts) is `conn`'s.
 
 use std::sync::Arc;
 

@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::markdown::escape_html as escape;
+use crate::printable::printable;
 use crate::render::{issue_title, Renderer};
 use crate::site::{insight_path, topic_path, Issue, Site};
 
@@ -373,7 +374,8 @@ fn text_element(w: &mut Xml, name: &str, text: &str) {
 fn element_with(w: &mut Xml, start: BytesStart, text: &str) {
     let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
     open(w, start);
-    let clean = xml_chars(text);
+    // XML 1.0 forbids most control characters; templates may add text too.
+    let clean = printable(text);
     write(w, Event::Text(BytesText::new(&clean)));
     close(w, &name);
 }
@@ -386,18 +388,6 @@ fn link(w: &mut Xml, rel: &str, href: &str, kind: Option<&str>) {
         link.push_attribute(("type", kind));
     }
     empty(w, link);
-}
-
-/// Drops characters XML 1.0 does not allow (most C0 controls, U+FFFE/U+FFFF).
-fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
-    let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-    };
-    if text.chars().all(allowed) {
-        std::borrow::Cow::Borrowed(text)
-    } else {
-        std::borrow::Cow::Owned(text.chars().filter(|&c| allowed(c)).collect())
-    }
 }
 
 #[cfg(test)]
@@ -420,11 +410,6 @@ mod tests {
         let out = absolutize(html, "https://ex.org");
         assert!(out.contains(r#"write href="/x" like"#), "{out}");
         assert!(out.contains(r#"href="https://ex.org/y""#), "{out}");
-    }
-
-    #[test]
-    fn strips_forbidden_xml_characters() {
-        assert_eq!(xml_chars("a\u{1}b\u{FFFF}c\n"), "abc\n");
     }
 
     #[test]

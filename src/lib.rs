@@ -16,11 +16,13 @@ pub mod import;
 pub mod manifest;
 pub mod markdown;
 pub mod output;
+pub mod printable;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod theme;
+mod urls;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -129,7 +131,10 @@ pub(crate) fn render_inspect(
     let theme = Theme::load(root, config);
     let insights = content::load_insights_from(root, config, sink);
     let (theme, mut insights) = match (theme, insights) {
-        (Ok(t), Ok(i)) => (t, i),
+        (Ok(t), Ok((i, warnings))) => {
+            errors.extend(warnings.sorted());
+            (t, i)
+        }
         (t, i) => {
             for e in [t.err(), i.err()].into_iter().flatten() {
                 errors.extend(e);

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use brief::error::Diagnostics;
 use brief::import::{Change, ImportOptions, ImportReport};
+use brief::printable::printable;
 
 /// Rendering makes millions of small, short-lived allocations (Tera's lookups,
 /// context values) from every thread at once; mimalloc frees them at a fraction of
@@ -265,15 +266,15 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
             near.source.display(),
             near.line,
             near.into.display(),
-            near.text,
-            near.into_text.trim()
+            printable(&near.text),
+            printable(near.into_text.trim())
         );
     }
     if dry_run {
         for change in &report.changes {
             match change {
                 Change::Created { path, title } => {
-                    println!("would create {}: {title}", path.display())
+                    println!("would create {}: {}", path.display(), printable(title))
                 }
                 Change::Updated {
                     path,

@@ -1,7 +1,8 @@
 //! brief: a static site generator for a public insight digest.
 //!
 //! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`.
-//! `import` turns raw insight files into content; `serve` and `check` reuse `build`.
+//! `import` turns raw insight files into content; `serve` and `check` reuse `build`;
+//! `email` renders editions through the same model, and `ping` reads a built output.
 
 pub mod body_cache;
 pub mod check;
@@ -13,9 +14,11 @@ pub mod feeds;
 mod filters;
 pub mod fingerprint;
 pub mod import;
+mod mailbox;
 pub mod manifest;
 pub mod markdown;
 pub mod output;
+pub mod ping;
 pub mod printable;
 pub mod render;
 pub mod scaffold;

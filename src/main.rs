@@ -54,6 +54,19 @@ enum Command {
     },
     /// Print the email edition of a daily issue to stdout, ready for a mailer.
     Email(EmailArgs),
+    /// Notify the WebSub hub (`[feeds] websub_hub`) of every feed that changed
+    /// since the last ping.
+    Ping(PingArgs),
+}
+
+#[derive(Args)]
+struct PingArgs {
+    /// Show what would be pinged; send nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The built output to read the feeds from, default public/ under the site root.
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -132,6 +145,10 @@ fn main() -> ExitCode {
     // prints its own report and picks its own exit status.
     if let Command::Import(args) = &cli.command {
         return import(&cli.root, args);
+    }
+    // Like import: some feeds may be pinged and others fail.
+    if let Command::Ping(args) = &cli.command {
+        return ping(&cli.root, args);
     }
     match run(cli) {
         Ok(warnings) => {
@@ -231,6 +248,39 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             Ok(Diagnostics::default())
         }
         Command::Check { .. } => unreachable!("check is dispatched by main"),
+        Command::Ping(_) => unreachable!("ping is dispatched by main"),
+    }
+}
+
+/// One line per feed sent (stdout) or not pinged (stderr), then the summary.
+fn ping(root: &Path, args: &PingArgs) -> ExitCode {
+    let options = brief::ping::PingOptions {
+        output: args.output.clone(),
+        dry_run: args.dry_run,
+    };
+    let report = match brief::ping::ping(root, &options) {
+        Ok(report) => report,
+        Err(errors) => {
+            print_diagnostics(&errors);
+            eprintln!("error: nothing was pinged");
+            return ExitCode::from(1);
+        }
+    };
+    for feed in &report.feeds {
+        match feed.outcome {
+            brief::ping::Outcome::Unchanged => {}
+            brief::ping::Outcome::WouldPing | brief::ping::Outcome::Pinged(_) => {
+                println!("{feed}")
+            }
+            _ => eprintln!("error: {feed}"),
+        }
+    }
+    if report.failed() {
+        eprintln!("error: {}", report.summary());
+        ExitCode::from(1)
+    } else {
+        println!("{}", report.summary());
+        ExitCode::SUCCESS
     }
 }
 

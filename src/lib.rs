@@ -9,6 +9,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod email;
+mod eml;
 pub mod error;
 pub mod feeds;
 mod filters;
@@ -26,6 +27,7 @@ pub mod serve;
 pub mod site;
 pub mod theme;
 mod urls;
+pub mod week;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -130,6 +132,29 @@ pub(crate) fn render_inspect(
     show_progress: bool,
     inspect: &mut dyn FnMut(&Renderer),
 ) -> Result<(Summary, Diagnostics), Diagnostics> {
+    with_renderer(root, config, drafts, sink, |renderer| {
+        renderer.render_all(sink, show_progress)?;
+        inspect(renderer);
+        let site = renderer.site;
+        Ok(Summary {
+            insights: site.insights.len(),
+            issues: site.issues.len(),
+            topics: site.used_topics().count(),
+            ..Summary::default()
+        })
+    })
+}
+
+/// Loads the theme and content, models the site and hands `use_it` a renderer
+/// with every body rendered and no page yet: [`render`] renders them all, and
+/// `email` one edition. Returns what `use_it` made, with the load's warnings.
+pub(crate) fn with_renderer<T>(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    sink: &dyn Sink,
+    use_it: impl FnOnce(&Renderer) -> Result<T, Diagnostics>,
+) -> Result<(T, Diagnostics), Diagnostics> {
     let mut errors = Diagnostics::default();
     let theme = Theme::load(root, config);
     let insights = content::load_insights_from(root, config, sink);
@@ -150,15 +175,8 @@ pub(crate) fn render_inspect(
     }
     let site = Site::new(config, insights).map_err(Diagnostics::sorted)?;
     let renderer = Renderer::new(&site, &theme, sink);
-    renderer.render_all(sink, show_progress)?;
-    inspect(&renderer);
-    let summary = Summary {
-        insights: site.insights.len(),
-        issues: site.issues.len(),
-        topics: site.used_topics().count(),
-        ..Summary::default()
-    };
-    Ok((summary, errors))
+    let made = use_it(&renderer)?;
+    Ok((made, errors))
 }
 
 /// Where the build cache of `output` lives: `.brief-cache/<hash of its path>/`

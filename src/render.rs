@@ -19,7 +19,7 @@ use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::content::Insight;
-use crate::email;
+use crate::email::{self, Edition};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::feeds;
 use crate::fingerprint::{self, hash_of};
@@ -27,6 +27,7 @@ use crate::markdown::{self, LinkBase, Rendered};
 use crate::output::Sink;
 use crate::site::{insight_path, page_path, topic_path, Issue, Site};
 use crate::theme::Theme;
+use crate::week::Week;
 
 /// How many recent issues the home page links to.
 const RECENT_ISSUES: usize = 10;
@@ -583,20 +584,36 @@ impl<'a> Renderer<'a> {
     }
 
     /// Issue `n`'s page and both files of its email edition, from one context.
-    /// The email HTML is absolutized as a whole: an email has no base URL to
-    /// resolve the site's root-relative links against.
     fn issue(&self, sink: &dyn Sink, n: usize) -> Result<(), Diagnostic> {
-        let config = self.site.config;
         let path = self.site.issues[n].path();
-        let mut fields = self.issue_context(n);
+        let fields = self.issue_context(n);
         self.page(sink, &path, "issue.html", &fields)?;
-        fields.insert("email", self.email_settings());
+        let edition = self.email_edition("email", fields)?;
         let dir = path.trim_start_matches('/');
-        let html = self.render_page("email.html", &fields)?;
-        let html = feeds::absolutize(&html, &config.origin);
-        sink.put(&format!("{dir}email.html"), html.into_bytes())?;
-        let text = self.render_page("email.txt", &fields)?;
-        sink.put(&format!("{dir}email.txt"), text.into_bytes())
+        sink.put(&format!("{dir}email.html"), edition.html.into_bytes())?;
+        sink.put(&format!("{dir}email.txt"), edition.text.into_bytes())
+    }
+
+    /// The email edition of issue `n`, as `brief email` prints it.
+    pub(crate) fn issue_edition(&self, n: usize) -> Result<Edition, Diagnostic> {
+        self.email_edition("email", self.issue_context(n))
+    }
+
+    /// The weekly edition of `week` (`email_week.html`, `email_week.txt`).
+    pub(crate) fn week_edition(&self, week: &Week) -> Result<Edition, Diagnostic> {
+        self.email_edition("email_week", self.week_context(week))
+    }
+
+    /// `<stem>.html` and `<stem>.txt` rendered from `fields` and the `email`
+    /// settings. The HTML is absolutized as a whole: an email has no base URL
+    /// to resolve the site's root-relative links against.
+    fn email_edition(&self, stem: &str, mut fields: Fields) -> Result<Edition, Diagnostic> {
+        fields.insert("email", self.email_settings());
+        let html = self.render_page(&format!("{stem}.html"), &fields)?;
+        Ok(Edition {
+            html: feeds::absolutize(&html, &self.site.config.origin),
+            text: self.render_page(&format!("{stem}.txt"), &fields)?,
+        })
     }
 
     /// Renders `template` with `site` plus `fields`.
@@ -690,6 +707,45 @@ impl<'a> Renderer<'a> {
             .join(" · ");
         let mut ctx = self.base_context("issue", &title, &issue.path(), &description);
         ctx.insert("issue", self.issue_value(n));
+        ctx
+    }
+
+    /// The `week` object of the weekly edition (see the README).
+    fn week_context(&self, week: &Week) -> Fields {
+        let site = self.site;
+        let title = week.title(site.config);
+        let description = week
+            .headline()
+            .iter()
+            .map(|&i| site.insights[i].title.as_str())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let mut ctx = self.base_context("week", &title, "/", &description);
+        let insights = |list: &[usize]| -> Value {
+            let values: Vec<Value> = list.iter().map(|&i| self.issue_insight_value(i)).collect();
+            values.into()
+        };
+        let issues: Vec<Value> = week.issues.iter().map(|&n| self.issue_ref(n)).collect();
+        ctx.insert(
+            "week",
+            object([
+                ("count", week.insights.len().into()),
+                ("end", plain(&week.id.last_day().to_string())),
+                ("headline", insights(week.headline())),
+                ("id", plain(&week.id.to_string())),
+                ("issues", issues.into()),
+                ("number", week.id.week.into()),
+                ("range_display", plain(&week.id.range_display())),
+                ("rest", insights(week.rest())),
+                ("start", plain(&week.id.first_day().to_string())),
+                ("title", plain(&title)),
+                (
+                    "topic",
+                    week.topic.map_or_else(Value::none, |t| self.topic_value(t)),
+                ),
+                ("year", week.id.year.into()),
+            ]),
+        );
         ctx
     }
 

@@ -5,6 +5,8 @@
 //! (RFC 2047 for non-ASCII, quoting for specials) is the message builder's job.
 //! Pure, no IO; a leaf.
 
+use crate::urls::is_host_name;
+
 /// A display name (possibly empty) and an address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Mailbox {
@@ -62,15 +64,7 @@ fn check_address(address: &str) -> Result<(), String> {
             "{local:?} is not a plain local part (letters, digits, dots and !#$%&'*+-/=?^_`{{|}}~)"
         ));
     }
-    let domain_ok = domain.split('.').all(|label| {
-        !label.is_empty()
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    });
-    if !domain_ok {
+    if !is_host_name(domain) {
         return Err(format!(
             "{domain:?} is not a domain name (write an international one in its xn-- form)"
         ));

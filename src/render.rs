@@ -699,12 +699,7 @@ impl<'a> Renderer<'a> {
     fn issue_context(&self, n: usize) -> Fields {
         let issue = &self.site.issues[n];
         let title = issue_title(self.site, n);
-        let description = issue
-            .headline()
-            .iter()
-            .map(|&i| self.site.insights[i].title.as_str())
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let description = self.titles(issue.headline());
         let mut ctx = self.base_context("issue", &title, &issue.path(), &description);
         ctx.insert("issue", self.issue_value(n));
         ctx
@@ -714,29 +709,20 @@ impl<'a> Renderer<'a> {
     fn week_context(&self, week: &Week) -> Fields {
         let site = self.site;
         let title = week.title(site.config);
-        let description = week
-            .headline()
-            .iter()
-            .map(|&i| site.insights[i].title.as_str())
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let description = self.titles(week.headline());
         let mut ctx = self.base_context("week", &title, "/", &description);
-        let insights = |list: &[usize]| -> Value {
-            let values: Vec<Value> = list.iter().map(|&i| self.issue_insight_value(i)).collect();
-            values.into()
-        };
         let issues: Vec<Value> = week.issues.iter().map(|&n| self.issue_ref(n)).collect();
         ctx.insert(
             "week",
             object([
                 ("count", week.insights.len().into()),
                 ("end", plain(&week.id.last_day().to_string())),
-                ("headline", insights(week.headline())),
+                ("headline", self.issue_insight_values(week.headline())),
                 ("id", plain(&week.id.to_string())),
                 ("issues", issues.into()),
                 ("number", week.id.week.into()),
                 ("range_display", plain(&week.id.range_display())),
-                ("rest", insights(week.rest())),
+                ("rest", self.issue_insight_values(week.rest())),
                 ("start", plain(&week.id.first_day().to_string())),
                 ("title", plain(&title)),
                 (
@@ -747,6 +733,16 @@ impl<'a> Renderer<'a> {
             ]),
         );
         ctx
+    }
+
+    /// The titles of `insights` joined by " · ": the description of a page
+    /// (or email) that shows them.
+    fn titles(&self, insights: &[usize]) -> String {
+        let titles: Vec<&str> = insights
+            .iter()
+            .map(|&i| self.site.insights[i].title.as_str())
+            .collect();
+        titles.join(" · ")
     }
 
     /// The `email` object of the email templates.
@@ -931,6 +927,15 @@ impl<'a> Renderer<'a> {
         Value::from_serializable(&self.insight_object(i, Some(self.email_text(i))))
     }
 
+    /// [`Self::issue_insight_value`] of each of `insights`.
+    fn issue_insight_values(&self, insights: &[usize]) -> Value {
+        let values: Vec<Value> = insights
+            .iter()
+            .map(|&i| self.issue_insight_value(i))
+            .collect();
+        values.into()
+    }
+
     fn insight_object(&self, i: usize, text: Option<String>) -> InsightObject<'_> {
         let site = self.site;
         let insight = &site.insights[i];
@@ -1007,13 +1012,9 @@ impl<'a> Renderer<'a> {
     fn issue_value(&self, n: usize) -> Value {
         let issue = &self.site.issues[n];
         let links = &self.shared.issue_links;
-        let insights = |list: &[usize]| -> Value {
-            let values: Vec<Value> = list.iter().map(|&i| self.issue_insight_value(i)).collect();
-            values.into()
-        };
         let mut map = self.issue_ref_map(n);
-        map.insert("headline", insights(issue.headline()));
-        map.insert("rest", insights(issue.rest()));
+        map.insert("headline", self.issue_insight_values(issue.headline()));
+        map.insert("rest", self.issue_insight_values(issue.rest()));
         map.insert("prev", n.checked_sub(1).map(|p| links[p].clone()).into());
         map.insert("next", links.get(n + 1).cloned().into());
         Value::from(map)

@@ -17,7 +17,7 @@
 //! each feed old or new, never half-written (the build renames files into
 //! place), and two pings at once at worst notify the hub twice.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -181,7 +181,7 @@ pub fn ping(root: &Path, options: &PingOptions) -> Result<PingReport, Diagnostic
     let feeds = read_feeds(&output)?;
     let state_path = root.join(crate::CACHE_DIR).join(STATE_FILE);
     let mut state = State::read(&state_path);
-    let mut client = (!options.dry_run).then(|| Client::new(&hub));
+    let client = (!options.dry_run).then(|| Client::new(&hub));
     let mut report = PingReport {
         hub: hub.clone(),
         feeds: Vec::with_capacity(feeds.len()),
@@ -196,7 +196,7 @@ pub fn ping(root: &Path, options: &PingOptions) -> Result<PingReport, Diagnostic
             (Some(url), false) => (url, Outcome::Stale(not_naming(&hub))),
             (Some(url), true) if state.0.get(&url) == Some(&hash) => (url, Outcome::Unchanged),
             (Some(url), true) => {
-                let outcome = match client.as_mut() {
+                let outcome = match &client {
                     None => Outcome::WouldPing,
                     Some(_) if !reachable => Outcome::NotSent,
                     Some(client) => client.publish(&url),
@@ -212,8 +212,8 @@ pub fn ping(root: &Path, options: &PingOptions) -> Result<PingReport, Diagnostic
     }
     if !options.dry_run {
         // Feeds no longer built are forgotten: one that comes back is news.
-        let current: Vec<&String> = report.feeds.iter().map(|f| &f.url).collect();
-        state.0.retain(|url, _| current.contains(&url));
+        let current: HashSet<&String> = report.feeds.iter().map(|f| &f.url).collect();
+        state.0.retain(|url, _| current.contains(url));
         state.write(&state_path)?;
     }
     Ok(report)
@@ -266,6 +266,14 @@ fn read_feeds(output: &Path) -> Result<Vec<FeedFile>, Diagnostic> {
             shown: entry.path().display().to_string(),
             bytes,
         });
+    }
+    if feeds.is_empty() {
+        return Err(Diagnostic::error(format!(
+            "{} holds no feed ({}), so there is nothing to ping",
+            output.display(),
+            FEED_FILES.join(", ")
+        ))
+        .hint("switch a feed on under `[feeds]` in config.toml, then `brief build`"));
     }
     Ok(feeds)
 }
@@ -407,7 +415,7 @@ impl Client {
 
     /// `hub.mode=publish`, `hub.url=feed_url`, form-encoded (WebSub, section 5.3
     /// of PubSubHubbub 0.4, which hubs follow for publishers).
-    fn publish(&mut self, feed_url: &str) -> Outcome {
+    fn publish(&self, feed_url: &str) -> Outcome {
         let sent = self
             .agent
             .post(&self.hub)

@@ -409,4 +409,20 @@ fn ping_refuses_without_a_hub_a_build_or_feeds_that_name_the_hub() {
         "{}",
         stderr(&out)
     );
+
+    // Every feed switched off.
+    let config = empty.read("config.toml").replace(
+        "[feeds]\n",
+        "[feeds]\nrss = false\natom = false\njson = false\ntopics = false\n",
+    );
+    empty.write("config.toml", &config);
+    empty.build(&[]);
+    let out = empty.brief(&["ping"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("holds no feed (rss.xml, atom.xml, feed.json)"),
+        "{err}"
+    );
+    assert!(hub.take().is_empty());
 }

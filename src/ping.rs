@@ -7,7 +7,7 @@
 //! renderer. The URL sent as `hub.url` is the feed's own `self` link (the topic
 //! its subscribers subscribed to, even for a build with `--base-url`), and a
 //! feed that does not name the configured hub is not pinged: it was built
-//! before the hub was set, and a hub checks that a feed names it.
+//! before the hub was set, and subscribers discover the hub from the feed.
 //!
 //! The state, a hash of each feed's bytes at its last successful ping keyed by
 //! its URL, lives in the build cache (`.brief-cache/websub-pings`), never in the

@@ -11,8 +11,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _};
 use serde::Deserialize;
 
 use crate::error::{line_col, Diagnostic, Diagnostics};
+use crate::mailbox::Mailbox;
 use crate::printable::{make_printable, printable};
-use crate::urls::{check_link, split_base_url};
+use crate::urls::{check_http_url, check_link, split_base_url};
 
 pub const CONFIG_FILE: &str = "config.toml";
 
@@ -105,6 +106,9 @@ pub struct FeedsConfig {
     /// Items per feed (issues in site feeds, insights in topic feeds).
     #[serde(default = "default_feed_limit")]
     pub limit: usize,
+    /// A WebSub hub: feeds link it (`rel="hub"`), and `brief ping` notifies it.
+    #[serde(default)]
+    pub websub_hub: Option<String>,
 }
 
 impl Default for FeedsConfig {
@@ -115,6 +119,7 @@ impl Default for FeedsConfig {
             json: true,
             topics: true,
             limit: default_feed_limit(),
+            websub_hub: None,
         }
     }
 }
@@ -177,6 +182,12 @@ pub struct EmailConfig {
     /// A line closing every email edition; empty: a default naming the site.
     #[serde(default)]
     pub footer: String,
+    /// The sender of `brief email --eml` messages: `Name <local@domain>`.
+    #[serde(default)]
+    pub from: String,
+    /// Their recipient (one mailbox); empty: the `from` address.
+    #[serde(default)]
+    pub to: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -367,6 +378,29 @@ impl Config {
                 .line(key_line("manage_url"))
                 .hint("use an https:// or mailto: link, or your mailer's merge tag such as \"{{ unsubscribe_url }}\""),
             );
+        }
+        if let Some(hub) = &raw.feeds.websub_hub {
+            if let Err(msg) = check_http_url(hub) {
+                errors.push(
+                    Diagnostic::error(format!("invalid `feeds.websub_hub` {hub:?}: {msg}"))
+                        .at(path)
+                        .line(key_line("websub_hub"))
+                        .hint("use the hub's absolute URL, such as \"https://pubsubhubbub.appspot.com/\""),
+                );
+            }
+        }
+        for (key, value) in [("from", &raw.email.from), ("to", &raw.email.to)] {
+            if value.is_empty() {
+                continue;
+            }
+            if let Err(msg) = Mailbox::parse(value) {
+                errors.push(
+                    Diagnostic::error(format!("invalid `email.{key}` {value:?}: {msg}"))
+                        .at(path)
+                        .line(key_line(key))
+                        .hint("write a mailbox such as \"Weekly Digest <digest@example.org>\""),
+                );
+            }
         }
         let topics = check_topics(raw.topics, text, path, &mut errors);
         errors.into_result()?;
@@ -658,6 +692,26 @@ mod tests {
         assert!(
             err.contains("config.toml:2: error: invalid `email.manage_url`"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn rejects_a_relative_websub_hub_and_a_bad_sender_at_their_lines() {
+        let err = parse("[feeds]\nwebsub_hub = \"hub.example.org\"\n[email]\nfrom = \"Digest\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml:2: error: invalid `feeds.websub_hub` \"hub.example.org\": it has no scheme"),
+            "{err}"
+        );
+        assert!(
+            err.contains("config.toml:4: error: invalid `email.from` \"Digest\""),
+            "{err}"
+        );
+        let c = parse("[feeds]\nwebsub_hub = \"https://hub.example.org/\"").unwrap();
+        assert_eq!(
+            c.feeds.websub_hub.as_deref(),
+            Some("https://hub.example.org/")
         );
     }
 

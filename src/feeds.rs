@@ -1,7 +1,8 @@
 //! RSS 2.0, Atom and JSON Feed 1.1 for the site (one item per daily issue, full
 //! HTML) and RSS per topic (one item per insight), plus the sitemap. XML is
 //! written with quick-xml, which escapes; characters XML 1.0 forbids are dropped
-//! first. Links in bodies become absolute URLs, as feed readers require.
+//! first. Links in bodies become absolute URLs, as feed readers require. With
+//! `[feeds] websub_hub`, every feed names its WebSub hub.
 
 use std::collections::BTreeSet;
 
@@ -131,6 +132,7 @@ pub fn site_atom(r: &Renderer) -> Vec<u8> {
         &config.permalink("atom.xml"),
         Some("application/atom+xml"),
     );
+    hub_link(&mut w, config, "link");
     link(
         &mut w,
         "alternate",
@@ -191,7 +193,7 @@ pub fn site_json(r: &Renderer) -> Vec<u8> {
             })
         })
         .collect();
-    let feed = json!({
+    let mut feed = json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": config.title,
         "home_page_url": config.permalink("/"),
@@ -201,6 +203,9 @@ pub fn site_json(r: &Renderer) -> Vec<u8> {
         "authors": [{ "name": config.title, "url": config.permalink("/") }],
         "items": items,
     });
+    if let Some(hub) = &config.feeds.websub_hub {
+        feed["hubs"] = json!([{ "type": "WebSub", "url": hub }]);
+    }
     let mut bytes = serde_json::to_vec_pretty(&feed).expect("JSON values serialize");
     bytes.push(b'\n');
     bytes
@@ -330,6 +335,19 @@ fn rss_channel_head(w: &mut Xml, config: &Config, title: &str, link_url: &str, s
     atom_link.push_attribute(("rel", "self"));
     atom_link.push_attribute(("type", "application/rss+xml"));
     empty(w, atom_link);
+    hub_link(w, config, "atom:link");
+}
+
+/// The WebSub hub's link (`rel="hub"`) in a feed's head, as `element` (`link`
+/// in Atom, `atom:link` in RSS); nothing without `[feeds] websub_hub`. The
+/// feed's `self` link, which WebSub also asks for, is always there.
+fn hub_link(w: &mut Xml, config: &Config, element: &str) {
+    if let Some(hub) = &config.feeds.websub_hub {
+        let mut link = BytesStart::new(element);
+        link.push_attribute(("href", hub.as_str()));
+        link.push_attribute(("rel", "hub"));
+        empty(w, link);
+    }
 }
 
 /// RFC 822 with a numeric zone, as RSS validators insist (`+0000`, never `UTC`).

@@ -30,6 +30,15 @@ rss = true
 atom = true
 json = true
 limit = 20                                   # items per feed
+# A WebSub hub: every feed links it, and `brief ping` tells it what changed.
+# websub_hub = "https://pubsubhubbub.appspot.com/"
+
+# The email editions (`brief email`); `from` is needed for `brief email --eml`.
+# [email]
+# from = "My insight digest <digest@example.org>"
+# to = ""                                    # default: the from address
+# manage_url = "https://example.org/manage"  # or your mailer's merge tag
+# footer = ""                                # default: a line naming the site
 
 [import]
 # Boilerplate lines of raw insight files, dropped wherever they appear.

@@ -165,7 +165,7 @@ fn newest_first(insights: Vec<Insight>) -> Vec<Insight> {
 }
 
 /// Issue ranking: heavier first, then seen in more sources, then by title.
-fn rank(a: &Insight, b: &Insight) -> Ordering {
+pub(crate) fn rank(a: &Insight, b: &Insight) -> Ordering {
     b.weight
         .cmp(&a.weight)
         .then_with(|| b.sources.len().cmp(&a.sources.len()))

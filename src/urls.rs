@@ -8,7 +8,26 @@
 /// only characters a URL may carry as they are pass (no spaces or quotes), with
 /// a host name (or `[IPv6]`) and an optional port.
 pub(crate) fn split_base_url(url: &str) -> Result<(String, String), String> {
-    let url = url.trim();
+    let (origin, path) = split_http_url(url.trim())?;
+    if path.contains('?') {
+        return Err("it must not carry a query or fragment".into());
+    }
+    let mut path = path.to_string();
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    Ok((origin, path))
+}
+
+/// Checks an absolute http(s) URL that brief passes on as it is (a WebSub hub):
+/// the rules of [`split_base_url`], but a query is allowed.
+pub(crate) fn check_http_url(url: &str) -> Result<(), String> {
+    split_http_url(url).map(|_| ())
+}
+
+/// `scheme://host[:port]` and the rest (path and query, `/` at least) of an
+/// absolute http(s) URL without user name, fragment or unsafe characters.
+fn split_http_url(url: &str) -> Result<(String, &str), String> {
     check_url_chars(url)?;
     let (scheme, rest) = url
         .split_once("://")
@@ -16,15 +35,15 @@ pub(crate) fn split_base_url(url: &str) -> Result<(String, String), String> {
     if scheme != "http" && scheme != "https" {
         return Err(format!("the scheme must be http or https, not {scheme:?}"));
     }
-    let (host, path) = match rest.find('/') {
+    let (host, path) = match rest.find(['/', '?', '#']) {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
     if host.contains('@') {
         return Err("it must not carry a user name or password".into());
     }
-    if host.contains(['?', '#']) || path.contains(['?', '#']) {
-        return Err("it must not carry a query or fragment".into());
+    if path.contains('#') {
+        return Err("it must not carry a fragment".into());
     }
     if !is_host_and_port(host) {
         return Err(if host.is_empty() {
@@ -32,10 +51,6 @@ pub(crate) fn split_base_url(url: &str) -> Result<(String, String), String> {
         } else {
             format!("{host:?} is not a host name")
         });
-    }
-    let mut path = path.to_string();
-    if !path.ends_with('/') {
-        path.push('/');
     }
     Ok((format!("{scheme}://{host}"), path))
 }
@@ -75,19 +90,23 @@ fn is_host_and_port(text: &str) -> bool {
         port.is_none_or(|p| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok());
     let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         Some(ip) => ip.parse::<std::net::Ipv6Addr>().is_ok(),
-        None => {
-            !host.is_empty()
-                && host.split('.').all(|label| {
-                    !label.is_empty()
-                        && !label.starts_with('-')
-                        && !label.ends_with('-')
-                        && label
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                })
-        }
+        None => is_host_name(host),
     };
     port_ok && host_ok
+}
+
+/// An ASCII host name: dot-separated labels of letters, digits and inner
+/// dashes (`example.org`, `localhost`, `127.0.0.1`).
+pub(crate) fn is_host_name(host: &str) -> bool {
+    !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 /// A link a page may carry: http, https or mailto, written as a URL, or text
@@ -149,6 +168,28 @@ mod tests {
             let err = split_base_url(bad).unwrap_err();
             assert!(err.contains(why), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn hub_urls_keep_a_query_but_not_a_fragment() {
+        for good in [
+            "https://pubsubhubbub.appspot.com/",
+            "http://127.0.0.1:8080/hub?site=1",
+            "https://hub.example.org",
+        ] {
+            assert_eq!(check_http_url(good), Ok(()), "{good}");
+        }
+        for (bad, why) in [
+            ("hub.example.org", "no scheme"),
+            ("ftp://hub.example.org/", "http or https"),
+            ("https://hub.example.org/#top", "fragment"),
+            ("https://hub example.org/", "a space"),
+            ("https://user@hub.example.org/", "user name"),
+        ] {
+            let err = check_http_url(bad).unwrap_err();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+        assert!(split_base_url("https://example.org/?x=1").is_err());
     }
 
     #[test]

@@ -24,10 +24,11 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, normalize, normalized_id, Insight, INSIGHTS_DIR};
 use crate::error::{Diagnostic, Diagnostics};
-use frontmatter::{add_to_lists, render_new, EditError, NewInsight};
+use crate::text::headline::{headline_of, is_cut_of};
+use frontmatter::{grow, render_new, EditError, Growth, NewInsight};
 use raw::{insight_lines, read_files, RawFile, RawLine, Role};
 use similar::{Shingles, SimilarityIndex};
-use text::{title_of, TopicMatcher};
+use text::{new_headline_slug, TopicMatcher};
 
 pub(crate) use text::new_slug;
 
@@ -95,6 +96,8 @@ pub enum Change {
         path: PathBuf,
         sources: Vec<String>,
         related: Vec<String>,
+        /// A new headline for a title an earlier import cut mid-phrase.
+        title: Option<String>,
     },
 }
 
@@ -161,13 +164,20 @@ struct Entry {
     text: String,
     sources: Vec<String>,
     related: Vec<String>,
+    /// Whether this run saw the insight's text.
+    sighted: bool,
     origin: Origin,
 }
 
 #[derive(Debug)]
 enum Origin {
-    /// Already in content with this many sources and related slugs: the rest are new.
-    Existing { sources: usize, related: usize },
+    /// Already in content with this many sources and related slugs (the rest
+    /// are new), and this title.
+    Existing {
+        sources: usize,
+        related: usize,
+        title: String,
+    },
     New {
         id: String,
         title: String,
@@ -247,7 +257,9 @@ impl<'a> Run<'a> {
                 origin: Origin::Existing {
                     sources: insight.sources.len(),
                     related: insight.related.len(),
+                    title: insight.title,
                 },
+                sighted: false,
                 slug: insight.slug,
                 path: insight
                     .path
@@ -299,12 +311,14 @@ impl<'a> Run<'a> {
         report: &mut ImportReport,
     ) -> usize {
         if let Some(&index) = self.by_id.get(&sighting.id) {
+            self.entries[index].sighted = true;
             if self.add_source(index, source) {
                 report.summary.merged += 1;
             }
             return index;
         }
         if let Some((index, similarity)) = self.similar.best_match(&sighting.shingles) {
+            self.entries[index].sighted = true;
             if self.add_source(index, source) {
                 report.summary.merged += 1;
                 report.summary.near_duplicates += 1;
@@ -326,8 +340,8 @@ impl<'a> Run<'a> {
     }
 
     fn create(&mut self, sighting: &Sighting, date: NaiveDate, source: &str) -> usize {
-        let title = title_of(sighting.text);
-        let slug = new_slug(&title, &sighting.id, |s| self.taken_slugs.contains(s));
+        let title = headline_of(sighting.text);
+        let slug = new_headline_slug(&title, &sighting.id, |s| self.taken_slugs.contains(s));
         self.taken_slugs.insert(slug.clone());
         let entry = Entry {
             path: Path::new(INSIGHTS_DIR).join(format!("{slug}.md")),
@@ -335,6 +349,7 @@ impl<'a> Run<'a> {
             text: sighting.text.to_string(),
             sources: vec![source.to_string()],
             related: Vec::new(),
+            sighted: true,
             origin: Origin::New {
                 id: sighting.id.clone(),
                 title,
@@ -459,16 +474,27 @@ fn plan_new(
 }
 
 fn plan_grown(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Plan>, Diagnostic> {
-    let Origin::Existing { sources, related } = entry.origin else {
+    let Origin::Existing {
+        sources,
+        related,
+        ref title,
+    } = entry.origin
+    else {
         unreachable!("plan_grown is only called for existing entries")
     };
     let (new_sources, new_related) = (&entry.sources[sources..], &entry.related[related..]);
-    if new_sources.is_empty() && new_related.is_empty() {
+    let retitle = renewed_title(entry, title);
+    if new_sources.is_empty() && new_related.is_empty() && retitle.is_none() {
         return Ok(None);
     }
     let path = root.join(&entry.path);
     let old = std::fs::read_to_string(&path).map_err(|e| Diagnostic::io("read", &path, &e))?;
-    let edited = match add_to_lists(&old, new_sources, new_related) {
+    let growth = Growth {
+        sources: new_sources,
+        related: new_related,
+        title: retitle.as_deref(),
+    };
+    let edited = match grow(&old, &growth) {
         Ok(Some(edited)) => edited,
         Ok(None) => return Ok(None),
         Err(EditError::Yaml) => {
@@ -485,9 +511,20 @@ fn plan_grown(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Plan>,
             path: entry.path.clone(),
             sources: new_sources.to_vec(),
             related: new_related.to_vec(),
+            title: retitle,
         },
         write: (!dry_run).then_some(FileWrite::Replace { path, text: edited }),
     }))
+}
+
+/// The headline that replaces `title`, when an earlier import cut it from the
+/// text mid-phrase ("…") and this run saw the text again. Any other title is
+/// an editor's (or already a whole sentence or clause) and stays.
+fn renewed_title(entry: &Entry, title: &str) -> Option<String> {
+    if !entry.sighted || !is_cut_of(title, &entry.text) {
+        return None;
+    }
+    Some(headline_of(&entry.text)).filter(|new| new != title)
 }
 
 /// Creates a file that must not exist yet: brief never overwrites a file it did

@@ -280,12 +280,27 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
                     path,
                     sources,
                     related,
+                    title,
                 } => {
                     println!(
                         "would update {}: sources += {sources:?}, related += {related:?}",
                         path.display()
-                    )
+                    );
+                    if let Some(title) = title {
+                        println!("  title: {}", printable(title));
+                    }
                 }
+            }
+        }
+    } else {
+        for change in &report.changes {
+            if let Change::Updated {
+                path,
+                title: Some(title),
+                ..
+            } = change
+            {
+                println!("retitled {}: {}", path.display(), printable(title));
             }
         }
     }

@@ -234,11 +234,12 @@ fn hand_edits_survive_reimport() {
         .path
         .clone();
     let text = fs::read_to_string(&path).unwrap();
+    let title_line = text.lines().find(|l| l.starts_with("title = ")).unwrap();
     let edited = text
-        .replacen("title = ", "# Checked against the transcript.\ntitle = ", 1)
-        .replace(
-            "China is compensating for its deficit in cutting-edge semiconductors by pursuing an…",
-            "China's asymmetric answer to the chip deficit",
+        .replacen(
+            title_line,
+            "# Checked against the transcript.\ntitle = \"China's asymmetric answer to the chip deficit\"",
+            1,
         )
         .replace(
             "performance like the US.",
@@ -261,13 +262,94 @@ fn hand_edits_survive_reimport() {
     );
     // The 003 file lists it under `Related Insights`, so `related` grew too.
     let grown = grown.replace(
-        "related = [\"chinese-firms-like-deepseq-are-leveraging-low-power-costs\"]",
+        "related = [\"chinese-firms-like-deepseq-leveraging-low\"]",
         "related = []",
     );
     assert_eq!(grown, edited);
 
     let before = snapshot(site.path());
     assert_success(&import(site.path(), &[&seeds_dir()]));
+    assert_eq!(snapshot(site.path()), before);
+}
+
+#[test]
+fn headlines_are_whole_sentences_or_clauses_never_cut_when_a_boundary_exists() {
+    let site = site();
+    assert_success(&import(site.path(), &[&seeds_dir()]));
+    let all = insights(site.path());
+    for insight in &all {
+        assert!(!insight.title.ends_with('…'), "cut: {}", insight.title);
+        assert!(
+            insight.title.chars().count() <= 140,
+            "long: {}",
+            insight.title
+        );
+        assert!(
+            !insight.title.ends_with('.'),
+            "stop kept: {}",
+            insight.title
+        );
+        let slug = &insight.slug;
+        assert!(
+            slug.len() <= 50 && slug.split('-').count() <= 12,
+            "slug: {slug}"
+        );
+    }
+    let us = by_text(&all, "While the U.S. AI strategy pursues");
+    assert_eq!(us.title, "While the U.S. AI strategy pursues a 'winner-take-all' model leading to high profits, China's state-backed approach aims to commoditize AI");
+    assert_eq!(us.slug, "us-ai-strategy-pursues-winner-take-all-model");
+    // A lead sentence as the headline: the body goes on from the next sentence.
+    assert_eq!(
+        us.body_after_lead().unwrap(),
+        "By spreading resources across many players to create a low-cost, replicable model for export, it structurally limits the potential for monopoly profits to accrue to shareholders.\n"
+    );
+    // Too long a sentence: its main clause, and then the whole body is shown.
+    let blocked = by_text(&all, "Blocked from accessing");
+    assert_eq!(
+        blocked.title,
+        "China is strategically championing open-source AI"
+    );
+    assert_eq!(blocked.body_after_lead(), None);
+}
+
+#[test]
+fn a_title_an_earlier_import_cut_is_renewed_once_and_hand_titles_never() {
+    let site = site();
+    assert_success(&import(site.path(), &[&seed(0)]));
+    let all = insights(site.path());
+    let cut = by_text(&all, "DeepSeek explicitly stated").path.clone();
+    let hand = by_text(&all, "China is compensating").path.clone();
+    let set_title = |path: &Path, title: &str| {
+        let text = fs::read_to_string(path).unwrap();
+        let line = text.lines().find(|l| l.starts_with("title = ")).unwrap();
+        let text = text.replacen(line, &format!("title = \"{title}\"  # note"), 1);
+        fs::write(path, text).unwrap();
+    };
+    set_title(
+        &cut,
+        "DeepSeek explicitly stated its already low API prices will drop further once…",
+    );
+    set_title(&hand, "China's asymmetric chip answer…");
+
+    let out = import(site.path(), &[&seed(0)]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("retitled content/insights/"),
+        "{}",
+        stdout(&out)
+    );
+    let renewed = fs::read_to_string(&cut).unwrap();
+    assert!(renewed.contains("title = \"DeepSeek explicitly stated its already low API prices will drop further once domestic chip production from Huawei ramps up\"  # note\n"), "{renewed}");
+    assert!(fs::read_to_string(&hand)
+        .unwrap()
+        .contains("title = \"China's asymmetric chip answer…\"  # note\n"));
+    let before = snapshot(site.path());
+    let again = import(site.path(), &[&seed(0)]);
+    assert!(
+        stdout(&again).contains("nothing to change"),
+        "{}",
+        stdout(&again)
+    );
     assert_eq!(snapshot(site.path()), before);
 }
 

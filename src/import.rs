@@ -9,7 +9,10 @@
 //! resolved, and `--dry-run` writes nothing at all. It touches config and content
 //! only; printing is left to the caller.
 
+mod email;
 mod frontmatter;
+mod html;
+mod inputs;
 mod raw;
 mod similar;
 mod text;
@@ -26,16 +29,18 @@ use crate::content::{self, normalize, normalized_id, Insight, INSIGHTS_DIR};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::text::headline::{headline_of, is_cut_of};
 use frontmatter::{grow, render_new, EditError, Growth, NewInsight};
-use raw::{insight_lines, read_files, RawFile, RawLine, Role};
+use raw::{insight_lines, read_files, RawFile, RawLine, Reading, Role};
 use similar::{Shingles, SimilarityIndex};
 use text::{new_headline_slug, TopicMatcher};
 
+pub use inputs::MAX_INPUT_BYTES;
 pub(crate) use text::new_slug;
 
 /// What `brief import` was asked for.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
-    /// Raw files, or folders walked recursively for `.txt` and `.md` files.
+    /// Raw files, emails (`.eml`, mbox) or folders (walked recursively for
+    /// them; a Maildir is read as a mailbox).
     pub paths: Vec<PathBuf>,
     /// The date of every imported insight, instead of the file's.
     pub date: Option<NaiveDate>,
@@ -47,28 +52,33 @@ pub struct ImportOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportSummary {
     pub files_read: usize,
+    /// Of the texts read, those that came from emails (an mbox holds many).
+    pub emails: usize,
     pub insights_seen: usize,
     pub new: usize,
     /// Sightings that added a source to an insight already known.
     pub merged: usize,
     /// Of `merged`, those matched by similarity rather than identical text.
     pub near_duplicates: usize,
+    /// Files and email messages skipped.
     pub skipped: usize,
-    /// Of `skipped`, files skipped for an error (binary, not UTF-8, unreadable).
+    /// Of `skipped`, those skipped for an error (binary, not UTF-8,
+    /// unreadable, too large, a truncated or undecodable email).
     pub failed: usize,
+    /// Content files that could not be written.
+    pub write_failures: usize,
 }
 
 impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} files read", self.files_read)?;
+        if self.emails > 0 {
+            write!(f, " ({} emails)", self.emails)?;
+        }
         write!(
             f,
-            "{} files read, {} insights seen, {} new, {} merged ({} near-duplicates), {} skipped",
-            self.files_read,
-            self.insights_seen,
-            self.new,
-            self.merged,
-            self.near_duplicates,
-            self.skipped
+            ", {} insights seen, {} new, {} merged ({} near-duplicates), {} skipped",
+            self.insights_seen, self.new, self.merged, self.near_duplicates, self.skipped
         )
     }
 }
@@ -76,7 +86,8 @@ impl fmt::Display for ImportSummary {
 /// A line merged into an insight whose text differs slightly.
 #[derive(Debug, Clone)]
 pub struct NearDuplicate {
-    pub source: PathBuf,
+    /// The file (and message) the line was read from.
+    pub origin: String,
     pub line: usize,
     pub text: String,
     /// The content file it merged into (relative to the site root) and its text.
@@ -124,12 +135,13 @@ pub fn import(root: &Path, options: &ImportOptions) -> Result<ImportReport, Diag
     let config = Config::load(root)?;
     let existing = content::load_insights(root, &config)?;
     let mut report = ImportReport::default();
-    let (files, skipped) = read_files(
-        &options.paths,
-        options.date,
-        &root.join(INSIGHTS_DIR),
-        &config.timezone,
-    );
+    let reading = Reading {
+        root,
+        date: options.date,
+        tz: &config.timezone,
+    };
+    let read = read_files(&options.paths, &reading);
+    let files = read.texts;
     // Each line's normalized text, id and shingles depend on that line alone:
     // worked out for all lines in parallel, then resolved in order.
     let sightings: Vec<Vec<Sighting>> = files
@@ -145,10 +157,11 @@ pub fn import(root: &Path, options: &ImportOptions) -> Result<ImportReport, Diag
     for (file, lines) in files.iter().zip(&sightings) {
         run.add_file(file, lines, &mut report);
     }
-    report.summary.files_read = files.len();
-    report.summary.skipped = skipped.len();
-    report.summary.failed = skipped.iter().filter(|s| s.reason.is_error()).count();
-    for skip in skipped {
+    report.summary.files_read = read.files;
+    report.summary.emails = read.emails;
+    report.summary.skipped = read.skipped.len();
+    report.summary.failed = read.skipped.iter().filter(|s| s.reason.is_error()).count();
+    for skip in read.skipped {
         report.diagnostics.push(skip.warning);
     }
     run.finish(options.dry_run, &mut report);
@@ -284,11 +297,11 @@ impl<'a> Run<'a> {
 
     /// Every insight line of `file`, then the links its `Related Insights` section makes.
     fn add_file(&mut self, file: &RawFile, sightings: &[Sighting], report: &mut ImportReport) {
-        let source = file.source_name();
+        let source = file.source.as_str();
         let (mut leads, mut related) = (Vec::new(), Vec::new());
         for sighting in sightings {
             report.summary.insights_seen += 1;
-            let index = self.sight(file, &source, sighting, report);
+            let index = self.sight(file, source, sighting, report);
             match sighting.role {
                 Role::Lead => leads.push(index),
                 Role::Related => related.push(index),
@@ -323,7 +336,7 @@ impl<'a> Run<'a> {
                 report.summary.merged += 1;
                 report.summary.near_duplicates += 1;
                 report.near_duplicates.push(NearDuplicate {
-                    source: file.path.clone(),
+                    origin: file.origin(),
                     line: sighting.line,
                     text: sighting.text.to_string(),
                     into: self.entries[index].path.clone(),
@@ -389,7 +402,10 @@ impl<'a> Run<'a> {
             match plan.and_then(|plan| plan.map(Plan::carry_out).transpose()) {
                 Ok(Some(change)) => report.changes.push(change),
                 Ok(None) => {}
-                Err(d) => report.diagnostics.push(d),
+                Err(d) => {
+                    report.summary.write_failures += usize::from(d.is_error());
+                    report.diagnostics.push(d);
+                }
             }
         }
     }

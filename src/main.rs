@@ -73,11 +73,14 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 
 #[derive(Args)]
 struct ImportArgs {
-    /// Raw insight files or folders (folders are walked recursively for .txt and .md).
+    /// Raw insight files, emails (.eml, mbox) or folders: folders are walked for
+    /// .txt, .md, .eml and .mbox files, and a Maildir (cur/, new/) is read as a
+    /// mailbox. The site's own folders and output are skipped; files over 16 MiB
+    /// and anything but regular files are refused.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Date of the imported insights (YYYY-MM-DD); default: a date in the file
-    /// name, else the file's modification date.
+    /// Date of the imported insights (YYYY-MM-DD); default: an email's Date
+    /// header, else a date in the file name, else the file's modification date.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     date: Option<NaiveDate>,
     /// Show what would be created and merged without writing anything.
@@ -250,8 +253,18 @@ fn import(root: &Path, args: &ImportArgs) -> ExitCode {
     };
     print_diagnostics(&report.diagnostics);
     print_import_report(&report, args.dry_run);
+    let summary = &report.summary;
+    if summary.failed > 0 {
+        eprintln!("error: some files or messages were not imported (see above); the others were");
+    }
+    if summary.write_failures > 0 {
+        eprintln!(
+            "error: {} content file{} could not be written (see above)",
+            summary.write_failures,
+            if summary.write_failures == 1 { "" } else { "s" }
+        );
+    }
     if report.failed() {
-        eprintln!("error: some files were not imported (see above); the others were");
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -263,7 +276,7 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
         println!(
             "near-duplicate ({:.0}% similar): {}:{} merged into {}\n  seen: {}\n  kept: {}",
             near.similarity * 100.0,
-            near.source.display(),
+            near.origin,
             near.line,
             near.into.display(),
             printable(&near.text),
@@ -311,12 +324,16 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
         .filter(|c| matches!(c, Change::Created { .. }))
         .count();
     let updated = report.changes.len() - created;
-    match (dry_run, report.changes.is_empty()) {
+    let failures = report.summary.write_failures;
+    match (dry_run, report.changes.is_empty() && failures == 0) {
         (_, true) => {
             println!("nothing to change: content already holds every insight, source and link")
         }
         (true, false) => println!(
             "dry run: would create {created} and update {updated} files; nothing was written"
+        ),
+        (false, false) if failures > 0 => println!(
+            "created {created} and updated {updated} files in content/insights/; {failures} could not be written"
         ),
         (false, false) => {
             println!("created {created} and updated {updated} files in content/insights/")

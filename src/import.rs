@@ -10,7 +10,7 @@
 //! only; printing is left to the caller.
 
 mod email;
-mod frontmatter;
+pub(crate) mod frontmatter;
 mod html;
 mod inputs;
 mod raw;
@@ -559,7 +559,7 @@ pub(crate) fn create_file(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// Replaces a file by renaming a complete copy over it, so a crash or a full disk
 /// never leaves an editor's file half written.
-fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())

@@ -1,7 +1,8 @@
 //! brief: a static site generator for a public insight digest.
 //!
 //! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`.
-//! `import` turns raw insight files into content; `serve` and `check` reuse `build`.
+//! `import` turns raw insight files into content and `rename` renames it;
+//! `serve` and `check` reuse `build`.
 
 pub mod body_cache;
 pub mod check;
@@ -17,6 +18,7 @@ pub mod manifest;
 pub mod markdown;
 pub mod output;
 pub mod printable;
+pub mod rename;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -54,6 +54,22 @@ enum Command {
     },
     /// Print the email edition of a daily issue to stdout, ready for a mailer.
     Email(EmailArgs),
+    /// Give an insight a new slug: its file is renamed, its old URL kept as an
+    /// alias (a redirect), and every `related` list naming it rewritten.
+    Rename(RenameArgs),
+}
+
+#[derive(Args)]
+struct RenameArgs {
+    /// The insight's slug now (its file name without .md, or its `slug` key).
+    #[arg(value_name = "OLD-SLUG")]
+    old: String,
+    /// The new slug: lowercase letters, digits, `-` and `_`, not used by another insight.
+    #[arg(value_name = "NEW-SLUG")]
+    new: String,
+    /// Show the changes to every file without writing anything.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Args)]
@@ -136,6 +152,10 @@ fn main() -> ExitCode {
     if let Command::Import(args) = &cli.command {
         return import(&cli.root, args);
     }
+    // A bad argument is a usage error (2), a refusal by the site an error (1).
+    if let Command::Rename(args) = &cli.command {
+        return rename(&cli.root, args);
+    }
     match run(cli) {
         Ok(warnings) => {
             print_diagnostics(&warnings);
@@ -186,6 +206,7 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             Ok(warnings)
         }
         Command::Import(_) => unreachable!("import is dispatched by main"),
+        Command::Rename(_) => unreachable!("rename is dispatched by main"),
         Command::Init { dir } => {
             let dir = dir.unwrap_or(root);
             let files = brief::scaffold::init(&dir)?;
@@ -269,6 +290,50 @@ fn import(root: &Path, args: &ImportArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn rename(root: &Path, args: &RenameArgs) -> ExitCode {
+    use brief::rename::{RenameError, RenameOptions};
+    let options = RenameOptions {
+        old: args.old.clone(),
+        new: args.new.clone(),
+        dry_run: args.dry_run,
+    };
+    let report = match brief::rename::rename(root, &options) {
+        Ok(report) => report,
+        Err(RenameError::Usage(d)) => {
+            eprintln!("{d}");
+            return ExitCode::from(2);
+        }
+        Err(RenameError::Refused(errors)) => {
+            print_diagnostics(&errors);
+            eprintln!("error: the insight was not renamed");
+            return ExitCode::from(1);
+        }
+    };
+    let verb = if args.dry_run { "would " } else { "" };
+    for change in &report.changes {
+        match &change.moved_to {
+            Some(to) => println!("{verb}rename {} → {}", change.path.display(), to.display()),
+            None => println!("{verb}update {}", change.path.display()),
+        }
+        for line in &change.removed {
+            println!("  - {line}");
+        }
+        for line in &change.added {
+            println!("  + {line}");
+        }
+    }
+    let files = report.changes.len();
+    if args.dry_run {
+        println!("dry run: would change {files} files; nothing was written");
+    } else {
+        println!(
+            "renamed {:?} to {:?} in {files} files; /insights/{}/ stays as a redirect",
+            args.old, args.new, args.old
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn print_import_report(report: &ImportReport, dry_run: bool) {

@@ -112,7 +112,7 @@ impl SiteFolders {
         }
     }
 
-    /// Why `dir` is not read when a walk reaches it, if it is not.
+    /// Whether a walk that reaches `dir` passes it by.
     fn walk_skips(&self, dir: &Path) -> bool {
         let resolved = dir.canonicalize().ok();
         let is = |list: &[PathBuf]| resolved.as_ref().is_some_and(|d| list.contains(d));

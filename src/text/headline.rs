@@ -15,6 +15,7 @@
 //! Punctuation inside quotes and brackets is never a boundary. Plain text in,
 //! plain text out: see [`super::lead`] for the Markdown side.
 
+use super::folded;
 use super::lead::first_block;
 use super::sentences::{first_sentence_end, is_abbreviation};
 
@@ -107,12 +108,6 @@ pub fn headline_of(body: &str) -> String {
 pub fn is_cut_of(title: &str, body: &str) -> bool {
     let Some(stem) = title.trim_end().strip_suffix('…') else {
         return false;
-    };
-    let folded = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
     };
     let stem = folded(stem);
     !stem.is_empty() && folded(body).starts_with(&stem)

@@ -8,6 +8,7 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use super::folded;
 use super::sentences::first_sentence_end;
 
 /// The first block of text of a Markdown body (a paragraph, heading or list
@@ -69,12 +70,6 @@ pub fn rest_after_lead<'b>(title: &str, body: &'b str) -> Option<&'b str> {
 /// Whether `a` and `b` have the same letters and digits in the same order,
 /// ignoring case: punctuation, spaces and Markdown marks do not count.
 fn same_words(a: &str, b: &str) -> bool {
-    let folded = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect::<Vec<_>>()
-    };
     let a = folded(a);
     !a.is_empty() && a == folded(b)
 }

@@ -7,3 +7,12 @@
 pub mod headline;
 pub mod lead;
 pub mod sentences;
+
+/// The letters and digits of `text`, lowercased: what two texts must share to
+/// say the same words, whatever their case, punctuation, spacing or Markdown.
+pub(crate) fn folded(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}

@@ -41,6 +41,12 @@ pub struct Insight {
     pub related: Vec<String>,
     pub weight: i64,
     pub draft: bool,
+    /// Whether a title that is the body's lead sentence stands for it (the
+    /// body then goes on after it); `lead = false` shows the whole body.
+    pub lead: bool,
+    /// Old site-relative paths of this insight (`/insights/old-slug/`), each
+    /// kept working as a redirect.
+    pub aliases: Vec<String>,
     pub body: String,
     pub path: PathBuf,
     /// Line of each front-matter key, for messages about its value.
@@ -56,6 +62,7 @@ pub struct KeyLines {
     pub topics: usize,
     pub related: usize,
     pub date: usize,
+    pub aliases: usize,
     pub body: usize,
 }
 
@@ -64,26 +71,29 @@ impl KeyLines {
     /// front matter (every insight pays for this, not only those with errors).
     /// A key that is not set points at the front matter's first line.
     fn of(split: &Split) -> KeyLines {
-        let mut found = [None; 5];
+        let mut found = [None; 6];
         for (n, line) in split.front_matter.lines().enumerate() {
             let slot = match line_key(line) {
                 Some("slug") => 0,
                 Some("topics") => 1,
                 Some("related") => 2,
                 Some("date") => 3,
-                Some("id") => 4,
+                Some("aliases") => 4,
+                Some("id") => 5,
                 _ => continue,
             };
             found[slot].get_or_insert(split.front_matter_line + n);
         }
-        let id = found[4];
-        let [slug, topics, related, date, _] = found.map(|l| l.unwrap_or(split.front_matter_line));
+        let id = found[5];
+        let [slug, topics, related, date, aliases, _] =
+            found.map(|l| l.unwrap_or(split.front_matter_line));
         KeyLines {
             id,
             slug,
             topics,
             related,
             date,
+            aliases,
             body: split.body_line,
         }
     }
@@ -200,6 +210,10 @@ pub struct FrontMatter {
     pub draft: bool,
     #[serde(default)]
     pub slug: Option<String>,
+    #[serde(default)]
+    pub lead: Option<bool>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// A front-matter date as written: a TOML date/datetime or a string (YAML).
@@ -320,6 +334,16 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
                 .hint(hint),
         );
     }
+    for alias in &fm.aliases {
+        if let Some(problem) = alias_problem(alias) {
+            errors.push(
+                Diagnostic::error(format!("alias {alias:?} {problem}"))
+                    .at(path)
+                    .line(key_lines.aliases)
+                    .hint("an alias is an old path of this insight on the site, such as \"/insights/old-slug/\""),
+            );
+        }
+    }
     for topic in &fm.topics {
         if config.topic(topic).is_none() {
             let mut d = Diagnostic::error(format!("unknown topic {topic:?}"))
@@ -355,10 +379,53 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
         related: fm.related,
         weight: fm.weight,
         draft: fm.draft,
+        lead: fm.lead.unwrap_or(true),
+        aliases: fm.aliases,
         body,
         path: path.to_path_buf(),
         key_lines,
     })
+}
+
+impl Insight {
+    /// The body shown under the title: after the lead sentence when the title
+    /// is that sentence (empty for a one-sentence insight), unless the file
+    /// says `lead = false`; `None` when the whole body is shown.
+    pub fn body_after_lead(&self) -> Option<&str> {
+        self.lead
+            .then(|| crate::text::lead::rest_after_lead(&self.title, &self.body))
+            .flatten()
+    }
+}
+
+/// Why `alias` is not a path a redirect page can be written at, if it is not:
+/// it must be site-relative (`/insights/old-slug/`), with segments of URL-safe
+/// characters that are file names too, and not the home page.
+pub fn alias_problem(alias: &str) -> Option<String> {
+    if !alias.starts_with('/') || alias.starts_with("//") {
+        return Some("is not a site-relative path: it must start with one `/`".into());
+    }
+    let segments: Vec<&str> = alias[1..].trim_end_matches('/').split('/').collect();
+    if segments == [""] {
+        return Some("is the home page".into());
+    }
+    let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~');
+    for segment in segments {
+        if segment.is_empty() || segment == "." || segment == ".." {
+            return Some("has an empty, `.` or `..` segment".into());
+        }
+        if let Some(c) = segment.chars().find(|&c| !safe(c)) {
+            return Some(format!(
+                "contains {c:?}: use letters, digits, `-`, `_`, `.` and `~` between slashes"
+            ));
+        }
+        if segment.len() > MAX_SLUG_LEN {
+            return Some(format!(
+                "has a segment over {MAX_SLUG_LEN} characters, too long for a file name"
+            ));
+        }
+    }
+    None
 }
 
 /// Whether RSS, Atom and JSON Feed can write `date`: four-digit years, in the
@@ -800,6 +867,29 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("did you mean \"chips\""), "{e}");
+    }
+
+    #[test]
+    fn lead_and_aliases_are_optional_and_aliases_checked() {
+        let i = parse("+++\ntitle = \"China leads\"\ndate = 2026-11-18\n+++\nChina leads. More.\n")
+            .unwrap();
+        assert!(i.lead);
+        assert!(i.aliases.is_empty());
+        assert_eq!(i.body_after_lead(), Some("More.\n"));
+        let i = parse("+++\ntitle = \"China leads\"\ndate = 2026-11-18\nlead = false\naliases = [\"/insights/old/\", \"/2026/china.html\"]\n+++\nChina leads. More.\n")
+            .unwrap();
+        assert_eq!(i.body_after_lead(), None);
+        assert_eq!(i.aliases, ["/insights/old/", "/2026/china.html"]);
+        let e = parse("+++\ntitle = \"T\"\ndate = 2026-11-18\n\naliases = [\"insights/old/\", \"/\", \"/a/../b/\", \"/a b/\"]\n+++\n")
+            .unwrap_err();
+        assert_eq!(e.error_count(), 4, "{e}");
+        let e = e.to_string();
+        assert!(
+            e.contains("a-b.md:5: error: alias \"insights/old/\" is not a site-relative path"),
+            "{e}"
+        );
+        assert!(e.contains("alias \"/\" is the home page"), "{e}");
+        assert!(e.contains("alias \"/a b/\" contains ' '"), "{e}");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! brief: a static site generator for a public insight digest.
 //!
 //! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`.
-//! `import` turns raw insight files into content; `serve` and `check` reuse `build`;
-//! `email` renders editions through the same model, and `ping` reads a built output.
+//! `import` turns raw insight files into content and `rename` renames it;
+//! `serve` and `check` reuse `build`; `email` renders editions through the same
+//! model, and `ping` reads a built output.
 
 pub mod body_cache;
 pub mod check;
@@ -21,10 +22,12 @@ pub mod markdown;
 pub mod output;
 pub mod ping;
 pub mod printable;
+pub mod rename;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod text;
 pub mod theme;
 mod urls;
 pub mod week;

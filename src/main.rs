@@ -60,6 +60,9 @@ enum Command {
     /// Notify the WebSub hub (`[feeds] websub_hub`) of every feed that changed
     /// since the last ping.
     Ping(PingArgs),
+    /// Give an insight a new slug: its file is renamed, its old URL kept as an
+    /// alias (a redirect), and every `related` list naming it rewritten.
+    Rename(RenameArgs),
 }
 
 #[derive(Args)]
@@ -70,6 +73,19 @@ struct PingArgs {
     /// The built output to read the feeds from, default public/ under the site root.
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct RenameArgs {
+    /// The insight's slug now (its file name without .md, or its `slug` key).
+    #[arg(value_name = "OLD-SLUG")]
+    old: String,
+    /// The new slug: lowercase letters, digits, `-` and `_`, not used by another insight.
+    #[arg(value_name = "NEW-SLUG")]
+    new: String,
+    /// Show the changes to every file without writing anything.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Args)]
@@ -104,11 +120,14 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 
 #[derive(Args)]
 struct ImportArgs {
-    /// Raw insight files or folders (folders are walked recursively for .txt and .md).
+    /// Raw insight files, emails (.eml, mbox) or folders: folders are walked for
+    /// .txt, .md, .eml and .mbox files, and a Maildir (cur/, new/) is read as a
+    /// mailbox. The site's own folders and output are skipped; files over 16 MiB
+    /// and anything but regular files are refused.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Date of the imported insights (YYYY-MM-DD); default: a date in the file
-    /// name, else the file's modification date.
+    /// Date of the imported insights (YYYY-MM-DD); default: an email's Date
+    /// header, else a date in the file name, else the file's modification date.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     date: Option<NaiveDate>,
     /// Show what would be created and merged without writing anything.
@@ -168,6 +187,10 @@ fn main() -> ExitCode {
     if let Command::Ping(args) = &cli.command {
         return ping(&cli.root, args);
     }
+    // A bad argument is a usage error (2), a refusal by the site an error (1).
+    if let Command::Rename(args) = &cli.command {
+        return rename(&cli.root, args);
+    }
     match run(cli) {
         Ok(warnings) => {
             print_diagnostics(&warnings);
@@ -218,6 +241,7 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             Ok(warnings)
         }
         Command::Import(_) => unreachable!("import is dispatched by main"),
+        Command::Rename(_) => unreachable!("rename is dispatched by main"),
         Command::Init { dir } => {
             let dir = dir.unwrap_or(root);
             let files = brief::scaffold::init(&dir)?;
@@ -325,12 +349,66 @@ fn import(root: &Path, args: &ImportArgs) -> ExitCode {
     };
     print_diagnostics(&report.diagnostics);
     print_import_report(&report, args.dry_run);
+    let summary = &report.summary;
+    if summary.failed > 0 {
+        eprintln!("error: some files or messages were not imported (see above); the others were");
+    }
+    if summary.write_failures > 0 {
+        eprintln!(
+            "error: {} content file{} could not be written (see above)",
+            summary.write_failures,
+            if summary.write_failures == 1 { "" } else { "s" }
+        );
+    }
     if report.failed() {
-        eprintln!("error: some files were not imported (see above); the others were");
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn rename(root: &Path, args: &RenameArgs) -> ExitCode {
+    use brief::rename::{RenameError, RenameOptions};
+    let options = RenameOptions {
+        old: args.old.clone(),
+        new: args.new.clone(),
+        dry_run: args.dry_run,
+    };
+    let report = match brief::rename::rename(root, &options) {
+        Ok(report) => report,
+        Err(RenameError::Usage(d)) => {
+            eprintln!("{d}");
+            return ExitCode::from(2);
+        }
+        Err(RenameError::Refused(errors)) => {
+            print_diagnostics(&errors);
+            eprintln!("error: the insight was not renamed");
+            return ExitCode::from(1);
+        }
+    };
+    let verb = if args.dry_run { "would " } else { "" };
+    for change in &report.changes {
+        match &change.moved_to {
+            Some(to) => println!("{verb}rename {} → {}", change.path.display(), to.display()),
+            None => println!("{verb}update {}", change.path.display()),
+        }
+        for line in &change.removed {
+            println!("  - {line}");
+        }
+        for line in &change.added {
+            println!("  + {line}");
+        }
+    }
+    let files = report.changes.len();
+    if args.dry_run {
+        println!("dry run: would change {files} files; nothing was written");
+    } else {
+        println!(
+            "renamed {:?} to {:?} in {files} files; /insights/{}/ stays as a redirect",
+            args.old, args.new, args.old
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn print_import_report(report: &ImportReport, dry_run: bool) {
@@ -338,7 +416,7 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
         println!(
             "near-duplicate ({:.0}% similar): {}:{} merged into {}\n  seen: {}\n  kept: {}",
             near.similarity * 100.0,
-            near.source.display(),
+            near.origin,
             near.line,
             near.into.display(),
             printable(&near.text),
@@ -355,12 +433,27 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
                     path,
                     sources,
                     related,
+                    title,
                 } => {
                     println!(
                         "would update {}: sources += {sources:?}, related += {related:?}",
                         path.display()
-                    )
+                    );
+                    if let Some(title) = title {
+                        println!("  title: {}", printable(title));
+                    }
                 }
+            }
+        }
+    } else {
+        for change in &report.changes {
+            if let Change::Updated {
+                path,
+                title: Some(title),
+                ..
+            } = change
+            {
+                println!("retitled {}: {}", path.display(), printable(title));
             }
         }
     }
@@ -371,12 +464,16 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
         .filter(|c| matches!(c, Change::Created { .. }))
         .count();
     let updated = report.changes.len() - created;
-    match (dry_run, report.changes.is_empty()) {
+    let failures = report.summary.write_failures;
+    match (dry_run, report.changes.is_empty() && failures == 0) {
         (_, true) => {
             println!("nothing to change: content already holds every insight, source and link")
         }
         (true, false) => println!(
             "dry run: would create {created} and update {updated} files; nothing was written"
+        ),
+        (false, false) if failures > 0 => println!(
+            "created {created} and updated {updated} files in content/insights/; {failures} could not be written"
         ),
         (false, false) => {
             println!("created {created} and updated {updated} files in content/insights/")

@@ -502,13 +502,15 @@ fn refuses_an_output_dir_that_holds_the_site() {
     let parent = site.root.parent().unwrap().to_string_lossy().into_owned();
     let content = format!("{root}/content");
     let inside = format!("{root}/content/insights/out");
-    for out in [&root, &parent, &content, &inside] {
+    for (out, why) in [
+        (&root, "it contains the site or its content"),
+        (&parent, "it contains the site or its content"),
+        (&content, "it is the site's content"),
+        (&inside, "it lies inside the site's content"),
+    ] {
         site.fails(
             &["build", "--output", out],
-            &[
-                "error: refusing to build into",
-                "it contains the site or its content",
-            ],
+            &["error: refusing to build into", why],
         );
     }
 }

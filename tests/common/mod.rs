@@ -97,12 +97,13 @@ pub fn copy_dir(src: &Path, dest: &Path) {
     }
 }
 
-/// Every file under `dir` (relative path → bytes).
+/// Every file under `dir` (relative path → bytes), but brief's own bookkeeping
+/// in it (the record of its files, a journal, a staging area): not site output.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with(".brief-"))
         .map(|e| e.unwrap())
-        // The manifest and body cache are the build's memory, not site output.
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e

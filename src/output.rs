@@ -17,9 +17,9 @@
 //!
 //! An output directory with no site in it yet (the first build, a deploy from a
 //! clean checkout, a build into tmpfs) has nothing to protect: files go straight
-//! to their place, each noted in the journal just before it is made, and an abort
-//! (or, after a kill, the next run) removes exactly those again. Staging and
-//! renaming every file was a sixth of such a build.
+//! to their place. An abort removes exactly the files written; after a kill, the
+//! next run removes what the journal says that build made. Staging and renaming
+//! every file was a sixth of such a build.
 //! A build also reuses, without rendering, every job whose inputs and files are
 //! unchanged since the last build into the same directory (see [`crate::manifest`]).
 //! [`MemoryOutput`] is the sink of `serve` and `check`: nothing touches the disk.
@@ -345,14 +345,16 @@ impl DiskOutput {
             commit.record = true;
         }
         if commit.is_empty() {
+            let staging = &self.staging;
+            std::fs::remove_dir_all(staging)
+                .map_err(|e| Diagnostics::from(Diagnostic::io("remove", staging, &e)))?;
             return Ok((0, 0));
         }
-        let manifest_path = self.cache.join(MANIFEST_FILE);
-        // Gone before anything moves: a commit cut short must not leave a
-        // manifest vouching for files it replaced.
+        // Gone before anything moves, where it can be: a commit cut short leaves
+        // no manifest vouching for files it replaced. (Where it cannot, the
+        // stamps of replaced files no longer match it anyway.)
         if manifest_changed {
-            remove_if_present(&manifest_path)
-                .map_err(|e| Diagnostics::from(Diagnostic::io("remove", &manifest_path, &e)))?;
+            let _ = remove_if_present(&self.cache.join(MANIFEST_FILE));
         }
         let journal = self.dir.join(JOURNAL_FILE);
         commit
@@ -433,8 +435,8 @@ impl DiskOutput {
         }
     }
 
-    /// Writes a file of a first build, noted in its journal before it exists, so
-    /// an abort or the next run removes even a half-written one.
+    /// Writes a file of a first build, noted (in memory, and in the journal for
+    /// the next run) before it exists, so even a half-written one is removed.
     fn write_in_place(
         &self,
         log: &FirstBuild,

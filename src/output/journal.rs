@@ -10,8 +10,9 @@
 //!   each is idempotent (a deletion of a file already gone, a move whose staged
 //!   file is already gone, are done).
 //! - a **first build**, written in place into an output with no site in it (see
-//!   [`super::DiskOutput`]): each file's path is appended before the file is
-//!   made, so the next run rolls it back file by file and deletes nothing else.
+//!   [`super::DiskOutput`]): each top-level file or folder is noted before it is
+//!   made, so the next run removes what that build made and nothing else (see
+//!   [`FirstBuild`]).
 //!
 //! [`recover`] is that next run's first step (`build` and `serve` call it, and
 //! `deploy` calls it or [`refuse_unfinished`]). Every deletion and move checks
@@ -24,6 +25,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Mutex;
 
 use super::record::RECORD_FILE;
 use super::STAGING_DIR;
@@ -144,9 +146,14 @@ impl Commit {
     }
 }
 
-/// The log of a first build written in place.
+/// The log of a first build written in place: the top-level entries it made.
+/// The output held no site (no entry that is not hidden) when it began, and
+/// brief never writes a hidden entry, so each of them, and all below it, is this
+/// build's work. Noting each file instead would cost a `write` per file, a few
+/// percent of a full build.
 pub(crate) struct FirstBuild {
     file: std::fs::File,
+    noted: Mutex<HashSet<String>>,
 }
 
 impl FirstBuild {
@@ -158,17 +165,52 @@ impl FirstBuild {
             .write(true)
             .open(dir.join(JOURNAL_FILE))?;
         file.write_all(format!("{FIRST_BUILD}\n").as_bytes())?;
-        Ok(FirstBuild { file })
+        Ok(FirstBuild {
+            file,
+            noted: Mutex::default(),
+        })
     }
 
-    /// Notes `rel` before it is written: one `write` of a whole line, so lines
-    /// of parallel writers never mix.
+    /// Notes the top-level entry of `rel` before anything of it is made. The
+    /// lock is held while the line is written: another writer of the same
+    /// entry must not go ahead before it is noted.
     pub fn note(&self, rel: &str) -> std::io::Result<()> {
-        let mut line = String::with_capacity(rel.len() + 1);
-        line.push_str(rel);
-        line.push('\n');
-        (&self.file).write_all(line.as_bytes())
+        let top = rel.split('/').next().unwrap_or(rel);
+        let mut noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
+        if !noted.contains(top) {
+            (&self.file).write_all(format!("{top}\n").as_bytes())?;
+            noted.insert(top.to_string());
+        }
+        Ok(())
     }
+}
+
+/// Removes what a first build killed partway made: the top-level entries its
+/// journal notes, each with everything below it (a link is removed, never
+/// followed). Returns how many there were.
+fn roll_back_first_build(dir: &Path, journal: &str, errors: &mut Diagnostics) -> usize {
+    // A line is whole only if it ends the text: an entry is noted before it
+    // is made, so a cut line has none.
+    let noted = journal
+        .split_inclusive('\n')
+        .skip(1)
+        .filter_map(|line| line.strip_suffix('\n'))
+        .filter(|name| super::check_relative(name).is_ok() && !name.contains('/'));
+    let mut removed = 0;
+    for name in noted {
+        let path = dir.join(name);
+        let result = match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&path),
+            Ok(_) => std::fs::remove_file(&path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => removed += 1,
+            Err(e) => errors.push(Diagnostic::io("remove", &path, &e)),
+        }
+    }
+    removed
 }
 
 /// Ends a build's journal once the output holds a whole site again (with the
@@ -195,8 +237,8 @@ pub enum Recovery {
     Clean,
     /// A build killed while it moved files into place: now completed.
     Completed(Progress),
-    /// A first build killed while it wrote in place: the files it had written,
-    /// and only those, are removed again.
+    /// A first build killed while it wrote in place: what it had made (this
+    /// many top-level files and folders) is removed again.
     RolledBack { removed: usize },
 }
 
@@ -211,7 +253,7 @@ impl fmt::Display for Recovery {
             ),
             Recovery::RolledBack { removed } => write!(
                 f,
-                "rolled back a first build that was cut short ({removed} files it had written removed)"
+                "rolled back a first build that was cut short ({removed} files and folders it had made removed)"
             ),
         }
     }
@@ -240,19 +282,9 @@ pub fn recover(dir: &Path, _lock: &SiteLock) -> Result<Recovery, Diagnostics> {
             Some(commit) => Recovery::Completed(commit.apply(dir, &mut errors)),
             None => return Err(unreadable(&journal).into()),
         },
-        Some(FIRST_BUILD) => {
-            // The last line is whole only if it ends the text: a path is noted
-            // before its file is made, so a cut line has no file.
-            let noted: Vec<String> = text
-                .split_inclusive('\n')
-                .skip(1)
-                .filter_map(|line| line.strip_suffix('\n'))
-                .map(str::to_string)
-                .collect();
-            let mut folders = RealFolders::default();
-            let removed = remove_files(dir, &noted, &mut folders, &mut errors);
-            Recovery::RolledBack { removed }
-        }
+        Some(FIRST_BUILD) => Recovery::RolledBack {
+            removed: roll_back_first_build(dir, &text, &mut errors),
+        },
         _ => return Err(unreadable(&journal).into()),
     };
     if errors.has_errors() {
@@ -308,15 +340,17 @@ pub(crate) fn remove_files(
             Err(e) => errors.push(Diagnostic::io("remove", &path, &e)),
         }
     }
-    let mut tried = HashSet::new();
-    for rel in rels {
-        for (at, _) in rel.rmatch_indices('/') {
-            let folder = &rel[..at];
-            // Fails, harmlessly, on a folder that still holds something.
-            if !tried.insert(folder) || std::fs::remove_dir(dir.join(folder)).is_err() {
-                break;
-            }
-        }
+    let mut folders: Vec<&str> = rels
+        .iter()
+        .flat_map(|rel| rel.match_indices('/').map(|(at, _)| &rel[..at]))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    // Deepest first, so a folder emptied of empty folders goes too. Fails,
+    // harmlessly, on a folder that still holds something.
+    folders.sort_unstable_by_key(|folder| std::cmp::Reverse(folder.matches('/').count()));
+    for folder in folders {
+        let _ = std::fs::remove_dir(dir.join(folder));
     }
     removed
 }

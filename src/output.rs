@@ -330,6 +330,9 @@ impl DiskOutput {
             staged,
             in_the_way: take(&self.in_the_way),
             force: self.force,
+        })
+        .map_err(|refusals| {
+            Diagnostics(refusals.0.into_iter().map(|d| d.at(&self.dir)).collect())
         })?;
         let mut commit = plan.commit;
         for rel in &plan.copies {

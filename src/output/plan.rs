@@ -145,36 +145,27 @@ pub(crate) fn plan(inputs: Inputs) -> Result<Plan, Diagnostics> {
         }
     }
     let mut refusals = Diagnostics::default();
-    if !blocking.is_empty() {
-        blocking.sort();
-        refusals.push(
-            Diagnostic::error(format!(
-                "{} brief did not write stand where this build needs a folder (or a file): {}",
-                count(blocking.len(), "file"),
-                some_of(&blocking)
-            ))
-            .hint("move them out of the output directory; brief never deletes a file it did not write, not even with --force"),
+    refuse(
+        &mut refusals,
+        blocking,
+        "file",
+        |files| format!("{files} brief did not write stand where this build needs a folder (or a file)"),
+        "move them out of the output directory; brief never deletes a file it did not write, not even with --force",
+    );
+    if !force {
+        refuse(
+            &mut refusals,
+            foreign,
+            "file",
+            |files| format!("refusing to replace {files} brief did not write"),
+            "move them out of the output directory, or pass --force to let this build replace them (other files brief did not write are still kept)",
         );
-    }
-    if !force && !foreign.is_empty() {
-        foreign.sort();
-        refusals.push(
-            Diagnostic::error(format!(
-                "refusing to replace {} brief did not write: {}",
-                count(foreign.len(), "file"),
-                some_of(&foreign)
-            ))
-            .hint("move them out of the output directory, or pass --force to let this build replace them (other files brief did not write are still kept)"),
-        );
-    }
-    if !force && !links.is_empty() {
-        refusals.push(
-            Diagnostic::error(format!(
-                "refusing to write through {} in the output directory: {}",
-                count(links.len(), "link"),
-                some_of(&links)
-            ))
-            .hint("brief never writes or deletes through a link inside the output: remove it, or pass --force to replace the link itself (what it points to is left alone)"),
+        refuse(
+            &mut refusals,
+            links.iter().map(|link| link.to_string()).collect(),
+            "link",
+            |links| format!("refusing to write through {links} in the output directory"),
+            "brief never writes or deletes through a link inside the output: remove it, or pass --force to replace the link itself (what it points to is left alone)",
         );
     }
     refusals.into_result()?;
@@ -228,8 +219,22 @@ fn folders_of(emitted: &HashMap<String, Stamp>) -> HashSet<&str> {
         .collect()
 }
 
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+/// Adds the refusal of `paths` unless there are none: `what` says what is
+/// wrong with "N `noun`s", and the first few paths follow.
+fn refuse(
+    refusals: &mut Diagnostics,
+    mut paths: Vec<String>,
+    noun: &str,
+    what: impl FnOnce(String) -> String,
+    hint: &str,
+) {
+    if paths.is_empty() {
+        return;
+    }
+    paths.sort();
+    let plural = if paths.len() == 1 { "" } else { "s" };
+    let counted = format!("{} {noun}{plural}", paths.len());
+    refusals.push(Diagnostic::error(format!("{}: {}", what(counted), some_of(&paths))).hint(hint));
 }
 
 /// The first few of `paths`, then how many more.

@@ -41,7 +41,8 @@ enum Command {
     Import(ImportArgs),
     /// Write a new insight file, ready to edit.
     New(NewArgs),
-    /// Build the site into public/ (or --output).
+    /// Build the site into public/ (or --output). Deletes only files an earlier
+    /// build wrote there; completes a build that was cut short first.
     Build(BuildArgs),
     /// Build, serve, watch for changes, rebuild and live-reload browsers.
     Serve(ServeArgs),
@@ -98,7 +99,9 @@ struct NewArgs {
 
 #[derive(Args)]
 struct BuildArgs {
-    /// Output directory, default public/ under the site root.
+    /// Output directory, default public/ under the site root. It may not be,
+    /// hold or lie inside the site root's config, content/, themes/,
+    /// templates/, static/ or .brief-cache/ (links followed).
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
     /// Override base_url from config.toml (e.g. for a staging deploy).

@@ -11,8 +11,9 @@
 //! While held, the file holds the holder's process id, for the message a second
 //! writer gets; it is emptied again on release, so a site's files are the same
 //! after a run as before it. The lock is not re-entrant: a process that holds it
-//! must not ask for it again. This module writes nothing else and knows nothing
-//! of what the holder does.
+//! must not ask for it again. A site on a read-only file system gets no lock
+//! file (nothing can write there), so it can still be built elsewhere. This
+//! module writes nothing else and knows nothing of what the holder does.
 
 use std::fs::{File, TryLockError};
 use std::io::Write;
@@ -33,7 +34,9 @@ const POLL: Duration = Duration::from_millis(25);
 /// Proof that this process holds the lock of a site; released on drop.
 #[derive(Debug)]
 pub struct SiteLock {
-    file: File,
+    /// `None` on a read-only file system, where no lock file can be made and
+    /// no other writer can change the site either.
+    file: Option<File>,
 }
 
 impl SiteLock {
@@ -42,7 +45,9 @@ impl SiteLock {
     /// site" when that one does not finish in time.
     pub fn acquire(root: &Path) -> Result<SiteLock, Diagnostic> {
         let path = lock_path(root);
-        let file = open(&path)?;
+        let Some(file) = open(&path)? else {
+            return Ok(SiteLock { file: None });
+        };
         let deadline = Instant::now() + WAIT;
         loop {
             match file.try_lock() {
@@ -62,7 +67,9 @@ impl SiteLock {
     /// another brief holds it.
     pub fn try_acquire(root: &Path) -> Result<Option<SiteLock>, Diagnostic> {
         let path = lock_path(root);
-        let file = open(&path)?;
+        let Some(file) = open(&path)? else {
+            return Ok(Some(SiteLock { file: None }));
+        };
         match file.try_lock() {
             Ok(()) => Ok(Some(SiteLock::holding(file))),
             Err(TryLockError::WouldBlock) => Ok(None),
@@ -76,15 +83,17 @@ impl SiteLock {
         let _ = file
             .set_len(0)
             .and_then(|_| write!(file, "{}", std::process::id()));
-        SiteLock { file }
+        SiteLock { file: Some(file) }
     }
 }
 
 impl Drop for SiteLock {
     fn drop(&mut self) {
-        // Emptied before the lock goes, so the next holder never shows this pid.
-        let _ = self.file.set_len(0);
-        let _ = self.file.unlock();
+        if let Some(file) = &self.file {
+            // Emptied before the lock goes, so the next holder never shows this pid.
+            let _ = file.set_len(0);
+            let _ = file.unlock();
+        }
     }
 }
 
@@ -92,8 +101,9 @@ fn lock_path(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join(LOCK_FILE)
 }
 
-/// Opens (creating if needed) the lock file, read-write if this user may.
-fn open(path: &Path) -> Result<File, Diagnostic> {
+/// Opens (creating if needed) the lock file, read-write if this user may;
+/// `None` when the site is on a read-only file system.
+fn open(path: &Path) -> Result<Option<File>, Diagnostic> {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
@@ -103,12 +113,15 @@ fn open(path: &Path) -> Result<File, Diagnostic> {
         .create(true)
         .truncate(false)
         .open(path);
-    writable.or_else(|e| {
-        File::open(path).map_err(|_| {
-            Diagnostic::io("lock the site", path, &e)
-                .hint("brief needs to write the site's .brief-cache/ folder")
-        })
-    })
+    match writable {
+        Ok(file) => Ok(Some(file)),
+        Err(e) => match File::open(path) {
+            Ok(file) => Ok(Some(file)),
+            Err(_) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => Ok(None),
+            Err(_) => Err(Diagnostic::io("lock the site", path, &e)
+                .hint("brief needs to write the site's .brief-cache/ folder")),
+        },
+    }
 }
 
 /// The message of a second writer that waited in vain.

@@ -126,7 +126,7 @@ pub struct DiskOutput {
     cache: PathBuf,
     staging: PathBuf,
     /// The output held no site when the build began: write in place (see above),
-    /// noting each file in this journal first.
+    /// noting what is made in this journal first.
     first_build: Option<FirstBuild>,
     /// This build made the output directory (an abort removes it again).
     created: bool,
@@ -154,8 +154,9 @@ pub struct DiskOutput {
     /// Writes this build's bodies to a temporary file while pages render; the
     /// result says whether there is one to install on commit.
     body_writer: Mutex<Option<std::thread::JoinHandle<bool>>>,
-    /// The entries in `dir` before this build, listed while it renders.
-    listing: std::thread::JoinHandle<Listing>,
+    /// The entries in `dir` before this build, listed while it renders (a first
+    /// build has nothing to list, and listing would race its writes).
+    listing: Option<std::thread::JoinHandle<Listing>>,
 }
 
 impl DiskOutput {
@@ -217,18 +218,10 @@ impl DiskOutput {
             previous_bodies: body_cache::load(cache),
             bodies: Mutex::new(Bodies::new()),
             body_writer: Mutex::new(None),
-            listing: {
+            listing: (!fresh).then(|| {
                 let dir = dir.to_path_buf();
-                // A fresh output has nothing stale, and listing it would race the
-                // in-place writes.
-                std::thread::spawn(move || {
-                    if fresh {
-                        Listing::default()
-                    } else {
-                        Listing::of(&dir)
-                    }
-                })
-            },
+                std::thread::spawn(move || Listing::of(&dir))
+            }),
         })
     }
 
@@ -322,9 +315,9 @@ impl DiskOutput {
         record: Option<String>,
         manifest_changed: bool,
     ) -> Result<(usize, usize), CommitError> {
-        let listing = std::mem::replace(&mut self.listing, std::thread::spawn(Listing::default));
+        let listing = self.listing.take().and_then(|l| l.join().ok());
         let plan = plan::plan(plan::Inputs {
-            listing: listing.join().unwrap_or_default(),
+            listing: listing.unwrap_or_default(),
             owned: &self.owned.files,
             emitted,
             staged,

@@ -172,25 +172,25 @@ fn recover_output(dir: &Path, lock: &SiteLock) -> Result<Diagnostics, BuildFailu
 /// Left to the build that is running, if one is (it holds the lock). Returns
 /// what it did, or why it could not, as warnings.
 pub fn recover_default_output(root: &Path) -> Diagnostics {
-    let recovered = output::place::output_dir(root, &output_path(root, None), SOURCES)
-        .map_err(BuildFailure::from)
-        .and_then(|dir| match SiteLock::try_acquire(root)? {
-            Some(lock) if dir.exists() => recover_output(&dir, &lock),
-            _ => Ok(Diagnostics::default()),
-        });
-    match recovered {
-        Ok(notes) => notes,
-        Err(failure) => Diagnostics(
-            failure
-                .errors
-                .0
-                .into_iter()
-                .map(|d| Diagnostic {
-                    severity: error::Severity::Warning,
-                    ..d
-                })
-                .collect(),
-        ),
+    let failure = match recover_public(root) {
+        Ok(notes) => return notes,
+        Err(failure) => failure,
+    };
+    let warnings = failure.errors.0.into_iter().map(|d| Diagnostic {
+        severity: error::Severity::Warning,
+        ..d
+    });
+    Diagnostics(warnings.collect())
+}
+
+fn recover_public(root: &Path) -> Result<Diagnostics, BuildFailure> {
+    let dir = output::place::output_dir(root, &output_path(root, None), SOURCES)?;
+    if !dir.exists() {
+        return Ok(Diagnostics::default());
+    }
+    match SiteLock::try_acquire(root)? {
+        Some(lock) => recover_output(&dir, &lock),
+        None => Ok(Diagnostics::default()),
     }
 }
 

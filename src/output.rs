@@ -175,13 +175,9 @@ impl DiskOutput {
             .map_err(|e| Diagnostic::io("create the output directory", dir, &e))?;
         let previous_text = Manifest::read(cache);
         let previous = Manifest::parse(&previous_text);
-        let fresh = holds_no_site(dir);
-        let owned = match (fresh, record::owned_files(dir, &previous)) {
-            (true, _) => record::Owned::default(),
-            (false, Some(owned)) => owned,
-            (false, None) if force => record::Owned::default(),
-            (false, None) => return Err(foreign_output(dir)),
-        };
+        let owned = record::owner(dir, &previous, force)?;
+        let fresh = owned.is_none();
+        let owned = owned.unwrap_or_default();
         let staging = dir.join(STAGING_DIR);
         if std::fs::symlink_metadata(&staging).is_ok() {
             std::fs::remove_dir_all(&staging)
@@ -491,20 +487,6 @@ fn take<T: Default>(mutex: &Mutex<T>) -> T {
     std::mem::take(&mut *mutex.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
-/// The refusal of an output directory that holds files and no record of a build.
-fn foreign_output(dir: &Path) -> Diagnostic {
-    let found = Listing::of(dir).into_sorted();
-    Diagnostic::error(format!(
-        "refusing to build into {}: it holds files that brief did not write ({}) and no record of a brief build",
-        dir.display(),
-        plan::some_of(&found)
-    ))
-    .hint(
-        "build into a new or empty folder; or pass --force to build here anyway: the build then \
-         replaces the files it writes and keeps every other file (brief never deletes a file it did not write)",
-    )
-}
-
 impl Sink for DiskOutput {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
         check_relative(path)?;
@@ -652,14 +634,6 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
     let mut file = std::fs::File::create(path)?;
     file.write_all(bytes)?;
     file.metadata()
-}
-
-/// Whether `dir` has no entries but hidden ones (`.git` and the like, which a
-/// build never touches).
-fn holds_no_site(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|mut entries| {
-        entries.all(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with('.')))
-    })
 }
 
 fn remove_if_present(path: &Path) -> std::io::Result<()> {

@@ -8,13 +8,17 @@
 //! `.brief-cache/` but can build at once. It is hidden, like everything brief
 //! keeps in the output, so no deploy ships it, and it holds no times or sizes,
 //! so equal builds give equal bytes. It is rewritten only when the set of files
-//! changes, so a rebuild that changes nothing writes nothing.
+//! changes, so a rebuild that changes nothing writes nothing. [`owner`] reads it
+//! before a build writes anything: an output with no site in it, one that is
+//! brief's, or one of files brief did not write, refused unless forced.
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::plan::{some_of, Listing};
+use crate::error::Diagnostic;
 use crate::manifest::Manifest;
 
 pub const RECORD_FILE: &str = ".brief-files";
@@ -38,10 +42,52 @@ pub(crate) struct Owned {
     pub recorded: bool,
 }
 
+/// Who owns the files in the output `dir`: `None` when it holds no site (no
+/// entry that is not hidden), so a build may write in place; else the files
+/// brief wrote there. An output that holds files and no record of a brief
+/// build is refused, naming some of them, unless `force` (then brief owns none
+/// of them, so it deletes none of them).
+pub(crate) fn owner(
+    dir: &Path,
+    manifest: &Manifest,
+    force: bool,
+) -> Result<Option<Owned>, Diagnostic> {
+    if holds_no_site(dir) {
+        return Ok(None);
+    }
+    match owned_files(dir, manifest) {
+        Some(owned) => Ok(Some(owned)),
+        None if force => Ok(Some(Owned::default())),
+        None => Err(foreign_output(dir)),
+    }
+}
+
+/// Whether `dir` has no entries but hidden ones (`.git` and the like, which a
+/// build never touches).
+fn holds_no_site(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| {
+        entries.all(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with('.')))
+    })
+}
+
+/// The refusal of an output directory that holds files and no record of a build.
+fn foreign_output(dir: &Path) -> Diagnostic {
+    let found = Listing::of(dir).into_sorted();
+    Diagnostic::error(format!(
+        "refusing to build into {}: it holds files that brief did not write ({}) and no record of a brief build",
+        dir.display(),
+        some_of(&found)
+    ))
+    .hint(
+        "build into a new or empty folder; or pass --force to build here anyway: the build then \
+         replaces the files it writes and keeps every other file (brief never deletes a file it did not write)",
+    )
+}
+
 /// The files brief owns in `dir`: its record, or, in an output built by a brief
 /// from before records, the files that build's manifest lists (`None`: no
 /// record of any build).
-pub(crate) fn owned_files(dir: &Path, manifest: &Manifest) -> Option<Owned> {
+fn owned_files(dir: &Path, manifest: &Manifest) -> Option<Owned> {
     if let Some(files) = built_files(dir) {
         return Some(Owned {
             files: files.into_iter().collect(),

@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, normalize, normalized_id, Insight, INSIGHTS_DIR};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::lock::SiteLock;
 use crate::text::headline::{headline_of, is_cut_of};
 use frontmatter::{grow, render_new, EditError, Growth, NewInsight};
 use raw::{insight_lines, read_files, RawFile, RawLine, Reading, Role};
@@ -131,8 +132,14 @@ impl ImportReport {
 
 /// Imports `options.paths` into the site at `root`. `Err` when the config or the
 /// existing content does not load: then nothing is read or written.
+/// A run that writes holds the site's lock from before it reads the content to
+/// after its last write: two imports at once would otherwise both read the same
+/// content and the later writer would drop what the other added.
 pub fn import(root: &Path, options: &ImportOptions) -> Result<ImportReport, Diagnostics> {
     let config = Config::load(root)?;
+    let _lock = (!options.dry_run)
+        .then(|| SiteLock::acquire(root))
+        .transpose()?;
     let existing = content::load_insights(root, &config)?;
     let mut report = ImportReport::default();
     let reading = Reading {

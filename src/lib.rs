@@ -16,6 +16,7 @@ pub mod feeds;
 mod filters;
 pub mod fingerprint;
 pub mod import;
+pub mod lock;
 mod mailbox;
 pub mod manifest;
 pub mod markdown;
@@ -38,9 +39,10 @@ use std::path::{Path, PathBuf};
 use std::io::IsTerminal;
 use std::time::Instant;
 
-use config::Config;
+use config::{Config, CONFIG_FILE};
 use error::{Diagnostic, Diagnostics};
-use output::{DiskOutput, Sink};
+use lock::SiteLock;
+use output::{CommitError, DiskOutput, Recovery, Sink};
 use render::Renderer;
 use site::Site;
 use theme::Theme;
@@ -48,12 +50,50 @@ use theme::Theme;
 /// The build cache in the site root (safe to delete; keep it out of git).
 pub const CACHE_DIR: &str = ".brief-cache";
 
+/// What a site is made from, in its root: an output directory may not be,
+/// hold, or lie inside any of them (see [`output::place`]).
+const SOURCES: &[&str] = &[
+    CONFIG_FILE,
+    "content",
+    "themes",
+    "templates",
+    "static",
+    CACHE_DIR,
+];
+
 /// What `brief build` was asked for.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Build into an output holding files brief did not write, replacing those
+    /// the build writes (and links in the way); no such file is ever deleted.
+    pub force: bool,
+}
+
+/// A failed build: its errors, and the truth about the output directory.
+#[derive(Debug)]
+pub struct BuildFailure {
+    pub errors: Diagnostics,
+    /// `None` when the output directory is exactly as it was; otherwise what
+    /// changed before the build stopped, for the summary line.
+    pub changed: Option<String>,
+}
+
+impl From<Diagnostics> for BuildFailure {
+    fn from(errors: Diagnostics) -> Self {
+        BuildFailure {
+            errors,
+            changed: None,
+        }
+    }
+}
+
+impl From<Diagnostic> for BuildFailure {
+    fn from(error: Diagnostic) -> Self {
+        Diagnostics::from(error).into()
+    }
 }
 
 /// The one line every build ends with.
@@ -77,21 +117,22 @@ impl fmt::Display for Summary {
     }
 }
 
-/// Builds the site under `root` into its output directory (default `public/`).
-/// On any error the output directory is left exactly as it was.
-pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostics), Diagnostics> {
+/// Builds the site under `root` into its output directory (default `public/`),
+/// holding the site's lock. A build cut short there earlier is completed or
+/// rolled back first. On any error the output directory is left exactly as it
+/// was, unless the error struck while files were being replaced: then
+/// [`BuildFailure::changed`] says so, and the next build completes the job.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostics), BuildFailure> {
     let started = Instant::now();
     let mut config = Config::load(root)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url).map_err(Diagnostics::from)?;
     }
-    let output_dir = options
-        .output
-        .clone()
-        .unwrap_or_else(|| root.join("public"));
-    check_output_dir(root, &output_dir)?;
-    let out =
-        DiskOutput::open(&output_dir, &cache_dir(root, &output_dir)).map_err(Diagnostics::from)?;
+    let requested = options.output.as_deref();
+    let output_dir = output::place::output_dir(root, &output_path(root, requested), SOURCES)?;
+    let lock = SiteLock::acquire(root)?;
+    let mut notes = recover_output(&output_dir, &lock)?;
+    let out = DiskOutput::open(&output_dir, &cache_dir(root, &output_dir), options.force)?;
     let rendered = render(
         root,
         &config,
@@ -103,14 +144,78 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
         Ok(done) => done,
         Err(errors) => {
             out.abort();
-            return Err(errors);
+            return Err(errors.into());
         }
     };
-    let stats = out.commit()?;
+    let stats = out.commit().map_err(|e| commit_failure(e, &output_dir))?;
     summary.files = stats.files;
     summary.written = stats.written;
     summary.millis = started.elapsed().as_millis();
-    Ok((summary, warnings))
+    notes.extend(warnings);
+    Ok((summary, notes))
+}
+
+/// The output directory asked for, or `public/` in the site root.
+fn output_path(root: &Path, requested: Option<&Path>) -> PathBuf {
+    requested.map_or_else(|| root.join("public"), Path::to_path_buf)
+}
+
+/// Completes or rolls back a build into `dir` that was cut short; what it did
+/// comes back as a warning, so the user learns of it.
+fn recover_output(dir: &Path, lock: &SiteLock) -> Result<Diagnostics, BuildFailure> {
+    let recovery = output::recover(dir, lock).map_err(|errors| BuildFailure {
+        errors,
+        changed: Some(format!(
+            "{} still holds a build that was cut short (see above)",
+            dir.display()
+        )),
+    })?;
+    let mut notes = Diagnostics::default();
+    if recovery != Recovery::Clean {
+        notes.push(Diagnostic::warning(recovery.to_string()).at(dir));
+    }
+    Ok(notes)
+}
+
+/// What `serve` does before anything else: completes or rolls back a build
+/// into the site's `public/` that was cut short, so it holds a whole site again.
+/// Left to the build that is running, if one is (it holds the lock). Returns
+/// what it did, or why it could not, as warnings.
+pub fn recover_default_output(root: &Path) -> Diagnostics {
+    let failure = match recover_public(root) {
+        Ok(notes) => return notes,
+        Err(failure) => failure,
+    };
+    let warnings = failure.errors.0.into_iter().map(|d| Diagnostic {
+        severity: error::Severity::Warning,
+        ..d
+    });
+    Diagnostics(warnings.collect())
+}
+
+fn recover_public(root: &Path) -> Result<Diagnostics, BuildFailure> {
+    let dir = output::place::output_dir(root, &output_path(root, None), SOURCES)?;
+    if !dir.exists() {
+        return Ok(Diagnostics::default());
+    }
+    match SiteLock::try_acquire(root)? {
+        Some(lock) => recover_output(&dir, &lock),
+        None => Ok(Diagnostics::default()),
+    }
+}
+
+/// A failed commit as a build failure, with the truth about `dir`.
+fn commit_failure(error: CommitError, dir: &Path) -> BuildFailure {
+    BuildFailure {
+        errors: error.errors,
+        changed: error.progress.map(|progress| {
+            format!(
+                "the build stopped while it replaced files: {progress}. {} is marked as cut short; \
+                 run `brief build` again once the cause is fixed and it completes the job first",
+                dir.display()
+            )
+        }),
+    }
 }
 
 /// Loads, models and renders the site into `sink`: the one pipeline behind
@@ -182,50 +287,13 @@ pub(crate) fn with_renderer<T>(
     Ok((made, errors))
 }
 
-/// Where the build cache of `output` lives: `.brief-cache/<hash of its path>/`
-/// in the site root, one per output directory, never inside the output.
+/// Where the build cache of `output` (a resolved path) lives:
+/// `.brief-cache/<hash of its path>/` in the site root, one per output
+/// directory, never inside the output.
 fn cache_dir(root: &Path, output: &Path) -> PathBuf {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let mut hasher = DefaultHasher::new();
-    absolute_path(output).hash(&mut hasher);
+    output.hash(&mut hasher);
     root.join(CACHE_DIR)
         .join(format!("{:016x}", hasher.finish()))
-}
-
-/// The output directory must not be the site itself or hold it: stale-file removal
-/// would otherwise delete the content.
-fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
-    let (root_abs, out_abs) = (absolute_path(root), absolute_path(output));
-    let content = root_abs.join("content");
-    if root_abs.starts_with(&out_abs)
-        || content.starts_with(&out_abs)
-        || out_abs.starts_with(&content)
-    {
-        return Err(Diagnostic::error(format!(
-            "refusing to build into {}: it contains the site or its content",
-            output.display()
-        ))
-        .hint("choose an output directory of its own, such as public/"));
-    }
-    Ok(())
-}
-
-/// `path` made absolute and normalized, without touching the disk.
-fn absolute_path(path: &Path) -> PathBuf {
-    normalize_path(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
-}
-
-/// Folds `.` and `..` without touching the disk (the output may not exist yet).
-fn normalize_path(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }

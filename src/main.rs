@@ -44,7 +44,8 @@ enum Command {
     Import(ImportArgs),
     /// Write a new insight file, ready to edit.
     New(NewArgs),
-    /// Build the site into public/ (or --output).
+    /// Build the site into public/ (or --output). Deletes only files an earlier
+    /// build wrote there; completes a build that was cut short first.
     Build(BuildArgs),
     /// Build, serve, watch for changes, rebuild and live-reload browsers.
     Serve(ServeArgs),
@@ -149,7 +150,9 @@ struct NewArgs {
 
 #[derive(Args)]
 struct BuildArgs {
-    /// Output directory, default public/ under the site root.
+    /// Output directory, default public/ under the site root. It may not be,
+    /// hold or lie inside the site root's config, content/, themes/,
+    /// templates/, static/ or .brief-cache/ (links followed).
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
     /// Override base_url from config.toml (e.g. for a staging deploy).
@@ -158,6 +161,12 @@ struct BuildArgs {
     /// Include insights marked `draft = true`.
     #[arg(long)]
     drafts: bool,
+    /// Build into an output directory that holds files brief did not write (or
+    /// links where the build writes): the build replaces those at the paths it
+    /// writes, replaces a link itself (never what it points to), and keeps every
+    /// other file. brief never deletes a file it did not write, even with --force.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -178,6 +187,9 @@ fn main() -> ExitCode {
     if let Command::Check { drafts } = cli.command {
         return check(&cli.root, drafts);
     }
+    if let Command::Build(args) = &cli.command {
+        return build(&cli.root, args);
+    }
     // Import can succeed in part (good files imported, bad ones skipped), so it
     // prints its own report and picks its own exit status.
     if let Command::Import(args) = &cli.command {
@@ -196,16 +208,39 @@ fn main() -> ExitCode {
             print_diagnostics(&warnings);
             ExitCode::SUCCESS
         }
-        Err(errors) => {
-            print_diagnostics(&errors);
-            let n = errors.error_count();
-            eprintln!(
-                "error: {n} error{} found; nothing was changed",
-                if n == 1 { "" } else { "s" }
-            );
-            ExitCode::from(1)
-        }
+        Err(errors) => fail(&errors, None),
     }
+}
+
+/// `build` prints its summary line, or its errors and what they left changed.
+fn build(root: &Path, args: &BuildArgs) -> ExitCode {
+    let options = brief::BuildOptions {
+        output: args.output.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+        force: args.force,
+    };
+    match brief::build(root, &options) {
+        Ok((summary, warnings)) => {
+            print_diagnostics(&warnings);
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => fail(&failure.errors, failure.changed.as_deref()),
+    }
+}
+
+/// Prints `errors` and the closing line: what changed (`changed`), or that
+/// nothing did.
+fn fail(errors: &Diagnostics, changed: Option<&str>) -> ExitCode {
+    print_diagnostics(errors);
+    let n = errors.error_count();
+    eprintln!(
+        "error: {n} error{} found; {}",
+        if n == 1 { "" } else { "s" },
+        changed.unwrap_or("nothing was changed")
+    );
+    ExitCode::from(1)
 }
 
 /// `check` prints every diagnostic and always a count line, then fails on errors.
@@ -230,16 +265,7 @@ fn print_diagnostics(diagnostics: &Diagnostics) {
 fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
     let root = cli.root;
     match cli.command {
-        Command::Build(args) => {
-            let options = brief::BuildOptions {
-                output: args.output,
-                base_url: args.base_url,
-                drafts: args.drafts,
-            };
-            let (summary, warnings) = brief::build(&root, &options)?;
-            println!("{summary}");
-            Ok(warnings)
-        }
+        Command::Build(_) => unreachable!("build is dispatched by main"),
         Command::Import(_) => unreachable!("import is dispatched by main"),
         Command::Rename(_) => unreachable!("rename is dispatched by main"),
         Command::Init { dir } => {

@@ -16,6 +16,7 @@ use crate::content::{self, closest, slug_from_path, Insight};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::import::frontmatter::{append_missing, edit_front_matter, set_string, EditError};
 use crate::import::{create_file, replace_file};
+use crate::lock::SiteLock;
 
 /// What `brief rename` was asked for.
 #[derive(Debug, Clone)]
@@ -72,8 +73,12 @@ pub fn alias_of(slug: &str) -> String {
 /// Renames the insight `options.old` of the site at `root` to `options.new`.
 pub fn rename(root: &Path, options: &RenameOptions) -> Result<RenameReport, RenameError> {
     check_arguments(options)?;
-    // SITE LOCK: take the site's write lock here, before content is read, and
-    // hold it until the last write (issue 13: `lock::SiteLock::acquire(root)?`).
+    // Held from before content is read to after the last write, so no other
+    // writer (an import adding `related`) can slip in between (a dry run writes
+    // nothing and needs no lock).
+    let _lock = (!options.dry_run)
+        .then(|| SiteLock::acquire(root))
+        .transpose()?;
     let config = Config::load(root)?;
     let insights = content::load_insights(root, &config)?;
     let (old, new) = (options.old.as_str(), options.new.as_str());

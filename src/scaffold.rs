@@ -11,6 +11,7 @@ use crate::config::{Config, CONFIG_FILE};
 use crate::content::{self, closest, INSIGHTS_DIR};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::import::{create_file, new_slug};
+use crate::lock::SiteLock;
 
 /// The config of a new site: every key shown, with what it does.
 const CONFIG_TEMPLATE: &str = r#"# Site settings. Every key is optional; the values shown are the defaults
@@ -131,7 +132,7 @@ fn refuse_non_empty(dir: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Writes a new insight titled `title` under `root`, with a slug no other insight
-/// has. Returns its path relative to `root`.
+/// has, holding the site's lock. Returns its path relative to `root`.
 pub fn new_insight(
     root: &Path,
     title: &str,
@@ -139,6 +140,7 @@ pub fn new_insight(
     topics: &[String],
 ) -> Result<PathBuf, Diagnostics> {
     let config = Config::load(root)?;
+    let _lock = SiteLock::acquire(root)?;
     let title = title.trim();
     if title.is_empty() {
         return Err(Diagnostic::error("the title is empty")

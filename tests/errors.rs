@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+mod common;
+
 const MOE: &str = "content/insights/moe.md";
 
 /// A built copy of the fixture, made once; every test copies it.
@@ -542,13 +544,15 @@ fn refuses_an_output_dir_that_holds_the_site() {
     let parent = site.root.parent().unwrap().to_string_lossy().into_owned();
     let content = format!("{root}/content");
     let inside = format!("{root}/content/insights/out");
-    for out in [&root, &parent, &content, &inside] {
+    for (out, why) in [
+        (&root, "it contains the site or its content"),
+        (&parent, "it contains the site or its content"),
+        (&content, "it is the site's content"),
+        (&inside, "it lies inside the site's content"),
+    ] {
         site.fails(
             &["build", "--output", out],
-            &[
-                "error: refusing to build into",
-                "it contains the site or its content",
-            ],
+            &["error: refusing to build into", why],
         );
     }
 }
@@ -580,7 +584,7 @@ fn reports_a_read_only_output_dir_once() {
         insight("title = \"Changed\"\ndate = 2026-11-19", "New."),
     );
     let before = snapshot(&site.root);
-    let out = run_unprivileged(&site.root, &["build"]);
+    let out = common::brief_unprivileged(&site.root, &["build"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -606,41 +610,6 @@ fn make_read_only(dir: &Path) {
         };
         std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
     }
-}
-
-/// Root ignores permission bits, and tests often run as root in containers: then
-/// the binary runs as `nobody` (via util-linux `setpriv`), with the site readable.
-fn run_unprivileged(root: &Path, args: &[&str]) -> Output {
-    use std::os::unix::fs::PermissionsExt;
-    let probe = root.join("public/.probe");
-    if std::fs::write(&probe, "").is_err() {
-        return brief(root, args);
-    }
-    std::fs::remove_file(&probe).unwrap();
-    for dir in root.ancestors().skip(1).take(1) {
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    for entry in walkdir::WalkDir::new(root).into_iter().map(Result::unwrap) {
-        let mode = entry.metadata().unwrap().permissions().mode();
-        let readable = if entry.file_type().is_dir() {
-            0o555
-        } else {
-            0o444
-        };
-        std::fs::set_permissions(
-            entry.path(),
-            std::fs::Permissions::from_mode(mode | readable),
-        )
-        .unwrap();
-    }
-    Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(env!("CARGO_BIN_EXE_brief"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .expect("setpriv (util-linux) runs the test unprivileged")
 }
 
 // ---- issue 13: hardening ---------------------------------------------------

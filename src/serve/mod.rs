@@ -129,6 +129,9 @@ impl Live {
 /// Serves the site under `root` until the process is stopped. Returns only when
 /// the server cannot start.
 pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), Diagnostics> {
+    // Serve never writes public/, but a build cut short there is finished first,
+    // so what an editor deploys next is a whole site.
+    eprint!("{}", crate::recover_default_output(root));
     let ip = parse_bind(&options.bind)?;
     let listener = listen(ip, options.port)?;
     let addr = listener

@@ -7,6 +7,7 @@ pub mod body_cache;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod email;
 pub mod error;
 pub mod feeds;
@@ -15,6 +16,7 @@ pub mod fingerprint;
 pub mod import;
 pub mod manifest;
 pub mod markdown;
+mod media_type;
 pub mod output;
 pub mod render;
 pub mod scaffold;
@@ -89,6 +91,10 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
         &out,
         std::io::stderr().is_terminal(),
     );
+    let rendered = rendered.and_then(|done| {
+        write_headers_file(&config, &out)?;
+        Ok(done)
+    });
     let (mut summary, warnings) = match rendered {
         Ok(done) => done,
         Err(errors) => {
@@ -101,6 +107,26 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
     summary.written = stats.written;
     summary.millis = started.elapsed().as_millis();
     Ok((summary, warnings))
+}
+
+/// `_headers` for Netlify and Cloudflare Pages, from the `[deploy]` rules, when
+/// `[deploy] headers_file = true`.
+fn write_headers_file(config: &Config, sink: &dyn Sink) -> Result<(), Diagnostics> {
+    let Some(deploy) = config.deploy.as_ref().filter(|d| d.headers_file) else {
+        return Ok(());
+    };
+    sink.put("_headers", deploy::headers_file(deploy))
+        .map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot write _headers (`[deploy] headers_file = true`): {}",
+                e.message
+            ))
+            .at(&config.path)
+            .hint(
+                "if static/ has a _headers file of its own, remove it or set headers_file = false",
+            )
+            .into()
+        })
 }
 
 /// Loads, models and renders the site into `sink`: the one pipeline behind

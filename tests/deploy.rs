@@ -531,6 +531,19 @@ fn refuses_more_deletes_than_max_deletes_unless_forced() {
     assert!(err.contains("--force"), "{err}");
     let keys = weed().keys("max-deletes");
     assert!(stale.iter().all(|k| keys.contains(*k)), "nothing deleted");
+    let dry = deploy(&site, &["--dry-run"]);
+    assert!(
+        dry.status.success(),
+        "a dry run shows what would be refused"
+    );
+    let planned = stdout(&dry);
+    for key in stale {
+        assert!(
+            planned.contains(&format!("delete {key}: not in the built site")),
+            "{planned}"
+        );
+    }
+    assert!(planned.contains("would be refused"), "{planned}");
 
     assert_eq!(counts(&deploy(&site, &["--force"])).1, 2);
     assert_remote_is_site(&site, "max-deletes");

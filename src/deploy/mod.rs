@@ -103,15 +103,26 @@ pub fn deploy(root: &Path, options: &DeployOptions) -> Result<Report, Diagnostic
     let dir = options.dir.clone().unwrap_or_else(|| root.join("public"));
     claim_output(&dir)?;
     let rules = Rules::new(config.deploy.as_ref());
-    let local = plan::local_files(&dir, &settings.target.prefix, &rules)?;
+    let scheme = rules.scheme();
     let store = settings.store()?;
     let deploy = Deploy {
         settings: &settings,
         store: &store,
         jobs: options.jobs.max(1),
     };
-    let plan = deploy.plan(&local, &rules.scheme())?;
-    if plan.deletes.len() > settings.max_deletes && !options.force {
+    // The listing waits on the store, hashing the site on the CPU: side by side.
+    let (local, remote) = std::thread::scope(|scope| {
+        let remote = scope.spawn(|| deploy.remote(&scheme));
+        let local = plan::local_files(&dir, &settings.target.prefix, &rules);
+        (
+            local,
+            remote.join().expect("the listing thread does not panic"),
+        )
+    });
+    let (local, remote) = (local?, remote?);
+    let plan = deploy.plan(&local, &remote)?;
+    let too_many = plan.deletes.len() > settings.max_deletes && !options.force;
+    if too_many && !options.dry_run {
         return Err(too_many_deletes(&config, &settings, plan.deletes.len()).into());
     }
     let mut report = Report {
@@ -124,8 +135,14 @@ pub fn deploy(root: &Path, options: &DeployOptions) -> Result<Report, Diagnostic
     };
     if options.dry_run {
         report.actions = plan.describe();
+        if too_many {
+            report.actions.push(format!(
+                "without --force, this deploy would be refused: more deletes than `max_deletes` = {}",
+                settings.max_deletes
+            ));
+        }
     } else {
-        let outcome = deploy.carry_out(&plan, &dir, &rules.scheme(), options.progress);
+        let outcome = deploy.carry_out(&plan, &dir, &scheme, options.progress);
         if let Some(file) = &options.changed_urls {
             write_changed_urls(file, &config, &outcome.changed)?;
         }
@@ -335,8 +352,10 @@ fn no_deploy_section(config: &Config) -> Diagnostic {
 fn too_many_deletes(config: &Config, settings: &Settings, count: usize) -> Diagnostic {
     let text = std::fs::read_to_string(&config.path).unwrap_or_default();
     let d = Diagnostic::error(format!(
-        "this deploy would delete {count} objects under {}, more than `max_deletes` = {}; nothing was changed",
-        settings.target, settings.max_deletes
+        "this deploy would delete {count} object{} under {}, more than `max_deletes` = {}; nothing was changed",
+        if count == 1 { "" } else { "s" },
+        settings.target,
+        settings.max_deletes
     ))
     .at(&config.path)
     .hint("check the target and the built site (`brief deploy --dry-run` lists every delete); then pass --force, or raise `[deploy] max_deletes`");
@@ -371,6 +390,12 @@ impl Plan<'_, '_> {
     }
 }
 
+/// The store's side of a deploy.
+struct Remote {
+    objects: Vec<s3::Listed>,
+    scheme_current: bool,
+}
+
 /// What carrying out a plan did.
 struct Outcome {
     /// Site paths uploaded or deleted, for `--changed-urls`.
@@ -385,26 +410,35 @@ struct Deploy<'s> {
 }
 
 impl Deploy<'_> {
-    /// Lists the prefix once and decides every file; asks the store about the
-    /// files the listing cannot decide.
-    fn plan<'a, 'r>(
-        &self,
-        local: &'a [LocalFile<'r>],
-        scheme: &str,
-    ) -> Result<Plan<'a, 'r>, Diagnostics> {
-        let prefix = &self.settings.target.prefix;
+    /// What the store holds under the prefix: one listing, and whether the
+    /// metadata scheme stored by the last deploy is `scheme`.
+    fn remote(&self, scheme: &str) -> Result<Remote, Diagnostics> {
         let target = &self.settings.target;
-        let remote = self
+        let objects = self
             .store
-            .list(prefix)
+            .list(&target.prefix)
             .map_err(|f| self.settings.explain(&f, &format!("list {target}")))?;
-        let scheme_key = format!("{prefix}{SCHEME_KEY}");
-        let stored_scheme = self.store.get(&scheme_key).map_err(|f| {
+        let scheme_key = format!("{}{SCHEME_KEY}", target.prefix);
+        let stored = self.store.get(&scheme_key).map_err(|f| {
             self.settings
                 .explain(&f, &format!("read s3://{}/{scheme_key}", target.bucket))
         })?;
-        let scheme_current = stored_scheme.as_deref() == Some(scheme.as_bytes());
-        let index = plan::by_key(&remote);
+        Ok(Remote {
+            objects,
+            scheme_current: stored.as_deref() == Some(scheme.as_bytes()),
+        })
+    }
+
+    /// Decides every file against the listing; asks the store about the files
+    /// the listing cannot decide.
+    fn plan<'a, 'r>(
+        &self,
+        local: &'a [LocalFile<'r>],
+        remote: &Remote,
+    ) -> Result<Plan<'a, 'r>, Diagnostics> {
+        let target = &self.settings.target;
+        let scheme_current = remote.scheme_current;
+        let index = plan::by_key(&remote.objects);
         let mut uploads = Vec::new();
         let mut ask = Vec::new();
         let mut unchanged = 0;
@@ -433,7 +467,7 @@ impl Deploy<'_> {
         uploads.sort_by(|(a, _), (b, _)| (plan::phase(a), &a.key).cmp(&(plan::phase(b), &b.key)));
         Ok(Plan {
             uploads,
-            deletes: plan::stale_keys(&remote, local, prefix),
+            deletes: plan::stale_keys(&remote.objects, local, &target.prefix),
             unchanged,
             scheme_stale: !scheme_current,
         })
@@ -617,9 +651,9 @@ fn progress_bar(len: u64, show: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} uploading {pos}/{len} [{bar:30}] {bytes_per_sec} {eta}",
-    ) {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} uploading {pos}/{len} [{bar:30}] {per_sec} {eta}")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar

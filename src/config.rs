@@ -13,7 +13,8 @@ use serde::Deserialize;
 use crate::error::{line_col, Diagnostic, Diagnostics};
 
 mod deploy;
-pub use deploy::{parse_endpoint, DeployConfig, DeployRule, Target};
+pub(crate) use deploy::parse_endpoint;
+pub use deploy::{DeployConfig, DeployRule, Target};
 
 pub const CONFIG_FILE: &str = "config.toml";
 

@@ -125,7 +125,7 @@ impl DeployRule {
     /// A rule for files matching `pattern`: a glob over paths relative to the
     /// output directory (`**/*.html`, `images/*`, `*.{css,js}`). A pattern
     /// without `/` matches a file name at any depth, as in `.gitignore`.
-    pub fn new(
+    pub(crate) fn new(
         pattern: &str,
         cache_control: Option<&str>,
         gzip: Option<bool>,
@@ -153,7 +153,7 @@ impl DeployRule {
     }
 
     /// Whether the file at `path` (relative, `/`-separated) is this rule's.
-    pub fn matches(&self, path: &str) -> bool {
+    pub(crate) fn matches(&self, path: &str) -> bool {
         self.matcher.is_match(path)
     }
 }
@@ -245,7 +245,7 @@ fn value_line(text: &str, pattern: &str) -> usize {
 }
 
 /// An S3 endpoint: an absolute http(s) URL with no credentials, query or fragment.
-pub fn parse_endpoint(text: &str) -> Result<url::Url, String> {
+pub(crate) fn parse_endpoint(text: &str) -> Result<url::Url, String> {
     let url = url::Url::parse(text.trim()).map_err(|e| format!("not a URL ({e})"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(

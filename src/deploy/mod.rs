@@ -652,7 +652,7 @@ fn progress_bar(len: u64, show: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if let Ok(style) =
-        ProgressStyle::with_template("{spinner} uploading {pos}/{len} [{bar:30}] {per_sec} {eta}")
+        ProgressStyle::with_template("{spinner} uploading {pos}/{len} [{bar:30}] {eta}")
     {
         bar.set_style(style.progress_chars("=> "));
     }

@@ -38,12 +38,24 @@ serve_pid=
 weed_pid=
 cleanup() {
   [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
-  [ -n "$weed_pid" ] && kill "$weed_pid" 2>/dev/null && wait "$weed_pid" 2>/dev/null || true
+  [ -n "$weed_pid" ] && stop_weed
   rm -rf "$shm" "$disk"
 }
 trap cleanup EXIT
 
 log() { echo "bench: $*" >&2; }
+
+# SeaweedFS may ignore SIGTERM while it flushes: a few seconds' grace, then SIGKILL.
+stop_weed() {
+  local i
+  kill "$weed_pid" 2>/dev/null || return 0
+  for ((i = 0; i < 20; i++)); do
+    kill -0 "$weed_pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  kill -9 "$weed_pid" 2>/dev/null || true
+  wait "$weed_pid" 2>/dev/null || true
+}
 
 # ---- tools ----------------------------------------------------------------------
 

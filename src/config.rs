@@ -11,6 +11,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _};
 use serde::Deserialize;
 
 use crate::error::{line_col, Diagnostic, Diagnostics};
+use crate::mailbox::Mailbox;
+use crate::printable::{make_printable, printable};
+use crate::urls::{check_http_url, check_link, split_base_url};
 
 mod deploy;
 pub(crate) use deploy::parse_endpoint;
@@ -109,6 +112,9 @@ pub struct FeedsConfig {
     /// Items per feed (issues in site feeds, insights in topic feeds).
     #[serde(default = "default_feed_limit")]
     pub limit: usize,
+    /// A WebSub hub: feeds link it (`rel="hub"`), and `brief ping` notifies it.
+    #[serde(default)]
+    pub websub_hub: Option<String>,
 }
 
 impl Default for FeedsConfig {
@@ -119,6 +125,7 @@ impl Default for FeedsConfig {
             json: true,
             topics: true,
             limit: default_feed_limit(),
+            websub_hub: None,
         }
     }
 }
@@ -181,6 +188,12 @@ pub struct EmailConfig {
     /// A line closing every email edition; empty: a default naming the site.
     #[serde(default)]
     pub footer: String,
+    /// The sender of `brief email --eml` messages: `Name <local@domain>`.
+    #[serde(default)]
+    pub from: String,
+    /// Their recipient (one mailbox); empty: the `from` address.
+    #[serde(default)]
+    pub to: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -363,19 +376,55 @@ impl Config {
                     .line(key_line("near_duplicate_threshold")),
             );
         }
+        if let Err(msg) = check_link(&raw.email.manage_url) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "invalid `email.manage_url` {:?}: {msg}",
+                    raw.email.manage_url
+                ))
+                .at(path)
+                .line(key_line("manage_url"))
+                .hint("use an https:// or mailto: link, or your mailer's merge tag such as \"{{ unsubscribe_url }}\""),
+            );
+        }
+        if let Some(hub) = &raw.feeds.websub_hub {
+            if let Err(msg) = check_http_url(hub) {
+                errors.push(
+                    Diagnostic::error(format!("invalid `feeds.websub_hub` {hub:?}: {msg}"))
+                        .at(path)
+                        .line(key_line("websub_hub"))
+                        .hint("use the hub's absolute URL, such as \"https://pubsubhubbub.appspot.com/\""),
+                );
+            }
+        }
+        for (key, value) in [("from", &raw.email.from), ("to", &raw.email.to)] {
+            if value.is_empty() {
+                continue;
+            }
+            if let Err(msg) = Mailbox::parse(value) {
+                errors.push(
+                    Diagnostic::error(format!("invalid `email.{key}` {value:?}: {msg}"))
+                        .at(path)
+                        .line(key_line(key))
+                        .hint("write a mailbox such as \"Weekly Digest <digest@example.org>\""),
+                );
+            }
+        }
         let topics = check_topics(raw.topics, text, path, &mut errors);
         let deploy = raw
             .deploy
             .map(|d| deploy::check(d, text, path, &mut errors));
         errors.into_result()?;
 
+        let mut email = raw.email;
+        make_printable(&mut email.footer);
         Ok(Config {
-            title: raw.title,
-            description: raw.description,
+            title: printable(&raw.title).into_owned(),
+            description: printable(&raw.description).into_owned(),
             base_url: format!("{origin}{base_path}"),
             origin,
             base_path,
-            language: raw.language,
+            language: printable(&raw.language).into_owned(),
             timezone,
             theme: raw.theme,
             issue_size: raw.issue_size,
@@ -385,7 +434,7 @@ impl Config {
             feeds: raw.feeds,
             import: raw.import,
             markdown: raw.markdown,
-            email: raw.email,
+            email,
             deploy,
             topics,
             extra: raw.extra,
@@ -393,10 +442,11 @@ impl Config {
         })
     }
 
-    /// Replaces `base_url` (for `--base-url` and for `serve`).
+    /// Replaces `base_url` (for `--base-url` and for `serve`, whose own URL is
+    /// always valid).
     pub fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
         let (origin, base_path) = split_base_url(url).map_err(|msg| {
-            Diagnostic::error(format!("invalid base URL {url:?}: {msg}"))
+            Diagnostic::error(format!("invalid --base-url {url:?}: {msg}"))
                 .hint("use an absolute URL such as \"https://example.org/\"")
         })?;
         self.base_url = format!("{origin}{base_path}");
@@ -437,15 +487,12 @@ fn check_topics(
     let mut topics = Vec::with_capacity(raw.len());
     for t in raw {
         let line = find_value_line(text, &t.slug).unwrap_or(1);
-        if !is_valid_slug(&t.slug) {
+        if let Some(problem) = slug_problem(&t.slug) {
             errors.push(
-                Diagnostic::error(format!(
-                    "topic slug {:?} is not a valid URL segment",
-                    t.slug
-                ))
-                .at(path)
-                .line(line)
-                .hint("use lowercase letters, digits and dashes, e.g. \"export-controls\""),
+                Diagnostic::error(problem.message("topic slug", &t.slug))
+                    .at(path)
+                    .line(line)
+                    .hint("use lowercase letters, digits and dashes, e.g. \"export-controls\""),
             );
         }
         if !seen.insert(t.slug.clone()) {
@@ -457,8 +504,8 @@ fn check_topics(
         }
         topics.push(Topic {
             slug: t.slug,
-            name: t.name,
-            description: t.description,
+            name: printable(&t.name).into_owned(),
+            description: printable(&t.description).into_owned(),
             keywords: t.keywords,
         });
     }
@@ -466,36 +513,46 @@ fn check_topics(
 }
 
 /// Lowercase ASCII letters, digits, `-` and `_`; not empty; no leading dot.
-pub fn is_valid_slug(s: &str) -> bool {
+fn is_valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
-/// Splits an absolute http(s) URL into origin and a path that starts and ends with `/`.
-fn split_base_url(url: &str) -> Result<(String, String), String> {
-    let url = url.trim();
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| "it has no scheme".to_string())?;
-    if scheme != "http" && scheme != "https" {
-        return Err(format!("the scheme must be http or https, not {scheme:?}"));
+/// The longest slug. A slug names a folder of the output (`insights/<slug>/`),
+/// and common file systems stop file names at 255 bytes; a limit well under that
+/// leaves room for the `-2` of a second insight with the same headline.
+pub const MAX_SLUG_LEN: usize = 200;
+
+/// Why a slug cannot be used (see [`slug_problem`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugProblem {
+    TooLong,
+    NotASegment,
+}
+
+impl SlugProblem {
+    /// The message for `slug`, the `what` of a file (`slug`, `topic slug`).
+    pub fn message(self, what: &str, slug: &str) -> String {
+        match self {
+            SlugProblem::TooLong => format!(
+                "{what} is {} characters long: at most {MAX_SLUG_LEN} fit in a file name",
+                slug.len()
+            ),
+            SlugProblem::NotASegment => format!("{what} {slug:?} is not a valid URL segment"),
+        }
     }
-    let (host, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    if host.is_empty() || host.contains(['?', '#', ' ']) {
-        return Err("it has no host".into());
+}
+
+/// What keeps `slug` from being a URL segment and a file name, if anything.
+pub fn slug_problem(slug: &str) -> Option<SlugProblem> {
+    if !is_valid_slug(slug) {
+        Some(SlugProblem::NotASegment)
+    } else if slug.len() > MAX_SLUG_LEN {
+        Some(SlugProblem::TooLong)
+    } else {
+        None
     }
-    if path.contains(['?', '#']) {
-        return Err("it must not carry a query or fragment".into());
-    }
-    let mut path = path.to_string();
-    if !path.ends_with('/') {
-        path.push('/');
-    }
-    Ok((format!("{scheme}://{host}"), path))
 }
 
 /// The line where `key = …` is set: good enough to point a user at a value error.
@@ -637,6 +694,37 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("config.toml:2"), "{msg}");
         assert!(msg.contains("no scheme"), "{msg}");
+    }
+
+    #[test]
+    fn rejects_a_script_link_as_manage_url_at_its_line() {
+        let err = parse("[email]\nmanage_url = \"javascript:alert(1)\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml:2: error: invalid `email.manage_url`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn rejects_a_relative_websub_hub_and_a_bad_sender_at_their_lines() {
+        let err = parse("[feeds]\nwebsub_hub = \"hub.example.org\"\n[email]\nfrom = \"Digest\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml:2: error: invalid `feeds.websub_hub` \"hub.example.org\": it has no scheme"),
+            "{err}"
+        );
+        assert!(
+            err.contains("config.toml:4: error: invalid `email.from` \"Digest\""),
+            "{err}"
+        );
+        let c = parse("[feeds]\nwebsub_hub = \"https://hub.example.org/\"").unwrap();
+        assert_eq!(
+            c.feeds.websub_hub.as_deref(),
+            Some("https://hub.example.org/")
+        );
     }
 
     #[test]

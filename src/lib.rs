@@ -1,7 +1,8 @@
 //! brief: a static site generator for a public insight digest.
 //!
 //! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`.
-//! `import` turns raw insight files into content; `serve` and `check` reuse `build`.
+//! `import` turns raw insight files into content; `serve` and `check` reuse `build`;
+//! `email` renders editions through the same model, and `ping` reads a built output.
 
 pub mod body_cache;
 pub mod check;
@@ -9,20 +10,26 @@ pub mod config;
 pub mod content;
 pub mod deploy;
 pub mod email;
+mod eml;
 pub mod error;
 pub mod feeds;
 mod filters;
 pub mod fingerprint;
 pub mod import;
+mod mailbox;
 pub mod manifest;
 pub mod markdown;
 mod media_type;
 pub mod output;
+pub mod ping;
+pub mod printable;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod theme;
+mod urls;
+pub mod week;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -151,11 +158,37 @@ pub(crate) fn render_inspect(
     show_progress: bool,
     inspect: &mut dyn FnMut(&Renderer),
 ) -> Result<(Summary, Diagnostics), Diagnostics> {
+    with_renderer(root, config, drafts, sink, |renderer| {
+        renderer.render_all(sink, show_progress)?;
+        inspect(renderer);
+        let site = renderer.site;
+        Ok(Summary {
+            insights: site.insights.len(),
+            issues: site.issues.len(),
+            topics: site.used_topics().count(),
+            ..Summary::default()
+        })
+    })
+}
+
+/// Loads the theme and content, models the site and hands `use_it` a renderer
+/// with every body rendered and no page yet: [`render`] renders them all, and
+/// `email` one edition. Returns what `use_it` made, with the load's warnings.
+pub(crate) fn with_renderer<T>(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    sink: &dyn Sink,
+    use_it: impl FnOnce(&Renderer) -> Result<T, Diagnostics>,
+) -> Result<(T, Diagnostics), Diagnostics> {
     let mut errors = Diagnostics::default();
     let theme = Theme::load(root, config);
     let insights = content::load_insights_from(root, config, sink);
     let (theme, mut insights) = match (theme, insights) {
-        (Ok(t), Ok(i)) => (t, i),
+        (Ok(t), Ok((i, warnings))) => {
+            errors.extend(warnings.sorted());
+            (t, i)
+        }
         (t, i) => {
             for e in [t.err(), i.err()].into_iter().flatten() {
                 errors.extend(e);
@@ -168,15 +201,8 @@ pub(crate) fn render_inspect(
     }
     let site = Site::new(config, insights).map_err(Diagnostics::sorted)?;
     let renderer = Renderer::new(&site, &theme, sink);
-    renderer.render_all(sink, show_progress)?;
-    inspect(&renderer);
-    let summary = Summary {
-        insights: site.insights.len(),
-        issues: site.issues.len(),
-        topics: site.used_topics().count(),
-        ..Summary::default()
-    };
-    Ok((summary, errors))
+    let made = use_it(&renderer)?;
+    Ok((made, errors))
 }
 
 /// Where the build cache of `output` lives: `.brief-cache/<hash of its path>/`

@@ -8,8 +8,11 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+use brief::email::{Format, Which};
 use brief::error::Diagnostics;
 use brief::import::{Change, ImportOptions, ImportReport};
+use brief::printable::printable;
+use brief::week::IsoWeek;
 
 /// Rendering makes millions of small, short-lived allocations (Tera's lookups,
 /// context values) from every thread at once; mimalloc frees them at a fraction of
@@ -51,11 +54,25 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Print the email edition of a daily issue to stdout, ready for a mailer.
+    /// Print the email edition of a daily issue (or of a week) to stdout, ready
+    /// for a mailer: plain text, HTML, or a complete message.
     Email(EmailArgs),
+    /// Notify the WebSub hub (`[feeds] websub_hub`) of every feed that changed
+    /// since the last ping.
+    Ping(PingArgs),
     /// Upload the built site to S3-compatible object storage: only what changed,
     /// assets before pages before feeds, stale objects deleted last.
     Deploy(DeployArgs),
+}
+
+#[derive(Args)]
+struct PingArgs {
+    /// Show what would be pinged; send nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The built output to read the feeds from, default public/ under the site root.
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -89,11 +106,26 @@ fn parse_target(s: &str) -> Result<brief::config::Target, String> {
 #[derive(Args)]
 struct EmailArgs {
     /// The issue's date; default: the latest issue.
-    #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date, conflicts_with = "week")]
     date: Option<chrono::NaiveDate>,
     /// Print the HTML edition instead of the plain-text one.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "eml")]
     html: bool,
+    /// Print a complete RFC 5322 message (text and HTML as multipart/alternative),
+    /// ready for a mailer; needs `[email] from` in config.toml.
+    #[arg(long)]
+    eml: bool,
+    /// The weekly edition of an ISO week instead of an issue; without a week:
+    /// the latest week with insights.
+    #[arg(long, value_name = "YYYY-Www", num_args = 0..=1, value_parser = parse_week)]
+    week: Option<Option<IsoWeek>>,
+    /// Only the insights of this topic (with --week).
+    #[arg(long, value_name = "SLUG", requires = "week")]
+    topic: Option<String>,
+}
+
+fn parse_week(s: &str) -> Result<IsoWeek, String> {
+    s.parse()
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -162,6 +194,10 @@ fn main() -> ExitCode {
     // prints its own report and picks its own exit status.
     if let Command::Import(args) = &cli.command {
         return import(&cli.root, args);
+    }
+    // Like import: some feeds may be pinged and others fail.
+    if let Command::Ping(args) = &cli.command {
+        return ping(&cli.root, args);
     }
     // A failed deploy may have uploaded part of the site: its errors say what
     // was done, so it reports on its own.
@@ -240,12 +276,19 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             Ok(Diagnostics::default())
         }
         Command::Email(args) => {
-            let format = if args.html {
-                brief::email::Format::Html
-            } else {
-                brief::email::Format::Text
+            let format = match (args.html, args.eml) {
+                (true, _) => Format::Html,
+                (_, true) => Format::Eml,
+                _ => Format::Text,
             };
-            let (bytes, warnings) = brief::email::edition(&root, args.date, format)?;
+            let which = match args.week {
+                Some(week) => Which::Week {
+                    week,
+                    topic: args.topic,
+                },
+                None => Which::Day(args.date),
+            };
+            let (bytes, warnings) = brief::email::edition(&root, &which, format)?;
             print_diagnostics(&warnings);
             let mut stdout = std::io::stdout().lock();
             stdout
@@ -266,7 +309,40 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             Ok(Diagnostics::default())
         }
         Command::Check { .. } => unreachable!("check is dispatched by main"),
+        Command::Ping(_) => unreachable!("ping is dispatched by main"),
         Command::Deploy(_) => unreachable!("deploy is dispatched by main"),
+    }
+}
+
+/// One line per feed sent (stdout) or not pinged (stderr), then the summary.
+fn ping(root: &Path, args: &PingArgs) -> ExitCode {
+    let options = brief::ping::PingOptions {
+        output: args.output.clone(),
+        dry_run: args.dry_run,
+    };
+    let report = match brief::ping::ping(root, &options) {
+        Ok(report) => report,
+        Err(errors) => {
+            print_diagnostics(&errors);
+            eprintln!("error: nothing was pinged");
+            return ExitCode::from(1);
+        }
+    };
+    for feed in &report.feeds {
+        match feed.outcome {
+            brief::ping::Outcome::Unchanged => {}
+            brief::ping::Outcome::WouldPing | brief::ping::Outcome::Pinged(_) => {
+                println!("{feed}")
+            }
+            _ => eprintln!("error: {feed}"),
+        }
+    }
+    if report.failed() {
+        eprintln!("error: {}", report.summary());
+        ExitCode::from(1)
+    } else {
+        println!("{}", report.summary());
+        ExitCode::SUCCESS
     }
 }
 
@@ -327,15 +403,15 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
             near.source.display(),
             near.line,
             near.into.display(),
-            near.text,
-            near.into_text.trim()
+            printable(&near.text),
+            printable(near.into_text.trim())
         );
     }
     if dry_run {
         for change in &report.changes {
             match change {
                 Change::Created { path, title } => {
-                    println!("would create {}: {title}", path.display())
+                    println!("would create {}: {}", path.display(), printable(title))
                 }
                 Change::Updated {
                     path,

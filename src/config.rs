@@ -12,6 +12,13 @@ use serde::Deserialize;
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hints::{find_key_line, toml_diagnostic};
+use crate::mailbox::Mailbox;
+use crate::printable::{make_printable, printable};
+use crate::urls::{check_http_url, check_link, split_base_url};
+
+mod deploy;
+pub(crate) use deploy::parse_endpoint;
+pub use deploy::{DeployConfig, DeployRule, Target};
 
 pub(crate) const CONFIG_FILE: &str = "config.toml";
 
@@ -52,6 +59,8 @@ struct RawConfig {
     markdown: MarkdownConfig,
     #[serde(default)]
     email: EmailConfig,
+    #[serde(default)]
+    deploy: Option<deploy::RawDeploy>,
     #[serde(default)]
     topics: Vec<RawTopic>,
     #[serde(default)]
@@ -104,6 +113,9 @@ pub(crate) struct FeedsConfig {
     /// Items per feed (issues in site feeds, insights in topic feeds).
     #[serde(default = "default_feed_limit")]
     pub(crate) limit: usize,
+    /// A WebSub hub: feeds link it (`rel="hub"`), and `brief ping` notifies it.
+    #[serde(default)]
+    pub(crate) websub_hub: Option<String>,
 }
 
 impl Default for FeedsConfig {
@@ -114,6 +126,7 @@ impl Default for FeedsConfig {
             json: true,
             topics: true,
             limit: default_feed_limit(),
+            websub_hub: None,
         }
     }
 }
@@ -176,6 +189,12 @@ pub(crate) struct EmailConfig {
     /// A line closing every email edition; empty: a default naming the site.
     #[serde(default)]
     pub(crate) footer: String,
+    /// The sender of `brief email --eml` messages: `Name <local@domain>`.
+    #[serde(default)]
+    pub(crate) from: String,
+    /// Their recipient (one mailbox); empty: the `from` address.
+    #[serde(default)]
+    pub(crate) to: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -272,6 +291,8 @@ pub struct Config {
     pub(crate) import: ImportConfig,
     pub(crate) markdown: MarkdownConfig,
     pub(crate) email: EmailConfig,
+    /// `[deploy]`, if the site has one.
+    pub(crate) deploy: Option<DeployConfig>,
     pub(crate) topics: Vec<Topic>,
     pub(crate) extra: toml::Table,
     /// Where the config was read from, for messages.
@@ -306,8 +327,8 @@ impl Config {
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| toml_diagnostic(&e, text, path, 0))?;
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| deploy::credential_error(toml_diagnostic(&e, text, path, 0)))?;
         let mut errors = Diagnostics::default();
         let key_line = |key: &str| find_key_line(text, key).unwrap_or(1);
 
@@ -356,16 +377,55 @@ impl Config {
                     .line(key_line("near_duplicate_threshold")),
             );
         }
+        if let Err(msg) = check_link(&raw.email.manage_url) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "invalid `email.manage_url` {:?}: {msg}",
+                    raw.email.manage_url
+                ))
+                .at(path)
+                .line(key_line("manage_url"))
+                .hint("use an https:// or mailto: link, or your mailer's merge tag such as \"{{ unsubscribe_url }}\""),
+            );
+        }
+        if let Some(hub) = &raw.feeds.websub_hub {
+            if let Err(msg) = check_http_url(hub) {
+                errors.push(
+                    Diagnostic::error(format!("invalid `feeds.websub_hub` {hub:?}: {msg}"))
+                        .at(path)
+                        .line(key_line("websub_hub"))
+                        .hint("use the hub's absolute URL, such as \"https://pubsubhubbub.appspot.com/\""),
+                );
+            }
+        }
+        for (key, value) in [("from", &raw.email.from), ("to", &raw.email.to)] {
+            if value.is_empty() {
+                continue;
+            }
+            if let Err(msg) = Mailbox::parse(value) {
+                errors.push(
+                    Diagnostic::error(format!("invalid `email.{key}` {value:?}: {msg}"))
+                        .at(path)
+                        .line(key_line(key))
+                        .hint("write a mailbox such as \"Weekly Digest <digest@example.org>\""),
+                );
+            }
+        }
         let topics = check_topics(raw.topics, text, path, &mut errors);
+        let deploy = raw
+            .deploy
+            .map(|d| deploy::check(d, text, path, &mut errors));
         errors.into_result()?;
 
+        let mut email = raw.email;
+        make_printable(&mut email.footer);
         Ok(Config {
-            title: raw.title,
-            description: raw.description,
+            title: printable(&raw.title).into_owned(),
+            description: printable(&raw.description).into_owned(),
             base_url: format!("{origin}{base_path}"),
             origin,
             base_path,
-            language: raw.language,
+            language: printable(&raw.language).into_owned(),
             timezone,
             theme: raw.theme,
             issue_size: raw.issue_size,
@@ -375,17 +435,19 @@ impl Config {
             feeds: raw.feeds,
             import: raw.import,
             markdown: raw.markdown,
-            email: raw.email,
+            email,
+            deploy,
             topics,
             extra: raw.extra,
             path: path.to_path_buf(),
         })
     }
 
-    /// Replaces `base_url` (for `--base-url` and for `serve`).
+    /// Replaces `base_url` (for `--base-url` and for `serve`, whose own URL is
+    /// always valid).
     pub(crate) fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
         let (origin, base_path) = split_base_url(url).map_err(|msg| {
-            Diagnostic::error(format!("invalid base URL {url:?}: {msg}"))
+            Diagnostic::error(format!("invalid --base-url {url:?}: {msg}"))
                 .hint("use an absolute URL such as \"https://example.org/\"")
         })?;
         self.base_url = format!("{origin}{base_path}");
@@ -426,15 +488,12 @@ fn check_topics(
     let mut topics = Vec::with_capacity(raw.len());
     for t in raw {
         let line = find_value_line(text, &t.slug).unwrap_or(1);
-        if !is_valid_slug(&t.slug) {
+        if let Some(problem) = slug_problem(&t.slug) {
             errors.push(
-                Diagnostic::error(format!(
-                    "topic slug {:?} is not a valid URL segment",
-                    t.slug
-                ))
-                .at(path)
-                .line(line)
-                .hint("use lowercase letters, digits and dashes, e.g. \"export-controls\""),
+                Diagnostic::error(problem.message("topic slug", &t.slug))
+                    .at(path)
+                    .line(line)
+                    .hint("use lowercase letters, digits and dashes, e.g. \"export-controls\""),
             );
         }
         if !seen.insert(t.slug.clone()) {
@@ -446,8 +505,8 @@ fn check_topics(
         }
         topics.push(Topic {
             slug: t.slug,
-            name: t.name,
-            description: t.description,
+            name: printable(&t.name).into_owned(),
+            description: printable(&t.description).into_owned(),
             keywords: t.keywords,
         });
     }
@@ -455,36 +514,46 @@ fn check_topics(
 }
 
 /// Lowercase ASCII letters, digits, `-` and `_`; not empty; no leading dot.
-pub(crate) fn is_valid_slug(s: &str) -> bool {
+fn is_valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
-/// Splits an absolute http(s) URL into origin and a path that starts and ends with `/`.
-fn split_base_url(url: &str) -> Result<(String, String), String> {
-    let url = url.trim();
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| "it has no scheme".to_string())?;
-    if scheme != "http" && scheme != "https" {
-        return Err(format!("the scheme must be http or https, not {scheme:?}"));
+/// The longest slug. A slug names a folder of the output (`insights/<slug>/`),
+/// and common file systems stop file names at 255 bytes; a limit well under that
+/// leaves room for the `-2` of a second insight with the same headline.
+pub const MAX_SLUG_LEN: usize = 200;
+
+/// Why a slug cannot be used (see [`slug_problem`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugProblem {
+    TooLong,
+    NotASegment,
+}
+
+impl SlugProblem {
+    /// The message for `slug`, the `what` of a file (`slug`, `topic slug`).
+    pub fn message(self, what: &str, slug: &str) -> String {
+        match self {
+            SlugProblem::TooLong => format!(
+                "{what} is {} characters long: at most {MAX_SLUG_LEN} fit in a file name",
+                slug.len()
+            ),
+            SlugProblem::NotASegment => format!("{what} {slug:?} is not a valid URL segment"),
+        }
     }
-    let (host, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    if host.is_empty() || host.contains(['?', '#', ' ']) {
-        return Err("it has no host".into());
+}
+
+/// What keeps `slug` from being a URL segment and a file name, if anything.
+pub fn slug_problem(slug: &str) -> Option<SlugProblem> {
+    if !is_valid_slug(slug) {
+        Some(SlugProblem::NotASegment)
+    } else if slug.len() > MAX_SLUG_LEN {
+        Some(SlugProblem::TooLong)
+    } else {
+        None
     }
-    if path.contains(['?', '#']) {
-        return Err("it must not carry a query or fragment".into());
-    }
-    let mut path = path.to_string();
-    if !path.ends_with('/') {
-        path.push('/');
-    }
-    Ok((format!("{scheme}://{host}"), path))
 }
 
 fn find_value_line(text: &str, value: &str) -> Option<usize> {
@@ -529,11 +598,77 @@ mod tests {
     }
 
     #[test]
+    fn rejects_a_script_link_as_manage_url_at_its_line() {
+        let err = parse("[email]\nmanage_url = \"javascript:alert(1)\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml:2: error: invalid `email.manage_url`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn rejects_a_relative_websub_hub_and_a_bad_sender_at_their_lines() {
+        let err = parse("[feeds]\nwebsub_hub = \"hub.example.org\"\n[email]\nfrom = \"Digest\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml:2: error: invalid `feeds.websub_hub` \"hub.example.org\": it has no scheme"),
+            "{err}"
+        );
+        assert!(
+            err.contains("config.toml:4: error: invalid `email.from` \"Digest\""),
+            "{err}"
+        );
+        let c = parse("[feeds]\nwebsub_hub = \"https://hub.example.org/\"").unwrap();
+        assert_eq!(
+            c.feeds.websub_hub.as_deref(),
+            Some("https://hub.example.org/")
+        );
+    }
+
+    #[test]
     fn rejects_unknown_key_with_a_suggestion() {
         let err = parse("titel = \"x\"").unwrap_err().to_string();
         assert!(err.contains("config.toml:1:1"), "{err}");
         assert!(err.contains("unknown field `titel`"), "{err}");
         assert!(err.contains("did you mean `title`?"), "{err}");
+    }
+
+    #[test]
+    fn rejects_a_credential_in_the_deploy_section() {
+        let err = parse("[deploy]\ntarget = \"s3://b/\"\nsecret_access_key = \"x\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("config.toml:3:1"), "{err}");
+        assert!(
+            err.contains("`secret_access_key` looks like a credential"),
+            "{err}"
+        );
+        assert!(err.contains("AWS_SECRET_ACCESS_KEY"), "{err}");
+    }
+
+    #[test]
+    fn checks_deploy_values_with_their_lines() {
+        let text = "[deploy]\ntarget = \"my-bucket\"\nendpoint = \"s3.example.net\"\n\n[[deploy.rules]]\npattern = \"[\"\n";
+        let err = parse(text).unwrap_err().to_string();
+        assert!(
+            err.contains("config.toml:2: error: invalid `deploy.target`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("config.toml:3: error: invalid `deploy.endpoint`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("config.toml:6: error: invalid `[[deploy.rules]]`"),
+            "{err}"
+        );
+        let c = parse("[deploy]\ntarget = \"s3://b/digest\"").unwrap();
+        let d = c.deploy.unwrap();
+        assert_eq!((d.max_deletes, d.headers_file), (256, false));
+        assert_eq!(d.target.unwrap().prefix, "digest/");
     }
 
     #[test]

@@ -10,18 +10,19 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use rayon::prelude::*;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::config::{is_valid_slug, Config, SiteTz};
+use crate::config::{slug_problem, Config, SiteTz, SlugProblem, MAX_SLUG_LEN};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
 use crate::hidden::is_hidden;
 use crate::hints::{closest, find_key_line, line_key, toml_diagnostic, with_serde_hint};
 use crate::output::Sink;
+use crate::printable::{make_printable, printable};
 
 pub const INSIGHTS_DIR: &str = "content/insights";
 
@@ -39,6 +40,12 @@ pub struct Insight {
     pub related: Vec<String>,
     pub(crate) weight: i64,
     pub(crate) draft: bool,
+    /// Whether a title that is the body's lead sentence stands for it (the
+    /// body then goes on after it); `lead = false` shows the whole body.
+    pub(crate) lead: bool,
+    /// Old site-relative paths of this insight (`/insights/old-slug/`), each
+    /// kept working as a redirect.
+    pub aliases: Vec<String>,
     pub body: String,
     pub path: PathBuf,
     /// Line of each front-matter key, for messages about its value.
@@ -48,10 +55,13 @@ pub struct Insight {
 /// Lines (1-based, in the file) of the front-matter keys that later stages check.
 #[derive(Debug, Clone, Default)]
 pub struct KeyLines {
+    /// `None` when the file has no `id` key: its id is derived from the body.
+    pub(crate) id: Option<usize>,
     pub(crate) slug: usize,
     pub(crate) topics: usize,
     pub(crate) related: usize,
     pub(crate) date: usize,
+    pub(crate) aliases: usize,
     pub(crate) body: usize,
 }
 
@@ -60,23 +70,29 @@ impl KeyLines {
     /// front matter (every insight pays for this, not only those with errors).
     /// A key that is not set points at the front matter's first line.
     fn of(split: &Split) -> KeyLines {
-        let mut found = [None; 4];
+        let mut found = [None; 6];
         for (n, line) in split.front_matter.lines().enumerate() {
             let slot = match line_key(line) {
                 Some("slug") => 0,
                 Some("topics") => 1,
                 Some("related") => 2,
                 Some("date") => 3,
+                Some("aliases") => 4,
+                Some("id") => 5,
                 _ => continue,
             };
             found[slot].get_or_insert(split.front_matter_line + n);
         }
-        let [slug, topics, related, date] = found.map(|l| l.unwrap_or(split.front_matter_line));
+        let id = found[5];
+        let [slug, topics, related, date, aliases, _] =
+            found.map(|l| l.unwrap_or(split.front_matter_line));
         KeyLines {
+            id,
             slug,
             topics,
             related,
             date,
+            aliases,
             body: split.body_line,
         }
     }
@@ -193,6 +209,10 @@ pub(crate) struct FrontMatter {
     pub(crate) draft: bool,
     #[serde(default)]
     pub(crate) slug: Option<String>,
+    #[serde(default)]
+    pub(crate) lead: Option<bool>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// A front-matter date as written: a TOML date/datetime or a string (YAML).
@@ -275,7 +295,18 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
         );
         config.timezone.midnight(NaiveDate::default())
     });
-    if fm.title.trim().is_empty() {
+    if !feeds_can_express(&date, &config.timezone) {
+        errors.push(
+            Diagnostic::error(format!(
+                "date {} is outside the years 1 to 9999 that feeds can express",
+                fm.date.0.trim()
+            ))
+            .at(path)
+            .line(key_lines.date)
+            .hint("check the year; in the site's time zone, too, it must stay within 1 to 9999"),
+        );
+    }
+    if printable(&fm.title).trim().is_empty() {
         errors.push(
             Diagnostic::error("the title is empty")
                 .at(path)
@@ -286,13 +317,31 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
         Some(s) => s,
         None => slug_from_path(path),
     };
-    if !is_valid_slug(&slug) {
+    if let Some(problem) = slug_problem(&slug) {
+        let hint = match problem {
+            SlugProblem::TooLong => format!(
+                "set `slug = \"…\"` to at most {MAX_SLUG_LEN} characters (or rename the file)"
+            ),
+            SlugProblem::NotASegment => {
+                "use lowercase letters, digits and dashes, or set `slug = \"…\"`".to_string()
+            }
+        };
         errors.push(
-            Diagnostic::error(format!("slug {slug:?} is not a valid URL segment"))
+            Diagnostic::error(problem.message("slug", &slug))
                 .at(path)
                 .line(key_lines.slug)
-                .hint("use lowercase letters, digits and dashes, or set `slug = \"…\"`"),
+                .hint(hint),
         );
+    }
+    for alias in &fm.aliases {
+        if let Some(problem) = alias_problem(alias) {
+            errors.push(
+                Diagnostic::error(format!("alias {alias:?} {problem}"))
+                    .at(path)
+                    .line(key_lines.aliases)
+                    .hint("an alias is an old path of this insight on the site, such as \"/insights/old-slug/\""),
+            );
+        }
     }
     for topic in &fm.topics {
         if config.topic(topic).is_none() {
@@ -310,22 +359,81 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
     }
     errors.into_result()?;
 
-    let body = split.body.replace("\r\n", "\n");
+    let mut body = split.body.replace("\r\n", "\n");
+    make_printable(&mut body);
+    let mut title = fm.title;
+    make_printable(&mut title);
+    let mut sources = fm.sources;
+    sources.iter_mut().for_each(make_printable);
     Ok(Insight {
-        id: fm.id.unwrap_or_else(|| insight_id(&body)),
+        id: fm
+            .id
+            .map_or_else(|| insight_id(&body), |id| printable(&id).into_owned()),
         slug,
-        title: fm.title,
+        title,
         day: config.timezone.day_of(&date),
         date,
         topics: fm.topics,
-        sources: fm.sources,
+        sources,
         related: fm.related,
         weight: fm.weight,
         draft: fm.draft,
+        lead: fm.lead.unwrap_or(true),
+        aliases: fm.aliases,
         body,
         path: path.to_path_buf(),
         key_lines,
     })
+}
+
+impl Insight {
+    /// The body shown under the title: after the lead sentence when the title
+    /// is that sentence (empty for a one-sentence insight), unless the file
+    /// says `lead = false`; `None` when the whole body is shown.
+    pub fn body_after_lead(&self) -> Option<&str> {
+        self.lead
+            .then(|| crate::text::lead::rest_after_lead(&self.title, &self.body))
+            .flatten()
+    }
+}
+
+/// Why `alias` is not a path a redirect page can be written at, if it is not:
+/// it must be site-relative (`/insights/old-slug/`), with segments of URL-safe
+/// characters that are file names too, and not the home page.
+pub fn alias_problem(alias: &str) -> Option<String> {
+    if !alias.starts_with('/') || alias.starts_with("//") {
+        return Some("is not a site-relative path: it must start with one `/`".into());
+    }
+    let segments: Vec<&str> = alias[1..].trim_end_matches('/').split('/').collect();
+    if segments == [""] {
+        return Some("is the home page".into());
+    }
+    let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~');
+    for segment in segments {
+        if segment.is_empty() || segment == "." || segment == ".." {
+            return Some("has an empty, `.` or `..` segment".into());
+        }
+        if let Some(c) = segment.chars().find(|&c| !safe(c)) {
+            return Some(format!(
+                "contains {c:?}: use letters, digits, `-`, `_`, `.` and `~` between slashes"
+            ));
+        }
+        if segment.len() > MAX_SLUG_LEN {
+            return Some(format!(
+                "has a segment over {MAX_SLUG_LEN} characters, too long for a file name"
+            ));
+        }
+    }
+    None
+}
+
+/// Whether RSS, Atom and JSON Feed can write `date`: four-digit years, in the
+/// offset it was written with, in UTC and in the site's zone (its issue's day).
+fn feeds_can_express(date: &DateTime<FixedOffset>, tz: &SiteTz) -> bool {
+    let years = 1..=9999;
+    years.contains(&date.year())
+        && years.contains(&date.naive_utc().year())
+        && years.contains(&tz.day_of(date).year())
 }
 
 /// The file stem, slugified when it is not already a clean slug.
@@ -384,8 +492,14 @@ pub(crate) fn normalized_id(normalized: &str) -> String {
 
 /// Loads every `*.md` under `content/insights/`, in parallel, sorted by path.
 /// Every file's errors are collected; site-wide checks come after.
+/// A site without `content/insights/` has no insights yet (import and `new`
+/// create it); warnings are the build's to report.
 pub fn load_insights(root: &Path, config: &Config) -> Result<Vec<Insight>, Diagnostics> {
+    if !root.join(INSIGHTS_DIR).is_dir() {
+        return Ok(Vec::new());
+    }
     load_insights_from(root, config, &crate::output::MemoryOutput::default())
+        .map(|(insights, _warnings)| insights)
 }
 
 /// What `serve` remembers of a content file between rebuilds, so an unchanged file
@@ -459,18 +573,18 @@ fn change_time(meta: &std::fs::Metadata) -> Option<SystemTime> {
 /// A content file's insight, and what `serve` keeps of the file (see [`KnownFile`]).
 type Loaded = Result<(Insight, Option<KnownFile>), Diagnostics>;
 
-/// [`load_insights`], taking unchanged files' insights from `memory` instead of
-/// reading and parsing them again (`serve` keeps them between rebuilds; see
-/// [`Sink::known_files`]).
+/// The insights of a build, and warnings about entries of `content/` that are
+/// not read. Unchanged files' insights come from `memory` instead of being read
+/// and parsed again (`serve` keeps them between rebuilds; see
+/// [`Sink::known_files`]). A missing `content/insights/` is an error: building
+/// from it would empty the site.
 pub(crate) fn load_insights_from(
     root: &Path,
     config: &Config,
     memory: &dyn Sink,
-) -> Result<Vec<Insight>, Diagnostics> {
+) -> Result<(Vec<Insight>, Diagnostics), Diagnostics> {
     let dir = root.join(INSIGHTS_DIR);
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
+    require_dir(root, &dir)?;
     let config_key = hash_of(&format!("{config:?}"));
     let known = memory.known_files();
     let read_at = SystemTime::now();
@@ -480,8 +594,8 @@ pub(crate) fn load_insights_from(
         .par_bridge()
         .map(|found| {
             let path = match found {
-                Ok(path) => path,
-                Err((path, d)) => return (path, Err(d.into())),
+                Found::File(path) => path,
+                Found::Problem(path, d) => return (path, Err(d.into())),
             };
             let previous = known
                 .and_then(|files| files.get(&path))
@@ -501,6 +615,8 @@ pub(crate) fn load_insights_from(
     // takes paths apart at every comparison, which was a twentieth of a `serve`
     // rebuild at 10k files.
     results.par_sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+    // Warnings about skipped entries come in as errors do; `into_result` tells
+    // them apart.
     let mut errors = Diagnostics::default();
     let mut insights = Vec::with_capacity(results.len());
     let mut kept = KnownFiles::with_capacity(if known.is_some() { results.len() } else { 0 });
@@ -515,33 +631,91 @@ pub(crate) fn load_insights_from(
             Err(d) => errors.extend(d),
         }
     }
-    errors.into_result()?;
+    let warnings = errors.into_result()?;
     if known.is_some() {
         memory.keep_files(kept);
     }
-    Ok(insights)
+    Ok((insights, warnings))
+}
+
+/// `content/insights/` must be a folder; the message names the first missing one.
+fn require_dir(root: &Path, dir: &Path) -> Result<(), Diagnostic> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let content = root.join("content");
+    let missing = if content.is_dir() { dir } else { &content };
+    Err(Diagnostic::error(format!(
+        "the folder {}/ is missing: refusing to build a site without content",
+        missing.strip_prefix(root).unwrap_or(missing).display()
+    ))
+    .at(missing)
+    .hint(format!(
+        "run `brief init` to start a site, or create {INSIGHTS_DIR}/ (an empty one builds an empty site); check --root"
+    )))
 }
 
 /// Every content file under `dir`, in the order the walk finds them, or the
-/// path that could not be read and why. Hidden folders (`.drafts/`, editors'
-/// state) are not content, and `serve` does not watch them either.
-fn content_files(
-    dir: &Path,
-) -> impl Iterator<Item = Result<PathBuf, (PathBuf, Diagnostic)>> + Send + '_ {
+/// path that could not be read and why, or a warning about an entry that looks
+/// like content but is skipped. Hidden folders (`.drafts/`, editors' state) are
+/// not content, and `serve` does not watch them either. Only the walk's file
+/// types are looked at (never following a link), so nothing is opened that
+/// could block, such as a FIFO.
+fn content_files(dir: &Path) -> impl Iterator<Item = Found> + Send + '_ {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
         .filter_map(move |entry| match entry {
             Ok(e) if e.file_type().is_file() && is_content_file(e.path()) => {
-                Some(Ok(e.into_path()))
+                Some(Found::File(e.into_path()))
             }
-            Ok(_) => None,
+            Ok(e) => skipped(&e).map(|d| Found::Problem(e.into_path(), d)),
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_path_buf();
                 let d = Diagnostic::error(format!("cannot read: {e}")).at(&path);
-                Some(Err((path, d)))
+                Some(Found::Problem(path, d))
             }
         })
+}
+
+/// What the walk of `content/insights/` finds.
+enum Found {
+    File(PathBuf),
+    /// An entry that cannot be read (an error) or is skipped (a warning).
+    Problem(PathBuf, Diagnostic),
+}
+
+/// A warning for an entry that is not read although it may have been meant as
+/// content: a symbolic link, a FIFO, socket or device, or a folder named `*.md`.
+/// Other files (notes, images) are passed over in silence.
+fn skipped(entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    let kind = entry.file_type();
+    let (what, hint) = if kind.is_symlink() {
+        (
+            "a symbolic link",
+            "brief reads only regular files in content/: move the file here (and link the other way if you need to)",
+        )
+    } else if kind.is_dir() {
+        if entry.depth() == 0 || !is_content_file(entry.path()) {
+            return None;
+        }
+        (
+            "a folder named like a content file (the files in it are read as usual)",
+            "rename the folder without `.md`",
+        )
+    } else if kind.is_file() {
+        return None;
+    } else {
+        (
+            "not a regular file (a FIFO, socket or device)",
+            "brief reads only regular files in content/: remove it",
+        )
+    };
+    Some(
+        Diagnostic::warning(format!("skipped: {what}"))
+            .at(entry.path())
+            .hint(hint),
+    )
 }
 
 /// One content file, from `previous` when its stamp or its text shows it unchanged.
@@ -679,6 +853,29 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("did you mean \"chips\""), "{e}");
+    }
+
+    #[test]
+    fn lead_and_aliases_are_optional_and_aliases_checked() {
+        let i = parse("+++\ntitle = \"China leads\"\ndate = 2026-11-18\n+++\nChina leads. More.\n")
+            .unwrap();
+        assert!(i.lead);
+        assert!(i.aliases.is_empty());
+        assert_eq!(i.body_after_lead(), Some("More.\n"));
+        let i = parse("+++\ntitle = \"China leads\"\ndate = 2026-11-18\nlead = false\naliases = [\"/insights/old/\", \"/2026/china.html\"]\n+++\nChina leads. More.\n")
+            .unwrap();
+        assert_eq!(i.body_after_lead(), None);
+        assert_eq!(i.aliases, ["/insights/old/", "/2026/china.html"]);
+        let e = parse("+++\ntitle = \"T\"\ndate = 2026-11-18\n\naliases = [\"insights/old/\", \"/\", \"/a/../b/\", \"/a b/\"]\n+++\n")
+            .unwrap_err();
+        assert_eq!(e.error_count(), 4, "{e}");
+        let e = e.to_string();
+        assert!(
+            e.contains("a-b.md:5: error: alias \"insights/old/\" is not a site-relative path"),
+            "{e}"
+        );
+        assert!(e.contains("alias \"/\" is the home page"), "{e}");
+        assert!(e.contains("alias \"/a b/\" contains ' '"), "{e}");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::printable::printable;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -81,12 +83,14 @@ impl Diagnostic {
     }
 }
 
+/// What a terminal shows: control characters in a file name, or quoted from a
+/// file into a message, are dropped (an ESC would be obeyed as a command).
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(path) = &self.path {
             // `--root .` joins to `./content/…`; users read and paste `content/…`.
             let path = path.strip_prefix(".").unwrap_or(path);
-            write!(f, "{}", path.display())?;
+            write!(f, "{}", printable(&path.display().to_string()))?;
             if let Some(line) = self.line {
                 write!(f, ":{line}")?;
                 if let Some(col) = self.col {
@@ -99,9 +103,9 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{level}: {}", self.message)?;
+        write!(f, "{level}: {}", printable(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = hint: {hint}")?;
+            write!(f, "\n  = hint: {}", printable(hint))?;
         }
         Ok(())
     }

@@ -9,7 +9,10 @@
 //! resolved, and `--dry-run` writes nothing at all. It touches config and content
 //! only; printing is left to the caller.
 
-mod frontmatter;
+mod email;
+pub(crate) mod frontmatter;
+mod html;
+mod inputs;
 mod raw;
 mod similar;
 mod text;
@@ -24,17 +27,21 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, normalize, normalized_id, Insight, INSIGHTS_DIR};
 use crate::error::{Diagnostic, Diagnostics};
-use frontmatter::{add_to_lists, render_new, EditError, NewInsight};
-use raw::{insight_lines, read_files, RawFile, RawLine, Role};
+use crate::lock::SiteLock;
+use crate::text::headline::{headline_of, is_cut_of};
+use frontmatter::{grow, render_new, EditError, Growth, NewInsight};
+use raw::{insight_lines, read_files, RawFile, RawLine, Reading, Role};
 use similar::{Shingles, SimilarityIndex};
-use text::{title_of, TopicMatcher};
+use text::{new_headline_slug, TopicMatcher};
 
+pub use inputs::MAX_INPUT_BYTES;
 pub(crate) use text::new_slug;
 
 /// What `brief import` was asked for.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
-    /// Raw files, or folders walked recursively for `.txt` and `.md` files.
+    /// Raw files, emails (`.eml`, mbox) or folders (walked recursively for
+    /// them; a Maildir is read as a mailbox).
     pub paths: Vec<PathBuf>,
     /// The date of every imported insight, instead of the file's.
     pub date: Option<NaiveDate>,
@@ -46,28 +53,33 @@ pub struct ImportOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportSummary {
     pub files_read: usize,
+    /// Of the texts read, those that came from emails (an mbox holds many).
+    pub emails: usize,
     pub insights_seen: usize,
     pub new: usize,
     /// Sightings that added a source to an insight already known.
     pub merged: usize,
     /// Of `merged`, those matched by similarity rather than identical text.
     pub near_duplicates: usize,
+    /// Files and email messages skipped.
     pub skipped: usize,
-    /// Of `skipped`, files skipped for an error (binary, not UTF-8, unreadable).
+    /// Of `skipped`, those skipped for an error (binary, not UTF-8,
+    /// unreadable, too large, a truncated or undecodable email).
     pub failed: usize,
+    /// Content files that could not be written.
+    pub write_failures: usize,
 }
 
 impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} files read", self.files_read)?;
+        if self.emails > 0 {
+            write!(f, " ({} emails)", self.emails)?;
+        }
         write!(
             f,
-            "{} files read, {} insights seen, {} new, {} merged ({} near-duplicates), {} skipped",
-            self.files_read,
-            self.insights_seen,
-            self.new,
-            self.merged,
-            self.near_duplicates,
-            self.skipped
+            ", {} insights seen, {} new, {} merged ({} near-duplicates), {} skipped",
+            self.insights_seen, self.new, self.merged, self.near_duplicates, self.skipped
         )
     }
 }
@@ -75,7 +87,8 @@ impl fmt::Display for ImportSummary {
 /// A line merged into an insight whose text differs slightly.
 #[derive(Debug, Clone)]
 pub struct NearDuplicate {
-    pub source: PathBuf,
+    /// The file (and message) the line was read from.
+    pub origin: String,
     pub line: usize,
     pub text: String,
     /// The content file it merged into (relative to the site root) and its text.
@@ -95,6 +108,8 @@ pub enum Change {
         path: PathBuf,
         sources: Vec<String>,
         related: Vec<String>,
+        /// A new headline for a title an earlier import cut mid-phrase.
+        title: Option<String>,
     },
 }
 
@@ -117,16 +132,23 @@ impl ImportReport {
 
 /// Imports `options.paths` into the site at `root`. `Err` when the config or the
 /// existing content does not load: then nothing is read or written.
+/// A run that writes holds the site's lock from before it reads the content to
+/// after its last write: two imports at once would otherwise both read the same
+/// content and the later writer would drop what the other added.
 pub fn import(root: &Path, options: &ImportOptions) -> Result<ImportReport, Diagnostics> {
     let config = Config::load(root)?;
+    let _lock = (!options.dry_run)
+        .then(|| SiteLock::acquire(root))
+        .transpose()?;
     let existing = content::load_insights(root, &config)?;
     let mut report = ImportReport::default();
-    let (files, skipped) = read_files(
-        &options.paths,
-        options.date,
-        &root.join(INSIGHTS_DIR),
-        &config.timezone,
-    );
+    let reading = Reading {
+        root,
+        date: options.date,
+        tz: &config.timezone,
+    };
+    let read = read_files(&options.paths, &reading);
+    let files = read.texts;
     // Each line's normalized text, id and shingles depend on that line alone:
     // worked out for all lines in parallel, then resolved in order.
     let sightings: Vec<Vec<Sighting>> = files
@@ -142,10 +164,11 @@ pub fn import(root: &Path, options: &ImportOptions) -> Result<ImportReport, Diag
     for (file, lines) in files.iter().zip(&sightings) {
         run.add_file(file, lines, &mut report);
     }
-    report.summary.files_read = files.len();
-    report.summary.skipped = skipped.len();
-    report.summary.failed = skipped.iter().filter(|s| s.reason.is_error()).count();
-    for skip in skipped {
+    report.summary.files_read = read.files;
+    report.summary.emails = read.emails;
+    report.summary.skipped = read.skipped.len();
+    report.summary.failed = read.skipped.iter().filter(|s| s.reason.is_error()).count();
+    for skip in read.skipped {
         report.diagnostics.push(skip.warning);
     }
     run.finish(options.dry_run, &mut report);
@@ -161,13 +184,20 @@ struct Entry {
     text: String,
     sources: Vec<String>,
     related: Vec<String>,
+    /// Whether this run saw the insight's text.
+    sighted: bool,
     origin: Origin,
 }
 
 #[derive(Debug)]
 enum Origin {
-    /// Already in content with this many sources and related slugs: the rest are new.
-    Existing { sources: usize, related: usize },
+    /// Already in content with this many sources and related slugs (the rest
+    /// are new), and this title.
+    Existing {
+        sources: usize,
+        related: usize,
+        title: String,
+    },
     New {
         id: String,
         title: String,
@@ -247,7 +277,9 @@ impl<'a> Run<'a> {
                 origin: Origin::Existing {
                     sources: insight.sources.len(),
                     related: insight.related.len(),
+                    title: insight.title,
                 },
+                sighted: false,
                 slug: insight.slug,
                 path: insight
                     .path
@@ -272,11 +304,11 @@ impl<'a> Run<'a> {
 
     /// Every insight line of `file`, then the links its `Related Insights` section makes.
     fn add_file(&mut self, file: &RawFile, sightings: &[Sighting], report: &mut ImportReport) {
-        let source = file.source_name();
+        let source = file.source.as_str();
         let (mut leads, mut related) = (Vec::new(), Vec::new());
         for sighting in sightings {
             report.summary.insights_seen += 1;
-            let index = self.sight(file, &source, sighting, report);
+            let index = self.sight(file, source, sighting, report);
             match sighting.role {
                 Role::Lead => leads.push(index),
                 Role::Related => related.push(index),
@@ -299,17 +331,19 @@ impl<'a> Run<'a> {
         report: &mut ImportReport,
     ) -> usize {
         if let Some(&index) = self.by_id.get(&sighting.id) {
+            self.entries[index].sighted = true;
             if self.add_source(index, source) {
                 report.summary.merged += 1;
             }
             return index;
         }
         if let Some((index, similarity)) = self.similar.best_match(&sighting.shingles) {
+            self.entries[index].sighted = true;
             if self.add_source(index, source) {
                 report.summary.merged += 1;
                 report.summary.near_duplicates += 1;
                 report.near_duplicates.push(NearDuplicate {
-                    source: file.path.clone(),
+                    origin: file.origin(),
                     line: sighting.line,
                     text: sighting.text.to_string(),
                     into: self.entries[index].path.clone(),
@@ -326,8 +360,8 @@ impl<'a> Run<'a> {
     }
 
     fn create(&mut self, sighting: &Sighting, date: NaiveDate, source: &str) -> usize {
-        let title = title_of(sighting.text);
-        let slug = new_slug(&title, &sighting.id, |s| self.taken_slugs.contains(s));
+        let title = headline_of(sighting.text);
+        let slug = new_headline_slug(&title, &sighting.id, |s| self.taken_slugs.contains(s));
         self.taken_slugs.insert(slug.clone());
         let entry = Entry {
             path: Path::new(INSIGHTS_DIR).join(format!("{slug}.md")),
@@ -335,6 +369,7 @@ impl<'a> Run<'a> {
             text: sighting.text.to_string(),
             sources: vec![source.to_string()],
             related: Vec::new(),
+            sighted: true,
             origin: Origin::New {
                 id: sighting.id.clone(),
                 title,
@@ -374,7 +409,10 @@ impl<'a> Run<'a> {
             match plan.and_then(|plan| plan.map(Plan::carry_out).transpose()) {
                 Ok(Some(change)) => report.changes.push(change),
                 Ok(None) => {}
-                Err(d) => report.diagnostics.push(d),
+                Err(d) => {
+                    report.summary.write_failures += usize::from(d.is_error());
+                    report.diagnostics.push(d);
+                }
             }
         }
     }
@@ -459,16 +497,27 @@ fn plan_new(
 }
 
 fn plan_grown(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Plan>, Diagnostic> {
-    let Origin::Existing { sources, related } = entry.origin else {
+    let Origin::Existing {
+        sources,
+        related,
+        ref title,
+    } = entry.origin
+    else {
         unreachable!("plan_grown is only called for existing entries")
     };
     let (new_sources, new_related) = (&entry.sources[sources..], &entry.related[related..]);
-    if new_sources.is_empty() && new_related.is_empty() {
+    let retitle = renewed_title(entry, title);
+    if new_sources.is_empty() && new_related.is_empty() && retitle.is_none() {
         return Ok(None);
     }
     let path = root.join(&entry.path);
     let old = std::fs::read_to_string(&path).map_err(|e| Diagnostic::io("read", &path, &e))?;
-    let edited = match add_to_lists(&old, new_sources, new_related) {
+    let growth = Growth {
+        sources: new_sources,
+        related: new_related,
+        title: retitle.as_deref(),
+    };
+    let edited = match grow(&old, &growth) {
         Ok(Some(edited)) => edited,
         Ok(None) => return Ok(None),
         Err(EditError::Yaml) => {
@@ -485,9 +534,20 @@ fn plan_grown(root: &Path, entry: &Entry, dry_run: bool) -> Result<Option<Plan>,
             path: entry.path.clone(),
             sources: new_sources.to_vec(),
             related: new_related.to_vec(),
+            title: retitle,
         },
         write: (!dry_run).then_some(FileWrite::Replace { path, text: edited }),
     }))
+}
+
+/// The headline that replaces `title`, when an earlier import cut it from the
+/// text mid-phrase ("…") and this run saw the text again. Any other title is
+/// an editor's (or already a whole sentence or clause) and stays.
+fn renewed_title(entry: &Entry, title: &str) -> Option<String> {
+    if !entry.sighted || !is_cut_of(title, &entry.text) {
+        return None;
+    }
+    Some(headline_of(&entry.text)).filter(|new| new != title)
 }
 
 /// Creates a file that must not exist yet: brief never overwrites a file it did
@@ -506,7 +566,7 @@ pub(crate) fn create_file(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// Replaces a file by renaming a complete copy over it, so a crash or a full disk
 /// never leaves an editor's file half written.
-fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())

@@ -2,33 +2,45 @@
 //!
 //! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`
 //! (`render_site` into any sink; [`build`] into the output directory). `import`
-//! and `scaffold` write content; `serve`, `check` and `email` sit above the
-//! pipeline and run `render_site` with sinks of their own. Leaf helpers
-//! (`error`, `hints`, `escape`, `hidden`, `fingerprint`, `filters`) know no stage.
-//! The README's Architecture section gives each module's role.
+//! and `scaffold` write content and `rename` renames it; `serve`, `check` and
+//! `email` sit above the pipeline and run it with sinks of their own, `ping`
+//! reads a built output and `deploy` uploads one. Leaf helpers (`error`,
+//! `hints`, `escape`, `hidden`, `printable`, `urls`, `fingerprint`, `filters`,
+//! …) know no stage. The README's Architecture section gives each module's role.
 
 // The binary, the integration tests and the fuzz targets use these.
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod email;
 pub mod error;
 pub mod import;
+pub mod lock;
 pub mod markdown;
+pub mod output;
+pub mod ping;
+pub mod printable;
+pub mod rename;
 pub mod scaffold;
 pub mod serve;
+pub mod week;
 
 mod body_cache;
+mod eml;
 mod escape;
 mod filters;
 mod fingerprint;
 mod hidden;
 mod hints;
+mod mailbox;
 mod manifest;
-mod output;
+mod media_type;
 mod render;
 mod site;
+mod text;
 mod theme;
+mod urls;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -36,9 +48,10 @@ use std::path::{Path, PathBuf};
 use std::io::IsTerminal;
 use std::time::Instant;
 
-use config::Config;
+use config::{Config, CONFIG_FILE};
 use error::{Diagnostic, Diagnostics};
-use output::{DiskOutput, Sink};
+use lock::SiteLock;
+use output::{CommitError, DiskOutput, Recovery, Sink};
 use render::Renderer;
 use site::Site;
 use theme::Theme;
@@ -49,12 +62,50 @@ pub const CACHE_DIR: &str = ".brief-cache";
 /// Where `build` writes the site unless told `--output DIR`, under the site root.
 pub(crate) const OUTPUT_DIR: &str = "public";
 
+/// What a site is made from, in its root: an output directory may not be,
+/// hold, or lie inside any of them (see [`output::place`]).
+const SOURCES: &[&str] = &[
+    CONFIG_FILE,
+    "content",
+    "themes",
+    "templates",
+    "static",
+    CACHE_DIR,
+];
+
 /// What `brief build` was asked for.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Build into an output holding files brief did not write, replacing those
+    /// the build writes (and links in the way); no such file is ever deleted.
+    pub force: bool,
+}
+
+/// A failed build: its errors, and the truth about the output directory.
+#[derive(Debug)]
+pub struct BuildFailure {
+    pub errors: Diagnostics,
+    /// `None` when the output directory is exactly as it was; otherwise what
+    /// changed before the build stopped, for the summary line.
+    pub changed: Option<String>,
+}
+
+impl From<Diagnostics> for BuildFailure {
+    fn from(errors: Diagnostics) -> Self {
+        BuildFailure {
+            errors,
+            changed: None,
+        }
+    }
+}
+
+impl From<Diagnostic> for BuildFailure {
+    fn from(error: Diagnostic) -> Self {
+        Diagnostics::from(error).into()
+    }
 }
 
 /// The one line every build ends with.
@@ -78,21 +129,22 @@ impl fmt::Display for Summary {
     }
 }
 
-/// Builds the site under `root` into its output directory (default `public/`).
-/// On any error the output directory is left exactly as it was.
-pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostics), Diagnostics> {
+/// Builds the site under `root` into its output directory (default `public/`),
+/// holding the site's lock. A build cut short there earlier is completed or
+/// rolled back first. On any error the output directory is left exactly as it
+/// was, unless the error struck while files were being replaced: then
+/// [`BuildFailure::changed`] says so, and the next build completes the job.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostics), BuildFailure> {
     let started = Instant::now();
     let mut config = Config::load(root)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url).map_err(Diagnostics::from)?;
     }
-    let output_dir = options
-        .output
-        .clone()
-        .unwrap_or_else(|| root.join(OUTPUT_DIR));
-    check_output_dir(root, &output_dir)?;
-    let out =
-        DiskOutput::open(&output_dir, &cache_dir(root, &output_dir)).map_err(Diagnostics::from)?;
+    let requested = options.output.as_deref();
+    let output_dir = output::place::output_dir(root, &output_path(root, requested), SOURCES)?;
+    let lock = SiteLock::acquire(root)?;
+    let mut notes = recover_output(&output_dir, &lock)?;
+    let out = DiskOutput::open(&output_dir, &cache_dir(root, &output_dir), options.force)?;
     let rendered = render_site(
         root,
         &config,
@@ -100,18 +152,106 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
         &out,
         std::io::stderr().is_terminal(),
     );
+    let rendered = rendered.and_then(|done| {
+        write_headers_file(&config, &out)?;
+        Ok(done)
+    });
     let (mut summary, warnings) = match rendered {
         Ok(done) => done,
         Err(errors) => {
             out.abort();
-            return Err(errors);
+            return Err(errors.into());
         }
     };
-    let stats = out.commit()?;
+    let stats = out.commit().map_err(|e| commit_failure(e, &output_dir))?;
     summary.files = stats.files;
     summary.written = stats.written;
     summary.millis = started.elapsed().as_millis();
-    Ok((summary, warnings))
+    notes.extend(warnings);
+    Ok((summary, notes))
+}
+
+/// The output directory asked for, or `public/` in the site root.
+fn output_path(root: &Path, requested: Option<&Path>) -> PathBuf {
+    requested.map_or_else(|| root.join(OUTPUT_DIR), Path::to_path_buf)
+}
+
+/// Completes or rolls back a build into `dir` that was cut short; what it did
+/// comes back as a warning, so the user learns of it.
+fn recover_output(dir: &Path, lock: &SiteLock) -> Result<Diagnostics, BuildFailure> {
+    let recovery = output::recover(dir, lock).map_err(|errors| BuildFailure {
+        errors,
+        changed: Some(format!(
+            "{} still holds a build that was cut short (see above)",
+            dir.display()
+        )),
+    })?;
+    let mut notes = Diagnostics::default();
+    if recovery != Recovery::Clean {
+        notes.push(Diagnostic::warning(recovery.to_string()).at(dir));
+    }
+    Ok(notes)
+}
+
+/// What `serve` does before anything else: completes or rolls back a build
+/// into the site's `public/` that was cut short, so it holds a whole site again.
+/// Left to the build that is running, if one is (it holds the lock). Returns
+/// what it did, or why it could not, as warnings.
+pub fn recover_default_output(root: &Path) -> Diagnostics {
+    let failure = match recover_public(root) {
+        Ok(notes) => return notes,
+        Err(failure) => failure,
+    };
+    let warnings = failure.errors.0.into_iter().map(|d| Diagnostic {
+        severity: error::Severity::Warning,
+        ..d
+    });
+    Diagnostics(warnings.collect())
+}
+
+fn recover_public(root: &Path) -> Result<Diagnostics, BuildFailure> {
+    let dir = output::place::output_dir(root, &output_path(root, None), SOURCES)?;
+    if !dir.exists() {
+        return Ok(Diagnostics::default());
+    }
+    match SiteLock::try_acquire(root)? {
+        Some(lock) => recover_output(&dir, &lock),
+        None => Ok(Diagnostics::default()),
+    }
+}
+
+/// A failed commit as a build failure, with the truth about `dir`.
+fn commit_failure(error: CommitError, dir: &Path) -> BuildFailure {
+    BuildFailure {
+        errors: error.errors,
+        changed: error.progress.map(|progress| {
+            format!(
+                "the build stopped while it replaced files: {progress}. {} is marked as cut short; \
+                 run `brief build` again once the cause is fixed and it completes the job first",
+                dir.display()
+            )
+        }),
+    }
+}
+
+/// `_headers` for Netlify and Cloudflare Pages, from the `[deploy]` rules, when
+/// `[deploy] headers_file = true`.
+fn write_headers_file(config: &Config, sink: &dyn Sink) -> Result<(), Diagnostics> {
+    let Some(deploy) = config.deploy.as_ref().filter(|d| d.headers_file) else {
+        return Ok(());
+    };
+    sink.put("_headers", deploy::headers_file(deploy))
+        .map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot write _headers (`[deploy] headers_file = true`): {}",
+                e.message
+            ))
+            .at(&config.path)
+            .hint(
+                "if static/ has a _headers file of its own, remove it or set headers_file = false",
+            )
+            .into()
+        })
 }
 
 /// Loads, models and renders the site into `sink`: the one pipeline behind
@@ -136,11 +276,37 @@ pub(crate) fn render_site_inspect(
     show_progress: bool,
     inspect: &mut dyn FnMut(&Renderer),
 ) -> Result<(Summary, Diagnostics), Diagnostics> {
+    with_renderer(root, config, drafts, sink, |renderer| {
+        renderer.render_all(sink, show_progress)?;
+        inspect(renderer);
+        let site = renderer.site;
+        Ok(Summary {
+            insights: site.insights.len(),
+            issues: site.issues.len(),
+            topics: site.used_topics().count(),
+            ..Summary::default()
+        })
+    })
+}
+
+/// Loads the theme and content, models the site and hands `use_it` a renderer
+/// with every body rendered and no page yet: [`render_site`] renders them all, and
+/// `email` one edition. Returns what `use_it` made, with the load's warnings.
+pub(crate) fn with_renderer<T>(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    sink: &dyn Sink,
+    use_it: impl FnOnce(&Renderer) -> Result<T, Diagnostics>,
+) -> Result<(T, Diagnostics), Diagnostics> {
     let mut errors = Diagnostics::default();
     let theme = Theme::load(root, config);
     let insights = content::load_insights_from(root, config, sink);
     let (theme, mut insights) = match (theme, insights) {
-        (Ok(t), Ok(i)) => (t, i),
+        (Ok(t), Ok((i, warnings))) => {
+            errors.extend(warnings.sorted());
+            (t, i)
+        }
         (t, i) => {
             for e in [t.err(), i.err()].into_iter().flatten() {
                 errors.extend(e);
@@ -153,61 +319,17 @@ pub(crate) fn render_site_inspect(
     }
     let site = Site::new(config, insights).map_err(Diagnostics::sorted)?;
     let renderer = Renderer::new(&site, &theme, sink);
-    renderer.render_all(sink, show_progress)?;
-    inspect(&renderer);
-    let summary = Summary {
-        insights: site.insights.len(),
-        issues: site.issues.len(),
-        topics: site.used_topics().count(),
-        ..Summary::default()
-    };
-    Ok((summary, errors))
+    let made = use_it(&renderer)?;
+    Ok((made, errors))
 }
 
-/// Where the build cache of `output` lives: `.brief-cache/<hash of its path>/`
-/// in the site root, one per output directory, never inside the output.
+/// Where the build cache of `output` (a resolved path) lives:
+/// `.brief-cache/<hash of its path>/` in the site root, one per output
+/// directory, never inside the output.
 fn cache_dir(root: &Path, output: &Path) -> PathBuf {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let mut hasher = DefaultHasher::new();
-    absolute_path(output).hash(&mut hasher);
+    output.hash(&mut hasher);
     root.join(CACHE_DIR)
         .join(format!("{:016x}", hasher.finish()))
-}
-
-/// The output directory must not be the site itself or hold it: stale-file removal
-/// would otherwise delete the content.
-fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
-    let (root_abs, out_abs) = (absolute_path(root), absolute_path(output));
-    let content = root_abs.join("content");
-    if root_abs.starts_with(&out_abs)
-        || content.starts_with(&out_abs)
-        || out_abs.starts_with(&content)
-    {
-        return Err(Diagnostic::error(format!(
-            "refusing to build into {}: it contains the site or its content",
-            output.display()
-        ))
-        .hint("choose an output directory of its own, such as public/"));
-    }
-    Ok(())
-}
-
-/// `path` made absolute and normalized, without touching the disk.
-fn absolute_path(path: &Path) -> PathBuf {
-    normalize_path(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
-}
-
-/// Folds `.` and `..` without touching the disk (the output may not exist yet).
-fn normalize_path(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }

@@ -1,15 +1,18 @@
 //! The `brief` command line: parse arguments, dispatch to the library, print
 //! diagnostics, exit 0 (success), 1 (content, config or template error) or 2 (usage).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+use brief::email::{Format, Which};
 use brief::error::Diagnostics;
 use brief::import::{Change, ImportOptions, ImportReport};
+use brief::printable::printable;
+use brief::week::IsoWeek;
 
 /// Rendering makes millions of small, short-lived allocations (Tera's lookups,
 /// context values) from every thread at once; mimalloc frees them at a fraction of
@@ -41,7 +44,8 @@ enum Command {
     Import(ImportArgs),
     /// Write a new insight file, ready to edit.
     New(NewArgs),
-    /// Build the site into public/ (or --output).
+    /// Build the site into public/ (or --output). Deletes only files an earlier
+    /// build wrote there; completes a build that was cut short first.
     Build(BuildArgs),
     /// Build, serve, watch for changes, rebuild and live-reload browsers.
     Serve(ServeArgs),
@@ -51,18 +55,94 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Print the email edition of a daily issue to stdout, ready for a mailer.
+    /// Print the email edition of a daily issue (or of a week) to stdout, ready
+    /// for a mailer: plain text, HTML, or a complete message.
     Email(EmailArgs),
+    /// Notify the WebSub hub (`[feeds] websub_hub`) of every feed that changed
+    /// since the last ping.
+    Ping(PingArgs),
+    /// Give an insight a new slug: its file is renamed, its old URL kept as an
+    /// alias (a redirect), and every `related` list naming it rewritten.
+    Rename(RenameArgs),
+    /// Upload the built site to S3-compatible object storage: only what changed,
+    /// assets before pages before feeds, stale objects deleted last.
+    Deploy(DeployArgs),
+}
+
+#[derive(Args)]
+struct PingArgs {
+    /// Show what would be pinged; send nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The built output to read the feeds from, default public/ under the site root.
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct RenameArgs {
+    /// The insight's slug now (its file name without .md, or its `slug` key).
+    #[arg(value_name = "OLD-SLUG")]
+    old: String,
+    /// The new slug: lowercase letters, digits, `-` and `_`, not used by another insight.
+    #[arg(value_name = "NEW-SLUG")]
+    new: String,
+    /// Show the changes to every file without writing anything.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(Args)]
+struct DeployArgs {
+    /// Print each planned upload and delete with its reason; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Deploy even if it deletes more objects than `[deploy] max_deletes`.
+    #[arg(long)]
+    force: bool,
+    /// Where to upload, instead of `[deploy] target`: s3://BUCKET/ or s3://BUCKET/PREFIX/.
+    #[arg(long, value_name = "URL", value_parser = parse_target)]
+    target: Option<brief::config::Target>,
+    /// The built site to upload; default public/ under the root.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Write the URL of every uploaded or deleted file to FILE, one a line
+    /// (for a CDN purge).
+    #[arg(long, value_name = "FILE")]
+    changed_urls: Option<PathBuf>,
+    /// Requests to the store at once.
+    #[arg(long, short, value_name = "N", default_value_t = brief::deploy::DEFAULT_JOBS as u16,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: u16,
+}
+
+fn parse_target(s: &str) -> Result<brief::config::Target, String> {
+    brief::config::Target::parse(s)
 }
 
 #[derive(Args)]
 struct EmailArgs {
     /// The issue's date; default: the latest issue.
-    #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date, conflicts_with = "week")]
     date: Option<chrono::NaiveDate>,
     /// Print the HTML edition instead of the plain-text one.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "eml")]
     html: bool,
+    /// Print a complete RFC 5322 message (text and HTML as multipart/alternative),
+    /// ready for a mailer; needs `[email] from` in config.toml.
+    #[arg(long)]
+    eml: bool,
+    /// The weekly edition of an ISO week instead of an issue; without a week:
+    /// the latest week with insights.
+    #[arg(long, value_name = "YYYY-Www", num_args = 0..=1, value_parser = parse_week)]
+    week: Option<Option<IsoWeek>>,
+    /// Only the insights of this topic (with --week).
+    #[arg(long, value_name = "SLUG", requires = "week")]
+    topic: Option<String>,
+}
+
+fn parse_week(s: &str) -> Result<IsoWeek, String> {
+    s.parse()
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -72,11 +152,14 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 
 #[derive(Args)]
 struct ImportArgs {
-    /// Raw insight files or folders (folders are walked recursively for .txt and .md).
+    /// Raw insight files, emails (.eml, mbox) or folders: folders are walked for
+    /// .txt, .md, .eml and .mbox files, and a Maildir (cur/, new/) is read as a
+    /// mailbox. The site's own folders and output are skipped; files over 16 MiB
+    /// and anything but regular files are refused.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Date of the imported insights (YYYY-MM-DD); default: a date in the file
-    /// name, else the file's modification date.
+    /// Date of the imported insights (YYYY-MM-DD); default: an email's Date
+    /// header, else a date in the file name, else the file's modification date.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     date: Option<NaiveDate>,
     /// Show what would be created and merged without writing anything.
@@ -98,7 +181,9 @@ struct NewArgs {
 
 #[derive(Args)]
 struct BuildArgs {
-    /// Output directory, default public/ under the site root.
+    /// Output directory, default public/ under the site root. It may not be,
+    /// hold or lie inside the site root's config, content/, themes/,
+    /// templates/, static/ or .brief-cache/ (links followed).
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
     /// Override base_url from config.toml (e.g. for a staging deploy).
@@ -107,6 +192,12 @@ struct BuildArgs {
     /// Include insights marked `draft = true`.
     #[arg(long)]
     drafts: bool,
+    /// Build into an output directory that holds files brief did not write (or
+    /// links where the build writes): the build replaces those at the paths it
+    /// writes, replaces a link itself (never what it points to), and keeps every
+    /// other file. brief never deletes a file it did not write, even with --force.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -127,26 +218,65 @@ fn main() -> ExitCode {
     if let Command::Check { drafts } = cli.command {
         return check(&cli.root, drafts);
     }
+    if let Command::Build(args) = &cli.command {
+        return build(&cli.root, args);
+    }
     // Import can succeed in part (good files imported, bad ones skipped), so it
     // prints its own report and picks its own exit status.
     if let Command::Import(args) = &cli.command {
         return import(&cli.root, args);
+    }
+    // Like import: some feeds may be pinged and others fail.
+    if let Command::Ping(args) = &cli.command {
+        return ping(&cli.root, args);
+    }
+    // A bad argument is a usage error (2), a refusal by the site an error (1).
+    if let Command::Rename(args) = &cli.command {
+        return rename(&cli.root, args);
+    }
+    // A failed deploy may have uploaded part of the site: its errors say what
+    // was done, so it reports on its own.
+    if let Command::Deploy(args) = &cli.command {
+        return deploy(&cli.root, args);
     }
     match run(cli) {
         Ok(warnings) => {
             print_diagnostics(&warnings);
             ExitCode::SUCCESS
         }
-        Err(errors) => {
-            print_diagnostics(&errors);
-            let n = errors.error_count();
-            eprintln!(
-                "error: {n} error{} found; nothing was changed",
-                if n == 1 { "" } else { "s" }
-            );
-            ExitCode::from(1)
-        }
+        Err(errors) => fail(&errors, None),
     }
+}
+
+/// `build` prints its summary line, or its errors and what they left changed.
+fn build(root: &Path, args: &BuildArgs) -> ExitCode {
+    let options = brief::BuildOptions {
+        output: args.output.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+        force: args.force,
+    };
+    match brief::build(root, &options) {
+        Ok((summary, warnings)) => {
+            print_diagnostics(&warnings);
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => fail(&failure.errors, failure.changed.as_deref()),
+    }
+}
+
+/// Prints `errors` and the closing line: what changed (`changed`), or that
+/// nothing did.
+fn fail(errors: &Diagnostics, changed: Option<&str>) -> ExitCode {
+    print_diagnostics(errors);
+    let n = errors.error_count();
+    eprintln!(
+        "error: {n} error{} found; {}",
+        if n == 1 { "" } else { "s" },
+        changed.unwrap_or("nothing was changed")
+    );
+    ExitCode::from(1)
 }
 
 /// `check` prints every diagnostic and always a count line, then fails on errors.
@@ -171,17 +301,9 @@ fn print_diagnostics(diagnostics: &Diagnostics) {
 fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
     let root = cli.root;
     match cli.command {
-        Command::Build(args) => {
-            let options = brief::BuildOptions {
-                output: args.output,
-                base_url: args.base_url,
-                drafts: args.drafts,
-            };
-            let (summary, warnings) = brief::build(&root, &options)?;
-            println!("{summary}");
-            Ok(warnings)
-        }
+        Command::Build(_) => unreachable!("build is dispatched by main"),
         Command::Import(_) => unreachable!("import is dispatched by main"),
+        Command::Rename(_) => unreachable!("rename is dispatched by main"),
         Command::Init { dir } => {
             let dir = dir.unwrap_or(root);
             let files = brief::scaffold::init(&dir)?;
@@ -204,12 +326,19 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             Ok(Diagnostics::default())
         }
         Command::Email(args) => {
-            let format = if args.html {
-                brief::email::Format::Html
-            } else {
-                brief::email::Format::Text
+            let format = match (args.html, args.eml) {
+                (true, _) => Format::Html,
+                (_, true) => Format::Eml,
+                _ => Format::Text,
             };
-            let (bytes, warnings) = brief::email::edition(&root, args.date, format)?;
+            let which = match args.week {
+                Some(week) => Which::Week {
+                    week,
+                    topic: args.topic,
+                },
+                None => Which::Day(args.date),
+            };
+            let (bytes, warnings) = brief::email::edition(&root, &which, format)?;
             print_diagnostics(&warnings);
             let mut stdout = std::io::stdout().lock();
             stdout
@@ -230,6 +359,66 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             Ok(Diagnostics::default())
         }
         Command::Check { .. } => unreachable!("check is dispatched by main"),
+        Command::Ping(_) => unreachable!("ping is dispatched by main"),
+        Command::Deploy(_) => unreachable!("deploy is dispatched by main"),
+    }
+}
+
+/// One line per feed sent (stdout) or not pinged (stderr), then the summary.
+fn ping(root: &Path, args: &PingArgs) -> ExitCode {
+    let options = brief::ping::PingOptions {
+        output: args.output.clone(),
+        dry_run: args.dry_run,
+    };
+    let report = match brief::ping::ping(root, &options) {
+        Ok(report) => report,
+        Err(errors) => {
+            print_diagnostics(&errors);
+            eprintln!("error: nothing was pinged");
+            return ExitCode::from(1);
+        }
+    };
+    for feed in &report.feeds {
+        match feed.outcome {
+            brief::ping::Outcome::Unchanged => {}
+            brief::ping::Outcome::WouldPing | brief::ping::Outcome::Pinged(_) => {
+                println!("{feed}")
+            }
+            _ => eprintln!("error: {feed}"),
+        }
+    }
+    if report.failed() {
+        eprintln!("error: {}", report.summary());
+        ExitCode::from(1)
+    } else {
+        println!("{}", report.summary());
+        ExitCode::SUCCESS
+    }
+}
+
+fn deploy(root: &Path, args: &DeployArgs) -> ExitCode {
+    let options = brief::deploy::DeployOptions {
+        dir: args.dir.clone(),
+        target: args.target.clone(),
+        dry_run: args.dry_run,
+        force: args.force,
+        changed_urls: args.changed_urls.clone(),
+        jobs: usize::from(args.jobs),
+        progress: std::io::stderr().is_terminal(),
+    };
+    match brief::deploy::deploy(root, &options) {
+        Ok(report) => {
+            print_diagnostics(&report.warnings);
+            for action in &report.actions {
+                println!("{action}");
+            }
+            println!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            print_diagnostics(&errors);
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -249,12 +438,66 @@ fn import(root: &Path, args: &ImportArgs) -> ExitCode {
     };
     print_diagnostics(&report.diagnostics);
     print_import_report(&report, args.dry_run);
+    let summary = &report.summary;
+    if summary.failed > 0 {
+        eprintln!("error: some files or messages were not imported (see above); the others were");
+    }
+    if summary.write_failures > 0 {
+        eprintln!(
+            "error: {} content file{} could not be written (see above)",
+            summary.write_failures,
+            if summary.write_failures == 1 { "" } else { "s" }
+        );
+    }
     if report.failed() {
-        eprintln!("error: some files were not imported (see above); the others were");
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn rename(root: &Path, args: &RenameArgs) -> ExitCode {
+    use brief::rename::{RenameError, RenameOptions};
+    let options = RenameOptions {
+        old: args.old.clone(),
+        new: args.new.clone(),
+        dry_run: args.dry_run,
+    };
+    let report = match brief::rename::rename(root, &options) {
+        Ok(report) => report,
+        Err(RenameError::Usage(d)) => {
+            eprintln!("{d}");
+            return ExitCode::from(2);
+        }
+        Err(RenameError::Refused(errors)) => {
+            print_diagnostics(&errors);
+            eprintln!("error: the insight was not renamed");
+            return ExitCode::from(1);
+        }
+    };
+    let verb = if args.dry_run { "would " } else { "" };
+    for change in &report.changes {
+        match &change.moved_to {
+            Some(to) => println!("{verb}rename {} → {}", change.path.display(), to.display()),
+            None => println!("{verb}update {}", change.path.display()),
+        }
+        for line in &change.removed {
+            println!("  - {line}");
+        }
+        for line in &change.added {
+            println!("  + {line}");
+        }
+    }
+    let files = report.changes.len();
+    if args.dry_run {
+        println!("dry run: would change {files} files; nothing was written");
+    } else {
+        println!(
+            "renamed {:?} to {:?} in {files} files; /insights/{}/ stays as a redirect",
+            args.old, args.new, args.old
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn print_import_report(report: &ImportReport, dry_run: bool) {
@@ -262,29 +505,44 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
         println!(
             "near-duplicate ({:.0}% similar): {}:{} merged into {}\n  seen: {}\n  kept: {}",
             near.similarity * 100.0,
-            near.source.display(),
+            near.origin,
             near.line,
             near.into.display(),
-            near.text,
-            near.into_text.trim()
+            printable(&near.text),
+            printable(near.into_text.trim())
         );
     }
     if dry_run {
         for change in &report.changes {
             match change {
                 Change::Created { path, title } => {
-                    println!("would create {}: {title}", path.display())
+                    println!("would create {}: {}", path.display(), printable(title))
                 }
                 Change::Updated {
                     path,
                     sources,
                     related,
+                    title,
                 } => {
                     println!(
                         "would update {}: sources += {sources:?}, related += {related:?}",
                         path.display()
-                    )
+                    );
+                    if let Some(title) = title {
+                        println!("  title: {}", printable(title));
+                    }
                 }
+            }
+        }
+    } else {
+        for change in &report.changes {
+            if let Change::Updated {
+                path,
+                title: Some(title),
+                ..
+            } = change
+            {
+                println!("retitled {}: {}", path.display(), printable(title));
             }
         }
     }
@@ -295,12 +553,16 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
         .filter(|c| matches!(c, Change::Created { .. }))
         .count();
     let updated = report.changes.len() - created;
-    match (dry_run, report.changes.is_empty()) {
+    let failures = report.summary.write_failures;
+    match (dry_run, report.changes.is_empty() && failures == 0) {
         (_, true) => {
             println!("nothing to change: content already holds every insight, source and link")
         }
         (true, false) => println!(
             "dry run: would create {created} and update {updated} files; nothing was written"
+        ),
+        (false, false) if failures > 0 => println!(
+            "created {created} and updated {updated} files in content/insights/; {failures} could not be written"
         ),
         (false, false) => {
             println!("created {created} and updated {updated} files in content/insights/")

@@ -1,16 +1,33 @@
 //! The only writer of a site. Rendering hands every finished file to a [`Sink`];
 //! [`DiskOutput`] compares it with the file already in the output directory and
 //! stages only changed ones under `.brief-staging/`. Nothing in the output changes
-//! until [`DiskOutput::commit`], which renames the staged files into place and
-//! deletes stale ones; a failed build calls [`DiskOutput::abort`] and the previous
-//! site stays byte-identical. Unchanged files keep their bytes and mtimes.
+//! until [`DiskOutput::commit`], which works out what to change ([`plan`]), notes
+//! it in a journal ([`journal`]), then deletes stale files and renames the staged
+//! ones into place; a failed build calls [`DiskOutput::abort`] and the previous
+//! site stays byte-identical. Unchanged files keep their bytes and mtimes. A build
+//! killed at any point leaves the old site, the new one, or a journal from which
+//! the next run ([`recover`]) completes the commit before anything else.
+//!
+//! brief deletes only files it wrote: the output keeps a record of them
+//! ([`record`]); an output that holds other files and no record is refused
+//! unless the build is forced, and even then only the files the build writes
+//! are replaced. Links inside the output are never followed to write or delete
+//! ([`plan`] refuses them, or with `--force` replaces the link itself). Where the
+//! output may be at all is [`place`]'s call, made before it is opened.
+//!
 //! An output directory with no site in it yet (the first build, a deploy from a
 //! clean checkout, a build into tmpfs) has nothing to protect: files go straight
-//! to their place, and an abort empties it again. Staging and renaming every file
-//! was a sixth of such a build.
+//! to their place. An abort removes exactly the files written; after a kill, the
+//! next run removes what the journal says that build made. Staging and renaming
+//! every file was a sixth of such a build.
 //! A build also reuses, without rendering, every job whose inputs and files are
 //! unchanged since the last build into the same directory (see [`crate::manifest`]).
 //! [`MemoryOutput`] is the sink of `serve` and `check`: nothing touches the disk.
+
+mod journal;
+pub(crate) mod place;
+mod plan;
+mod record;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -23,9 +40,12 @@ use crate::content::KnownFiles;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::manifest::{self, JobRecord, Manifest, Stamp, MANIFEST_FILE};
 use crate::markdown::Rendered;
+pub use journal::{recover, refuse_unfinished, Progress, Recovery, JOURNAL_FILE};
+use journal::{FirstBuild, RealFolders};
+use plan::{InTheWay, Listing};
+pub use record::{built_files, RECORD_FILE};
 
 pub const STAGING_DIR: &str = ".brief-staging";
-
 /// Receives every rendered file: `path` is relative and `/`-separated.
 pub trait Sink: Sync {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic>;
@@ -82,16 +102,43 @@ pub struct OutputStats {
     pub removed: usize,
 }
 
+/// Why a commit failed, and whether the output changed before it stopped.
+#[derive(Debug)]
+pub struct CommitError {
+    pub errors: Diagnostics,
+    /// `None`: the output directory is exactly as it was. Otherwise how far the
+    /// commit got; its journal stays, so the next run completes it.
+    pub progress: Option<Progress>,
+}
+
+impl From<Diagnostics> for CommitError {
+    fn from(errors: Diagnostics) -> Self {
+        CommitError {
+            errors,
+            progress: None,
+        }
+    }
+}
+
 pub struct DiskOutput {
     dir: PathBuf,
     /// The build cache of this output directory (manifest, rendered bodies).
     cache: PathBuf,
     staging: PathBuf,
-    /// The output held no site when the build began: write in place (see above).
-    fresh: bool,
+    /// The output held no site when the build began: write in place (see above),
+    /// noting what is made in this journal first.
+    first_build: Option<FirstBuild>,
+    /// This build made the output directory (an abort removes it again).
+    created: bool,
+    /// `--force`: replace what is in the way (see [`plan`]).
+    force: bool,
+    /// The files brief wrote here before this build.
+    owned: record::Owned,
+    /// Staged files whose place holds something brief did not write.
+    in_the_way: Mutex<Vec<(String, InTheWay)>>,
     /// Every file of this build, with the size and mtime it has once committed.
     emitted: Mutex<HashMap<String, Stamp>>,
-    /// Files written (staged, or in place when `fresh`).
+    /// Files written (staged, or in place on a first build).
     written: Mutex<Vec<String>>,
     files: AtomicUsize,
     /// What the last build in `dir` rendered (as read, and parsed), and what this
@@ -107,21 +154,32 @@ pub struct DiskOutput {
     /// Writes this build's bodies to a temporary file while pages render; the
     /// result says whether there is one to install on commit.
     body_writer: Mutex<Option<std::thread::JoinHandle<bool>>>,
-    /// The files and folders in `dir` before this build, listed while it renders.
-    listing: std::thread::JoinHandle<Listing>,
+    /// The entries in `dir` before this build, listed while it renders (a first
+    /// build has nothing to list, and listing would race its writes).
+    listing: Option<std::thread::JoinHandle<Listing>>,
 }
 
 impl DiskOutput {
-    /// Prepares `dir` (created if missing) and clears a staging area left by a
-    /// build that was killed.
+    /// Prepares `dir` (created if missing) for a build, and clears a staging
+    /// area left by a build that was killed before its commit. Refuses an output
+    /// that still holds a build cut short during its commit (the caller runs
+    /// [`recover`] first), and one that holds files with no record of a brief
+    /// build, unless `force`.
     /// `cache` is where the manifest and body cache of this output live: outside
     /// the output, so a deploy of it never ships them (they would carry drafts
     /// from a `--drafts` build).
-    pub fn open(dir: &Path, cache: &Path) -> Result<DiskOutput, Diagnostic> {
+    pub fn open(dir: &Path, cache: &Path, force: bool) -> Result<DiskOutput, Diagnostic> {
+        refuse_unfinished(dir)?;
+        let created = !dir.exists();
         std::fs::create_dir_all(dir)
             .map_err(|e| Diagnostic::io("create the output directory", dir, &e))?;
+        let previous_text = Manifest::read(cache);
+        let previous = Manifest::parse(&previous_text);
+        let owned = record::owner(dir, &previous, force)?;
+        let fresh = owned.is_none();
+        let owned = owned.unwrap_or_default();
         let staging = dir.join(STAGING_DIR);
-        if staging.exists() {
+        if std::fs::symlink_metadata(&staging).is_ok() {
             std::fs::remove_dir_all(&staging)
                 .map_err(|e| Diagnostic::io("clear the staging area", &staging, &e))?;
         }
@@ -131,88 +189,182 @@ impl DiskOutput {
             Diagnostic::io("write to the output directory", dir, &e)
                 .hint("make it writable, or build elsewhere with --output DIR")
         })?;
-        let previous_text = Manifest::read(cache);
-        let fresh = holds_no_site(dir);
+        let first_build = match fresh {
+            true => Some(
+                FirstBuild::start(dir)
+                    .map_err(|e| Diagnostic::io("write", &dir.join(JOURNAL_FILE), &e))?,
+            ),
+            false => None,
+        };
         Ok(DiskOutput {
             dir: dir.to_path_buf(),
             cache: cache.to_path_buf(),
             staging,
-            fresh,
+            first_build,
+            created,
+            force,
+            owned,
+            in_the_way: Mutex::new(Vec::new()),
             emitted: Mutex::new(HashMap::new()),
             written: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
-            previous: Manifest::parse(&previous_text),
+            previous,
             previous_text,
             lines: Mutex::new(Vec::new()),
             previous_bodies: body_cache::load(cache),
             bodies: Mutex::new(Bodies::new()),
             body_writer: Mutex::new(None),
-            listing: {
+            listing: (!fresh).then(|| {
                 let dir = dir.to_path_buf();
-                // A fresh output has nothing stale, and listing it would race the
-                // in-place writes.
-                std::thread::spawn(move || {
-                    if fresh {
-                        Listing::default()
-                    } else {
-                        Listing::of(&dir)
-                    }
-                })
-            },
+                std::thread::spawn(move || Listing::of(&dir))
+            }),
         })
     }
 
-    /// Moves staged files into place and deletes files no longer produced.
-    pub fn commit(self) -> Result<OutputStats, Diagnostics> {
+    /// Makes this build the site in the output: moves staged files into place
+    /// and deletes the stale files brief wrote, or, on a first build, records
+    /// the files written in place. On failure, says whether anything changed.
+    pub fn commit(mut self) -> Result<OutputStats, CommitError> {
         let bodies_written = self.body_cache_written();
         let staged_bodies = self.staged_bodies();
-        let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
-        let emitted = self.emitted.into_inner().unwrap_or_else(|e| e.into_inner());
-        let lines = self.lines.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut errors = Diagnostics::default();
+        let written = take(&self.written);
+        let emitted = take(&self.emitted);
+        let lines = take(&self.lines);
         let manifest_text = manifest::text_of(lines);
         // Equal text means no file changed: then even the manifest stays as it is.
         let manifest_changed = manifest_text != self.previous_text;
-        let manifest_path = self.cache.join(MANIFEST_FILE);
-        // Gone before anything moves: a commit cut short must not leave a
-        // manifest vouching for files it replaced.
-        if manifest_changed {
-            if let Err(e) = remove_if_present(&manifest_path) {
-                errors.push(Diagnostic::io("remove", &manifest_path, &e));
+        let record = self
+            .record_changed(&emitted)
+            .then(|| record::text_of(emitted.keys()));
+        let outcome = match self.first_build.take() {
+            Some(log) => self.finish_first_build(log, &written, record),
+            None => self
+                .replace_changed(&written, &emitted, record, manifest_changed)
+                .inspect_err(|failure| {
+                    // Refused before anything changed: the staging area goes.
+                    if failure.progress.is_none() {
+                        let _ = journal::finish(&self.dir);
+                    }
+                }),
+        };
+        let (written, removed) = match outcome {
+            Ok(counts) => counts,
+            Err(failure) => {
+                if bodies_written {
+                    let _ = std::fs::remove_file(&staged_bodies);
+                }
+                return Err(failure);
             }
-        }
-        let staged = if self.fresh { &[][..] } else { &written[..] };
-        for rel in staged {
-            let dest = self.dir.join(rel);
-            let result =
-                make_parent(&dest).and_then(|_| replace_with(&self.staging.join(rel), &dest));
-            if let Err(e) = result {
-                errors.push(Diagnostic::io("write", &dest, &e));
-            }
-        }
-        let listing = self.listing.join().unwrap_or_default();
-        let removed = remove_stale(&self.dir, listing, &emitted, &mut errors);
+        };
         // Caches: failing to keep them only slows the next build down. Written
         // beside their final name, so the rename never crosses file systems.
         if bodies_written {
             let _ = body_cache::install(&self.cache, &staged_bodies);
         }
-        let cache_ready = std::fs::create_dir_all(&self.cache).is_ok();
-        if cache_ready && errors.0.is_empty() && manifest_changed {
+        if manifest_changed && std::fs::create_dir_all(&self.cache).is_ok() {
             // Without a manifest the next build renders everything: no error.
             let staged = self.cache.join(format!("{MANIFEST_FILE}.tmp"));
             let _ = std::fs::write(&staged, manifest_text)
-                .and_then(|_| std::fs::rename(staged, manifest_path));
+                .and_then(|_| std::fs::rename(staged, self.cache.join(MANIFEST_FILE)));
         }
-        if self.staging.exists() {
-            let _ = std::fs::remove_dir_all(&self.staging);
-        }
-        errors.into_result()?;
         Ok(OutputStats {
-            files: self.files.into_inner(),
-            written: written.len(),
+            files: self.files.load(Ordering::Relaxed),
+            written,
             removed,
         })
+    }
+
+    /// Whether this build's files differ from those the record lists.
+    fn record_changed(&self, emitted: &HashMap<String, Stamp>) -> bool {
+        let owned = &self.owned.files;
+        !self.owned.recorded
+            || emitted.len() != owned.len()
+            || !emitted.keys().all(|path| owned.contains(path))
+    }
+
+    /// A first build wrote every file in place: records them, and ends the
+    /// journal that would have rolled them back.
+    fn finish_first_build(
+        &self,
+        log: FirstBuild,
+        written: &[String],
+        record: Option<String>,
+    ) -> Result<(usize, usize), CommitError> {
+        drop(log);
+        if let Some(text) = record {
+            let path = self.dir.join(RECORD_FILE);
+            write_then_rename(&path, &text).map_err(|e| {
+                self.roll_back(written);
+                Diagnostics::from(Diagnostic::io("write", &path, &e))
+            })?;
+        }
+        journal::finish(&self.dir)
+            .map_err(|e| Diagnostics::from(Diagnostic::io("finish", &self.dir, &e)))?;
+        Ok((written.len(), 0))
+    }
+
+    /// Works out the commit, journals it and makes it (see [`plan`]).
+    fn replace_changed(
+        &mut self,
+        staged: &[String],
+        emitted: &HashMap<String, Stamp>,
+        record: Option<String>,
+        manifest_changed: bool,
+    ) -> Result<(usize, usize), CommitError> {
+        let listing = self.listing.take().and_then(|l| l.join().ok());
+        let plan = plan::plan(plan::Inputs {
+            listing: listing.unwrap_or_default(),
+            owned: &self.owned.files,
+            emitted,
+            staged,
+            in_the_way: take(&self.in_the_way),
+            force: self.force,
+        })
+        .map_err(|refusals| {
+            Diagnostics(refusals.0.into_iter().map(|d| d.at(&self.dir)).collect())
+        })?;
+        let mut commit = plan.commit;
+        for rel in &plan.copies {
+            let (from, to) = (self.dir.join(rel), self.staging.join(rel));
+            make_parent(&to)
+                .and_then(|_| std::fs::copy(&from, &to))
+                .map_err(|e| Diagnostics::from(Diagnostic::io("copy", &from, &e)))?;
+        }
+        if let Some(text) = record {
+            let path = self.staging.join(RECORD_FILE);
+            std::fs::write(&path, text)
+                .map_err(|e| Diagnostics::from(Diagnostic::io("write", &path, &e)))?;
+            commit.record = true;
+        }
+        if commit.is_empty() {
+            let staging = &self.staging;
+            std::fs::remove_dir_all(staging)
+                .map_err(|e| Diagnostics::from(Diagnostic::io("remove", staging, &e)))?;
+            return Ok((0, 0));
+        }
+        // Gone before anything moves, where it can be: a commit cut short leaves
+        // no manifest vouching for files it replaced. (Where it cannot, the
+        // stamps of replaced files no longer match it anyway.)
+        if manifest_changed {
+            let _ = remove_if_present(&self.cache.join(MANIFEST_FILE));
+        }
+        let journal = self.dir.join(JOURNAL_FILE);
+        commit
+            .begin(&self.dir)
+            .map_err(|e| Diagnostics::from(Diagnostic::io("write", &journal, &e)))?;
+        let mut errors = Diagnostics::default();
+        let progress = commit.apply(&self.dir, &mut errors);
+        if errors.has_errors() {
+            return Err(CommitError {
+                errors,
+                progress: Some(progress),
+            });
+        }
+        journal::finish(&self.dir).map_err(|e| CommitError {
+            errors: Diagnostic::io("remove", &journal, &e).into(),
+            progress: Some(progress),
+        })?;
+        Ok((progress.to_place, progress.to_remove))
     }
 
     /// Notes `job`'s manifest line, with the stamps its files got.
@@ -249,22 +401,90 @@ impl DiskOutput {
         writer.is_some_and(|w| w.join().unwrap_or(false))
     }
 
-    /// Drops the staging area, or what a fresh build wrote in place: the output
+    /// Drops the staging area, or what a first build wrote in place: the output
     /// directory is left as it was.
-    pub fn abort(self) {
+    pub fn abort(mut self) {
         if self.body_cache_written() {
             let _ = std::fs::remove_file(self.staged_bodies());
         }
-        if self.fresh {
-            for rel in self.written.into_inner().unwrap_or_else(|e| e.into_inner()) {
-                let _ = std::fs::remove_file(self.dir.join(&rel));
-                remove_empty_parents(&self.dir, &rel);
-            }
-        }
-        if self.staging.exists() {
-            let _ = std::fs::remove_dir_all(&self.staging);
+        if self.first_build.take().is_some() {
+            self.roll_back(&take(&self.written));
+        } else {
+            let _ = journal::finish(&self.dir);
         }
     }
+
+    /// Removes the files a first build wrote in place, and its journal unless
+    /// that failed (the next run then tries again).
+    fn roll_back(&self, written: &[String]) {
+        let mut errors = Diagnostics::default();
+        journal::remove_files(&self.dir, written, &mut RealFolders::default(), &mut errors);
+        if errors.has_errors() || journal::finish(&self.dir).is_err() {
+            return;
+        }
+        if self.created {
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+    }
+
+    /// Writes a file of a first build, noted (in memory, and in the journal for
+    /// the next run) before it exists, so even a half-written one is removed.
+    fn write_in_place(
+        &self,
+        log: &FirstBuild,
+        path: &str,
+        bytes: &[u8],
+    ) -> Result<Stamp, Diagnostic> {
+        log.note(path)
+            .map_err(|e| Diagnostic::io("write", &self.dir.join(JOURNAL_FILE), &e))?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+        let dest = self.dir.join(path);
+        let meta = write_file(&dest, bytes).map_err(|e| Diagnostic::io("write", &dest, &e))?;
+        Ok(Stamp::of(&meta))
+    }
+
+    /// Stages a file unless its place already holds these bytes, noting what
+    /// brief did not write that is in the way.
+    fn stage_if_changed(&self, path: &str, bytes: &[u8]) -> Result<Stamp, Diagnostic> {
+        let dest = self.dir.join(path);
+        // `lstat`: a link in the file's place is something in the way (the
+        // listing finds it), never what the link points to.
+        let existing = std::fs::symlink_metadata(&dest).ok();
+        if let Some(stamp) = existing
+            .as_ref()
+            .and_then(|m| same_content(&dest, m, bytes))
+        {
+            return Ok(stamp);
+        }
+        let in_the_way = match existing {
+            Some(meta) if meta.is_dir() => Some(InTheWay::Folder),
+            Some(meta) if meta.is_file() && !self.owned.files.contains(path) => {
+                Some(InTheWay::ForeignFile)
+            }
+            _ => None,
+        };
+        if let Some(kind) = in_the_way {
+            self.in_the_way
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((path.to_string(), kind));
+        }
+        let target = self.staging.join(path);
+        let meta = write_file(&target, bytes).map_err(|e| Diagnostic::io("write", &target, &e))?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+        Ok(Stamp::of(&meta))
+    }
+}
+
+/// The value behind a mutex, taken out (a poisoned one still holds its value).
+fn take<T: Default>(mutex: &Mutex<T>) -> T {
+    std::mem::take(&mut *mutex.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
 impl Sink for DiskOutput {
@@ -279,28 +499,9 @@ impl Sink for DiskOutput {
             return Err(clash(path));
         }
         self.files.fetch_add(1, Ordering::Relaxed);
-        let dest = self.dir.join(path);
-        let existing = if self.fresh {
-            None
-        } else {
-            same_content(&dest, &bytes)
-        };
-        let stamp = match existing {
-            Some(stamp) => stamp,
-            None => {
-                let target = if self.fresh {
-                    dest
-                } else {
-                    self.staging.join(path)
-                };
-                let meta = write_file(&target, &bytes)
-                    .map_err(|e| Diagnostic::io("write", &target, &e))?;
-                self.written
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(path.to_string());
-                Stamp::of(&meta)
-            }
+        let stamp = match &self.first_build {
+            Some(log) => self.write_in_place(log, path, &bytes)?,
+            None => self.stage_if_changed(path, &bytes)?,
         };
         let mut emitted = self.emitted.lock().unwrap_or_else(|e| e.into_inner());
         if emitted.insert(path.to_string(), stamp).is_some() {
@@ -396,30 +597,34 @@ impl Sink for MemoryOutput {
     }
 }
 
-/// Output paths come from slugs and static file names: never let one escape.
+/// Output paths come from slugs and static file names: never let one escape, and
+/// never write a hidden entry (the output's hidden entries are not brief's: a
+/// `.git`, a deploy tool's files, brief's own record and journal) or a name
+/// with a line break (the record and journal hold a path a line).
 pub(crate) fn check_relative(path: &str) -> Result<(), Diagnostic> {
-    let ok = !path.is_empty()
-        && Path::new(path)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-        && !path.starts_with(STAGING_DIR);
-    if ok {
-        Ok(())
+    let mut parts = Path::new(path).components().peekable();
+    let escapes = parts.peek().is_none() || !parts.all(|c| matches!(c, Component::Normal(_)));
+    let hidden = path.split('/').any(|part| part.starts_with('.'));
+    let why = if escapes {
+        "it is outside the output directory"
+    } else if hidden {
+        "hidden files are never deployed, and the output's hidden entries are not brief's"
+    } else if path.contains(['\n', '\r']) {
+        "the name holds a line break"
     } else {
-        Err(Diagnostic::error(format!(
-            "refusing to write outside the output directory: {path:?}"
-        )))
-    }
+        return Ok(());
+    };
+    Err(Diagnostic::error(format!(
+        "refusing to write {path:?}: {why}"
+    )))
 }
 
-/// The stamp of the file at `dest` if it already holds `bytes`.
-fn same_content(dest: &Path, bytes: &[u8]) -> Option<Stamp> {
-    match std::fs::metadata(dest) {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => std::fs::read(dest)
-            .is_ok_and(|old| old == bytes)
-            .then(|| Stamp::of(&meta)),
-        _ => None,
-    }
+/// The stamp of the file at `dest` (with metadata `meta`) if it already holds `bytes`.
+fn same_content(dest: &Path, meta: &std::fs::Metadata, bytes: &[u8]) -> Option<Stamp> {
+    (meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && std::fs::read(dest).is_ok_and(|old| old == bytes))
+    .then(|| Stamp::of(meta))
 }
 
 /// Creates (or truncates) `path` and its folders, writes `bytes`, and returns the
@@ -429,23 +634,6 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
     let mut file = std::fs::File::create(path)?;
     file.write_all(bytes)?;
     file.metadata()
-}
-
-/// Whether `dir` has no entries but hidden ones (`.git` and the like, which a
-/// build never touches).
-fn holds_no_site(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|mut entries| {
-        entries.all(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with('.')))
-    })
-}
-
-/// Removes the folders of `rel` under `dir` that are empty, deepest first.
-fn remove_empty_parents(dir: &Path, rel: &str) {
-    for (at, _) in rel.rmatch_indices('/') {
-        if std::fs::remove_dir(dir.join(&rel[..at])).is_err() {
-            break;
-        }
-    }
 }
 
 fn remove_if_present(path: &Path) -> std::io::Result<()> {
@@ -469,86 +657,11 @@ fn make_parent(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Renames `from` over `to`; a directory in the way (an old page became a file)
-/// is removed first, as it is stale by definition.
-fn replace_with(from: &Path, to: &Path) -> std::io::Result<()> {
-    if to.is_dir() {
-        std::fs::remove_dir_all(to)?;
-    }
-    std::fs::rename(from, to)
-}
-
-/// The non-hidden files and folders under an output directory. Hidden entries at
-/// any level (`.git`, `.well-known`, the staging area) are never listed: deploy
-/// tooling lives there. Walking ten thousand folders is a fifth of a rebuild's
-/// CPU, so it runs on its own thread while the build renders.
-#[derive(Default)]
-struct Listing {
-    files: Vec<PathBuf>,
-    dirs: Vec<PathBuf>,
-}
-
-impl Listing {
-    fn of(dir: &Path) -> Listing {
-        let mut listing = Listing::default();
-        let walker = walkdir::WalkDir::new(dir)
-            .min_depth(1)
-            .into_iter()
-            .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker.flatten() {
-            if entry.file_type().is_dir() {
-                listing.dirs.push(entry.into_path());
-            } else {
-                listing.files.push(entry.into_path());
-            }
-        }
-        listing
-    }
-}
-
-/// Deletes the files of `listing` this build did not produce, then empty folders.
-fn remove_stale(
-    dir: &Path,
-    listing: Listing,
-    emitted: &HashMap<String, Stamp>,
-    errors: &mut Diagnostics,
-) -> usize {
-    let mut removed = 0;
-    let Listing { files, dirs } = listing;
-    for path in files {
-        let rel = path.strip_prefix(dir).unwrap_or(&path);
-        if !emitted.contains_key(&rel.to_string_lossy().replace('\\', "/")) {
-            // Not found: it was in a folder this commit replaced with a page.
-            match remove_if_present(&path) {
-                Ok(()) => removed += 1,
-                Err(e) => errors.push(Diagnostic::io("remove the stale file", &path, &e)),
-            }
-        }
-    }
-    if dirs.is_empty() {
-        // A fresh output: nothing to look at (the set of folders costs a tenth
-        // of a second at 100k insights).
-        return removed;
-    }
-    // Deepest first, so a folder emptied of empty folders goes too. Folders
-    // holding an emitted file are skipped: asking for each would cost a failed
-    // syscall per page. On the others it fails harmlessly if they hold files.
-    let kept = emitted_folders(emitted);
-    for path in dirs.iter().rev() {
-        let rel = path.strip_prefix(dir).unwrap_or(path);
-        if !kept.contains(rel.to_string_lossy().replace('\\', "/").as_str()) {
-            let _ = std::fs::remove_dir(path);
-        }
-    }
-    removed
-}
-
-/// Every folder (relative, `/`-separated) that holds an emitted file, however deep.
-fn emitted_folders(emitted: &HashMap<String, Stamp>) -> std::collections::HashSet<&str> {
-    emitted
-        .keys()
-        .flat_map(|path| path.match_indices('/').map(|(at, _)| &path[..at]))
-        .collect()
+/// Writes `path` whole or not at all: beside it first, then renamed over it.
+fn write_then_rename(path: &Path, text: &str) -> std::io::Result<()> {
+    let staged = path.with_extension("tmp");
+    std::fs::write(&staged, text)?;
+    std::fs::rename(staged, path)
 }
 
 #[cfg(test)]
@@ -556,7 +669,7 @@ mod tests {
     use super::*;
 
     fn build(dir: &Path, files: &[(&str, &str)]) -> OutputStats {
-        let out = DiskOutput::open(dir, &dir.join("../cache")).unwrap();
+        let out = DiskOutput::open(dir, &dir.join("../cache"), false).unwrap();
         for (p, c) in files {
             out.put(p, c.as_bytes().to_vec()).unwrap();
         }
@@ -586,7 +699,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
         build(&dir, &[("index.html", "old")]);
-        let out = DiskOutput::open(&dir, &dir.join("../cache")).unwrap();
+        let out = DiskOutput::open(&dir, &dir.join("../cache"), false).unwrap();
         out.put("index.html", b"new".to_vec()).unwrap();
         out.abort();
         assert_eq!(
@@ -601,8 +714,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
         std::fs::create_dir_all(dir.join(".git")).unwrap();
-        let out = DiskOutput::open(&dir, &tmp.path().join("cache")).unwrap();
-        assert!(out.fresh, "hidden entries are no site");
+        let out = DiskOutput::open(&dir, &tmp.path().join("cache"), false).unwrap();
+        assert!(out.first_build.is_some(), "hidden entries are no site");
         out.put("index.html", b"new".to_vec()).unwrap();
         out.put("a/b/index.html", b"new".to_vec()).unwrap();
         assert!(dir.join("a/b/index.html").exists(), "written in place");

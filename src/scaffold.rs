@@ -12,6 +12,7 @@ use crate::content::{self, INSIGHTS_DIR};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hints::closest;
 use crate::import::{create_file, new_slug};
+use crate::lock::SiteLock;
 
 /// The config of a new site: every key shown, with what it does.
 const CONFIG_TEMPLATE: &str = r#"# Site settings. Every key is optional; the values shown are the defaults
@@ -31,6 +32,15 @@ rss = true
 atom = true
 json = true
 limit = 20                                   # items per feed
+# A WebSub hub: every feed links it, and `brief ping` tells it what changed.
+# websub_hub = "https://pubsubhubbub.appspot.com/"
+
+# The email editions (`brief email`); `from` is needed for `brief email --eml`.
+# [email]
+# from = "My insight digest <digest@example.org>"
+# to = ""                                    # default: the from address
+# manage_url = "https://example.org/manage"  # or your mailer's merge tag
+# footer = ""                                # default: a line naming the site
 
 [import]
 # Boilerplate lines of raw insight files, dropped wherever they appear.
@@ -87,7 +97,13 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
         ),
         (
             Path::new(INSIGHTS_DIR).join("welcome-to-your-insight-digest.md"),
-            insight_file(WELCOME_TITLE, today, &["ai".to_string()], WELCOME_BODY),
+            insight_file(
+                None,
+                WELCOME_TITLE,
+                today,
+                &["ai".to_string()],
+                WELCOME_BODY,
+            ),
         ),
     ];
     for (path, text) in &files {
@@ -117,7 +133,7 @@ fn refuse_non_empty(dir: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Writes a new insight titled `title` under `root`, with a slug no other insight
-/// has. Returns its path relative to `root`.
+/// has, holding the site's lock. Returns its path relative to `root`.
 pub fn new_insight(
     root: &Path,
     title: &str,
@@ -125,6 +141,7 @@ pub fn new_insight(
     topics: &[String],
 ) -> Result<PathBuf, Diagnostics> {
     let config = Config::load(root)?;
+    let _lock = SiteLock::acquire(root)?;
     let title = title.trim();
     if title.is_empty() {
         return Err(Diagnostic::error("the title is empty")
@@ -142,9 +159,10 @@ pub fn new_insight(
         slugs.iter().any(|t| t == s) || dir.join(format!("{s}.md")).exists()
     });
     let path = Path::new(INSIGHTS_DIR).join(format!("{slug}.md"));
+    let id = new_id(&slug, title);
     create(
         &root.join(&path),
-        &insight_file(title, date, topics, NEW_BODY),
+        &insight_file(Some(&id), title, date, topics, NEW_BODY),
     )?;
     Ok(path)
 }
@@ -167,12 +185,29 @@ fn check_topics(topics: &[String], config: &Config) -> Result<(), Diagnostics> {
     errors.into_result().map(drop)
 }
 
-/// A hand-written insight: no `id` (it is derived from the body, which the
-/// editor is about to write), every optional key shown with what it does.
-fn insight_file(title: &str, date: NaiveDate, topics: &[String], body: &str) -> String {
+/// The `id` of a new insight. Not derived from its body, which is a placeholder
+/// every new insight shares (two would clash), but from its slug, which no other
+/// insight has, and its title. Written into the file, it stays when the editor
+/// writes the body: the insight keeps its identity.
+fn new_id(slug: &str, title: &str) -> String {
+    content::insight_id(&format!("{slug}\n{title}"))
+}
+
+/// A hand-written insight, every optional key shown with what it does. Without
+/// an `id`, the id is derived from the body (the welcome insight's is its own).
+fn insight_file(
+    id: Option<&str>,
+    title: &str,
+    date: NaiveDate,
+    topics: &[String],
+    body: &str,
+) -> String {
     let topics: toml_edit::Array = topics.iter().map(String::as_str).collect();
+    let id = id.map_or(String::new(), |id| {
+        format!("id = \"{id}\"   # identity: keep it when you edit the text\n")
+    });
     format!(
-        "+++\ntitle = {title}\ndate = {date}\ntopics = {topics}   # [[topics]] slugs from config.toml\n\
+        "+++\n{id}title = {title}\ndate = {date}\ntopics = {topics}   # [[topics]] slugs from config.toml\n\
          sources = []      # raw files it was seen in (brief import fills it)\n\
          related = []      # slugs of related insights\n\
          weight = 0        # higher ranks first within the day's issue\n\
@@ -195,7 +230,7 @@ mod tests {
         let config = Config::parse(CONFIG_TEMPLATE, Path::new("config.toml")).unwrap();
         assert_eq!(config.topics.len(), 3);
         let date = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
-        let text = insight_file(WELCOME_TITLE, date, &["ai".to_string()], WELCOME_BODY);
+        let text = insight_file(None, WELCOME_TITLE, date, &["ai".to_string()], WELCOME_BODY);
         let insight =
             content::parse_insight(&text, Path::new("content/insights/w.md"), &config).unwrap();
         assert_eq!(insight.title, WELCOME_TITLE);
@@ -207,7 +242,7 @@ mod tests {
         let config = Config::parse(CONFIG_TEMPLATE, Path::new("config.toml")).unwrap();
         let date = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
         let title = r#"The "iPhone" vs 'Android' \ split"#;
-        let text = insight_file(title, date, &[], NEW_BODY);
+        let text = insight_file(Some("0123456789abcdef"), title, date, &[], NEW_BODY);
         let insight = content::parse_insight(&text, Path::new("a.md"), &config).unwrap();
         assert_eq!(insight.title, title);
     }

@@ -67,8 +67,8 @@ impl<'a> Site<'a> {
     pub(crate) fn new(config: &'a Config, insights: Vec<Insight>) -> Result<Site<'a>, Diagnostics> {
         let insights = newest_first(insights);
         let mut errors = Diagnostics::default();
-        let by_slug = index_unique(&insights, |i| &i.slug, "slug", &mut errors);
-        index_unique(&insights, |i| &i.id, "id", &mut errors);
+        let by_slug = index_unique(&insights, |i| &i.slug, duplicate_slug, &mut errors);
+        index_unique(&insights, |i| &i.id, duplicate_id, &mut errors);
         let related = resolve_related(&insights, &by_slug, &mut errors);
         errors.into_result()?;
 
@@ -165,7 +165,7 @@ fn newest_first(insights: Vec<Insight>) -> Vec<Insight> {
 }
 
 /// Issue ranking: heavier first, then seen in more sources, then by title.
-fn rank(a: &Insight, b: &Insight) -> Ordering {
+pub(crate) fn rank(a: &Insight, b: &Insight) -> Ordering {
     b.weight
         .cmp(&a.weight)
         .then_with(|| b.sources.len().cmp(&a.sources.len()))
@@ -195,10 +195,12 @@ fn group_issues(insights: &[Insight], issue_size: usize) -> Vec<Issue> {
         .collect()
 }
 
+/// Indexes `insights` by `key`; each insight whose key an earlier one already
+/// has is reported by `duplicate(first, second)`, files in path order.
 fn index_unique<'i>(
     insights: &'i [Insight],
     key: impl Fn(&'i Insight) -> &'i String,
-    what: &str,
+    duplicate: fn(&Insight, &Insight) -> Diagnostic,
     errors: &mut Diagnostics,
 ) -> HashMap<&'i str, usize> {
     let mut index: HashMap<&str, usize> = HashMap::with_capacity(insights.len());
@@ -210,21 +212,48 @@ fn index_unique<'i>(
             } else {
                 (insight, other)
             };
-            errors.push(
-                Diagnostic::error(format!(
-                    "duplicate {what} {:?}: also used by {}",
-                    key(insight),
-                    a.path.display()
-                ))
-                .at(&b.path)
-                .line(if what == "slug" { b.key_lines.slug } else { 2 })
-                .hint(format!("give one of the two files a different `{what}`")),
-            );
+            errors.push(duplicate(a, b));
         } else {
             index.insert(key(insight), i);
         }
     }
     index
+}
+
+fn duplicate_slug(a: &Insight, b: &Insight) -> Diagnostic {
+    Diagnostic::error(format!(
+        "duplicate slug {:?}: also used by {}",
+        b.slug,
+        a.path.display()
+    ))
+    .at(&b.path)
+    .line(b.key_lines.slug)
+    .hint("give one of the two files a different `slug` (or file name)")
+}
+
+/// Points at an `id` key only where one is written: without one, the id is
+/// derived from the body, and the two files hold the same text.
+fn duplicate_id(a: &Insight, b: &Insight) -> Diagnostic {
+    let (at, other, hint) = match (a.key_lines.id, b.key_lines.id) {
+        (None, None) => (
+            b,
+            a,
+            "neither file has an `id` key, so both ids come from the text, which is the same: \
+             keep one of the two files (merge their `sources`), or change the text of one"
+                .to_string(),
+        ),
+        (Some(_), None) => (a, b, "change the `id` in this file".to_string()),
+        (None, Some(_)) => (b, a, "change the `id` in this file".to_string()),
+        (Some(_), Some(_)) => (b, a, "change the `id` in one of the two files".to_string()),
+    };
+    Diagnostic::error(format!(
+        "duplicate id {:?}: also used by {}",
+        at.id,
+        other.path.display()
+    ))
+    .at(&at.path)
+    .line(at.key_lines.id.unwrap_or(at.key_lines.body))
+    .hint(hint)
 }
 
 fn resolve_related(

@@ -463,3 +463,55 @@ fn hidden_folders_under_content_are_not_content() {
     assert!(out.contains("12 insights"), "{out}");
     assert!(!site.path("public/insights/half-done").exists());
 }
+
+/// Issue 13: two `brief new` (even with one title) give two insights that build.
+#[test]
+fn new_twice_gives_two_buildable_insights() {
+    let site = Site::fixture("basic");
+    for _ in 0..2 {
+        let out = site.brief(&["new", "Same title", "--date", "2026-11-20"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    site.build(&[]);
+    for slug in ["same-title", "same-title-2"] {
+        let page = site.public().join("insights").join(slug).join("index.html");
+        assert!(page.is_file(), "{slug} was built");
+    }
+}
+
+/// Issue 13: control characters and non-characters in titles, bodies, sources and
+/// topic names reach no page, feed or `<meta>`, and no terminal message.
+#[test]
+fn control_characters_reach_no_output_and_no_terminal() {
+    let site = Site::fixture("basic");
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        &config.replacen("name = \"Chips\"", "name = \"Ch\\u0007ips\\u001b[2J\"", 1),
+    );
+    site.write(
+        "content/insights/controls.md",
+        "+++\ntitle = \"Bell\\u0001 esc\\u001b[31m nul\\u0000 nonchar\\uFFFE end\"\n\
+         date = 2026-11-20\ntopics = [\"chips\"]\nsources = [\"a\\u001b.txt\"]\n+++\n\
+         Body \u{1} with \u{1b}[31m escapes \0 and \u{fffe}\u{ffff}\u{9b} non-characters.\n",
+    );
+    site.build(&[]);
+    let bad = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || (c as u32) & 0xfffe == 0xfffe
+    };
+    for (path, bytes) in snapshot(&site.public()) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.chars().any(bad), "{path} carries a control character");
+    }
+    let page = site.read("public/insights/controls/index.html");
+    assert!(page.contains("Bell esc[31m nul nonchar end"), "title kept");
+    assert!(page.contains("Chips[2J"), "topic name kept");
+
+    // A file name with an ESC in it, quoted by an error, reaches stderr without it.
+    site.write("content/insights/x\u{1b}[2J.md", "+++\ntitle = \"x\n+++\n");
+    let out = site.brief(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("x[2J.md:2"), "{err}");
+    assert!(!err.chars().any(bad), "{err:?}");
+}

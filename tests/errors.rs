@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use common::{brief, copy_dir, fixture, snapshot, stderr};
+use common::{brief, brief_unprivileged, copy_dir, fixture, snapshot, stderr};
 
 const MOE: &str = "content/insights/moe.md";
 
@@ -201,6 +201,46 @@ fn rejects_duplicate_slug_across_files() {
         .both_fail(&[
             "content/insights/zz.md:4: error: duplicate slug \"moe\": also used by",
             "content/insights/moe.md",
+        ]);
+}
+
+/// Without `id` keys both ids come from the text: no hint may send the editor
+/// to an `id` key that is not there.
+#[test]
+fn duplicate_text_without_id_keys_is_reported_without_an_id_hint() {
+    let moe = std::fs::read_to_string(built_fixture().join("site").join(MOE)).unwrap();
+    let body = moe.splitn(3, "+++\n").nth(2).unwrap();
+    let err = Site::new()
+        .write(
+            "content/insights/zz.md",
+            insight("title = \"x\"\ndate = 2026-11-18", body.trim_end()),
+        )
+        .fails(
+            &["build"],
+            &[
+                "content/insights/zz.md:5: error: duplicate id",
+                "also used by",
+                "neither file has an `id` key, so both ids come from the text",
+            ],
+        );
+    assert!(!err.contains("change the `id`"), "{err}");
+}
+
+#[test]
+fn duplicate_id_keys_point_at_the_key() {
+    Site::new()
+        .write(
+            "content/insights/zz.md",
+            insight("title = \"x\"\nid = \"same\"\ndate = 2026-11-18", "B"),
+        )
+        .write(
+            "content/insights/zy.md",
+            insight("title = \"y\"\ndate = 2026-11-18\nid = \"same\"", "C"),
+        )
+        .both_fail(&[
+            "content/insights/zz.md:3: error: duplicate id \"same\": also used by",
+            "content/insights/zy.md",
+            "change the `id` in one of the two files",
         ]);
 }
 
@@ -510,13 +550,15 @@ fn refuses_an_output_dir_that_holds_the_site() {
     let parent = site.root.parent().unwrap().to_string_lossy().into_owned();
     let content = format!("{root}/content");
     let inside = format!("{root}/content/insights/out");
-    for out in [&root, &parent, &content, &inside] {
+    for (out, why) in [
+        (&root, "it contains the site or its content"),
+        (&parent, "it contains the site or its content"),
+        (&content, "it is the site's content"),
+        (&inside, "it lies inside the site's content"),
+    ] {
         site.fails(
             &["build", "--output", out],
-            &[
-                "error: refusing to build into",
-                "it contains the site or its content",
-            ],
+            &["error: refusing to build into", why],
         );
     }
 }
@@ -548,7 +590,7 @@ fn reports_a_read_only_output_dir_once() {
         insight("title = \"Changed\"\ndate = 2026-11-19", "New."),
     );
     let before = snapshot(&site.root);
-    let out = run_unprivileged(&site.root, &["build"]);
+    let out = brief_unprivileged(&site.root, &["build"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -577,37 +619,136 @@ fn make_read_only(dir: &Path) {
     }
 }
 
-/// Root ignores permission bits, and tests often run as root in containers: then
-/// the binary runs as `nobody` (via util-linux `setpriv`), with the site readable.
-fn run_unprivileged(root: &Path, args: &[&str]) -> Output {
-    use std::os::unix::fs::PermissionsExt;
-    let probe = root.join("public/.probe");
-    if std::fs::write(&probe, "").is_err() {
-        return brief(root, args);
-    }
-    std::fs::remove_file(&probe).unwrap();
-    for dir in root.ancestors().skip(1).take(1) {
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    for entry in walkdir::WalkDir::new(root).into_iter().map(Result::unwrap) {
-        let mode = entry.metadata().unwrap().permissions().mode();
-        let readable = if entry.file_type().is_dir() {
-            0o555
-        } else {
-            0o444
-        };
-        std::fs::set_permissions(
-            entry.path(),
-            std::fs::Permissions::from_mode(mode | readable),
+// ---- issue 13: hardening ---------------------------------------------------
+
+#[test]
+fn rejects_a_slug_too_long_for_a_file_name() {
+    let long = "a".repeat(300);
+    Site::new()
+        .write(
+            "content/insights/zz.md",
+            insight(
+                &format!("title = \"x\"\ndate = 2026-11-18\nslug = \"{long}\""),
+                "B",
+            ),
         )
-        .unwrap();
+        .both_fail(&[
+            "content/insights/zz.md:4: error: slug is 300 characters long: at most 200 fit in a file name",
+            "set `slug = \"…\"` to at most 200 characters",
+        ]);
+}
+
+#[test]
+fn rejects_a_file_name_too_long_for_a_slug() {
+    let name = format!("content/insights/{}.md", "b".repeat(210));
+    Site::new()
+        .write(&name, insight("title = \"x\"\ndate = 2026-11-18", "B"))
+        .both_fail(&[
+            &format!("{name}:2: error: slug is 210 characters long"),
+            "(or rename the file)",
+        ]);
+}
+
+#[test]
+fn refuses_to_build_without_a_content_folder() {
+    let site = Site::new();
+    std::fs::remove_dir_all(site.root.join("content")).unwrap();
+    site.both_fail(&[
+        "content: error: the folder content/ is missing: refusing to build a site without content",
+        "run `brief init` to start a site, or create content/insights/",
+    ]);
+    std::fs::create_dir(site.root.join("content")).unwrap();
+    site.both_fail(&["content/insights: error: the folder content/insights/ is missing"]);
+}
+
+#[test]
+fn an_empty_insights_folder_still_builds() {
+    let site = Site::new();
+    std::fs::remove_dir_all(site.root.join("content/insights")).unwrap();
+    std::fs::create_dir(site.root.join("content/insights")).unwrap();
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.root.join("public/index.html").is_file());
+}
+
+#[test]
+fn rejects_dates_that_feeds_cannot_express() {
+    Site::new()
+        .write(
+            "content/insights/zz.md",
+            insight("title = \"x\"\ndate = 9999-12-31T23:00:00-05:00", "B"),
+        )
+        .both_fail(&[
+            "content/insights/zz.md:3: error: date 9999-12-31T23:00:00-05:00 is outside the years 1 to 9999 that feeds can express",
+        ]);
+    // A bare date is midnight in the site's zone: year 1 at -05:00 is fine in
+    // UTC, but year 9999's last day at +14:00 falls on the day before in UTC, and
+    // 0001-01-01 at +05:00 falls in year 0.
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+    site.write("config.toml", format!("timezone = \"+05:00\"\n{config}"))
+        .write(
+            "content/insights/zz.md",
+            insight("title = \"x\"\ndate = 0001-01-01", "B"),
+        )
+        .both_fail(&["content/insights/zz.md:3: error: date 0001-01-01 is outside"]);
+}
+
+#[test]
+fn rejects_a_script_link_as_manage_url() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        format!("{config}\n[email]\nmanage_url = \"javascript:alert(1)\"\n"),
+    )
+    .both_fail(&[
+        "error: invalid `email.manage_url` \"javascript:alert(1)\": the link's scheme must be http, https or mailto, not \"javascript\"",
+        "use an https:// or mailto: link",
+    ]);
+}
+
+#[test]
+fn rejects_base_urls_with_spaces_or_quotes() {
+    for (url, why) in [
+        ("https://example.org/my digest/", "it contains a space"),
+        ("https://example.org/\\\"x/", "it contains a quote (\")"),
+    ] {
+        let site = Site::new();
+        let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+        let config = config.replace("https://example.org/", url);
+        site.write("config.toml", config)
+            .both_fail(&["config.toml:3: error: invalid `base_url`", why]);
     }
-    Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(env!("CARGO_BIN_EXE_brief"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .expect("setpriv (util-linux) runs the test unprivileged")
+    Site::new().fails(
+        &["build", "--base-url", "https://example.org/a\"b/"],
+        &["error: invalid --base-url \"https://example.org/a\\\"b/\": it contains a quote"],
+    );
+}
+
+/// A symlinked `.md`, a FIFO and a folder named `x.md` are named in a warning;
+/// the FIFO is never opened (the build would block on it).
+#[cfg(unix)]
+#[test]
+fn warns_about_content_entries_that_are_not_regular_files() {
+    let site = Site::new();
+    let insights = site.root.join("content/insights");
+    std::os::unix::fs::symlink(insights.join("moe.md"), insights.join("linked.md")).unwrap();
+    let fifo = insights.join("pipe.md");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    std::fs::create_dir(insights.join("folder.md")).unwrap();
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        let err = stderr(&out);
+        assert!(out.status.success(), "{command}: {err}");
+        for needle in [
+            "content/insights/linked.md: warning: skipped: a symbolic link",
+            "content/insights/pipe.md: warning: skipped: not a regular file (a FIFO, socket or device)",
+            "content/insights/folder.md: warning: skipped: a folder named like a content file",
+        ] {
+            assert!(err.contains(needle), "{command}: no {needle:?} in:\n{err}");
+        }
+        site.golden(command, &err);
+    }
 }

@@ -6,11 +6,11 @@ mod common;
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 use brief::config::Config;
 use brief::content::{insight_id, load_insights, parse_insight, Insight, INSIGHTS_DIR};
-use common::{brief, repo, stderr, stdout};
+use common::{brief, repo, stderr, stdout, BRIEF};
 
 const BOILERPLATE: &[&str] = &[
     "We scan new podcasts and send you the top 5 insights daily.",
@@ -209,11 +209,12 @@ fn hand_edits_survive_reimport() {
         .path
         .clone();
     let text = fs::read_to_string(&path).unwrap();
+    let title_line = text.lines().find(|l| l.starts_with("title = ")).unwrap();
     let edited = text
-        .replacen("title = ", "# Checked against the transcript.\ntitle = ", 1)
-        .replace(
-            "China is compensating for its deficit in cutting-edge semiconductors by pursuing an…",
-            "China's asymmetric answer to the chip deficit",
+        .replacen(
+            title_line,
+            "# Checked against the transcript.\ntitle = \"China's asymmetric answer to the chip deficit\"",
+            1,
         )
         .replace(
             "performance like the US.",
@@ -236,13 +237,94 @@ fn hand_edits_survive_reimport() {
     );
     // The 003 file lists it under `Related Insights`, so `related` grew too.
     let grown = grown.replace(
-        "related = [\"chinese-firms-like-deepseq-are-leveraging-low-power-costs\"]",
+        "related = [\"chinese-firms-like-deepseq-leveraging-low\"]",
         "related = []",
     );
     assert_eq!(grown, edited);
 
     let before = snapshot(site.path());
     assert_success(&import(site.path(), &[&seeds_dir()]));
+    assert_eq!(snapshot(site.path()), before);
+}
+
+#[test]
+fn headlines_are_whole_sentences_or_clauses_never_cut_when_a_boundary_exists() {
+    let site = site();
+    assert_success(&import(site.path(), &[&seeds_dir()]));
+    let all = insights(site.path());
+    for insight in &all {
+        assert!(!insight.title.ends_with('…'), "cut: {}", insight.title);
+        assert!(
+            insight.title.chars().count() <= 140,
+            "long: {}",
+            insight.title
+        );
+        assert!(
+            !insight.title.ends_with('.'),
+            "stop kept: {}",
+            insight.title
+        );
+        let slug = &insight.slug;
+        assert!(
+            slug.len() <= 50 && slug.split('-').count() <= 12,
+            "slug: {slug}"
+        );
+    }
+    let us = by_text(&all, "While the U.S. AI strategy pursues");
+    assert_eq!(us.title, "While the U.S. AI strategy pursues a 'winner-take-all' model leading to high profits, China's state-backed approach aims to commoditize AI");
+    assert_eq!(us.slug, "us-ai-strategy-pursues-winner-take-all-model");
+    // A lead sentence as the headline: the body goes on from the next sentence.
+    assert_eq!(
+        us.body_after_lead().unwrap(),
+        "By spreading resources across many players to create a low-cost, replicable model for export, it structurally limits the potential for monopoly profits to accrue to shareholders.\n"
+    );
+    // Too long a sentence: its main clause, and then the whole body is shown.
+    let blocked = by_text(&all, "Blocked from accessing");
+    assert_eq!(
+        blocked.title,
+        "China is strategically championing open-source AI"
+    );
+    assert_eq!(blocked.body_after_lead(), None);
+}
+
+#[test]
+fn a_title_an_earlier_import_cut_is_renewed_once_and_hand_titles_never() {
+    let site = site();
+    assert_success(&import(site.path(), &[&seed(0)]));
+    let all = insights(site.path());
+    let cut = by_text(&all, "DeepSeek explicitly stated").path.clone();
+    let hand = by_text(&all, "China is compensating").path.clone();
+    let set_title = |path: &Path, title: &str| {
+        let text = fs::read_to_string(path).unwrap();
+        let line = text.lines().find(|l| l.starts_with("title = ")).unwrap();
+        let text = text.replacen(line, &format!("title = \"{title}\"  # note"), 1);
+        fs::write(path, text).unwrap();
+    };
+    set_title(
+        &cut,
+        "DeepSeek explicitly stated its already low API prices will drop further once…",
+    );
+    set_title(&hand, "China's asymmetric chip answer…");
+
+    let out = import(site.path(), &[&seed(0)]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("retitled content/insights/"),
+        "{}",
+        stdout(&out)
+    );
+    let renewed = fs::read_to_string(&cut).unwrap();
+    assert!(renewed.contains("title = \"DeepSeek explicitly stated its already low API prices will drop further once domestic chip production from Huawei ramps up\"  # note\n"), "{renewed}");
+    assert!(fs::read_to_string(&hand)
+        .unwrap()
+        .contains("title = \"China's asymmetric chip answer…\"  # note\n"));
+    let before = snapshot(site.path());
+    let again = import(site.path(), &[&seed(0)]);
+    assert!(
+        stdout(&again).contains("nothing to change"),
+        "{}",
+        stdout(&again)
+    );
     assert_eq!(snapshot(site.path()), before);
 }
 
@@ -478,4 +560,389 @@ fn yaml_front_matter_is_left_alone_with_a_warning() {
         stdout(&out)
     );
     assert_eq!(fs::read_to_string(dir.join("by-hand.md")).unwrap(), yaml);
+}
+
+fn email_fixtures() -> PathBuf {
+    repo().join("tests/fixtures/email")
+}
+
+fn email_fixture(n: usize) -> PathBuf {
+    let mut emls: Vec<PathBuf> = fs::read_dir(email_fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .collect();
+    emls.sort();
+    emls.swap_remove(n)
+}
+
+/// What makes two imports the same: each insight's id, title, day, topics,
+/// related slugs and body (sources differ: file names or Message-IDs).
+fn signature(root: &Path) -> Vec<String> {
+    let mut all: Vec<String> = insights(root)
+        .iter()
+        .map(|i| {
+            format!(
+                "{} {:?} {} {:?} {:?} {:?}",
+                i.id, i.title, i.day, i.topics, i.related, i.body
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+fn imported_from_text() -> Vec<String> {
+    let text = site();
+    assert_success(&import(text.path(), &[&seeds_dir()]));
+    signature(text.path())
+}
+
+#[test]
+fn emails_of_every_encoding_give_the_same_39_insights_as_the_text_files() {
+    let expected = imported_from_text();
+    assert_eq!(expected.len(), 39);
+    let emails = site();
+    let paths: Vec<PathBuf> = (0..5).map(email_fixture).collect();
+    let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let out = import(emails.path(), &refs);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("5 files read (5 emails), 55 insights seen, 39 new, 16 merged"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(signature(emails.path()), expected);
+    // An .eml's source is its file name; its date its Date: header.
+    let all = insights(emails.path());
+    let lead = by_text(&all, "AI lab DeepSeek");
+    assert_eq!(lead.sources, ["2026-11-19_001_d50d2e78a039cc7b.eml"]);
+    assert_eq!(lead.day.to_string(), "2026-11-19");
+}
+
+#[test]
+fn one_mbox_of_all_five_gives_the_same_insights_and_reimports_idempotently() {
+    let mbox = site();
+    let file = email_fixtures().join("seeds.mbox");
+    let out = import(mbox.path(), &[&file]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("1 files read (5 emails), 55 insights seen, 39 new"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(signature(mbox.path()), imported_from_text());
+    let all = insights(mbox.path());
+    let four = by_text(&all, "China is compensating for its deficit");
+    assert_eq!(
+        four.sources,
+        [
+            "seed-000@scanner.example",
+            "seed-002@scanner.example",
+            "seed-003@scanner.example",
+            "seed-004@scanner.example"
+        ]
+    );
+    let before = snapshot(mbox.path());
+    let again = import(mbox.path(), &[&file]);
+    assert_success(&again);
+    assert!(
+        stdout(&again).contains("nothing to change"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(snapshot(mbox.path()), before);
+}
+
+#[test]
+fn a_maildir_is_read_as_a_mailbox_without_its_tmp_folder() {
+    let site = site();
+    let maildir = site.path().join("Mail/digest");
+    for sub in ["cur", "new", "tmp"] {
+        fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    for n in 0..5 {
+        let sub = if n < 3 { "cur" } else { "new" };
+        let name = format!("17630000{n}.M{n}P1.host:2,S");
+        fs::copy(email_fixture(n), maildir.join(sub).join(name)).unwrap();
+    }
+    // A message still being delivered is not read.
+    fs::write(maildir.join("tmp/1763.M9.host"), "Subject: half\n").unwrap();
+    let out = import(site.path(), &[&site.path().join("Mail")]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("5 files read (5 emails)"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(signature(site.path()), imported_from_text());
+    let all = insights(site.path());
+    assert_eq!(
+        by_text(&all, "AI lab DeepSeek").sources,
+        ["seed-001@scanner.example"]
+    );
+    // Reading a message renames it (cur/…:2,S → :2,RS): same Message-ID, nothing new.
+    let before = snapshot(site.path());
+    let cur = maildir.join("cur");
+    fs::rename(
+        cur.join("176300000.M0P1.host:2,S"),
+        cur.join("176300000.M0P1.host:2,RS"),
+    )
+    .unwrap();
+    let again = import(site.path(), &[&maildir]);
+    assert!(
+        stdout(&again).contains("nothing to change"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(snapshot(site.path()), before);
+}
+
+/// A message as an mbox entry: its `From ` line, the message, a blank line.
+fn mbox_entry(message: &str) -> String {
+    format!("From sender@scanner.example Mon Nov 23 07:30:00 2026\n{message}\n")
+}
+
+#[test]
+fn bad_messages_are_skipped_by_name_and_the_rest_imports() {
+    let site = site();
+    let good = fs::read_to_string(email_fixtures().join("seeds.mbox")).unwrap();
+    let headers = "From: a@scanner.example\nDate: Mon, 23 Nov 2026 07:30:00 +0000\n";
+    let no_text = format!("{headers}Message-ID: <picture@x>\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n");
+    let charset = format!("{headers}Message-ID: <klingon@x>\nContent-Type: text/plain; charset=x-klingon\n\nQapla' batlh.\n");
+    let whole = fs::read_to_string(email_fixture(2)).unwrap();
+    let cut = &whole[..whole.len() * 2 / 3];
+    let mbox = format!(
+        "{good}{}{}{}",
+        mbox_entry(&no_text),
+        mbox_entry(&charset),
+        mbox_entry(cut).trim_end()
+    );
+    let path = site.path().join("box.mbox");
+    fs::write(&path, mbox).unwrap();
+
+    let out = import(site.path(), &[&path]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an undecodable message fails the run"
+    );
+    let warnings = stderr(&out);
+    for (n, why) in [
+        (6, "it has no text part"),
+        (7, "its text cannot be decoded from charset \"x-klingon\""),
+        (8, "it is truncated"),
+    ] {
+        assert!(
+            warnings.lines().any(|l| l.contains("box.mbox")
+                && l.contains("warning")
+                && l.contains(&format!("message {n}: {why}"))),
+            "message {n} not named:\n{warnings}"
+        );
+    }
+    assert!(
+        stdout(&out).contains("1 files read (5 emails), 55 insights seen, 39 new"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("3 skipped"), "{}", stdout(&out));
+    assert_eq!(insights(site.path()).len(), 39);
+}
+
+#[test]
+fn an_email_is_dated_by_its_date_header_in_the_sites_zone_unless_date_is_given() {
+    let site = site();
+    let config = fs::read_to_string(site.path().join("config.toml")).unwrap();
+    fs::write(
+        site.path().join("config.toml"),
+        config.replace("timezone = \"UTC\"", "timezone = \"Asia/Shanghai\""),
+    )
+    .unwrap();
+    let eml = site.path().join("late.eml");
+    fs::write(
+        &eml,
+        "From: a@scanner.example\nDate: Wed, 18 Nov 2026 19:30:00 -0500\nMessage-ID: <late@x>\nContent-Type: text/plain; charset=utf-8\n\nHuawei ships its Ascend chips to a new customer. It is a first.\n",
+    )
+    .unwrap();
+    assert_success(&import(site.path(), &[&eml]));
+    let all = insights(site.path());
+    let late = by_text(&all, "Huawei ships");
+    // 19:30 in New York is 08:30 the next day in Shanghai.
+    assert_eq!(late.day.to_string(), "2026-11-19");
+    assert_eq!(late.sources, ["late.eml"]);
+
+    let other = site.path().join("other.eml");
+    let text = fs::read_to_string(&eml).unwrap();
+    let text = text.replace("<late@x>", "<other@x>").replace(
+        "Huawei ships its Ascend chips to a new customer. It is a first.",
+        "SMIC ships 5 nm wafers in volume, a year ahead of plan.",
+    );
+    fs::write(&other, text).unwrap();
+    assert_success(&brief(
+        site.path(),
+        &["import", "--date", "2026-12-01", other.to_str().unwrap()],
+    ));
+    let dated = by_text(&insights(site.path()), "SMIC ships")
+        .day
+        .to_string();
+    assert_eq!(dated, "2026-12-01");
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_devices_and_huge_files_are_refused_without_reading_them() {
+    let site = site();
+    let fifo = site.path().join("pipe.txt");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let big = site.path().join("big.txt");
+    fs::File::create(&big)
+        .unwrap()
+        .set_len(brief::import::MAX_INPUT_BYTES + 1)
+        .unwrap();
+    let out = import(
+        site.path(),
+        &[&fifo, Path::new("/dev/zero"), &big, &seed(0)],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let warnings = stderr(&out);
+    for (name, why) in [
+        ("pipe.txt", "not a regular file"),
+        ("/dev/zero", "not a regular file"),
+        ("big.txt", "larger than 16 MiB"),
+    ] {
+        assert!(
+            warnings
+                .lines()
+                .any(|l| l.contains(name) && l.contains(why)),
+            "{name}: {why} not said:\n{warnings}"
+        );
+    }
+    assert!(
+        stdout(&out).contains("1 files read, 11 insights seen, 11 new"),
+        "{}",
+        stdout(&out)
+    );
+    // In a folder, a FIFO named like a raw file is named too, and not opened.
+    let dir = site.path().join("raw");
+    fs::create_dir(&dir).unwrap();
+    fs::rename(&fifo, dir.join("pipe.txt")).unwrap();
+    let out = import(site.path(), &[&dir]);
+    assert!(
+        stderr(&out).contains("pipe.txt: warning: skipped: not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn importing_the_site_root_reads_raw_files_only() {
+    let site = site();
+    let root = site.path();
+    let raw = root.join("raw");
+    fs::create_dir(&raw).unwrap();
+    fs::copy(seed(0), raw.join("2026-11-18_seed.txt")).unwrap();
+    assert_success(&import(root, &[&raw]));
+    assert_success(&brief(root, &["build"]));
+    assert!(root.join("public/index.html").exists());
+    // Text in every folder of the site that is not raw input.
+    for junk in [
+        "public/notes.txt",
+        "out/.brief-files",
+        "out/issue.txt",
+        "content/notes.md",
+        "themes/mine/readme.txt",
+        "templates/email.txt",
+        "static/robots.txt",
+        ".brief-cache/x.txt",
+    ] {
+        let path = root.join(junk);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, "Junk that is no insight. It must not be imported.\n").unwrap();
+    }
+    let before = snapshot(root);
+    let out = Command::new(BRIEF)
+        .current_dir(root)
+        .args(["import", "."])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("1 files read, 11 insights seen, 0 new"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("nothing to change"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(snapshot(root), before);
+    // Named outright, the output is refused with a word.
+    let out = import(root, &[&root.join("public")]);
+    assert!(stderr(&out).contains("public: warning: skipped: the site's own content, output or build cache is not raw input"), "{}", stderr(&out));
+}
+
+#[test]
+fn every_content_file_that_cannot_be_written_is_reported_and_fails_the_run() {
+    // Permissions do not stop root (the CI user), so writes are made to fail
+    // by what lies in the way: a file where content/insights/ should be…
+    let site = site();
+    fs::create_dir(site.path().join("content")).unwrap();
+    fs::write(site.path().join(INSIGHTS_DIR), "not a folder").unwrap();
+    let out = import(site.path(), &[&seed(0)]);
+    assert_eq!(out.status.code(), Some(1));
+    let errors = stderr(&out);
+    assert_eq!(
+        errors
+            .lines()
+            .filter(|l| l.contains("error: cannot write the new insight"))
+            .count(),
+        11,
+        "{errors}"
+    );
+    assert!(
+        errors.contains("error: 11 content files could not be written"),
+        "{errors}"
+    );
+    assert!(
+        !stdout(&out).contains("nothing to change"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains(
+            "created 0 and updated 0 files in content/insights/; 11 could not be written"
+        ),
+        "{}",
+        stdout(&out)
+    );
+
+    // …and a folder where an update writes its copy before renaming it.
+    let site = self::site();
+    assert_success(&import(site.path(), &[&seed(0)]));
+    let grown = by_text(&insights(site.path()), "China is compensating")
+        .path
+        .clone();
+    let name = grown.file_name().unwrap().to_string_lossy().into_owned();
+    fs::create_dir(grown.with_file_name(format!(".{name}.brief-tmp"))).unwrap();
+    let before = fs::read_to_string(&grown).unwrap();
+    let out = import(site.path(), &[&seeds_dir()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .lines()
+            .any(|l| l.contains(&name) && l.contains("error: cannot update")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        fs::read_to_string(&grown).unwrap(),
+        before,
+        "the file is unharmed"
+    );
+    assert_eq!(insights(site.path()).len(), 39, "the others were written");
 }

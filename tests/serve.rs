@@ -497,3 +497,101 @@ fn polling_fallback_still_rebuilds() {
     events.wait_for("event: reload");
     assert_eq!(server.get("/insights/polled/").status, 200);
 }
+
+/// Sends `raw` as is and reads the whole answer; the server must close the
+/// connection after it (the read would hang otherwise).
+fn raw_exchange(port: u16, raw: &[u8]) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(raw).unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    Reply::parse(&reply)
+}
+
+#[test]
+fn malformed_requests_get_400_and_a_closed_connection() {
+    let server = Server::start();
+    for raw in [
+        &b"GARBAGE\r\n\r\n"[..],
+        b"GET /\r\n\r\n",
+        b"GET / HTTP/7.0\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n",
+        b"GET /\x00 HTTP/1.1\r\n\r\n",
+        b"\xff\xfe\xfd\r\n\r\n",
+    ] {
+        let reply = raw_exchange(server.port, raw);
+        assert_eq!(reply.status, 400, "{:?}", String::from_utf8_lossy(raw));
+        assert_eq!(reply.header("connection"), Some("close"));
+    }
+    assert_eq!(server.get("/").status, 200, "still serving");
+}
+
+/// The issue's bound: with 300 idle connections held open, a new request is
+/// answered within a second (a page from memory takes milliseconds).
+const ANSWER_BOUND: Duration = Duration::from_secs(1);
+
+#[test]
+fn held_open_idle_connections_do_not_starve_new_requests() {
+    let server = Server::start();
+    let mut held: Vec<TcpStream> = (0..300)
+        .map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap())
+        .collect();
+    // Slow clients too: heads begun and never finished.
+    for stream in held.iter_mut().take(50) {
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            .unwrap();
+    }
+    for target in ["/", "/style.css", "/issues/", "/insights/moe/"] {
+        let mut stream = connect(server.port, "GET", target);
+        stream.set_read_timeout(Some(ANSWER_BOUND)).unwrap();
+        let mut first = [0u8; 12];
+        stream
+            .read_exact(&mut first)
+            .unwrap_or_else(|e| panic!("{target} unanswered with 300 connections held: {e}"));
+        assert_eq!(&first, b"HTTP/1.1 200", "{target}");
+    }
+    drop(held);
+}
+
+/// Peak resident memory of process `pid`, in kB (Linux).
+fn peak_memory_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/PID/status")
+}
+
+#[test]
+fn a_huge_header_is_refused_with_431_without_growing_memory() {
+    let server = Server::start();
+    assert_eq!(server.get("/").status, 200);
+    let before = peak_memory_kb(server.child.id());
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    // 200 MB of one header line, sent until the server stops taking it.
+    let sender = std::thread::spawn(move || {
+        let chunk = vec![b'a'; 1 << 20];
+        writer.write_all(b"GET / HTTP/1.1\r\nX-Huge: ").unwrap();
+        (0..200)
+            .take_while(|_| writer.write_all(&chunk).is_ok())
+            .count()
+    });
+    let mut reply = Vec::new();
+    let mut buf = [0u8; 4096];
+    // The answer comes while the sender is still writing; then the server closes.
+    while let Ok(n @ 1..) = stream.read(&mut buf) {
+        reply.extend_from_slice(&buf[..n]);
+    }
+    let sent_mb = sender.join().unwrap();
+    assert!(sent_mb < 200, "the server stopped reading the header");
+    let reply = Reply::parse(&reply);
+    assert_eq!(reply.status, 431);
+    let grown_kb = peak_memory_kb(server.child.id()).saturating_sub(before);
+    assert!(grown_kb < 32 * 1024, "peak memory grew by {grown_kb} kB");
+    assert_eq!(server.get("/").status, 200, "still serving");
+}

@@ -1,7 +1,9 @@
-//! Writing content files for import: a new insight file, and growing the
-//! `sources`/`related` lists of an existing one. Existing files are edited as a
-//! `toml_edit` document and spliced back between their `+++` lines, so every hand
-//! edit, comment, key order and the body survive byte for byte.
+//! Writing content files: a new insight file, and editing the front matter of
+//! an existing one (import grows its `sources`/`related` lists and renews a
+//! title it made; `rename` sets `slug`, `aliases` and `related`). Existing files
+//! are edited as a `toml_edit` document and spliced back between their `+++`
+//! lines, so every hand edit, comment, key order and the body survive byte for
+//! byte.
 
 use chrono::{Datelike, NaiveDate};
 use toml_edit::{Array, DocumentMut, Item, Value};
@@ -54,13 +56,35 @@ pub(crate) enum EditError {
     Invalid(String),
 }
 
-/// `text` with `sources` and `related` grown to hold the given values (in order,
-/// skipping those already present). Everything else is left as it was. Returns
-/// `Ok(None)` when there is nothing to add.
-pub(crate) fn add_to_lists(
+/// What import adds to an existing file: sources and related slugs (those
+/// already present are skipped), and a new title for one it made itself.
+#[derive(Debug, Default)]
+pub(crate) struct Growth<'a> {
+    pub sources: &'a [String],
+    pub related: &'a [String],
+    pub title: Option<&'a str>,
+}
+
+/// `text` grown as `growth` says. Everything else is left as it was. Returns
+/// `Ok(None)` when there is nothing to change.
+pub(crate) fn grow(text: &str, growth: &Growth) -> Result<Option<String>, EditError> {
+    edit_front_matter(text, |doc| {
+        let grew_sources = append_missing(doc, "sources", growth.sources)?;
+        let grew_related = append_missing(doc, "related", growth.related)?;
+        let retitled = growth
+            .title
+            .is_some_and(|title| set_string(doc, "title", title));
+        Ok(grew_sources || grew_related || retitled)
+    })
+}
+
+/// `text` with its TOML front matter changed by `edit`, which says whether it
+/// changed anything (`Ok(None)` when not). The front matter is edited as a
+/// `toml_edit` document and spliced back by offsets: the opener line (and any
+/// BOM), the closer and the body stay untouched byte for byte.
+pub(crate) fn edit_front_matter(
     text: &str,
-    sources: &[String],
-    related: &[String],
+    edit: impl FnOnce(&mut DocumentMut) -> Result<bool, EditError>,
 ) -> Result<Option<String>, EditError> {
     let split = split_front_matter(text).map_err(|d| EditError::Invalid(d.message))?;
     if split.format == FrontMatterFormat::Yaml {
@@ -70,20 +94,39 @@ pub(crate) fn add_to_lists(
         .front_matter
         .parse()
         .map_err(|e: toml_edit::TomlError| EditError::Invalid(e.message().to_string()))?;
-    let grew_sources = append_missing(&mut doc, "sources", sources)?;
-    let grew_related = append_missing(&mut doc, "related", related)?;
-    if !(grew_sources || grew_related) {
+    if !edit(&mut doc)? {
         return Ok(None);
     }
-    // Splice by offsets: the opener line (and any BOM) and the body stay untouched.
     let start = split.front_matter.as_ptr() as usize - text.as_ptr() as usize;
     let end = start + split.front_matter.len();
     Ok(Some(format!("{}{doc}{}", &text[..start], &text[end..])))
 }
 
+/// Sets string `key` to `value`, keeping the comments and spacing around the
+/// old value; true when the value changed.
+pub(crate) fn set_string(doc: &mut DocumentMut, key: &str, value: &str) -> bool {
+    match doc.get_mut(key).and_then(Item::as_value_mut) {
+        Some(old) if old.as_str() == Some(value) => false,
+        Some(old) => {
+            let decor = old.decor().clone();
+            *old = Value::from(value);
+            *old.decor_mut() = decor;
+            true
+        }
+        None => {
+            doc[key] = toml_edit::value(value);
+            true
+        }
+    }
+}
+
 /// Appends the values of `add` missing from array `key` (created at the end of
 /// the front matter when absent); true when anything was added.
-fn append_missing(doc: &mut DocumentMut, key: &str, add: &[String]) -> Result<bool, EditError> {
+pub(crate) fn append_missing(
+    doc: &mut DocumentMut,
+    key: &str,
+    add: &[String],
+) -> Result<bool, EditError> {
     let array = match doc.get_mut(key) {
         Some(item) => item
             .as_array_mut()
@@ -159,34 +202,58 @@ mod tests {
     #[test]
     fn edits_keep_comments_order_and_body() {
         let text = "+++\n# hand-written note\ntitle = \"My title\"  # better\ndate = 2026-11-18\nsources = [\"a.txt\"]\nweight = 3\n+++\nEdited body.\n";
-        let edited = add_to_lists(text, &strings(&["a.txt", "b.txt"]), &strings(&["other"]))
-            .unwrap()
-            .unwrap();
+        let (sources, related) = (strings(&["a.txt", "b.txt"]), strings(&["other"]));
+        let growth = Growth {
+            sources: &sources,
+            related: &related,
+            title: None,
+        };
+        let edited = grow(text, &growth).unwrap().unwrap();
         assert_eq!(
             edited,
             "+++\n# hand-written note\ntitle = \"My title\"  # better\ndate = 2026-11-18\nsources = [\"a.txt\", \"b.txt\"]\nweight = 3\nrelated = [\"other\"]\n+++\nEdited body.\n"
         );
-        assert_eq!(
-            add_to_lists(&edited, &strings(&["b.txt"]), &strings(&["other"])),
-            Ok(None)
-        );
+        assert_eq!(grow(&edited, &growth), Ok(None));
     }
 
     #[test]
     fn multi_line_arrays_stay_one_per_line() {
         let text = "+++\ntitle = \"T\"\nsources = [\n  \"a.txt\",\n  \"b.txt\",\n]\n+++\nBody\n";
-        let edited = add_to_lists(text, &strings(&["c.txt"]), &[])
-            .unwrap()
-            .unwrap();
+        let sources = strings(&["c.txt"]);
+        let growth = Growth {
+            sources: &sources,
+            ..Growth::default()
+        };
+        let edited = grow(text, &growth).unwrap().unwrap();
         assert_eq!(edited, "+++\ntitle = \"T\"\nsources = [\n  \"a.txt\",\n  \"b.txt\",\n  \"c.txt\",\n]\n+++\nBody\n");
     }
 
     #[test]
     fn yaml_front_matter_is_not_edited() {
         let text = "---\ntitle: T\n---\nBody\n";
+        let sources = strings(&["x"]);
+        let growth = Growth {
+            sources: &sources,
+            ..Growth::default()
+        };
+        assert_eq!(grow(text, &growth), Err(EditError::Yaml));
+    }
+
+    #[test]
+    fn a_new_title_keeps_the_comment_beside_it() {
+        let text = "+++\ntitle = 'Old…'  # from import\ndate = 2026-11-18\n+++\nBody\n";
+        let growth = Growth {
+            title: Some("New \"title\""),
+            ..Growth::default()
+        };
         assert_eq!(
-            add_to_lists(text, &strings(&["x"]), &[]),
-            Err(EditError::Yaml)
+            grow(text, &growth).unwrap().unwrap(),
+            "+++\ntitle = 'New \"title\"'  # from import\ndate = 2026-11-18\n+++\nBody\n"
         );
+        let same = Growth {
+            title: Some("Old…"),
+            ..Growth::default()
+        };
+        assert_eq!(grow(text, &same), Ok(None));
     }
 }

@@ -1,133 +1,226 @@
-//! Raw insight files as a scanning service delivers them: found (files named,
-//! folders walked), read and checked (bytes → UTF-8 text, or a reason to skip),
-//! dated, and split into insight lines with boilerplate dropped and the `Related
-//! Insights` section marked. It reads files but knows nothing of content files.
+//! Raw insight files as a scanning service delivers them, as text files or
+//! emails: read and checked (bytes → UTF-8 text, or a reason to skip), dated,
+//! and split into insight lines with boilerplate dropped and the `Related
+//! Insights` section marked. Finding the files is [`super::inputs`]'s job,
+//! reading emails [`super::email`]'s. It knows nothing of content files.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::email::{self, maildir_files, maildir_unique_name, mbox_messages, Letter, Problem};
+use super::inputs::{find_inputs, read_capped, Input, SiteFolders, SkipReason, Skipped};
 use crate::config::{ImportConfig, SiteTz};
-use crate::error::Diagnostic;
-use crate::hidden::is_hidden;
 
-/// Why a file was not imported. `Empty` is harmless; the others fail the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SkipReason {
-    Empty,
-    Binary,
-    NotUtf8,
-    Unreadable,
+/// What a run reads, and how it dates it.
+pub(crate) struct Reading<'a> {
+    /// The site's root: its own folders are not raw input.
+    pub root: &'a Path,
+    /// The date of everything read, instead of each text's own.
+    pub date: Option<NaiveDate>,
+    pub tz: &'a SiteTz,
 }
 
-impl SkipReason {
-    pub(crate) fn is_error(self) -> bool {
-        self != SkipReason::Empty
+/// Every text read from the inputs, oldest first, and what was skipped.
+#[derive(Default)]
+pub(crate) struct ReadResult {
+    pub texts: Vec<RawFile>,
+    pub skipped: Vec<Skipped>,
+    /// Files read (an mbox counts once, each Maildir message once).
+    pub files: usize,
+    /// Of `texts`, those that came from emails.
+    pub emails: usize,
+}
+
+/// Every raw text under `paths`, read and dated, oldest first; and the inputs
+/// (files or messages) skipped, with why.
+pub(crate) fn read_files(paths: &[PathBuf], reading: &Reading) -> ReadResult {
+    let mut result = ReadResult::default();
+    let inputs = find_inputs(paths, &SiteFolders::of(reading.root), &mut result.skipped);
+    for input in inputs {
+        match input {
+            Input::Text(path) => result.add_file(read_text(&path, reading), false),
+            Input::Eml(path) => {
+                let source = file_name(&path);
+                let read = read_capped(&path).and_then(|bytes| {
+                    email::read_message(&bytes)
+                        .map_err(|problem| skipped_message(&path, None, &problem))
+                });
+                let text = read.map(|letter| letter_text(path, source, None, letter, reading));
+                result.add_file(text, true);
+            }
+            Input::Mbox(path) => result.add_mbox(&path, reading),
+            Input::Maildir(dir) => result.add_maildir(&dir, reading),
+        }
+    }
+    // Oldest first, so the first sighting of an insight is its earliest, and a
+    // folder imported at once gives what importing its files one by one would.
+    result
+        .texts
+        .sort_by(|a, b| (a.date, &a.path, a.index).cmp(&(b.date, &b.path, b.index)));
+    result
+}
+
+impl ReadResult {
+    /// One file's text (`email`: read from a message), or why it was skipped.
+    fn add_file(&mut self, read: Result<RawFile, Skipped>, email: bool) {
+        match read {
+            Ok(text) => {
+                self.files += 1;
+                self.emails += usize::from(email);
+                self.texts.push(text);
+            }
+            Err(skip) => self.skipped.push(skip),
+        }
+    }
+
+    /// Every message of the mbox at `path`; a bad one is skipped, the others read.
+    fn add_mbox(&mut self, path: &Path, reading: &Reading) {
+        let bytes = match read_capped(path) {
+            Ok(bytes) => bytes,
+            Err(skip) => return self.skipped.push(skip),
+        };
+        self.files += 1;
+        for (n, message) in mbox_messages(&bytes).into_iter().enumerate() {
+            let number = n + 1;
+            let letter = message.and_then(|bytes| email::read_message(&bytes));
+            match letter {
+                Ok(letter) => {
+                    let source = letter
+                        .message_id
+                        .clone()
+                        .unwrap_or_else(|| format!("{}#{number}", file_name(path)));
+                    let mut text =
+                        letter_text(path.to_path_buf(), source, Some(number), letter, reading);
+                    text.index = number;
+                    self.emails += 1;
+                    self.texts.push(text);
+                }
+                Err(problem) => self
+                    .skipped
+                    .push(skipped_message(path, Some(number), &problem)),
+            }
+        }
+    }
+
+    /// Every message of the Maildir `dir`, each file read as one `.eml`.
+    fn add_maildir(&mut self, dir: &Path, reading: &Reading) {
+        let files = match maildir_files(dir) {
+            Ok(files) => files,
+            Err(e) => {
+                return self.skipped.push(Skipped::new(
+                    SkipReason::Unreadable,
+                    dir,
+                    format!("cannot read the Maildir: {e}"),
+                    "check the folder's permissions",
+                ))
+            }
+        };
+        for path in files {
+            let read = read_capped(&path).and_then(|bytes| {
+                email::read_message(&bytes)
+                    .map_err(|problem| skipped_message(&path, None, &problem))
+            });
+            self.add_file(
+                read.map(|letter| {
+                    let source = letter
+                        .message_id
+                        .clone()
+                        .unwrap_or_else(|| maildir_unique_name(&path));
+                    let mut text = letter_text(path, source, None, letter, reading);
+                    text.message = Some(text.source.clone());
+                    text
+                }),
+                true,
+            );
+        }
     }
 }
 
-/// A file that could not be imported, with the warning that names it.
-#[derive(Debug)]
-pub(crate) struct Skipped {
-    pub reason: SkipReason,
-    pub warning: Diagnostic,
+/// A raw text file read and checked.
+fn read_text(path: &Path, reading: &Reading) -> Result<RawFile, Skipped> {
+    let text = read_raw(path)?;
+    Ok(RawFile {
+        source: file_name(path),
+        date: reading.date.unwrap_or_else(|| file_date(path, reading.tz)),
+        path: path.to_path_buf(),
+        text,
+        message: None,
+        index: 0,
+    })
 }
 
-/// Every raw file under `paths`, read and dated (`date` overrides the file's
-/// own), oldest first; and the files skipped, with why.
-pub(crate) fn read_files(
-    paths: &[PathBuf],
-    date: Option<NaiveDate>,
-    insights_dir: &Path,
-    tz: &SiteTz,
-) -> (Vec<RawFile>, Vec<Skipped>) {
-    let mut skipped = Vec::new();
-    let mut files: Vec<RawFile> = collect_files(paths, insights_dir, &mut skipped)
-        .into_iter()
-        .filter_map(|path| match read_raw(&path) {
-            Ok(text) => {
-                let date = date.unwrap_or_else(|| file_date(&path, tz));
-                Some(RawFile { path, date, text })
-            }
-            Err(skip) => {
-                skipped.push(skip);
-                None
-            }
-        })
-        .collect();
-    // Oldest first, so the first sighting of an insight is its earliest, and a
-    // folder imported at once gives what importing its files one by one would.
-    files.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
-    (files, skipped)
+/// A message's text as a raw file: dated by `--date`, else its `Date:` header
+/// in the site's zone, else as the file holding it is.
+fn letter_text(
+    path: PathBuf,
+    source: String,
+    number: Option<usize>,
+    letter: Letter,
+    reading: &Reading,
+) -> RawFile {
+    let date = reading.date.unwrap_or_else(|| match letter.date {
+        Some(sent) => reading.tz.day_of(&sent),
+        None => file_date(&path, reading.tz),
+    });
+    RawFile {
+        message: number.map(|n| format!("message {n}, {source}")),
+        source,
+        date,
+        path,
+        text: letter.text,
+        index: 0,
+    }
 }
 
-/// A raw file read and dated.
+/// The warning for a message that gives no text: the file, and which message.
+fn skipped_message(path: &Path, number: Option<usize>, problem: &Problem) -> Skipped {
+    let reason = if problem.is_error() {
+        SkipReason::BadEmail
+    } else {
+        SkipReason::NoText
+    };
+    let which = number.map_or_else(String::new, |n| format!("message {n}: "));
+    let hint = match problem {
+        Problem::NoText => "nothing to import from it",
+        Problem::Charset(_) => "save the message again in UTF-8, or import its text as a .txt file",
+        Problem::Truncated => "the file was cut short: export the message or mailbox again",
+        Problem::NotAnEmail => {
+            "an .eml file holds one email with its headers; a text file should end in .txt"
+        }
+    };
+    Skipped::new(reason, path, format!("{which}{problem}"), hint)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// A raw text read and dated: a raw insight file, or one email's text.
 pub(crate) struct RawFile {
+    /// The file it was read from.
     pub path: PathBuf,
+    /// What `sources` records: the file name, or an email's Message-ID.
+    pub source: String,
     pub date: NaiveDate,
     pub text: String,
+    /// Which message of the file, for reports (`message 3, <id>`).
+    pub message: Option<String>,
+    /// Its place in its file (mbox messages), for a stable order.
+    index: usize,
 }
 
 impl RawFile {
-    /// What `sources` records: the file name, not where it happened to lie.
-    pub(crate) fn source_name(&self) -> String {
-        self.path.file_name().map_or_else(
-            || self.path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        )
-    }
-}
-
-/// The files named or found under the folders named, each once, in order.
-/// The site's own `content/insights/` is never taken for raw input.
-fn collect_files(
-    paths: &[PathBuf],
-    insights_dir: &Path,
-    skipped: &mut Vec<Skipped>,
-) -> Vec<PathBuf> {
-    let own_content = insights_dir.canonicalize().ok();
-    let mut files = Vec::new();
-    for path in paths {
-        if !path.is_dir() {
-            // A named file is imported whatever its extension; a missing one is
-            // reported when it is read.
-            files.push(path.clone());
-            continue;
-        }
-        let walker = walkdir::WalkDir::new(path)
-            .sort_by_file_name()
-            .into_iter()
-            // A folder named explicitly is walked even when hidden.
-            .filter_entry(|e| {
-                let hidden = e.depth() > 0 && is_hidden(e.file_name());
-                !hidden && !is_same_dir(e.path(), own_content.as_deref())
-            });
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_file() && is_raw_file(e.path()) => {
-                    files.push(e.into_path())
-                }
-                Ok(_) => {}
-                Err(e) => skipped.push(Skipped {
-                    reason: SkipReason::Unreadable,
-                    warning: Diagnostic::warning(format!("skipped: cannot read: {e}"))
-                        .at(e.path().unwrap_or(path)),
-                }),
-            }
+    /// Where the text came from, for reports: the file, and the message.
+    pub(crate) fn origin(&self) -> String {
+        match &self.message {
+            Some(message) => format!("{} ({message})", self.path.display()),
+            None => self.path.display().to_string(),
         }
     }
-    let mut seen = HashSet::new();
-    files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
-    files
-}
-
-fn is_same_dir(path: &Path, dir: Option<&Path>) -> bool {
-    dir.is_some_and(|dir| path.is_dir() && path.canonicalize().is_ok_and(|p| p == dir))
-}
-
-fn is_raw_file(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "txt" || e == "md")
 }
 
 /// A date in the file name, else the day of its modification time in the site's zone.
@@ -146,31 +239,21 @@ fn file_date(path: &Path, tz: &SiteTz) -> NaiveDate {
 
 /// Reads `path` as the text of a raw insight file, or says why it is skipped.
 pub(crate) fn read_raw(path: &Path) -> Result<String, Skipped> {
-    let skip = |reason, message: String, hint: &str| Skipped {
-        reason,
-        warning: Diagnostic::warning(format!("skipped: {message}"))
-            .at(path)
-            .hint(hint),
-    };
-    let bytes = std::fs::read(path).map_err(|e| {
-        skip(
-            SkipReason::Unreadable,
-            format!("cannot read the file: {e}"),
-            "check that it exists and is readable",
-        )
-    })?;
+    let bytes = read_capped(path)?;
     // A NUL byte never occurs in text; checking it first names the real problem
     // (a binary file) instead of reporting it as bad UTF-8.
     if bytes.contains(&0) {
-        return Err(skip(
+        return Err(Skipped::new(
             SkipReason::Binary,
+            path,
             "the file is binary, not text".into(),
             "raw insight files are plain text, one insight per line",
         ));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
-        skip(
+        Skipped::new(
             SkipReason::NotUtf8,
+            path,
             format!(
                 "the file is not valid UTF-8 (invalid byte at offset {})",
                 e.utf8_error().valid_up_to()
@@ -179,8 +262,9 @@ pub(crate) fn read_raw(path: &Path) -> Result<String, Skipped> {
         )
     })?;
     if text.trim().is_empty() {
-        return Err(skip(
+        return Err(Skipped::new(
             SkipReason::Empty,
+            path,
             "the file is empty".into(),
             "nothing to import from it",
         ));

@@ -1,76 +1,111 @@
-//! What an insight's text says about it: a title from its first sentence, a slug
-//! from the title, and topics from the configured keywords. Pure functions.
+//! What an insight's text says about it beyond its headline (which
+//! [`crate::text::headline`] makes): a slug from the headline, and topics from
+//! the configured keywords. Pure functions.
 
 use std::collections::HashMap;
 
 use crate::config::Topic;
 use crate::content::{normalize, slugify};
 
-/// Titles longer than this are cut on a word boundary.
-const TITLE_MAX: usize = 90;
 /// Slugs longer than this are cut on a dash: URLs stay readable.
 const SLUG_MAX: usize = 60;
 
-/// Words that end in a dot without ending a sentence.
-const ABBREVIATIONS: &[&str] = &[
-    "e.g", "i.e", "vs", "etc", "mr", "mrs", "ms", "dr", "prof", "st", "inc", "ltd", "corp", "co",
-    "jr", "sr", "no", "approx",
+/// A headline slug holds at most this many words…
+const SHORT_SLUG_WORDS: usize = 6;
+/// …and this many characters.
+const SHORT_SLUG_MAX: usize = 50;
+
+/// Words a headline slug leaves out: they carry grammar, not meaning. (`us` is
+/// not among them: it is how `U.S.` reads in a slug.)
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "again", "against", "all", "also", "am", "among", "an", "and", "any",
+    "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by",
+    "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "even",
+    "every", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "his",
+    "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "me", "might",
+    "more", "most", "much", "must", "my", "neither", "no", "nor", "not", "of", "off", "on", "once",
+    "only", "onto", "or", "other", "our", "out", "over", "own", "per", "same", "shall", "she",
+    "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there",
+    "these", "they", "this", "those", "through", "thus", "to", "under", "up", "very", "via", "was",
+    "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose",
+    "why", "will", "with", "without", "would", "yet", "you", "your",
 ];
 
-/// The title of an insight: its first sentence, without the final stop, at most
-/// [`TITLE_MAX`] characters cut on a word boundary (marked with `…`).
-pub(crate) fn title_of(text: &str) -> String {
-    // A title is plain text: Markdown emphasis and code marks would show literally.
-    let plain = text.trim().replace(['*', '`'], "");
-    let sentence = first_sentence(&plain);
-    let sentence = sentence.trim_end_matches(['.', '!', '?', ' ']);
-    if sentence.chars().count() <= TITLE_MAX {
-        return sentence.to_string();
-    }
-    // Up to TITLE_MAX characters and the one after, so that a word ending
-    // exactly at the limit is kept.
-    let limit = sentence
-        .char_indices()
-        .nth(TITLE_MAX + 1)
-        .map_or(sentence.len(), |(i, _)| i);
-    let cut = sentence[..limit]
-        .rfind(char::is_whitespace)
-        .map_or(&sentence[..limit], |i| &sentence[..i]);
-    format!("{}…", cut.trim_end_matches(|c: char| !c.is_alphanumeric()))
+/// Endings of adverbs (`deliberately`, `strategically`, `reportedly`) that a
+/// headline slug leaves out; words shorter than 8 letters (`supply`, `family`)
+/// are kept whatever their ending.
+const ADVERB_ENDINGS: &[&str] = &["ally", "ely", "tly", "ily", "gly", "sly", "dly"];
+
+/// A slug for a new insight's `headline` that `taken` does not hold: its
+/// meaningful words (see [`headline_slug`]), with `-2`, `-3`, … when taken.
+pub(crate) fn new_headline_slug(headline: &str, id: &str, taken: impl Fn(&str) -> bool) -> String {
+    unique(headline_slug(headline, id), taken)
 }
 
-/// Text up to the first `.`, `!` or `?` that ends a sentence: followed by
-/// whitespace then an uppercase letter, digit or quote, and not ending a known
-/// abbreviation or an initial (`U.S.`, `e.g.`, `J.`).
-fn first_sentence(text: &str) -> &str {
-    let bytes = text.as_bytes();
-    for (i, c) in text.char_indices() {
-        if !matches!(c, '.' | '!' | '?') || !bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace) {
-            continue;
+/// The meaningful words of `headline` (stop words and adverbs left out), at
+/// most [`SHORT_SLUG_WORDS`] of them and [`SHORT_SLUG_MAX`] characters: "AI lab
+/// DeepSeek deliberately delayed a major model release…" →
+/// `ai-lab-deepseek-delayed-major-model`. Falls back to the whole headline's
+/// slug when it has no such word, and to `insight-<id>` when it has no word.
+fn headline_slug(headline: &str, id: &str) -> String {
+    let words = slug_words(headline);
+    let meaningful = words.iter().filter(|w| is_meaningful(w));
+    let mut slug = String::new();
+    for word in meaningful.take(SHORT_SLUG_WORDS) {
+        if !slug.is_empty() && slug.len() + 1 + word.len() > SHORT_SLUG_MAX {
+            break;
         }
-        let next = text[i + 1..].trim_start().chars().next();
-        let starts_sentence =
-            next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || "\"'“‘(".contains(n));
-        if starts_sentence && !(c == '.' && is_abbreviation(&text[..i])) {
-            return &text[..=i];
+        if !slug.is_empty() {
+            slug.push('-');
         }
+        slug.push_str(word);
     }
-    text
+    if slug.is_empty() {
+        return base_slug(headline, id);
+    }
+    // A first word longer than the limit on its own.
+    if slug.len() > SHORT_SLUG_MAX {
+        let cut = slug[..SHORT_SLUG_MAX].rfind('-').unwrap_or(SHORT_SLUG_MAX);
+        slug.truncate(cut);
+    }
+    slug
 }
 
-fn is_abbreviation(before_dot: &str) -> bool {
-    let word = before_dot
-        .rsplit(|c: char| c.is_whitespace() || c == '(')
-        .next()
-        .unwrap_or("");
-    let single_letter = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
-    word.contains('.') || single_letter || ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+/// The words of `text` as slug parts: lowercase ASCII, apostrophes and dots
+/// inside words dropped (`China's` → `chinas`, `U.S.` → `us`), a hyphenated
+/// compound kept as one (`open-source`).
+fn slug_words(text: &str) -> Vec<String> {
+    let spaced: String = text
+        .chars()
+        .filter(|c| !matches!(c, '\'' | '’' | '.'))
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    spaced
+        .split_whitespace()
+        .map(slugify)
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn is_meaningful(word: &str) -> bool {
+    let adverb = word.len() >= 8 && ADVERB_ENDINGS.iter().any(|e| word.ends_with(e));
+    !adverb && !STOP_WORDS.contains(&word)
 }
 
 /// A slug for `title` that `taken` does not hold: the title's slug, else with
 /// `-2`, `-3`, … appended. Stable: the same title and taken set give the same slug.
 pub(crate) fn new_slug(title: &str, id: &str, taken: impl Fn(&str) -> bool) -> String {
-    let base = base_slug(title, id);
+    unique(base_slug(title, id), taken)
+}
+
+/// `base`, else `base-2`, `base-3`, …: the first that `taken` does not hold.
+fn unique(base: String, taken: impl Fn(&str) -> bool) -> String {
     if !taken(&base) {
         return base;
     }
@@ -202,32 +237,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn title_is_the_first_sentence_without_its_stop() {
-        assert_eq!(title_of("China leads. It also serves."), "China leads");
+    fn headline_slugs_keep_the_meaningful_words() {
         assert_eq!(
-            title_of("While the U.S. AI strategy pursues profits, China commoditizes. More."),
-            "While the U.S. AI strategy pursues profits, China commoditizes"
+            headline_slug("AI lab DeepSeek deliberately delayed a major model release to re-engineer its inference capabilities for Huawei's hardware", "ab"),
+            "ai-lab-deepseek-delayed-major-model"
         );
         assert_eq!(
-            title_of("Costs fall (e.g. Kimi). Then more."),
-            "Costs fall (e.g. Kimi)"
+            headline_slug(
+                "While the U.S. AI strategy pursues a 'winner-take-all' model",
+                "ab"
+            ),
+            "us-ai-strategy-pursues-winner-take-all-model"
         );
         assert_eq!(
-            title_of("Prices are $1.10 vs. $10 today"),
-            "Prices are $1.10 vs. $10 today"
+            headline_slug(
+                "China's pause on Nvidia H200 chip orders is not a permanent ban",
+                "ab"
+            ),
+            "chinas-pause-nvidia-h200-chip-orders"
         );
+        assert_eq!(headline_slug("It is what it is", "ab"), "it-is-what-it-is");
+        assert_eq!(headline_slug("中国", "ab12"), "insight-ab12");
+        let long = headline_slug(&format!("{} chips", "x".repeat(70)), "ab");
+        assert!(long.len() <= SHORT_SLUG_MAX, "{long}");
+        for headline in [
+            "Supply of family chips",
+            "The only way: strategically, reportedly",
+        ] {
+            let slug = headline_slug(headline, "ab");
+            assert!(
+                slug.len() <= SHORT_SLUG_MAX && !slug.contains("--"),
+                "{slug}"
+            );
+        }
         assert_eq!(
-            title_of("**Huawei** ships `Ascend`. More."),
-            "Huawei ships Ascend"
+            headline_slug("Supply of family chips", "ab"),
+            "supply-family-chips"
         );
-    }
-
-    #[test]
-    fn long_titles_are_cut_on_a_word_boundary() {
-        let text = "DeepSeek explicitly stated its already low API prices will drop further once domestic chip production from Huawei ramps up. Next.";
-        let title = title_of(text);
-        assert_eq!(title, "DeepSeek explicitly stated its already low API prices will drop further once domestic chip…");
-        assert!(title.chars().count() <= TITLE_MAX + 1);
     }
 
     #[test]

@@ -60,7 +60,13 @@ fn json_ld_script(data: &impl serde::Serialize) -> Value {
 }
 
 impl Renderer<'_> {
-    fn base_context(&self, kind: &str, title: &str, site_path: &str, description: &str) -> Fields {
+    pub(super) fn base_context(
+        &self,
+        kind: &str,
+        title: &str,
+        site_path: &str,
+        description: &str,
+    ) -> Fields {
         let config = self.site.config;
         let description = if description.is_empty() {
             &config.description
@@ -131,32 +137,20 @@ impl Renderer<'_> {
     pub(super) fn issue_context(&self, n: usize) -> Fields {
         let issue = &self.site.issues[n];
         let title = issue_title(self.site, n);
-        let description = issue
-            .headline()
-            .iter()
-            .map(|&i| self.site.insights[i].title.as_str())
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let description = self.titles(issue.headline());
         let mut ctx = self.base_context("issue", &title, &issue.path(), &description);
         ctx.insert("issue", self.issue_value(n));
         ctx
     }
 
-    /// The `email` object of the email templates.
-    pub(super) fn email_settings(&self) -> Value {
-        let config = self.site.config;
-        let footer = if config.email.footer.is_empty() {
-            format!(
-                "You are receiving this because you subscribed to {}.",
-                config.title
-            )
-        } else {
-            config.email.footer.clone()
-        };
-        object([
-            ("footer", plain(&footer)),
-            ("manage_url", plain(&config.email.manage_url)),
-        ])
+    /// The titles of `insights` joined by " · ": the description of a page
+    /// (or email) that shows them.
+    pub(super) fn titles(&self, insights: &[usize]) -> String {
+        let titles: Vec<&str> = insights
+            .iter()
+            .map(|&i| self.site.insights[i].title.as_str())
+            .collect();
+        titles.join(" · ")
     }
 
     pub(super) fn topics_context(&self) -> Fields {

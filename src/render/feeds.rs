@@ -1,7 +1,8 @@
 //! RSS 2.0, Atom and JSON Feed 1.1 for the site (one item per daily issue, full
 //! HTML) and RSS per topic (one item per insight), plus the sitemap. XML is
 //! written with quick-xml, which escapes; characters XML 1.0 forbids are dropped
-//! first. Links in bodies become absolute URLs, as feed readers require.
+//! first. Links in bodies become absolute URLs, as feed readers require. With
+//! `[feeds] websub_hub`, every feed names its WebSub hub.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use super::wording::issue_title;
 use crate::config::Config;
 use crate::escape::escape_html as escape;
 use crate::markdown::Rendered;
+use crate::printable::printable;
 use crate::site::{insight_path, topic_path, Issue, Site};
 
 type Xml = Writer<Vec<u8>>;
@@ -132,6 +134,7 @@ pub(crate) fn site_atom(site: &Site, bodies: &Bodies) -> Vec<u8> {
         &config.permalink("atom.xml"),
         Some("application/atom+xml"),
     );
+    hub_link(&mut w, config, "link");
     link(
         &mut w,
         "alternate",
@@ -191,7 +194,7 @@ pub(crate) fn site_json(site: &Site, bodies: &Bodies) -> Vec<u8> {
             })
         })
         .collect();
-    let feed = json!({
+    let mut feed = json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": config.title,
         "home_page_url": config.permalink("/"),
@@ -201,6 +204,9 @@ pub(crate) fn site_json(site: &Site, bodies: &Bodies) -> Vec<u8> {
         "authors": [{ "name": config.title, "url": config.permalink("/") }],
         "items": items,
     });
+    if let Some(hub) = &config.feeds.websub_hub {
+        feed["hubs"] = json!([{ "type": "WebSub", "url": hub }]);
+    }
     let mut bytes = serde_json::to_vec_pretty(&feed).expect("JSON values serialize");
     bytes.push(b'\n');
     bytes
@@ -329,6 +335,19 @@ fn rss_channel_head(w: &mut Xml, config: &Config, title: &str, link_url: &str, s
     atom_link.push_attribute(("rel", "self"));
     atom_link.push_attribute(("type", "application/rss+xml"));
     empty(w, atom_link);
+    hub_link(w, config, "atom:link");
+}
+
+/// The WebSub hub's link (`rel="hub"`) in a feed's head, as `element` (`link`
+/// in Atom, `atom:link` in RSS); nothing without `[feeds] websub_hub`. The
+/// feed's `self` link, which WebSub also asks for, is always there.
+fn hub_link(w: &mut Xml, config: &Config, element: &str) {
+    if let Some(hub) = &config.feeds.websub_hub {
+        let mut link = BytesStart::new(element);
+        link.push_attribute(("href", hub.as_str()));
+        link.push_attribute(("rel", "hub"));
+        empty(w, link);
+    }
 }
 
 /// RFC 822 with a numeric zone, as RSS validators insist (`+0000`, never `UTC`).
@@ -373,7 +392,8 @@ fn text_element(w: &mut Xml, name: &str, text: &str) {
 fn element_with(w: &mut Xml, start: BytesStart, text: &str) {
     let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
     open(w, start);
-    let clean = xml_chars(text);
+    // XML 1.0 forbids most control characters; templates may add text too.
+    let clean = printable(text);
     write(w, Event::Text(BytesText::new(&clean)));
     close(w, &name);
 }
@@ -386,18 +406,6 @@ fn link(w: &mut Xml, rel: &str, href: &str, kind: Option<&str>) {
         link.push_attribute(("type", kind));
     }
     empty(w, link);
-}
-
-/// Drops characters XML 1.0 does not allow (most C0 controls, U+FFFE/U+FFFF).
-fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
-    let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-    };
-    if text.chars().all(allowed) {
-        std::borrow::Cow::Borrowed(text)
-    } else {
-        std::borrow::Cow::Owned(text.chars().filter(|&c| allowed(c)).collect())
-    }
 }
 
 #[cfg(test)]
@@ -420,11 +428,6 @@ mod tests {
         let out = absolutize(html, "https://ex.org");
         assert!(out.contains(r#"write href="/x" like"#), "{out}");
         assert!(out.contains(r#"href="https://ex.org/y""#), "{out}");
-    }
-
-    #[test]
-    fn strips_forbidden_xml_characters() {
-        assert_eq!(xml_chars("a\u{1}b\u{FFFF}c\n"), "abc\n");
     }
 
     #[test]

@@ -263,9 +263,11 @@ fn insight_fingerprint(insight: &Insight) -> u64 {
         related,
         weight,
         draft,
+        lead,
+        aliases,
         path,
     } = insight;
     hash_of(&(
-        slug, title, date, day, topics, sources, related, weight, draft, path,
+        slug, title, date, day, topics, sources, related, weight, draft, lead, aliases, path,
     ))
 }

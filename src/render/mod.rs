@@ -8,11 +8,13 @@
 //! files to the sink. Beside it, one idea per file: `jobs` (what the jobs are and
 //! their fingerprints), `values` and `context` (template values and each page's
 //! context), `pagination`, `search` (the search index), `feeds` (RSS, Atom, JSON
-//! Feed, sitemap), `email_text` (bodies as plain text for email) and `wording`
-//! (titles and summaries they share). A new output format is a job here and a
+//! Feed, sitemap), `editions` (the daily and weekly email editions), `email_text`
+//! (bodies as plain text for email) and `wording` (titles and summaries they
+//! share). A new output format is a job here and a
 //! file beside it. This stage writes nothing: the sink does.
 
 mod context;
+mod editions;
 mod email_text;
 mod feeds;
 mod jobs;
@@ -36,6 +38,9 @@ use crate::theme::Theme;
 use context::Fields;
 use jobs::{site_fingerprint, Job};
 use values::{InsightPool, Shared};
+
+pub(crate) use editions::Edition;
+pub(crate) use wording::issue_title;
 
 /// A site being rendered: its bodies, the values its pages share and its fingerprints.
 pub(crate) struct Renderer<'a> {
@@ -219,20 +224,14 @@ impl<'a> Renderer<'a> {
     }
 
     /// Issue `n`'s page and both files of its email edition, from one context.
-    /// The email HTML is absolutized as a whole: an email has no base URL to
-    /// resolve the site's root-relative links against.
     fn issue(&self, sink: &dyn Sink, n: usize) -> Result<(), Diagnostic> {
-        let config = self.site.config;
         let path = self.site.issues[n].path();
-        let mut fields = self.issue_context(n);
+        let fields = self.issue_context(n);
         self.page(sink, &path, "issue.html", &fields)?;
-        fields.insert("email", self.email_settings());
+        let edition = self.email_edition("email", fields)?;
         let dir = path.trim_start_matches('/');
-        let html = self.render_page("email.html", &fields)?;
-        let html = feeds::absolutize(&html, &config.origin);
-        sink.put(&format!("{dir}email.html"), html.into_bytes())?;
-        let text = self.render_page("email.txt", &fields)?;
-        sink.put(&format!("{dir}email.txt"), text.into_bytes())
+        sink.put(&format!("{dir}email.html"), edition.html.into_bytes())?;
+        sink.put(&format!("{dir}email.txt"), edition.text.into_bytes())
     }
 
     /// Renders `template` with `site` plus `fields`.

@@ -260,6 +260,15 @@ impl Renderer<'_> {
         Value::from_serializable(&self.insight_object(i, Some(self.email_text(i))))
     }
 
+    /// [`Self::issue_insight_value`] of each of `insights`.
+    pub(super) fn issue_insight_values(&self, insights: &[usize]) -> Value {
+        let values: Vec<Value> = insights
+            .iter()
+            .map(|&i| self.issue_insight_value(i))
+            .collect();
+        values.into()
+    }
+
     fn insight_object(&self, i: usize, text: Option<String>) -> InsightObject<'_> {
         let site = self.site;
         let insight = &site.insights[i];
@@ -336,13 +345,9 @@ impl Renderer<'_> {
     pub(super) fn issue_value(&self, n: usize) -> Value {
         let issue = &self.site.issues[n];
         let links = &self.shared.issue_links;
-        let insights = |list: &[usize]| -> Value {
-            let values: Vec<Value> = list.iter().map(|&i| self.issue_insight_value(i)).collect();
-            values.into()
-        };
         let mut map = self.issue_ref_map(n);
-        map.insert("headline", insights(issue.headline()));
-        map.insert("rest", insights(issue.rest()));
+        map.insert("headline", self.issue_insight_values(issue.headline()));
+        map.insert("rest", self.issue_insight_values(issue.rest()));
         map.insert("prev", n.checked_sub(1).map(|p| links[p].clone()).into());
         map.insert("next", links.get(n + 1).cloned().into());
         Value::from(map)

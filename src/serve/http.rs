@@ -3,12 +3,12 @@
 //! `..`, `.`, backslashes and NUL (encoded or not) are refused with 400, and as
 //! files are looked up in the built site's map, never on disk, nothing outside
 //! the site can be served anyway. HTML responses get the live-reload script
-//! injected here, at serve time, so templates and `public/` never carry it.
+//! injected here, at serve time, so templates and `public/` never carry it. The
+//! connection itself (parsing, limits, timeouts) is `conn`'s.
 
-use std::io::Cursor;
+use std::sync::Arc;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
-
+use super::conn::{Answer, Request, Response};
 use super::hub::{self, Event};
 use super::{Live, Snapshot};
 use crate::escape::percent_decode;
@@ -22,41 +22,34 @@ const NO_BUILD_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\">
     <title>brief: no build yet</title></head><body><p>The site has not built \
     successfully yet. Fix the error and this page reloads.</p></body></html>";
 
-pub(super) fn respond(request: Request, live: &Live) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = text_response(405, "only GET and HEAD are allowed\n")
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
+pub(super) fn respond(request: &Request, live: &Live) -> Answer {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        let response =
+            text_response(405, "only GET and HEAD are allowed\n").header("Allow", "GET, HEAD");
+        return Answer::Respond(response);
     }
-    if !live.host_allowed(request_host(&request)) {
-        let _ = request.respond(text_response(403, "unexpected Host header\n"));
-        return;
+    if !live.host_allowed(request.host.as_deref()) {
+        return Answer::Respond(text_response(403, "unexpected Host header\n"));
     }
-    let (path, query) = request.url().split_once('?').unwrap_or((request.url(), ""));
-    let (path, query) = (path.to_string(), query.to_string());
+    let (path, query) = request
+        .target
+        .split_once('?')
+        .unwrap_or((&request.target, ""));
     let snapshot = live.snapshot();
-    let response = match path.as_str() {
-        EVENTS_PATH => return open_stream(request, live, &snapshot, &query),
+    let response = match path {
+        EVENTS_PATH => return open_stream(live, &snapshot, query),
         SCRIPT_PATH => bytes_response(200, LIVE_RELOAD_JS.as_bytes().to_vec(), "js"),
-        _ => match site_key(&path) {
-            Some(key) => lookup(&snapshot, &path, &key),
+        _ => match site_key(path) {
+            Some(key) => lookup(&snapshot, path, &key),
             None => text_response(400, "bad request path\n"),
         },
     };
-    let _ = request.respond(response);
+    Answer::Respond(response)
 }
 
-fn request_host(request: &Request) -> Option<&str> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str())
-}
-
-/// Hands the connection to a thread of its own that streams reload events.
-fn open_stream(request: Request, live: &Live, snapshot: &Snapshot, query: &str) {
+/// Hands the connection over to a stream of reload events; it already has a
+/// thread of its own.
+fn open_stream(live: &Live, snapshot: &Snapshot, query: &str) -> Answer {
     let seen: Option<u64> = query
         .split('&')
         .find_map(|pair| pair.strip_prefix("build="))
@@ -70,8 +63,9 @@ fn open_stream(request: Request, live: &Live, snapshot: &Snapshot, query: &str) 
         None => None,
     };
     let events = live.hub.subscribe();
-    let out = request.into_writer();
-    std::thread::spawn(move || hub::stream(out, events, first, hub::HEARTBEAT));
+    Answer::TakeOver(Box::new(move |out| {
+        hub::stream(out, events, first, hub::HEARTBEAT)
+    }))
 }
 
 /// The site map key for a request path: percent-decoded, without the leading
@@ -94,7 +88,7 @@ pub(super) fn site_key(path: &str) -> Option<String> {
     }
 }
 
-fn lookup(snapshot: &Snapshot, path: &str, key: &str) -> Response<Cursor<Vec<u8>>> {
+fn lookup(snapshot: &Snapshot, path: &str, key: &str) -> Response {
     if let Some(bytes) = snapshot.site.files.get(key) {
         return page_response(200, key, bytes, snapshot);
     }
@@ -104,30 +98,28 @@ fn lookup(snapshot: &Snapshot, path: &str, key: &str) -> Response<Cursor<Vec<u8>
         .files
         .contains_key(&format!("{key}/index.html"))
     {
-        return text_response(301, "moved\n").with_header(header("Location", &format!("{path}/")));
+        return text_response(301, "moved\n").header("Location", format!("{path}/"));
     }
     match snapshot.site.files.get("404.html") {
         Some(bytes) => page_response(404, "404.html", bytes, snapshot),
-        None if snapshot.error.is_some() => {
-            page_response(404, "index.html", NO_BUILD_PAGE.as_bytes(), snapshot)
-        }
+        None if snapshot.error.is_some() => page_response(
+            404,
+            "index.html",
+            &Arc::new(NO_BUILD_PAGE.as_bytes().to_vec()),
+            snapshot,
+        ),
         None => text_response(404, "not found\n"),
     }
 }
 
-fn page_response(
-    status: u16,
-    key: &str,
-    bytes: &[u8],
-    snapshot: &Snapshot,
-) -> Response<Cursor<Vec<u8>>> {
+fn page_response(status: u16, key: &str, bytes: &Arc<Vec<u8>>, snapshot: &Snapshot) -> Response {
     let ext = key.rsplit_once('.').map_or("", |(_, ext)| ext);
     let body = if ext == "html" {
-        inject_script(bytes, snapshot.build)
+        Arc::new(inject_script(bytes, snapshot.build))
     } else {
-        bytes.to_vec()
+        Arc::clone(bytes)
     };
-    bytes_response(status, body, ext)
+    shared_response(status, body, ext)
 }
 
 /// Adds the live-reload script before the last `</body>` (or at the end). The
@@ -145,43 +137,20 @@ pub(super) fn inject_script(html: &[u8], build: u64) -> Vec<u8> {
     out
 }
 
-pub(super) fn content_type(ext: &str) -> &'static str {
-    match ext {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "txt" => "text/plain; charset=utf-8",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
-    }
-}
-
-fn bytes_response(status: u16, body: Vec<u8>, ext: &str) -> Response<Cursor<Vec<u8>>> {
-    Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", content_type(ext)))
+fn shared_response(status: u16, body: Arc<Vec<u8>>, ext: &str) -> Response {
+    Response::new(status, body)
+        .header("Content-Type", crate::media_type::of_extension(ext))
         // A preview must never show a page the browser cached from an older build.
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
+        .header("Cache-Control", "no-store")
+        .header("X-Content-Type-Options", "nosniff")
 }
 
-fn text_response(status: u16, text: &str) -> Response<Cursor<Vec<u8>>> {
+fn bytes_response(status: u16, body: Vec<u8>, ext: &str) -> Response {
+    shared_response(status, Arc::new(body), ext)
+}
+
+fn text_response(status: u16, text: &str) -> Response {
     bytes_response(status, text.as_bytes().to_vec(), "txt")
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! are told to reload only once a rebuild has finished. This module and `main.rs`
 //! are the only printers.
 
+mod conn;
 mod http;
 mod hub;
 mod memo;
@@ -28,8 +29,6 @@ use watch::{SourceWatcher, Touched};
 
 /// When the asked-for port is taken, this many ports from it are tried.
 const PORT_TRIES: u16 = 10;
-/// Threads answering page requests; event streams have threads of their own.
-const WORKERS: usize = 8;
 
 /// What `brief serve` was asked for.
 #[derive(Debug, Clone)]
@@ -130,6 +129,9 @@ impl Live {
 /// Serves the site under `root` until the process is stopped. Returns only when
 /// the server cannot start.
 pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), Diagnostics> {
+    // Serve never writes public/, but a build cut short there is finished first,
+    // so what an editor deploys next is a whole site.
+    eprint!("{}", crate::recover_default_output(root));
     let ip = parse_bind(&options.bind)?;
     let listener = listen(ip, options.port)?;
     let addr = listener
@@ -143,8 +145,6 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), Diagnostics> {
 
     let started = Instant::now();
     let first = build_in_memory(root, &base_url, options.drafts, Arc::default());
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| Diagnostic::error(format!("cannot start the HTTP server: {e}")))?;
 
     println!(
         "Serving {} at {base_url} (Ctrl+C to stop)",
@@ -159,9 +159,14 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), Diagnostics> {
         println!("watching for changes by polling: the OS file watcher could not start ({reason})");
     }
     publish(&live, first, started, None);
-    // Only now: a request that came in early waits in the queue for the first
-    // build instead of finding an empty site.
-    start_workers(Arc::new(server), &live);
+    // Only now: a request that came in early waits in the listen queue for the
+    // first build instead of finding an empty site.
+    let server = Arc::clone(&live);
+    std::thread::spawn(move || {
+        conn::accept_loop(listener, conn::LIMITS, move |request| {
+            http::respond(request, &server)
+        })
+    });
 
     while let Some(batch) = watcher.next_batch() {
         let started = Instant::now();
@@ -218,17 +223,6 @@ fn base_url(addr: SocketAddr) -> String {
         addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
     }
     format!("http://{addr}/")
-}
-
-fn start_workers(server: Arc<tiny_http::Server>, live: &Arc<Live>) {
-    for _ in 0..WORKERS {
-        let (server, live) = (Arc::clone(&server), Arc::clone(live));
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::respond(request, &live);
-            }
-        });
-    }
 }
 
 type Built = (Memo, Summary, Diagnostics);
@@ -289,7 +283,9 @@ fn publish(
 
 /// `content/insights/a.md and 2 more`, for the rebuild line.
 fn describe(batch: &BTreeSet<Touched>) -> String {
-    let mut names = batch.iter().map(|p| p.display().to_string());
+    let mut names = batch
+        .iter()
+        .map(|p| crate::printable::printable(&p.display().to_string()).into_owned());
     let first = names.next().unwrap_or_default();
     match batch.len() {
         0 | 1 => first,

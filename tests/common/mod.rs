@@ -99,6 +99,7 @@ impl Site {
         let mut dirs: Vec<_> = std::fs::read_dir(&cache)
             .unwrap_or_else(|e| panic!("{}: {e}", cache.display()))
             .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
             .collect();
         assert_eq!(dirs.len(), 1, "one output, one cache: {dirs:?}");
         dirs.pop().unwrap().join(name)
@@ -122,11 +123,13 @@ pub fn copy_dir(src: &Path, dest: &Path) {
     }
 }
 
-/// Every file under `dir` (relative, `/`-separated path → bytes): equal
-/// snapshots mean nothing under `dir` changed.
+/// Every file under `dir` (relative, `/`-separated path → bytes), but brief's
+/// own bookkeeping in it (the record of its files, a journal, a staging area):
+/// equal snapshots mean no site output under `dir` changed.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with(".brief-"))
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
@@ -150,4 +153,55 @@ pub fn attr_values<'h>(html: &'h str, attr: &str) -> Vec<&'h str> {
             &rest[..rest.find('"').unwrap()]
         })
         .collect()
+}
+
+/// Runs brief on the site at `root` where file permissions bind it. Root ignores
+/// permission bits, and tests often run as root in containers: then the binary
+/// runs as `nobody` (via util-linux `setpriv`), with the site made readable to
+/// it (what is writable to all stays so).
+#[cfg(unix)]
+pub fn brief_unprivileged(root: &Path, args: &[&str]) -> Output {
+    use std::os::unix::fs::PermissionsExt;
+    let run = |cmd: &mut Command| {
+        cmd.arg("--root")
+            .arg(root)
+            .args(args)
+            .output()
+            .expect("run brief (as nobody: util-linux setpriv)")
+    };
+    if !permissions_ignored() {
+        return run(&mut Command::new(BRIEF));
+    }
+    let parent = root.parent().unwrap();
+    let mode = std::fs::metadata(parent).unwrap().permissions().mode();
+    if mode & 0o005 != 0o005 {
+        std::fs::set_permissions(parent, std::fs::Permissions::from_mode(mode | 0o555)).unwrap();
+    }
+    for entry in walkdir::WalkDir::new(root).into_iter().map(Result::unwrap) {
+        let mode = entry.metadata().unwrap().permissions().mode();
+        let readable = if entry.file_type().is_dir() {
+            0o555
+        } else {
+            0o444
+        };
+        std::fs::set_permissions(
+            entry.path(),
+            std::fs::Permissions::from_mode(mode | readable),
+        )
+        .unwrap();
+    }
+    run(Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(BRIEF))
+}
+
+/// Whether this process writes into a read-only folder (it runs as root).
+#[cfg(unix)]
+fn permissions_ignored() -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let written = std::fs::write(dir.path().join("probe"), "").is_ok();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    written
 }

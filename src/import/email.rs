@@ -1,0 +1,303 @@
+//! Emails as raw insight files: one message (`.eml`), a mailbox of many (mbox),
+//! or a Maildir folder. MIME, transfer encodings (quoted-printable, base64) and
+//! charsets are `mail-parser`'s job; an HTML-only message is turned into
+//! Markdown text by [`super::html`], one line per paragraph, as the raw format
+//! wants. This module
+//! finds messages and takes their text, date and Message-ID; what a message's
+//! text holds is [`super::raw`]'s business.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use mail_parser::decoders::charsets::map::charset_decoder;
+use mail_parser::mailbox::mbox::MessageIterator;
+use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
+
+use super::html::html_to_markdown;
+
+/// One message, read.
+#[derive(Debug)]
+pub(crate) struct Letter {
+    pub text: String,
+    /// The `Date:` header, when it has a valid one.
+    pub date: Option<DateTime<FixedOffset>>,
+    /// The `Message-ID:` header without its angle brackets.
+    pub message_id: Option<String>,
+}
+
+/// Why a message gives no text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Problem {
+    /// No header block: not an email at all.
+    NotAnEmail,
+    /// Neither a text/plain nor a text/html part (only attachments, say).
+    NoText,
+    /// A charset that cannot be decoded, or bytes that are not in it.
+    Charset(String),
+    /// The message ends before its MIME structure or encoding does.
+    Truncated,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::NotAnEmail => f.write_str("it is not an email (no header lines)"),
+            Problem::NoText => f.write_str("it has no text part (text/plain or text/html)"),
+            Problem::Charset(name) => write!(f, "its text cannot be decoded from charset {name:?}"),
+            Problem::Truncated => {
+                f.write_str("it is truncated (it ends before its last part does)")
+            }
+        }
+    }
+}
+
+impl Problem {
+    /// A message without text is passed over like an empty file; the others
+    /// lose text the editor meant to import, and fail the run.
+    pub(crate) fn is_error(&self) -> bool {
+        *self != Problem::NoText
+    }
+}
+
+/// The text, date and Message-ID of the message in `bytes`.
+pub(crate) fn read_message(bytes: &[u8]) -> Result<Letter, Problem> {
+    if !has_header_block(bytes) {
+        return Err(if looks_like_headers(bytes) {
+            Problem::Truncated
+        } else {
+            Problem::NotAnEmail
+        });
+    }
+    let message = MessageParser::default()
+        .parse(bytes)
+        .ok_or(Problem::NotAnEmail)?;
+    if message.parts[0].headers.is_empty() {
+        return Err(Problem::NotAnEmail);
+    }
+    if is_truncated(&message, bytes) {
+        return Err(Problem::Truncated);
+    }
+    let part = message.text_part(0).ok_or(Problem::NoText)?;
+    let text = part_text(part)?;
+    Ok(Letter {
+        text,
+        date: message.date().and_then(to_chrono),
+        message_id: message
+            .message_id()
+            .map(|id| id.trim().to_string())
+            .filter(|id| !id.is_empty()),
+    })
+}
+
+/// The text of a text/plain or text/html part, decoded, or why it cannot be.
+fn part_text(part: &MessagePart) -> Result<String, Problem> {
+    let charset = part
+        .content_type()
+        .and_then(|ct| ct.attribute("charset"))
+        .unwrap_or("us-ascii");
+    // mail-parser falls back to lossy UTF-8 for a charset it does not know,
+    // and decodes bad bytes as U+FFFD: either way the text is not what was sent.
+    let undecodable = || Problem::Charset(charset.to_string());
+    if charset_decoder(charset.as_bytes()).is_none() && !is_utf8_name(charset) {
+        return Err(undecodable());
+    }
+    let text = match &part.body {
+        PartType::Text(text) => text.to_string(),
+        PartType::Html(html) => html_to_markdown(html),
+        _ => return Err(Problem::NoText),
+    };
+    if part.is_encoding_problem {
+        return Err(Problem::Truncated);
+    }
+    if text.contains(char::REPLACEMENT_CHARACTER) {
+        return Err(undecodable());
+    }
+    Ok(text)
+}
+
+fn is_utf8_name(charset: &str) -> bool {
+    let name = charset.trim().to_ascii_lowercase();
+    matches!(name.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii")
+}
+
+/// Whether the header block ends (with an empty line) before the bytes do.
+fn has_header_block(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"\n\n").is_some()
+        || memchr::memmem::find(bytes, b"\n\r\n").is_some()
+}
+
+/// Whether `bytes` start like a header line (`Name: value`).
+fn looks_like_headers(bytes: &[u8]) -> bool {
+    let first = bytes.split(|&b| b == b'\n').next().unwrap_or(b"");
+    first.iter().position(|&b| b == b':').is_some_and(|colon| {
+        colon > 0
+            && first[..colon]
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    })
+}
+
+/// Whether a multipart part of `message` lacks its closing boundary line.
+fn is_truncated(message: &Message, bytes: &[u8]) -> bool {
+    message.parts.iter().any(|part| {
+        let Some(content_type) = part.content_type() else {
+            return false;
+        };
+        if !content_type.ctype().eq_ignore_ascii_case("multipart") {
+            return false;
+        }
+        content_type.attribute("boundary").is_some_and(|boundary| {
+            let closing = format!("--{boundary}--");
+            memchr::memmem::find(bytes, closing.as_bytes()).is_none()
+        })
+    })
+}
+
+fn to_chrono(date: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
+    if !date.is_valid() {
+        return None;
+    }
+    let offset = i32::from(date.tz_hour) * 3600 + i32::from(date.tz_minute) * 60;
+    let offset = FixedOffset::east_opt(if date.tz_before_gmt { -offset } else { offset })?;
+    DateTime::from_timestamp(date.to_timestamp(), 0).map(|utc| utc.with_timezone(&offset))
+}
+
+/// Whether a file starting with `start` is an mbox: its first line is a
+/// `From ` separator.
+pub(crate) fn is_mbox(start: &[u8]) -> bool {
+    start.starts_with(b"From ")
+}
+
+/// The messages of an mbox, in order; the last is marked truncated when the
+/// file ends mid-line (an mbox ends every message with a line break).
+pub(crate) fn mbox_messages(bytes: &[u8]) -> Vec<Result<Vec<u8>, Problem>> {
+    let mut messages: Vec<Result<Vec<u8>, Problem>> = MessageIterator::new(bytes)
+        .map(|m| {
+            m.map(|m| m.unwrap_contents())
+                .map_err(|_| Problem::Truncated)
+        })
+        .collect();
+    if !bytes.ends_with(b"\n") {
+        if let Some(last) = messages.last_mut() {
+            *last = Err(Problem::Truncated);
+        }
+    }
+    messages
+}
+
+/// Whether `dir` is a Maildir: it holds `cur/` and `new/`.
+pub(crate) fn is_maildir(dir: &Path) -> bool {
+    dir.join("cur").is_dir() && dir.join("new").is_dir()
+}
+
+/// The message files of a Maildir (`cur/` then `new/`; `tmp/` holds messages
+/// still being delivered), sorted by name, hidden files left out.
+pub(crate) fn maildir_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for sub in ["cur", "new"] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir.join(sub))?
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| e.path())
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
+}
+
+/// A Maildir message's stable name: its file name without the `:2,FLAGS` info
+/// a mail client changes when it reads or flags the message.
+pub(crate) fn maildir_unique_name(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match name.split_once([':', '!']) {
+        Some((unique, _)) => unique.to_string(),
+        None => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADERS: &str = "From: a@b.example\r\nDate: Wed, 18 Nov 2026 23:30:00 -0500\r\nMessage-ID: <x1@b.example>\r\n";
+
+    #[test]
+    fn reads_plain_text_date_and_message_id() {
+        let raw = format!("{HEADERS}Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nLes march=E9s r=E9agissent.\r\n");
+        let letter = read_message(raw.as_bytes()).unwrap();
+        assert_eq!(letter.text.trim_end(), "Les marchés réagissent.");
+        assert_eq!(letter.message_id.as_deref(), Some("x1@b.example"));
+        assert_eq!(
+            letter.date.unwrap().to_rfc3339(),
+            "2026-11-18T23:30:00-05:00"
+        );
+    }
+
+    #[test]
+    fn an_html_only_message_becomes_markdown_lines() {
+        let raw = format!("{HEADERS}Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nPHA+T25lLjwvcD48cD5Ud28uPC9wPg==\r\n");
+        let text = read_message(raw.as_bytes()).unwrap().text;
+        let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines, ["One.", "Two."]);
+    }
+
+    #[test]
+    fn bad_messages_say_why() {
+        let problem = |raw: &str| read_message(raw.as_bytes()).unwrap_err();
+        assert_eq!(problem("just some text\nno headers\n"), Problem::NotAnEmail);
+        assert_eq!(
+            problem(&format!("{HEADERS}Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n")),
+            Problem::NoText
+        );
+        assert_eq!(
+            problem(&format!(
+                "{HEADERS}Content-Type: text/plain; charset=x-klingon\r\n\r\nqapla'\r\n"
+            )),
+            Problem::Charset("x-klingon".into())
+        );
+        assert_eq!(
+            problem(
+                &format!("{HEADERS}Content-Type: text/plain; charset=utf-8\r\n\r\ncaf\u{e9}\r\n")
+                    .replace('\u{e9}', "\u{fffd}")
+            ),
+            Problem::Charset("utf-8".into())
+        );
+        assert_eq!(
+            problem(&format!("{HEADERS}Content-Type: multipart/alternative; boundary=zz\r\n\r\n--zz\r\nContent-Type: text/plain\r\n\r\nHalf a mess")),
+            Problem::Truncated
+        );
+        assert_eq!(
+            problem("From: a@b.example\r\nSubject: cut"),
+            Problem::Truncated
+        );
+    }
+
+    #[test]
+    fn mbox_messages_in_order_and_a_cut_last_one() {
+        let mbox = "From a@b Wed Nov 18 07:30:00 2026\nSubject: one\n\nOne.\n>From here on.\n\nFrom a@b Thu Nov 19 07:30:00 2026\nSubject: two\n\nTwo.\n";
+        let messages = mbox_messages(mbox.as_bytes());
+        assert_eq!(messages.len(), 2);
+        let first = String::from_utf8(messages[0].clone().unwrap()).unwrap();
+        assert!(first.contains("One.\nFrom here on.\n"), "{first}");
+        let cut = mbox_messages(&mbox.as_bytes()[..mbox.len() - 3]);
+        assert!(cut[0].is_ok());
+        assert_eq!(cut[1], Err(Problem::Truncated));
+    }
+
+    #[test]
+    fn maildir_names_lose_their_flags() {
+        assert_eq!(
+            maildir_unique_name(Path::new("cur/1732000000.M1P2.host:2,S")),
+            "1732000000.M1P2.host"
+        );
+        assert_eq!(
+            maildir_unique_name(Path::new("new/17.M1.host")),
+            "17.M1.host"
+        );
+    }
+}

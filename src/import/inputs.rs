@@ -1,0 +1,391 @@
+//! What `brief import PATH...` reads: the files named and those found in the
+//! folders named, each once, sorted by kind (text, `.eml`, mbox, Maildir), and
+//! their bytes, read with care. Only regular files are opened (a FIFO would
+//! block the read, `/dev/zero` never end it), and no more than
+//! [`MAX_INPUT_BYTES`] of one. A walk never enters the site's own folders
+//! (content, themes, templates, static), its output (`public/`, or any folder
+//! holding a brief build record), its build cache or hidden folders: `brief
+//! import .` at the site root reads only raw files. It reads; it interprets
+//! nothing (see [`super::raw`] and [`super::email`]).
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::email::{is_maildir, is_mbox};
+use crate::content::INSIGHTS_DIR;
+use crate::error::Diagnostic;
+use crate::CACHE_DIR;
+
+/// The largest file import reads: far more than a day's raw insights or a
+/// year of daily emails, far less than would exhaust memory.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why an input was not imported. `Empty`, `NoText` and `SiteFolder` are
+/// harmless; the others lose text the editor meant to import, and fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SkipReason {
+    Empty,
+    /// An email without a text part.
+    NoText,
+    /// A folder of the site named on the command line.
+    SiteFolder,
+    Binary,
+    NotUtf8,
+    Unreadable,
+    NotRegular,
+    TooLarge,
+    /// An email that is truncated, not an email, or in an unknown charset.
+    BadEmail,
+}
+
+impl SkipReason {
+    pub(crate) fn is_error(self) -> bool {
+        !matches!(
+            self,
+            SkipReason::Empty | SkipReason::NoText | SkipReason::SiteFolder
+        )
+    }
+}
+
+/// An input that could not be imported, with the warning that names it.
+#[derive(Debug)]
+pub(crate) struct Skipped {
+    pub reason: SkipReason,
+    pub warning: Diagnostic,
+}
+
+impl Skipped {
+    pub(crate) fn new(reason: SkipReason, at: &Path, message: String, hint: &str) -> Skipped {
+        Skipped {
+            reason,
+            warning: Diagnostic::warning(format!("skipped: {message}"))
+                .at(at)
+                .hint(hint),
+        }
+    }
+}
+
+/// One thing to import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Input {
+    /// A raw insight file: plain text.
+    Text(PathBuf),
+    /// One email message.
+    Eml(PathBuf),
+    /// A file of many messages.
+    Mbox(PathBuf),
+    /// A Maildir folder (`cur/`, `new/`, `tmp/`).
+    Maildir(PathBuf),
+}
+
+impl Input {
+    fn path(&self) -> &Path {
+        match self {
+            Input::Text(p) | Input::Eml(p) | Input::Mbox(p) | Input::Maildir(p) => p,
+        }
+    }
+}
+
+/// The site's folders, resolved, that a walk must not read as raw input.
+#[derive(Debug, Default)]
+pub(crate) struct SiteFolders {
+    /// Never read, even when named: the content import writes, the output,
+    /// the build cache.
+    never: Vec<PathBuf>,
+    /// Not entered by a walk, but read when named (`content/raw/` is a
+    /// folder of raw files, `content/` is not).
+    not_walked: Vec<PathBuf>,
+}
+
+impl SiteFolders {
+    pub(crate) fn of(root: &Path) -> SiteFolders {
+        let resolve = |names: &[&str]| {
+            names
+                .iter()
+                .filter_map(|name| root.join(name).canonicalize().ok())
+                .collect()
+        };
+        SiteFolders {
+            never: resolve(&[INSIGHTS_DIR, "public", CACHE_DIR]),
+            not_walked: resolve(&["content", "themes", "templates", "static"]),
+        }
+    }
+
+    /// Whether a walk that reaches `dir` passes it by.
+    fn walk_skips(&self, dir: &Path) -> bool {
+        let resolved = dir.canonicalize().ok();
+        let is = |list: &[PathBuf]| resolved.as_ref().is_some_and(|d| list.contains(d));
+        is(&self.never) || is(&self.not_walked) || holds_build_record(dir)
+    }
+
+    /// Whether `dir`, named on the command line, is the site's own.
+    fn never_read(&self, dir: &Path) -> bool {
+        let resolved = dir.canonicalize().ok();
+        resolved.is_some_and(|d| self.never.contains(&d)) || holds_build_record(dir)
+    }
+}
+
+/// Whether `dir` holds a file brief writes into an output it builds
+/// (`.brief-files`, `.brief-staging`, …): then it is a build's output. (The
+/// site root's build cache, `.brief-cache`, does not make the root one.)
+fn holds_build_record(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let name = e.file_name();
+            name.to_string_lossy().starts_with(".brief-") && name != CACHE_DIR
+        })
+    })
+}
+
+/// Every input under `paths`, each once, in the order named and walked.
+pub(crate) fn find_inputs(
+    paths: &[PathBuf],
+    site: &SiteFolders,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            // A named file is imported whatever its extension; a missing one
+            // is reported when it is read.
+            inputs.push(named_file_kind(path));
+        } else if site.never_read(path) {
+            skipped.push(Skipped::new(
+                SkipReason::SiteFolder,
+                path,
+                "the site's own content, output or build cache is not raw input".into(),
+                "name the folder that holds the raw insight files or emails",
+            ));
+        } else if is_maildir(path) {
+            inputs.push(Input::Maildir(path.clone()));
+        } else {
+            walk(path, site, &mut inputs, skipped);
+        }
+    }
+    let mut seen = HashSet::new();
+    inputs.retain(|input| {
+        let path = input.path();
+        seen.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()))
+    });
+    inputs
+}
+
+/// The inputs found in the folder `dir`, depth first, by name.
+fn walk(dir: &Path, site: &SiteFolders, inputs: &mut Vec<Input>, skipped: &mut Vec<Skipped>) {
+    let mut walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                skipped.push(Skipped::new(
+                    SkipReason::Unreadable,
+                    e.path().unwrap_or(dir),
+                    format!("cannot read: {e}"),
+                    "check the folder's permissions",
+                ));
+                continue;
+            }
+        };
+        // The folder named is walked even when hidden.
+        let hidden = entry.depth() > 0 && is_hidden(entry.path());
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            if entry.depth() > 0 && (hidden || site.walk_skips(entry.path())) {
+                walker.skip_current_dir();
+            } else if entry.depth() > 0 && is_maildir(entry.path()) {
+                inputs.push(Input::Maildir(entry.into_path()));
+                walker.skip_current_dir();
+            }
+        } else if !hidden {
+            found_file(entry, inputs, skipped);
+        }
+    }
+}
+
+/// A file the walk found: an input if it is one, a warning if it looks like
+/// one but is not a regular file (a link, a FIFO), else nothing.
+fn found_file(entry: walkdir::DirEntry, inputs: &mut Vec<Input>, skipped: &mut Vec<Skipped>) {
+    let path = entry.path();
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let named_like_input = matches!(extension.as_deref(), Some("txt" | "md" | "eml" | "mbox"));
+    if !entry.file_type().is_file() {
+        if named_like_input {
+            skipped.push(not_regular(path));
+        }
+        return;
+    }
+    let input = match extension.as_deref() {
+        Some("txt" | "md") => Input::Text(entry.into_path()),
+        Some("eml") => Input::Eml(entry.into_path()),
+        Some("mbox") => Input::Mbox(entry.into_path()),
+        // Mail clients keep mailboxes in files without an extension.
+        None if starts_like_mbox(path) => Input::Mbox(entry.into_path()),
+        _ => return,
+    };
+    inputs.push(input);
+}
+
+/// A named file's kind: by its extension, else by its first line.
+fn named_file_kind(path: &Path) -> Input {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("eml") => Input::Eml(path.to_path_buf()),
+        Some("mbox") => Input::Mbox(path.to_path_buf()),
+        _ if is_regular(path) && starts_like_mbox(path) => Input::Mbox(path.to_path_buf()),
+        _ => Input::Text(path.to_path_buf()),
+    }
+}
+
+fn is_regular(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+fn starts_like_mbox(path: &Path) -> bool {
+    let mut start = [0u8; 5];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut start))
+        .is_ok_and(|()| is_mbox(&start))
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.') && n != "." && n != "..")
+}
+
+fn not_regular(path: &Path) -> Skipped {
+    Skipped::new(
+        SkipReason::NotRegular,
+        path,
+        "not a regular file (a link, FIFO, socket or device)".into(),
+        "import reads regular files only: copy the file here",
+    )
+}
+
+/// The bytes of the regular file `path`, at most [`MAX_INPUT_BYTES`] of them.
+/// The type is checked before the file is opened: opening a FIFO blocks.
+pub(crate) fn read_capped(path: &Path) -> Result<Vec<u8>, Skipped> {
+    let unreadable = |e: std::io::Error| {
+        Skipped::new(
+            SkipReason::Unreadable,
+            path,
+            format!("cannot read the file: {e}"),
+            "check that it exists and is readable",
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(not_regular(path));
+    }
+    let too_large = || {
+        Skipped::new(
+            SkipReason::TooLarge,
+            path,
+            format!(
+                "the file is larger than {} MiB",
+                MAX_INPUT_BYTES / 1024 / 1024
+            ),
+            "raw insight files and mailboxes are read whole: split it into smaller files",
+        )
+    };
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // Capped again while reading: a file may grow, and some report no size.
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_for_raw_files_and_emails_and_skips_the_sites_folders() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("raw/a.txt", "x");
+        write("raw/b.md", "x");
+        write("raw/c.eml", "x");
+        write("raw/d.mbox", "x");
+        write("raw/Inbox", "From a@b Wed Nov 18 07:30:00 2026\n");
+        write("raw/notes.pdf", "x");
+        write("raw/.hidden.txt", "x");
+        write("mail/cur/1.M1.h:2,S", "x");
+        write("mail/new/.keep", "");
+        write("mail/tmp/2.M1.h", "x");
+        write("content/insights/i.md", "x");
+        write("content/raw/r.txt", "x");
+        write("themes/t/templates/x.txt", "x");
+        write("public/index.txt", "x");
+        write("out/.brief-files", "x");
+        write("out/page.txt", "x");
+        write(".brief-cache/x.txt", "x");
+        let site_folders = SiteFolders::of(root);
+        let mut skipped = Vec::new();
+        let found = find_inputs(&[root.to_path_buf()], &site_folders, &mut skipped);
+        let rel = |p: &Path| p.strip_prefix(root).unwrap().display().to_string();
+        let paths: Vec<String> = found.iter().map(|i| rel(i.path())).collect();
+        assert_eq!(
+            paths,
+            [
+                "mail",
+                "raw/Inbox",
+                "raw/a.txt",
+                "raw/b.md",
+                "raw/c.eml",
+                "raw/d.mbox"
+            ],
+            "{found:?}"
+        );
+        assert_eq!(found[0], Input::Maildir(root.join("mail")));
+        assert_eq!(found[1], Input::Mbox(root.join("raw/Inbox")));
+        assert_eq!(found[4], Input::Eml(root.join("raw/c.eml")));
+        assert!(skipped.is_empty());
+
+        // Named, content/raw is read; the output never is.
+        let named = [root.join("content/raw"), root.join("public")];
+        let found = find_inputs(&named, &site_folders, &mut skipped);
+        assert_eq!(found, [Input::Text(root.join("content/raw/r.txt"))]);
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].reason, SkipReason::SiteFolder);
+    }
+
+    #[test]
+    fn reads_regular_files_only_and_caps_their_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.txt");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(MAX_INPUT_BYTES + 1)
+            .unwrap();
+        assert_eq!(read_capped(&big).unwrap_err().reason, SkipReason::TooLarge);
+        assert_eq!(
+            read_capped(dir.path()).unwrap_err().reason,
+            SkipReason::NotRegular
+        );
+        #[cfg(unix)]
+        assert_eq!(
+            read_capped(Path::new("/dev/zero")).unwrap_err().reason,
+            SkipReason::NotRegular
+        );
+        let ok = dir.path().join("ok.txt");
+        std::fs::write(&ok, "fine").unwrap();
+        assert_eq!(read_capped(&ok).unwrap(), b"fine");
+    }
+}

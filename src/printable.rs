@@ -1,0 +1,64 @@
+//! The one rule for characters that must not reach a page, a feed or a terminal:
+//! C0 controls other than tab, line feed and carriage return; DEL; C1 controls;
+//! and Unicode non-characters (U+FDD0–U+FDEF and the last two code points of every
+//! plane, U+FFFE and U+FFFF among them). XML 1.0 forbids most of them, HTML calls
+//! them parse errors, and a terminal obeys ESC and CSI as commands. They are
+//! dropped where text enters (content files, the config) and where it leaves for a
+//! terminal (diagnostics); the feeds apply the rule once more to what templates
+//! add. A leaf: it depends on nothing in the crate.
+
+use std::borrow::Cow;
+
+/// `text` without the characters above; borrowed when it has none.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if text.bytes().all(|b| !may_start_unprintable(b)) || text.chars().all(is_printable) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().filter(|&c| is_printable(c)).collect())
+    }
+}
+
+/// [`printable`] in place, for owned text that usually has nothing to drop.
+pub(crate) fn make_printable(text: &mut String) {
+    if let Cow::Owned(clean) = printable(text) {
+        *text = clean;
+    }
+}
+
+/// Whether `c` may be shown.
+fn is_printable(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => true,
+        '\0'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fdd0}'..='\u{fdef}' => false,
+        _ => (c as u32) & 0xfffe != 0xfffe,
+    }
+}
+
+/// A byte that can begin an unprintable character in UTF-8: a control byte, or
+/// the lead byte of U+0080–U+00BF (C1 controls), of U+F000–U+FFFF (U+FDD0–U+FDEF,
+/// U+FFFE, U+FFFF) or of another plane. Text without one (most text) is clean
+/// without decoding a character.
+fn may_start_unprintable(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || matches!(b, 0x7f | 0xc2 | 0xef | 0xf0..)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_controls_and_non_characters_only() {
+        let dirty = "a\u{1}b\u{1b}[31mc\0d\u{fffe}e\u{ffff}f\u{9b}g\u{7f}h\u{fdd0}i\u{1fffe}j";
+        assert_eq!(printable(dirty), "ab[31mcdefghij");
+        let clean = "tab\tline\nreturn\r é « » © \u{fdcf} \u{fff0} \u{1f600} \u{10fffd}";
+        assert!(matches!(printable(clean), Cow::Borrowed(_)));
+        assert_eq!(printable(clean), clean);
+    }
+
+    #[test]
+    fn in_place_leaves_clean_text_alone() {
+        let mut text = String::from("ok\u{1b}");
+        make_printable(&mut text);
+        assert_eq!(text, "ok");
+    }
+}

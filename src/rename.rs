@@ -1,0 +1,307 @@
+//! `brief rename OLD-SLUG NEW-SLUG`: gives an insight a new slug without
+//! breaking a published URL. Its file is renamed (or its `slug` key set), its
+//! old path is recorded in `aliases` (the site keeps it as a redirect), and
+//! every `related` list naming it is rewritten. Front matter is edited as a
+//! `toml_edit` document, so comments and formatting stay. Everything is
+//! checked and worked out before the first write, so a refused rename changes
+//! nothing; `--dry-run` shows the changes and writes nothing. It sits above the
+//! pipeline: it loads config and content and writes content files.
+
+use std::path::{Path, PathBuf};
+
+use toml_edit::{DocumentMut, Value};
+
+use crate::config::{slug_problem, Config};
+use crate::content::{self, slug_from_path, Insight};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::hints::closest;
+use crate::import::frontmatter::{append_missing, edit_front_matter, set_string, EditError};
+use crate::import::{create_file, replace_file};
+use crate::lock::SiteLock;
+
+/// What `brief rename` was asked for.
+#[derive(Debug, Clone)]
+pub struct RenameOptions {
+    pub old: String,
+    pub new: String,
+    pub dry_run: bool,
+}
+
+/// Why a rename was refused. Nothing was written either way.
+#[derive(Debug)]
+pub enum RenameError {
+    /// The arguments themselves are wrong (exit status 2).
+    Usage(Diagnostic),
+    /// The site does not allow it, or it failed (exit status 1).
+    Refused(Diagnostics),
+}
+
+impl From<Diagnostics> for RenameError {
+    fn from(d: Diagnostics) -> Self {
+        RenameError::Refused(d)
+    }
+}
+
+impl From<Diagnostic> for RenameError {
+    fn from(d: Diagnostic) -> Self {
+        RenameError::Refused(d.into())
+    }
+}
+
+/// One content file the rename changes (paths relative to the site root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: PathBuf,
+    /// Where the file moves, when it does.
+    pub moved_to: Option<PathBuf>,
+    /// Front-matter lines removed and added, for the report.
+    pub removed: Vec<String>,
+    pub added: Vec<String>,
+}
+
+/// What a rename did (or, with `--dry-run`, would do): the renamed insight's
+/// file first, then every file whose `related` named it.
+#[derive(Debug, Default)]
+pub struct RenameReport {
+    pub changes: Vec<FileChange>,
+}
+
+/// The path the old slug keeps working at.
+pub fn alias_of(slug: &str) -> String {
+    format!("/insights/{slug}/")
+}
+
+/// Renames the insight `options.old` of the site at `root` to `options.new`.
+pub fn rename(root: &Path, options: &RenameOptions) -> Result<RenameReport, RenameError> {
+    check_arguments(options)?;
+    // Held from before content is read to after the last write, so no other
+    // writer (an import adding `related`) can slip in between (a dry run writes
+    // nothing and needs no lock).
+    let _lock = (!options.dry_run)
+        .then(|| SiteLock::acquire(root))
+        .transpose()?;
+    let config = Config::load(root)?;
+    let insights = content::load_insights(root, &config)?;
+    let (old, new) = (options.old.as_str(), options.new.as_str());
+    let renamed = find(&insights, old)?;
+    check_free(&insights, renamed, new, root)?;
+    let mut plans = vec![plan_renamed(root, renamed, old, new)?];
+    for other in insights
+        .iter()
+        .filter(|i| i.related.iter().any(|r| r == old))
+    {
+        if !std::ptr::eq(other, renamed) {
+            plans.push(plan_related(root, other, old, new)?);
+        }
+    }
+    let report = RenameReport {
+        changes: plans.iter().map(|p| p.change.clone()).collect(),
+    };
+    if !options.dry_run {
+        write(root, &plans)?;
+    }
+    Ok(report)
+}
+
+fn check_arguments(options: &RenameOptions) -> Result<(), RenameError> {
+    if let Some(problem) = slug_problem(&options.new) {
+        return Err(RenameError::Usage(
+            Diagnostic::error(problem.message("the new slug", &options.new)).hint(
+                "a slug is lowercase letters, digits, `-` and `_`, e.g. deepseek-delays-release",
+            ),
+        ));
+    }
+    if options.old == options.new {
+        return Err(RenameError::Usage(
+            Diagnostic::error(format!("the insight is already called {:?}", options.old))
+                .hint("give a different new slug"),
+        ));
+    }
+    Ok(())
+}
+
+/// The insight called `slug`, or an error naming the closest slug.
+fn find<'a>(insights: &'a [Insight], slug: &str) -> Result<&'a Insight, Diagnostic> {
+    insights.iter().find(|i| i.slug == slug).ok_or_else(|| {
+        let d = Diagnostic::error(format!("no insight has the slug {slug:?}"));
+        match closest(slug, insights.iter().map(|i| i.slug.as_str())) {
+            Some(best) => d.hint(format!("did you mean {best:?}?")),
+            None => d.hint("the slug is the file name without .md, or the file's `slug` key"),
+        }
+    })
+}
+
+/// Refuses a `new` slug that another insight has (as its slug, its file name
+/// or an alias), or whose file already exists.
+fn check_free(
+    insights: &[Insight],
+    renamed: &Insight,
+    new: &str,
+    root: &Path,
+) -> Result<(), Diagnostic> {
+    let alias = alias_of(new);
+    let taken_by = insights.iter().find(|i| {
+        let own_alias = std::ptr::eq(*i, renamed);
+        i.slug == new
+            || slug_from_path(&i.path) == new
+            || (!own_alias && i.aliases.contains(&alias))
+    });
+    let file = renamed.path.with_file_name(format!("{new}.md"));
+    let taken_at = taken_by
+        .map(|i| i.path.clone())
+        .or_else(|| file.exists().then_some(file));
+    match taken_at {
+        Some(path) => Err(Diagnostic::error(format!("the slug {new:?} is taken"))
+            .at(path.strip_prefix(root).unwrap_or(&path))
+            .hint("choose another new slug; a published URL must keep its insight")),
+        None => Ok(()),
+    }
+}
+
+/// A file's change, worked out but not yet written.
+struct Plan {
+    change: FileChange,
+    /// The file as it is (absolute), and where the new text goes.
+    from: PathBuf,
+    to: PathBuf,
+    text: String,
+}
+
+/// The renamed insight's file: moved to `NEW.md` when its name is its slug,
+/// `slug` set when the key is there, the old path added to `aliases` (and the
+/// new one dropped from them, for a rename back).
+fn plan_renamed(root: &Path, insight: &Insight, old: &str, new: &str) -> Result<Plan, Diagnostic> {
+    let to = if slug_from_path(&insight.path) == old {
+        insight.path.with_file_name(format!("{new}.md"))
+    } else {
+        insight.path.clone()
+    };
+    plan(root, insight, to, |doc| {
+        if doc.contains_key("slug") {
+            set_string(doc, "slug", new);
+        }
+        append_missing(doc, "aliases", &[alias_of(old)])?;
+        if let Some(aliases) = doc.get_mut("aliases").and_then(|a| a.as_array_mut()) {
+            aliases.retain(|a| a.as_str() != Some(alias_of(new).as_str()));
+        }
+        Ok(true)
+    })
+}
+
+/// Another insight's file, with `old` replaced by `new` in its `related`.
+fn plan_related(root: &Path, insight: &Insight, old: &str, new: &str) -> Result<Plan, Diagnostic> {
+    plan(root, insight, insight.path.clone(), |doc| {
+        let related = doc
+            .get_mut("related")
+            .and_then(|r| r.as_array_mut())
+            .ok_or_else(|| EditError::Invalid("`related` is not an array".into()))?;
+        for value in related.iter_mut().filter(|v| v.as_str() == Some(old)) {
+            let decor = value.decor().clone();
+            *value = Value::from(new);
+            *value.decor_mut() = decor;
+        }
+        Ok(true)
+    })
+}
+
+fn plan(
+    root: &Path,
+    insight: &Insight,
+    to: PathBuf,
+    edit: impl FnOnce(&mut DocumentMut) -> Result<bool, EditError>,
+) -> Result<Plan, Diagnostic> {
+    let from = insight.path.clone();
+    let shown = from.strip_prefix(root).unwrap_or(&from).to_path_buf();
+    let old_text = std::fs::read_to_string(&from).map_err(|e| Diagnostic::io("read", &from, &e))?;
+    let text = match edit_front_matter(&old_text, edit) {
+        Ok(text) => text.unwrap_or_else(|| old_text.clone()),
+        Err(EditError::Yaml) => {
+            return Err(
+                Diagnostic::error("YAML front matter is not edited by rename")
+                    .at(&shown)
+                    .hint("convert its front matter to TOML (`+++`), then rename again"),
+            )
+        }
+        Err(EditError::Invalid(msg)) => {
+            return Err(Diagnostic::error(format!("cannot edit: {msg}")).at(&shown))
+        }
+    };
+    let (removed, added) = changed_lines(&old_text, &text);
+    let moved_to = (to != from).then(|| to.strip_prefix(root).unwrap_or(&to).to_path_buf());
+    Ok(Plan {
+        change: FileChange {
+            path: shown,
+            moved_to,
+            removed,
+            added,
+        },
+        from,
+        to,
+        text,
+    })
+}
+
+/// The lines of `old` not in `new`, and of `new` not in `old`, in order: the
+/// front matter changes line by line, so this shows what changed.
+fn changed_lines(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
+    let only_in = |a: &str, b: &str| {
+        let others: Vec<&str> = b.lines().collect();
+        a.lines()
+            .filter(|l| !others.contains(l))
+            .map(String::from)
+            .collect()
+    };
+    (only_in(old, new), only_in(new, old))
+}
+
+/// Writes the plans: the renamed insight under its new name first (created,
+/// never over a file), then the files that name it, then the old file goes.
+/// Each file is replaced whole by rename, so a crash never leaves one half
+/// written; at worst the old and new files both exist, and `check` names them.
+fn write(root: &Path, plans: &[Plan]) -> Result<(), Diagnostics> {
+    let mut errors = Diagnostics::default();
+    let (renamed, others) = plans.split_first().expect("the renamed insight's plan");
+    let written = if renamed.to == renamed.from {
+        replace_file(&renamed.to, &renamed.text)
+    } else {
+        create_file(&renamed.to, &renamed.text)
+    };
+    written.map_err(|e| Diagnostic::io("write", &renamed.to, &e))?;
+    for plan in others {
+        if let Err(e) = replace_file(&plan.to, &plan.text) {
+            errors.push(Diagnostic::io("update", &plan.to, &e));
+        }
+    }
+    if errors.has_errors() {
+        // The old file stays until every reference points at the new one.
+        return Err(errors);
+    }
+    if renamed.to != renamed.from {
+        std::fs::remove_file(&renamed.from).map_err(|e| {
+            Diagnostic::io("remove the old file", &renamed.from, &e).hint(format!(
+                "delete it by hand: {} holds the insight now",
+                shown(root, &renamed.to)
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_lines_are_those_of_one_text_only() {
+        let (removed, added) = changed_lines("a\nb\nc\n", "a\nB\nc\nd\n");
+        assert_eq!(removed, ["b"]);
+        assert_eq!(added, ["B", "d"]);
+    }
+}

@@ -1,0 +1,298 @@
+//! An insight's lead: the first sentence of its Markdown body, read as plain
+//! text, and the body that follows it. Import makes a headline from the lead;
+//! wherever an insight is shown under a headline that *is* its lead, the lead is
+//! not repeated, and the body goes on from the next sentence ([`rest_after_lead`]).
+//! The body stays Markdown kept verbatim: the lead is found in the text a reader
+//! sees (emphasis marks, code ticks and link targets left out), then mapped back
+//! to a place in the Markdown where no emphasis, link or code span is open.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::folded;
+use super::sentences::first_sentence_end;
+
+/// The first block of text of a Markdown body (a paragraph, heading or list
+/// item), as plain text, with the places where the Markdown can be cut.
+#[derive(Debug, Default)]
+pub(crate) struct FirstBlock {
+    /// The text a reader sees: Markdown marks removed, line breaks as spaces.
+    pub plain: String,
+    /// Whether the block is a paragraph at the top of the body (not inside a
+    /// list or quote): the only kind of block a lead can be cut from.
+    top_paragraph: bool,
+    /// Where the block ends in the Markdown.
+    end: usize,
+    /// (offset in `plain`, offset in the Markdown) pairs where no inline
+    /// container (emphasis, link, code span) is open.
+    cuts: Vec<(usize, usize)>,
+    /// Text outside any inline container whose Markdown is the plain text
+    /// itself: any offset inside is a cut.
+    runs: Vec<Run>,
+}
+
+#[derive(Debug)]
+struct Run {
+    plain: usize,
+    source: usize,
+    len: usize,
+}
+
+/// `body` after its lead sentence, when `title` is that sentence (the same
+/// words, whatever the case, punctuation, whitespace or Markdown marks): empty
+/// for a body of one sentence. `None` when the title is not the lead (a
+/// hand-written headline, a clause of a long sentence) or the lead cannot be
+/// cut out cleanly (it ends inside emphasis or a link): then the whole body is
+/// shown under the title.
+pub fn rest_after_lead<'b>(title: &str, body: &'b str) -> Option<&'b str> {
+    let block = first_block(body)?;
+    if !block.top_paragraph {
+        return None;
+    }
+    let plain = block.plain.trim_end();
+    let lead_end = first_sentence_end(plain).unwrap_or(plain.len());
+    if !same_words(title, &plain[..lead_end]) {
+        return None;
+    }
+    let cut = if lead_end == plain.len() {
+        block.end
+    } else {
+        block.source_offset(lead_end)?
+    };
+    let rest = body[cut..].trim_start();
+    // Cut inside a paragraph, the rest must still read as a paragraph: a rest
+    // starting `2. Then…` or `- …` would turn into a list.
+    if cut < block.end && !starts_paragraph(rest) {
+        return None;
+    }
+    Some(rest)
+}
+
+/// Whether `a` and `b` have the same letters and digits in the same order,
+/// ignoring case: punctuation, spaces and Markdown marks do not count.
+fn same_words(a: &str, b: &str) -> bool {
+    let a = folded(a);
+    !a.is_empty() && a == folded(b)
+}
+
+fn starts_paragraph(markdown: &str) -> bool {
+    matches!(
+        Parser::new_ext(markdown, options()).next(),
+        Some(Event::Start(Tag::Paragraph)) | None
+    )
+}
+
+/// The extensions the renderer turns on that change block structure, without
+/// smart punctuation, which would make the plain text differ from the Markdown.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// The first block of text of `body`; `None` when it has none (empty, or only
+/// code blocks, HTML and rules).
+pub(crate) fn first_block(body: &str) -> Option<FirstBlock> {
+    let mut block = FirstBlock::default();
+    let mut started = false;
+    // Block containers open around the text (a list, its item, a quote).
+    let mut containers = 0usize;
+    // Inline containers open around the text (emphasis, links, images).
+    let mut inline = 0usize;
+    let mut skipping = false;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if !started {
+            match &event {
+                Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
+                    skipping = true;
+                    continue;
+                }
+                Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
+                    skipping = false;
+                    continue;
+                }
+                _ if skipping => continue,
+                Event::Start(Tag::Paragraph) => {
+                    block.top_paragraph = containers == 0;
+                    started = true;
+                    continue;
+                }
+                Event::Start(Tag::Heading { .. }) => {
+                    started = true;
+                    continue;
+                }
+                Event::Start(tag) if is_block(tag) => {
+                    containers += 1;
+                    continue;
+                }
+                Event::End(_) | Event::Rule | Event::Html(_) | Event::TaskListMarker(_) => continue,
+                // Text right inside a list item of a tight list.
+                _ => started = true,
+            }
+        }
+        let ends_block = match &event {
+            Event::Start(tag) => is_block(tag),
+            Event::End(tag) => is_block_end(*tag),
+            _ => false,
+        };
+        if ends_block {
+            block.end = match event {
+                Event::End(_) => range.end,
+                _ => range.start,
+            };
+            break;
+        }
+        let before = block.plain.len();
+        if inline == 0 {
+            block.cuts.push((before, range.start));
+        }
+        match event {
+            Event::Start(_) => inline += 1,
+            Event::End(_) => inline = inline.saturating_sub(1),
+            Event::Text(text) => {
+                if inline == 0 && body.get(range.clone()) == Some(&*text) {
+                    block.runs.push(Run {
+                        plain: before,
+                        source: range.start,
+                        len: text.len(),
+                    });
+                }
+                block.plain.push_str(&text);
+            }
+            Event::Code(text) => block.plain.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => block.plain.push(' '),
+            _ => {}
+        }
+        if inline == 0 {
+            block.cuts.push((block.plain.len(), range.end));
+        }
+        block.end = range.end;
+    }
+    started.then_some(block)
+}
+
+impl FirstBlock {
+    /// Where in the Markdown the plain text's offset `at` falls, if no inline
+    /// container is open there.
+    fn source_offset(&self, at: usize) -> Option<usize> {
+        let inside_run = self
+            .runs
+            .iter()
+            .find(|run| run.plain < at && at < run.plain + run.len)
+            .map(|run| run.source + (at - run.plain));
+        // At an edge between events, the furthest cut: past closing marks.
+        inside_run.or_else(|| {
+            self.cuts
+                .iter()
+                .filter(|(plain, _)| *plain == at)
+                .map(|(_, source)| *source)
+                .max()
+        })
+    }
+}
+
+/// Tags that open a block rather than inline text.
+fn is_block(tag: &Tag) -> bool {
+    !matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+    )
+}
+
+fn is_block_end(tag: TagEnd) -> bool {
+    !matches!(
+        tag,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rest_follows_the_lead_sentence() {
+        let body = "While the U.S. AI strategy pursues profits, China commoditizes AI. By spreading resources, it limits profits.\n";
+        assert_eq!(
+            rest_after_lead(
+                "While the U.S. AI strategy pursues profits, China commoditizes AI",
+                body
+            ),
+            Some("By spreading resources, it limits profits.\n")
+        );
+    }
+
+    #[test]
+    fn a_one_sentence_insight_has_an_empty_rest() {
+        assert_eq!(rest_after_lead("China leads", "China leads.\n"), Some(""));
+        // A lead that is the whole first paragraph: the rest is the next one.
+        assert_eq!(
+            rest_after_lead("China leads", "China leads.\n\nSecond *paragraph*.\n"),
+            Some("Second *paragraph*.\n")
+        );
+    }
+
+    #[test]
+    fn case_punctuation_whitespace_and_markdown_do_not_matter() {
+        let body = "**China's** pause on `H200` orders is\nnot a ban. It is a [move](/x/).";
+        assert_eq!(
+            rest_after_lead("China’s pause on H200 orders is not a ban", body),
+            Some("It is a [move](/x/).")
+        );
+        assert_eq!(
+            rest_after_lead("CHINA'S PAUSE ON H200 ORDERS IS NOT A BAN!", body),
+            Some("It is a [move](/x/).")
+        );
+    }
+
+    #[test]
+    fn a_lead_ending_in_emphasis_cuts_after_the_closing_marks() {
+        assert_eq!(
+            rest_after_lead("China leads", "**China leads.** Huawei *follows*."),
+            Some("Huawei *follows*.")
+        );
+        assert_eq!(
+            rest_after_lead(
+                "It is China's \"new oil\"",
+                "It is China's \"new oil.\" Startups follow."
+            ),
+            Some("Startups follow.")
+        );
+    }
+
+    #[test]
+    fn other_titles_keep_the_whole_body() {
+        let body = "China leads in open source. It attracts talent.";
+        assert_eq!(rest_after_lead("China's open-source bet", body), None);
+        assert_eq!(rest_after_lead("China leads", body), None);
+        assert_eq!(rest_after_lead("", body), None);
+        // A lead that ends inside emphasis cannot be cut out cleanly.
+        assert_eq!(
+            rest_after_lead("China leads", "*China leads. Huawei follows.*"),
+            None
+        );
+        // Only a paragraph at the top: not a list item or a quote.
+        assert_eq!(
+            rest_after_lead("China leads", "- China leads. Huawei follows."),
+            None
+        );
+        assert_eq!(rest_after_lead("China leads", "> China leads. More."), None);
+        // The rest would turn into a list.
+        assert_eq!(
+            rest_after_lead("Steps follow", "Steps follow. 2. Then more."),
+            None
+        );
+    }
+
+    #[test]
+    fn plain_text_of_the_first_block() {
+        let plain = |body: &str| first_block(body).map(|b| b.plain);
+        assert_eq!(
+            plain("```\ncode\n```\n\n## *Huawei* ships [`Ascend`](/a/).\n\nMore."),
+            Some("Huawei ships Ascend.".to_string())
+        );
+        assert_eq!(plain("- one\n- two"), Some("one".to_string()));
+        assert_eq!(plain(""), None);
+        assert_eq!(plain("---\n"), None);
+    }
+}

@@ -1,0 +1,18 @@
+//! Reading insight text as an editor does: where sentences end, what an
+//! insight's lead sentence is and what follows it in the Markdown, and the
+//! headline made from it. Pure functions over strings; a leaf below `content`
+//! (which offers the lead split on an insight) and `import` (which makes
+//! headlines).
+
+pub mod headline;
+pub mod lead;
+pub mod sentences;
+
+/// The letters and digits of `text`, lowercased: what two texts must share to
+/// say the same words, whatever their case, punctuation, spacing or Markdown.
+pub(crate) fn folded(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}

@@ -1,0 +1,219 @@
+//! `brief rename`, driven through the real binary on a temp site imported from
+//! the seeds in content/raw/.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use brief::config::Config;
+use brief::content::{load_insights, Insight, INSIGHTS_DIR};
+use common::{brief, repo, snapshot, stderr, stdout};
+
+const OLD: &str = "ai-lab-deepseek-delayed-major-model";
+const NEW: &str = "deepseek-delays-model-release-huawei-hardware";
+
+/// A temp site holding the 39 insights of the seeds.
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(repo().join("config.toml"), dir.path().join("config.toml")).unwrap();
+    let raw = repo().join("content/raw");
+    let out = brief(dir.path(), &["import", raw.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    dir
+}
+
+fn insights(root: &Path) -> Vec<Insight> {
+    load_insights(root, &Config::load(root).unwrap()).unwrap()
+}
+
+fn file(root: &Path, slug: &str) -> PathBuf {
+    root.join(INSIGHTS_DIR).join(format!("{slug}.md"))
+}
+
+#[test]
+fn rename_moves_the_file_keeps_an_alias_and_rewrites_related_keeping_formatting() {
+    let site = site();
+    let root = site.path();
+    let referrers: Vec<PathBuf> = insights(root)
+        .into_iter()
+        .filter(|i| i.related.iter().any(|r| r == OLD))
+        .map(|i| i.path)
+        .collect();
+    assert_eq!(referrers.len(), 10);
+    // One referrer laid out by hand: one slug per line, with comments.
+    let hand = &referrers[0];
+    let original = fs::read_to_string(hand).unwrap();
+    let related_line = original
+        .lines()
+        .find(|l| l.starts_with("related = "))
+        .unwrap();
+    let by_hand = original.replacen(
+        related_line,
+        &format!("# Checked by hand.\nrelated = [\n    \"{OLD}\",  # the lead\n]"),
+        1,
+    );
+    fs::write(hand, &by_hand).unwrap();
+
+    let out = brief(root, &["rename", OLD, NEW]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!file(root, OLD).exists());
+    let renamed = fs::read_to_string(file(root, NEW)).unwrap();
+    assert!(
+        renamed.contains(&format!("\naliases = [\"/insights/{OLD}/\"]\n+++\n")),
+        "{renamed}"
+    );
+    assert_eq!(
+        fs::read_to_string(hand).unwrap(),
+        by_hand.replace(
+            &format!("\"{OLD}\",  # the lead"),
+            &format!("\"{NEW}\",  # the lead")
+        )
+    );
+    let all = insights(root);
+    assert!(all.iter().all(|i| !i.related.iter().any(|r| r == OLD)));
+    assert_eq!(
+        all.iter()
+            .filter(|i| i.related.iter().any(|r| r == NEW))
+            .count(),
+        10
+    );
+    let moved = all.iter().find(|i| i.slug == NEW).unwrap();
+    assert_eq!(moved.aliases, [format!("/insights/{OLD}/")]);
+    let build = brief(root, &["build"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    assert!(root
+        .join(format!("public/insights/{NEW}/index.html"))
+        .exists());
+
+    // Renamed back, the alias of the slug it returns to goes, the other stays.
+    let back = brief(root, &["rename", NEW, OLD]);
+    assert!(back.status.success(), "{}", stderr(&back));
+    let again = insights(root);
+    let back = again.iter().find(|i| i.slug == OLD).unwrap();
+    assert_eq!(back.aliases, [format!("/insights/{NEW}/")]);
+}
+
+#[test]
+fn dry_run_shows_every_change_and_writes_nothing() {
+    let site = site();
+    let before = snapshot(site.path());
+    let out = brief(site.path(), &["rename", OLD, NEW, "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(shown.contains(&format!(
+        "would rename content/insights/{OLD}.md → content/insights/{NEW}.md\n  + aliases = [\"/insights/{OLD}/\"]\n"
+    )), "{shown}");
+    assert_eq!(
+        shown.matches("would update content/insights/").count(),
+        10,
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("  + related = [\"{NEW}\"]")),
+        "{shown}"
+    );
+    assert!(shown.contains("nothing was written"), "{shown}");
+    assert_eq!(snapshot(site.path()), before);
+}
+
+#[test]
+fn a_slug_key_is_set_and_the_file_keeps_its_name() {
+    let site = site();
+    let root = site.path();
+    let path = file(root, OLD);
+    let keyed = fs::read_to_string(&path).unwrap().replacen(
+        "+++\n",
+        &format!("+++\nslug = \"{OLD}\"  # kept short\n"),
+        1,
+    );
+    let kept = file(root, "kept-name");
+    fs::write(&kept, keyed).unwrap();
+    fs::remove_file(&path).unwrap();
+    let out = brief(root, &["rename", OLD, NEW]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let now = fs::read_to_string(&kept).unwrap();
+    assert!(
+        now.starts_with(&format!("+++\nslug = \"{NEW}\"  # kept short\n")),
+        "{now}"
+    );
+    assert!(!file(root, NEW).exists());
+}
+
+#[test]
+fn unknown_taken_and_invalid_slugs_are_refused_with_nothing_changed() {
+    let site = site();
+    let root = site.path();
+    // A slug another insight keeps as an alias is taken too.
+    let other = file(root, "us-china-divergent-ai-strategies");
+    let with_alias = fs::read_to_string(&other).unwrap().replacen(
+        "+++\n",
+        "+++\naliases = [\"/insights/old-divergent/\"]\n",
+        1,
+    );
+    fs::write(&other, with_alias).unwrap();
+    let before = snapshot(root);
+    for (args, status, says) in [
+        (
+            vec!["rename", "no-such-slug", NEW],
+            1,
+            "no insight has the slug \"no-such-slug\"",
+        ),
+        (
+            vec!["rename", "ai-lab-deepseek-delayed-major", NEW],
+            1,
+            &format!("did you mean \"{OLD}\"") as &str,
+        ),
+        (
+            vec!["rename", OLD, "us-china-divergent-ai-strategies"],
+            1,
+            "the slug \"us-china-divergent-ai-strategies\" is taken",
+        ),
+        (
+            vec!["rename", OLD, "old-divergent"],
+            1,
+            "the slug \"old-divergent\" is taken",
+        ),
+        (
+            vec!["rename", OLD, "Not A Slug"],
+            2,
+            "the new slug \"Not A Slug\" is not a valid URL segment",
+        ),
+        (vec!["rename", OLD, OLD], 2, "already called"),
+        (vec!["rename", OLD], 2, "NEW-SLUG"),
+    ] {
+        let out = brief(root, &args);
+        assert_eq!(
+            out.status.code(),
+            Some(status),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+        assert_eq!(snapshot(root), before, "{args:?} changed the site");
+    }
+}
+
+#[test]
+fn a_referrer_with_yaml_front_matter_refuses_the_rename_before_any_write() {
+    let site = site();
+    let root = site.path();
+    let referrer = insights(root)
+        .into_iter()
+        .find(|i| i.related.iter().any(|r| r == OLD))
+        .unwrap();
+    let yaml = format!(
+        "---\ntitle: By hand\ndate: 2026-11-19\nrelated:\n  - {OLD}\n---\n{}",
+        referrer.body
+    );
+    fs::write(&referrer.path, yaml).unwrap();
+    let before = snapshot(root);
+    let out = brief(root, &["rename", OLD, NEW]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: YAML front matter is not edited by rename"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(root), before);
+}

@@ -1,7 +1,9 @@
-//! Which entries of the site's folders are not sources: hidden ones, whose name
-//! starts with a dot (`.git`, `.drafts/`, `.brief-staging`, an editor's `.#lock`
-//! or `.swp` file). One rule for every reader of the sources (content, themes,
-//! raw import files, the `serve` watcher), so what one skips no other reads.
+//! Which entries are hidden: those whose name starts with a dot (`.git`,
+//! `.drafts/`, `.brief-staging`, an editor's `.#lock` or `.swp` file). One rule
+//! for every reader of the sources (content, themes, raw import files, mail
+//! folders, the `serve` watcher), so what one skips no other reads; and for every
+//! walk of an output (the build, `ping`, `deploy`), whose hidden entries are never
+//! brief's pages: never written, uploaded or deleted remotely.
 
 use std::ffi::OsStr;
 
@@ -10,6 +12,13 @@ use std::ffi::OsStr;
 pub(crate) fn is_hidden(name: &OsStr) -> bool {
     let name = name.as_encoded_bytes();
     name.starts_with(b".") && name != b"." && name != b".."
+}
+
+/// Whether the `/`-separated relative path or storage key `path` passes
+/// through a hidden entry. Stricter than [`is_hidden`]: a `.` or `..` segment
+/// counts too, since such a path names no plain file of an output.
+pub(crate) fn has_hidden_segment(path: &str) -> bool {
+    path.split('/').any(|segment| segment.starts_with('.'))
 }
 
 #[cfg(test)]
@@ -23,6 +32,16 @@ mod tests {
         }
         for name in ["a.md", ".", "..", "a.", "4913"] {
             assert!(!is_hidden(OsStr::new(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_path_with_any_dot_segment_is_hidden() {
+        for path in [".git/config", "a/.b/c", "a/../b", "./a"] {
+            assert!(has_hidden_segment(path), "{path}");
+        }
+        for path in ["a/b.c", "insights/x/index.html", "a./b"] {
+            assert!(!has_hidden_segment(path), "{path}");
         }
     }
 }

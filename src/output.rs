@@ -38,6 +38,7 @@ use std::sync::{Arc, Mutex};
 use crate::body_cache::{self, Bodies, BODY_CACHE_FILE};
 use crate::content::KnownFiles;
 use crate::error::{Diagnostic, Diagnostics};
+use crate::hidden::has_hidden_segment;
 use crate::manifest::{self, JobRecord, Manifest, Stamp, MANIFEST_FILE};
 use crate::markdown::Rendered;
 pub use journal::{recover, refuse_unfinished, Progress, Recovery, JOURNAL_FILE};
@@ -604,7 +605,7 @@ impl Sink for MemoryOutput {
 pub(crate) fn check_relative(path: &str) -> Result<(), Diagnostic> {
     let mut parts = Path::new(path).components().peekable();
     let escapes = parts.peek().is_none() || !parts.all(|c| matches!(c, Component::Normal(_)));
-    let hidden = path.split('/').any(|part| part.starts_with('.'));
+    let hidden = has_hidden_segment(path);
     let why = if escapes {
         "it is outside the output directory"
     } else if hidden {

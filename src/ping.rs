@@ -27,6 +27,7 @@ use quick_xml::events::{BytesStart, Event};
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
+use crate::hidden::is_hidden;
 use crate::printable::printable;
 
 /// The state file, in the site's build cache directory.
@@ -249,7 +250,7 @@ fn read_feeds(output: &Path) -> Result<Vec<FeedFile>, Diagnostic> {
     let walker = walkdir::WalkDir::new(output)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
     let mut feeds = Vec::new();
     for entry in walker {
         let entry = entry

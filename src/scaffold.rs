@@ -10,6 +10,7 @@ use chrono::{NaiveDate, Utc};
 use crate::config::{Config, CONFIG_FILE};
 use crate::content::{self, INSIGHTS_DIR};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::hidden::is_hidden;
 use crate::hints::closest;
 use crate::import::{create_file, new_slug};
 use crate::lock::SiteLock;
@@ -120,7 +121,7 @@ fn refuse_non_empty(dir: &Path) -> Result<(), Diagnostic> {
     };
     let visible = entries
         .filter_map(Result::ok)
-        .find(|e| !e.file_name().to_string_lossy().starts_with('.'));
+        .find(|e| !is_hidden(&e.file_name()));
     match visible {
         None => Ok(()),
         Some(entry) => Err(Diagnostic::error(format!(

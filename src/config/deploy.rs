@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Diagnostic, Diagnostics};
+use crate::hidden::has_hidden_segment;
 use crate::hints::find_key_line;
 
 #[derive(Debug, Deserialize)]
@@ -91,7 +92,7 @@ impl Target {
             ));
         }
         let segments: Vec<&str> = prefix.split('/').filter(|s| !s.is_empty()).collect();
-        if let Some(bad) = segments.iter().find(|s| s.starts_with('.')) {
+        if let Some(bad) = segments.iter().find(|s| has_hidden_segment(s)) {
             return Err(format!(
                 "the prefix segment {bad:?} starts with a dot; deploy leaves hidden keys alone"
             ));

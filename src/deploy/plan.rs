@@ -21,6 +21,7 @@ use sha2::Digest as _;
 use super::rules::{Metadata, Rules};
 use super::s3::{Listed, Stored};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::hidden::{has_hidden_segment, is_hidden};
 
 /// Upload order: a reader of the old site never meets a link to a file that is
 /// not there yet, as pages go up after what they use, and feeds and the sitemap
@@ -111,7 +112,7 @@ pub(crate) fn local_files<'r>(
     let walker = walkdir::WalkDir::new(dir)
         .min_depth(1)
         .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| !is_hidden(e.file_name()));
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -266,9 +267,11 @@ pub(crate) fn stale_keys(remote: &[Listed], local: &[LocalFile], prefix: &str) -
         .iter()
         .filter_map(|o| {
             let rel = o.key.strip_prefix(prefix)?;
-            let hidden = rel.split('/').any(|s| s.starts_with('.'));
-            (!rel.is_empty() && !rel.ends_with('/') && !hidden && !keep.contains(o.key.as_str()))
-                .then(|| o.key.clone())
+            (!rel.is_empty()
+                && !rel.ends_with('/')
+                && !has_hidden_segment(rel)
+                && !keep.contains(o.key.as_str()))
+            .then(|| o.key.clone())
         })
         .collect();
     stale.sort_unstable();

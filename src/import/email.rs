@@ -14,6 +14,7 @@ use mail_parser::mailbox::mbox::MessageIterator;
 use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
 use super::html::html_to_markdown;
+use crate::hidden::is_hidden;
 
 /// One message, read.
 #[derive(Debug)]
@@ -198,7 +199,7 @@ pub(crate) fn maildir_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         let mut found: Vec<PathBuf> = std::fs::read_dir(dir.join(sub))?
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .filter(|e| !is_hidden(&e.file_name()))
             .map(|e| e.path())
             .collect();
         found.sort();

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use super::email::{is_maildir, is_mbox};
 use crate::content::INSIGHTS_DIR;
 use crate::error::Diagnostic;
+use crate::hidden::is_hidden;
 use crate::CACHE_DIR;
 
 /// The largest file import reads: far more than a day's raw insights or a
@@ -188,7 +189,7 @@ fn walk(dir: &Path, site: &SiteFolders, inputs: &mut Vec<Input>, skipped: &mut V
             }
         };
         // The folder named is walked even when hidden.
-        let hidden = entry.depth() > 0 && is_hidden(entry.path());
+        let hidden = entry.depth() > 0 && is_hidden(entry.file_name());
         let kind = entry.file_type();
         if kind.is_dir() {
             if entry.depth() > 0 && (hidden || site.walk_skips(entry.path())) {
@@ -250,11 +251,6 @@ fn starts_like_mbox(path: &Path) -> bool {
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut start))
         .is_ok_and(|()| is_mbox(&start))
-}
-
-fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with('.') && n != "." && n != "..")
 }
 
 fn not_regular(path: &Path) -> Skipped {

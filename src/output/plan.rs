@@ -23,6 +23,7 @@ use std::path::Path;
 
 use super::journal::Commit;
 use crate::error::{Diagnostic, Diagnostics};
+use crate::hidden::is_hidden;
 use crate::manifest::Stamp;
 
 /// The non-hidden entries under an output directory, relative and
@@ -43,7 +44,7 @@ impl Listing {
         let walker = walkdir::WalkDir::new(dir)
             .min_depth(1)
             .into_iter()
-            .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+            .filter_entry(|e| !is_hidden(e.file_name()));
         for entry in walker.flatten() {
             let kind = entry.file_type();
             if kind.is_dir() {

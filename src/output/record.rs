@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use super::plan::{some_of, Listing};
 use crate::error::Diagnostic;
+use crate::hidden::is_hidden;
 use crate::manifest::Manifest;
 
 pub const RECORD_FILE: &str = ".brief-files";
@@ -65,9 +66,8 @@ pub(crate) fn owner(
 /// Whether `dir` has no entries but hidden ones (`.git` and the like, which a
 /// build never touches).
 fn holds_no_site(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|mut entries| {
-        entries.all(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with('.')))
-    })
+    std::fs::read_dir(dir)
+        .is_ok_and(|mut entries| entries.all(|e| e.is_ok_and(|e| is_hidden(&e.file_name()))))
 }
 
 /// The refusal of an output directory that holds files and no record of a build.

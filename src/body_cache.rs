@@ -12,14 +12,14 @@ use std::sync::Arc;
 
 use crate::markdown::{InternalLink, Rendered};
 
-pub const BODY_CACHE_FILE: &str = ".brief-bodies";
+pub(crate) const BODY_CACHE_FILE: &str = ".brief-bodies";
 
 const MAGIC: &[u8] = concat!("brief-bodies 1 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 
-pub type Bodies = HashMap<u64, Arc<Rendered>>;
+pub(crate) type Bodies = HashMap<u64, Arc<Rendered>>;
 
 /// The cache in `dir`, or an empty one if there is none usable.
-pub fn load(dir: &Path) -> Bodies {
+pub(crate) fn load(dir: &Path) -> Bodies {
     let Ok(file) = std::fs::File::open(dir.join(BODY_CACHE_FILE)) else {
         return Bodies::new();
     };
@@ -27,7 +27,7 @@ pub fn load(dir: &Path) -> Bodies {
 }
 
 /// Writes `bodies` to `staged`; [`install`] then puts it in place.
-pub fn write(staged: &Path, bodies: &Bodies) -> std::io::Result<()> {
+pub(crate) fn write(staged: &Path, bodies: &Bodies) -> std::io::Result<()> {
     let mut out = BufWriter::new(std::fs::File::create(staged)?);
     out.write_all(MAGIC)?;
     write_u64(&mut out, bodies.len() as u64)?;
@@ -47,7 +47,7 @@ pub fn write(staged: &Path, bodies: &Bodies) -> std::io::Result<()> {
 }
 
 /// Renames a cache file written by [`write`] to the cache file of `dir`.
-pub fn install(dir: &Path, staged: &Path) -> std::io::Result<()> {
+pub(crate) fn install(dir: &Path, staged: &Path) -> std::io::Result<()> {
     std::fs::rename(staged, dir.join(BODY_CACHE_FILE))
 }
 

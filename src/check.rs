@@ -25,8 +25,8 @@ use crate::render::Renderer;
 #[derive(Debug, Default)]
 pub struct Report {
     pub diagnostics: Diagnostics,
-    pub files: usize,
-    pub links: usize,
+    pub(crate) files: usize,
+    pub(crate) links: usize,
 }
 
 impl Report {

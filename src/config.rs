@@ -17,8 +17,8 @@ use crate::printable::{make_printable, printable};
 use crate::urls::{check_http_url, check_link, split_base_url};
 
 mod deploy;
-pub(crate) use deploy::parse_endpoint;
-pub use deploy::{DeployConfig, DeployRule, Target};
+pub use deploy::Target;
+pub(crate) use deploy::{parse_endpoint, DeployConfig, DeployRule};
 
 pub(crate) const CONFIG_FILE: &str = "config.toml";
 
@@ -296,7 +296,7 @@ pub struct Config {
     pub(crate) topics: Vec<Topic>,
     pub(crate) extra: toml::Table,
     /// Where the config was read from, for messages.
-    pub(crate) path: PathBuf,
+    pub path: PathBuf,
 }
 
 impl Config {
@@ -523,18 +523,18 @@ fn is_valid_slug(s: &str) -> bool {
 /// The longest slug. A slug names a folder of the output (`insights/<slug>/`),
 /// and common file systems stop file names at 255 bytes; a limit well under that
 /// leaves room for the `-2` of a second insight with the same headline.
-pub const MAX_SLUG_LEN: usize = 200;
+pub(crate) const MAX_SLUG_LEN: usize = 200;
 
 /// Why a slug cannot be used (see [`slug_problem`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SlugProblem {
+pub(crate) enum SlugProblem {
     TooLong,
     NotASegment,
 }
 
 impl SlugProblem {
     /// The message for `slug`, the `what` of a file (`slug`, `topic slug`).
-    pub fn message(self, what: &str, slug: &str) -> String {
+    pub(crate) fn message(self, what: &str, slug: &str) -> String {
         match self {
             SlugProblem::TooLong => format!(
                 "{what} is {} characters long: at most {MAX_SLUG_LEN} fit in a file name",
@@ -546,7 +546,7 @@ impl SlugProblem {
 }
 
 /// What keeps `slug` from being a URL segment and a file name, if anything.
-pub fn slug_problem(slug: &str) -> Option<SlugProblem> {
+pub(crate) fn slug_problem(slug: &str) -> Option<SlugProblem> {
     if !is_valid_slug(slug) {
         Some(SlugProblem::NotASegment)
     } else if slug.len() > MAX_SLUG_LEN {

@@ -54,7 +54,7 @@ pub struct Insight {
 
 /// Lines (1-based, in the file) of the front-matter keys that later stages check.
 #[derive(Debug, Clone, Default)]
-pub struct KeyLines {
+pub(crate) struct KeyLines {
     /// `None` when the file has no `id` key: its id is derived from the body.
     pub(crate) id: Option<usize>,
     pub(crate) slug: usize,
@@ -99,7 +99,7 @@ impl KeyLines {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FrontMatterFormat {
+pub(crate) enum FrontMatterFormat {
     Toml,
     Yaml,
 }
@@ -110,7 +110,7 @@ pub struct Split<'a> {
     pub(crate) format: FrontMatterFormat,
     pub(crate) front_matter: &'a str,
     pub front_matter_line: usize,
-    pub(crate) body: &'a str,
+    pub body: &'a str,
     pub body_line: usize,
 }
 
@@ -212,7 +212,7 @@ pub(crate) struct FrontMatter {
     #[serde(default)]
     pub(crate) lead: Option<bool>,
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub(crate) aliases: Vec<String>,
 }
 
 /// A front-matter date as written: a TOML date/datetime or a string (YAML).
@@ -400,7 +400,7 @@ impl Insight {
 /// Why `alias` is not a path a redirect page can be written at, if it is not:
 /// it must be site-relative (`/insights/old-slug/`), with segments of URL-safe
 /// characters that are file names too, and not the home page.
-pub fn alias_problem(alias: &str) -> Option<String> {
+pub(crate) fn alias_problem(alias: &str) -> Option<String> {
     if !alias.starts_with('/') || alias.starts_with("//") {
         return Some("is not a site-relative path: it must start with one `/`".into());
     }

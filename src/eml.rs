@@ -22,10 +22,10 @@ use crate::mailbox::Mailbox;
 /// What a message says about its edition besides the two bodies.
 #[derive(Debug, Clone)]
 pub(crate) struct Envelope {
-    pub subject: String,
-    pub date: DateTime<FixedOffset>,
+    pub(crate) subject: String,
+    pub(crate) date: DateTime<FixedOffset>,
     /// Names the edition in the Message-ID, e.g. `issue-2026-11-18`.
-    pub id: String,
+    pub(crate) id: String,
 }
 
 /// The sender, `[email] from`; a message cannot go without one.

@@ -16,12 +16,12 @@ pub enum Severity {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub severity: Severity,
-    pub path: Option<PathBuf>,
+    pub(crate) severity: Severity,
+    pub(crate) path: Option<PathBuf>,
     pub line: Option<usize>,
-    pub col: Option<usize>,
-    pub message: String,
-    pub hint: Option<String>,
+    pub(crate) col: Option<usize>,
+    pub(crate) message: String,
+    pub(crate) hint: Option<String>,
 }
 
 impl Diagnostic {
@@ -36,19 +36,19 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(message: impl Into<String>) -> Self {
+    pub(crate) fn warning(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(message)
         }
     }
 
-    pub fn at(mut self, path: impl AsRef<Path>) -> Self {
+    pub(crate) fn at(mut self, path: impl AsRef<Path>) -> Self {
         self.path = Some(path.as_ref().to_path_buf());
         self
     }
 
-    pub fn line(mut self, line: usize) -> Self {
+    pub(crate) fn line(mut self, line: usize) -> Self {
         self.line = Some(line);
         self
     }
@@ -59,13 +59,13 @@ impl Diagnostic {
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
     /// An I/O failure on `path`, phrased for a user rather than a programmer.
-    pub fn io(action: &str, path: &Path, err: &std::io::Error) -> Self {
+    pub(crate) fn io(action: &str, path: &Path, err: &std::io::Error) -> Self {
         let hint = match err.kind() {
             std::io::ErrorKind::PermissionDenied => Some("check the permissions of this path"),
             std::io::ErrorKind::NotFound => Some("check that the path exists"),
@@ -78,7 +78,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 }
@@ -116,7 +116,7 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
     }
 
@@ -133,7 +133,7 @@ impl Diagnostics {
     }
 
     /// `Err(self)` when any error was collected, so callers can stop a stage.
-    pub fn into_result(self) -> Result<Diagnostics, Diagnostics> {
+    pub(crate) fn into_result(self) -> Result<Diagnostics, Diagnostics> {
         if self.has_errors() {
             Err(self)
         } else {
@@ -142,7 +142,7 @@ impl Diagnostics {
     }
 
     /// Sorted by file, then line, so output is stable whatever order threads finished in.
-    pub fn sorted(mut self) -> Self {
+    pub(crate) fn sorted(mut self) -> Self {
         self.0.sort_by(|a, b| {
             (a.severity, &a.path, a.line, a.col, &a.message)
                 .cmp(&(b.severity, &b.path, b.line, b.col, &b.message))

@@ -54,7 +54,7 @@ pub struct ImportOptions {
 pub struct ImportSummary {
     pub files_read: usize,
     /// Of the texts read, those that came from emails (an mbox holds many).
-    pub emails: usize,
+    pub(crate) emails: usize,
     pub insights_seen: usize,
     pub new: usize,
     /// Sightings that added a source to an insight already known.

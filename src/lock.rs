@@ -24,7 +24,7 @@ use crate::error::Diagnostic;
 use crate::CACHE_DIR;
 
 /// The lock file, in the build cache of the site root.
-pub const LOCK_FILE: &str = "lock";
+pub(crate) const LOCK_FILE: &str = "lock";
 
 /// How long a second writer waits for the first before giving up: long enough
 /// for a quick `new` or a small import to finish, short enough to be noticed.
@@ -65,7 +65,7 @@ impl SiteLock {
 
     /// Takes the lock of the site at `root` only if it is free now: `None` while
     /// another brief holds it.
-    pub fn try_acquire(root: &Path) -> Result<Option<SiteLock>, Diagnostic> {
+    pub(crate) fn try_acquire(root: &Path) -> Result<Option<SiteLock>, Diagnostic> {
         let path = lock_path(root);
         let Some(file) = open(&path)? else {
             return Ok(Some(SiteLock { file: None }));

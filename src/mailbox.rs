@@ -10,8 +10,8 @@ use crate::urls::is_host_name;
 /// A display name (possibly empty) and an address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Mailbox {
-    pub name: Option<String>,
-    pub address: String,
+    pub(crate) name: Option<String>,
+    pub(crate) address: String,
 }
 
 impl Mailbox {

@@ -13,20 +13,20 @@ use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 
-pub const MANIFEST_FILE: &str = ".brief-manifest";
+pub(crate) const MANIFEST_FILE: &str = ".brief-manifest";
 
 /// First line of a manifest: another brief version may fingerprint differently.
 const HEADER: &str = concat!("brief-manifest 1 ", env!("CARGO_PKG_VERSION"));
 
 /// What identifies an output file as the one written: its size and mtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
-    pub len: u64,
-    pub mtime_nanos: u128,
+pub(crate) struct Stamp {
+    pub(crate) len: u64,
+    pub(crate) mtime_nanos: u128,
 }
 
 impl Stamp {
-    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+    pub(crate) fn of(meta: &std::fs::Metadata) -> Stamp {
         let mtime_nanos = meta
             .modified()
             .ok()
@@ -41,25 +41,25 @@ impl Stamp {
 
 /// One job's record: its fingerprint and the files it wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JobRecord {
-    pub fingerprint: u64,
-    pub files: Vec<(String, Stamp)>,
+pub(crate) struct JobRecord {
+    pub(crate) fingerprint: u64,
+    pub(crate) files: Vec<(String, Stamp)>,
 }
 
 /// Render job → record.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Manifest {
-    pub jobs: HashMap<String, JobRecord>,
+pub(crate) struct Manifest {
+    pub(crate) jobs: HashMap<String, JobRecord>,
 }
 
 impl Manifest {
     /// The manifest text in `dir`; empty if there is none.
-    pub fn read(dir: &Path) -> String {
+    pub(crate) fn read(dir: &Path) -> String {
         std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap_or_default()
     }
 
     /// The manifest in `text`, or an empty one if it is not usable.
-    pub fn parse(text: &str) -> Manifest {
+    pub(crate) fn parse(text: &str) -> Manifest {
         Manifest::try_parse(text).unwrap_or_default()
     }
 
@@ -93,7 +93,7 @@ impl Manifest {
 /// order, so that equal builds give equal text. Sorted in parallel: a manifest
 /// has a line per page (170k at 100k insights), and this is the one step of a
 /// commit that grows with the site.
-pub fn text_of(mut lines: Vec<(String, String)>) -> String {
+pub(crate) fn text_of(mut lines: Vec<(String, String)>) -> String {
     lines.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let size = HEADER.len() + 1 + lines.iter().map(|(_, line)| line.len()).sum::<usize>();
     let mut text = String::with_capacity(size);
@@ -109,7 +109,7 @@ pub fn text_of(mut lines: Vec<(String, String)>) -> String {
 /// file, all tab-separated (what [`Manifest::parse`] reads). `None` for a job or
 /// path that cannot be written in this format (a tab or line break in it): the
 /// job renders again next time.
-pub fn line(job: &str, record: &JobRecord) -> Option<String> {
+pub(crate) fn line(job: &str, record: &JobRecord) -> Option<String> {
     let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
     if !plain(job) || !record.files.iter().all(|(path, _)| plain(path)) {
         return None;
@@ -124,7 +124,7 @@ pub fn line(job: &str, record: &JobRecord) -> Option<String> {
 }
 
 /// Whether the file at `path` is still exactly as it was written.
-pub fn unchanged(path: &Path, stamp: Stamp) -> bool {
+pub(crate) fn unchanged(path: &Path, stamp: Stamp) -> bool {
     std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && Stamp::of(&meta) == stamp)
 }
 

@@ -23,7 +23,7 @@ pub struct Rendered {
     /// and Tera copies a `&str` into every value made from it; this one is shared.
     html: tera::Value,
     /// The body as plain text (for summaries, search and feeds' descriptions).
-    pub(crate) text: String,
+    pub text: String,
     pub internal_links: Vec<InternalLink>,
 }
 

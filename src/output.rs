@@ -41,14 +41,15 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::hidden::has_hidden_segment;
 use crate::manifest::{self, JobRecord, Manifest, Stamp, MANIFEST_FILE};
 use crate::markdown::Rendered;
-pub use journal::{recover, refuse_unfinished, Progress, Recovery, JOURNAL_FILE};
+pub(crate) use journal::Progress;
+pub use journal::{recover, refuse_unfinished, Recovery, JOURNAL_FILE};
 use journal::{FirstBuild, RealFolders};
 use plan::{InTheWay, Listing};
-pub use record::{built_files, RECORD_FILE};
+pub(crate) use record::RECORD_FILE;
 
-pub const STAGING_DIR: &str = ".brief-staging";
+pub(crate) const STAGING_DIR: &str = ".brief-staging";
 /// Receives every rendered file: `path` is relative and `/`-separated.
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic>;
 
     /// Incremental rendering (used by `serve`): asked before render job `job` runs,
@@ -97,19 +98,19 @@ pub trait Sink: Sync {
 
 /// Files counted by a committed build.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct OutputStats {
-    pub files: usize,
-    pub written: usize,
-    pub removed: usize,
+pub(crate) struct OutputStats {
+    pub(crate) files: usize,
+    pub(crate) written: usize,
+    pub(crate) removed: usize,
 }
 
 /// Why a commit failed, and whether the output changed before it stopped.
 #[derive(Debug)]
-pub struct CommitError {
-    pub errors: Diagnostics,
+pub(crate) struct CommitError {
+    pub(crate) errors: Diagnostics,
     /// `None`: the output directory is exactly as it was. Otherwise how far the
     /// commit got; its journal stays, so the next run completes it.
-    pub progress: Option<Progress>,
+    pub(crate) progress: Option<Progress>,
 }
 
 impl From<Diagnostics> for CommitError {
@@ -121,7 +122,7 @@ impl From<Diagnostics> for CommitError {
     }
 }
 
-pub struct DiskOutput {
+pub(crate) struct DiskOutput {
     dir: PathBuf,
     /// The build cache of this output directory (manifest, rendered bodies).
     cache: PathBuf,
@@ -169,7 +170,7 @@ impl DiskOutput {
     /// `cache` is where the manifest and body cache of this output live: outside
     /// the output, so a deploy of it never ships them (they would carry drafts
     /// from a `--drafts` build).
-    pub fn open(dir: &Path, cache: &Path, force: bool) -> Result<DiskOutput, Diagnostic> {
+    pub(crate) fn open(dir: &Path, cache: &Path, force: bool) -> Result<DiskOutput, Diagnostic> {
         refuse_unfinished(dir)?;
         let created = !dir.exists();
         std::fs::create_dir_all(dir)
@@ -225,7 +226,7 @@ impl DiskOutput {
     /// Makes this build the site in the output: moves staged files into place
     /// and deletes the stale files brief wrote, or, on a first build, records
     /// the files written in place. On failure, says whether anything changed.
-    pub fn commit(mut self) -> Result<OutputStats, CommitError> {
+    pub(crate) fn commit(mut self) -> Result<OutputStats, CommitError> {
         let bodies_written = self.body_cache_written();
         let staged_bodies = self.staged_bodies();
         let written = take(&self.written);
@@ -404,7 +405,7 @@ impl DiskOutput {
 
     /// Drops the staging area, or what a first build wrote in place: the output
     /// directory is left as it was.
-    pub fn abort(mut self) {
+    pub(crate) fn abort(mut self) {
         if self.body_cache_written() {
             let _ = std::fs::remove_file(self.staged_bodies());
         }
@@ -577,12 +578,12 @@ fn clash(path: &str) -> Diagnostic {
 
 /// An in-memory site: what `serve` serves and `check` inspects.
 #[derive(Default)]
-pub struct MemoryOutput {
+pub(crate) struct MemoryOutput {
     files: Mutex<HashMap<String, Vec<u8>>>,
 }
 
 impl MemoryOutput {
-    pub fn into_files(self) -> HashMap<String, Vec<u8>> {
+    pub(crate) fn into_files(self) -> HashMap<String, Vec<u8>> {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -89,9 +89,9 @@ impl Outcome {
 /// Every feed of the output, in path order, with its outcome.
 #[derive(Debug, Clone)]
 pub struct PingReport {
-    pub hub: String,
+    pub(crate) hub: String,
     pub feeds: Vec<FeedPing>,
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
 }
 
 impl PingReport {

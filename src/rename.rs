@@ -67,7 +67,7 @@ pub struct RenameReport {
 }
 
 /// The path the old slug keeps working at.
-pub fn alias_of(slug: &str) -> String {
+pub(crate) fn alias_of(slug: &str) -> String {
     format!("/insights/{slug}/")
 }
 

@@ -19,13 +19,13 @@ const HINT_WEEKS: usize = 5;
 /// An ISO 8601 week: Monday to Sunday, numbered within its ISO year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct IsoWeek {
-    pub year: i32,
-    pub week: u32,
+    pub(crate) year: i32,
+    pub(crate) week: u32,
 }
 
 impl IsoWeek {
     /// The week `day` falls in.
-    pub fn of(day: NaiveDate) -> IsoWeek {
+    pub(crate) fn of(day: NaiveDate) -> IsoWeek {
         let w = day.iso_week();
         IsoWeek {
             year: w.year(),
@@ -34,19 +34,19 @@ impl IsoWeek {
     }
 
     /// Its Monday.
-    pub fn first_day(self) -> NaiveDate {
+    pub(crate) fn first_day(self) -> NaiveDate {
         NaiveDate::from_isoywd_opt(self.year, self.week, Weekday::Mon)
             .expect("an IsoWeek is made only from a day or a checked week")
     }
 
     /// Its Sunday.
-    pub fn last_day(self) -> NaiveDate {
+    pub(crate) fn last_day(self) -> NaiveDate {
         self.first_day() + chrono::Days::new(6)
     }
 
     /// `16–22 November 2026`, `30 November – 6 December 2026`, or with both
     /// years when the week spans two.
-    pub fn range_display(self) -> String {
+    pub(crate) fn range_display(self) -> String {
         let (first, last) = (self.first_day(), self.last_day());
         let end = last.format("%-d %B %Y");
         if first.year() != last.year() {
@@ -97,28 +97,28 @@ impl FromStr for IsoWeek {
 /// title): `insights[..headline_len]` are its headline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Week {
-    pub id: IsoWeek,
+    pub(crate) id: IsoWeek,
     /// Index into `config.topics` of the one topic asked for.
-    pub topic: Option<usize>,
-    pub insights: Vec<usize>,
-    pub headline_len: usize,
+    pub(crate) topic: Option<usize>,
+    pub(crate) insights: Vec<usize>,
+    pub(crate) headline_len: usize,
     /// The issues these insights belong to, oldest first.
-    pub issues: Vec<usize>,
+    pub(crate) issues: Vec<usize>,
     /// The newest day with an insight: the date the edition carries.
-    pub last_day: NaiveDate,
+    pub(crate) last_day: NaiveDate,
 }
 
 impl Week {
-    pub fn headline(&self) -> &[usize] {
+    pub(crate) fn headline(&self) -> &[usize] {
         &self.insights[..self.headline_len]
     }
 
-    pub fn rest(&self) -> &[usize] {
+    pub(crate) fn rest(&self) -> &[usize] {
         &self.insights[self.headline_len..]
     }
 
     /// `Week 47 of 2026`, or `Pricing: week 47 of 2026` for one topic.
-    pub fn title(&self, config: &Config) -> String {
+    pub(crate) fn title(&self, config: &Config) -> String {
         let (week, year) = (self.id.week, self.id.year);
         match self.topic {
             Some(t) => format!("{}: week {week} of {year}", config.topics[t].name),

@@ -49,25 +49,25 @@ struct RawRule {
 
 /// The checked `[deploy]` section.
 #[derive(Debug, Clone)]
-pub struct DeployConfig {
+pub(crate) struct DeployConfig {
     /// Where to upload; `--target` may stand in for it.
-    pub target: Option<Target>,
+    pub(crate) target: Option<Target>,
     /// An S3-compatible endpoint; none: AWS for the region.
-    pub endpoint: Option<url::Url>,
-    pub region: Option<String>,
+    pub(crate) endpoint: Option<url::Url>,
+    pub(crate) region: Option<String>,
     /// A deploy that would delete more objects is refused unless `--force`.
-    pub max_deletes: usize,
+    pub(crate) max_deletes: usize,
     /// The editor's rules, in order; brief's defaults follow them.
-    pub rules: Vec<DeployRule>,
+    pub(crate) rules: Vec<DeployRule>,
     /// Whether `brief build` writes `_headers` (Netlify, Cloudflare Pages).
-    pub headers_file: bool,
+    pub(crate) headers_file: bool,
 }
 
 /// A bucket and a key prefix (empty, or ending in `/`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
-    pub bucket: String,
-    pub prefix: String,
+    pub(crate) bucket: String,
+    pub(crate) prefix: String,
 }
 
 impl Target {
@@ -113,13 +113,13 @@ impl fmt::Display for Target {
 
 /// One `[[deploy.rules]]` entry, its pattern compiled.
 #[derive(Debug, Clone)]
-pub struct DeployRule {
-    pub pattern: String,
+pub(crate) struct DeployRule {
+    pub(crate) pattern: String,
     matcher: globset::GlobMatcher,
     /// None: the default rules' value for the file.
-    pub cache_control: Option<String>,
+    pub(crate) cache_control: Option<String>,
     /// None: not compressed.
-    pub gzip: Option<bool>,
+    pub(crate) gzip: Option<bool>,
 }
 
 impl DeployRule {

@@ -71,13 +71,13 @@ pub struct Report {
     pub warnings: Diagnostics,
     /// Dry run: one line per planned upload and delete, with its reason.
     pub actions: Vec<String>,
-    pub dry_run: bool,
-    pub uploaded: usize,
+    pub(crate) dry_run: bool,
+    pub(crate) uploaded: usize,
     /// Bytes uploaded (as stored, so compressed where a rule says gzip).
-    pub bytes: u64,
-    pub deleted: usize,
-    pub unchanged: usize,
-    pub seconds: f64,
+    pub(crate) bytes: u64,
+    pub(crate) deleted: usize,
+    pub(crate) unchanged: usize,
+    pub(crate) seconds: f64,
 }
 
 impl fmt::Display for Report {

@@ -61,14 +61,14 @@ impl fmt::Display for Phase {
 #[derive(Debug, Clone)]
 pub(crate) struct LocalFile<'r> {
     /// Relative to the output directory, `/`-separated.
-    pub path: String,
-    pub key: String,
-    pub metadata: Metadata<'r>,
+    pub(crate) path: String,
+    pub(crate) key: String,
+    pub(crate) metadata: Metadata<'r>,
     /// Of the stored bytes (compressed when `metadata.gzip`).
-    pub size: u64,
-    pub md5: String,
+    pub(crate) size: u64,
+    pub(crate) md5: String,
     /// Hex SHA-256 of the file's own (uncompressed) bytes.
-    pub sha256: String,
+    pub(crate) sha256: String,
 }
 
 /// Why an object is uploaded.

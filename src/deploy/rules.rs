@@ -23,9 +23,9 @@ const DEFAULTS: &[(&str, &str)] = &[
 /// The metadata one object is stored with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Metadata<'a> {
-    pub content_type: &'static str,
-    pub cache_control: &'a str,
-    pub gzip: bool,
+    pub(crate) content_type: &'static str,
+    pub(crate) cache_control: &'a str,
+    pub(crate) gzip: bool,
 }
 
 /// The editor's rules, then the defaults.

@@ -54,30 +54,30 @@ pub(crate) enum Failure {
 /// One object of a listing.
 #[derive(Debug, Clone)]
 pub(crate) struct Listed {
-    pub key: String,
+    pub(crate) key: String,
     /// The ETag without quotes, lowercase: the MD5 of the bytes for an object
     /// uploaded in one piece without KMS encryption.
-    pub etag: String,
-    pub size: u64,
+    pub(crate) etag: String,
+    pub(crate) size: u64,
 }
 
 /// An object's metadata, as a HEAD request returns it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Stored {
-    pub content_type: Option<String>,
-    pub cache_control: Option<String>,
-    pub content_encoding: Option<String>,
-    pub sha256: Option<String>,
+    pub(crate) content_type: Option<String>,
+    pub(crate) cache_control: Option<String>,
+    pub(crate) content_encoding: Option<String>,
+    pub(crate) sha256: Option<String>,
 }
 
 /// An object to put: its bytes as stored and the headers they go with.
 pub(crate) struct Object<'a> {
-    pub body: &'a [u8],
-    pub content_type: &'a str,
-    pub cache_control: &'a str,
-    pub gzip: bool,
+    pub(crate) body: &'a [u8],
+    pub(crate) content_type: &'a str,
+    pub(crate) cache_control: &'a str,
+    pub(crate) gzip: bool,
     /// Hex SHA-256 of the uncompressed content, kept as user metadata.
-    pub sha256: &'a str,
+    pub(crate) sha256: &'a str,
 }
 
 /// A finished exchange.

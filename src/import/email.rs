@@ -19,11 +19,11 @@ use crate::hidden::is_hidden;
 /// One message, read.
 #[derive(Debug)]
 pub(crate) struct Letter {
-    pub text: String,
+    pub(crate) text: String,
     /// The `Date:` header, when it has a valid one.
-    pub date: Option<DateTime<FixedOffset>>,
+    pub(crate) date: Option<DateTime<FixedOffset>>,
     /// The `Message-ID:` header without its angle brackets.
-    pub message_id: Option<String>,
+    pub(crate) message_id: Option<String>,
 }
 
 /// Why a message gives no text.

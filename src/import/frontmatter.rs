@@ -13,13 +13,13 @@ use crate::content::{split_front_matter, FrontMatterFormat};
 /// The front matter and body of an insight the importer creates.
 #[derive(Debug)]
 pub(crate) struct NewInsight<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub date: NaiveDate,
-    pub topics: &'a [String],
-    pub sources: &'a [String],
-    pub related: &'a [String],
-    pub body: &'a str,
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) date: NaiveDate,
+    pub(crate) topics: &'a [String],
+    pub(crate) sources: &'a [String],
+    pub(crate) related: &'a [String],
+    pub(crate) body: &'a str,
 }
 
 /// The text of a new content file.
@@ -60,9 +60,9 @@ pub(crate) enum EditError {
 /// already present are skipped), and a new title for one it made itself.
 #[derive(Debug, Default)]
 pub(crate) struct Growth<'a> {
-    pub sources: &'a [String],
-    pub related: &'a [String],
-    pub title: Option<&'a str>,
+    pub(crate) sources: &'a [String],
+    pub(crate) related: &'a [String],
+    pub(crate) title: Option<&'a str>,
 }
 
 /// `text` grown as `growth` says. Everything else is left as it was. Returns

@@ -52,8 +52,8 @@ impl SkipReason {
 /// An input that could not be imported, with the warning that names it.
 #[derive(Debug)]
 pub(crate) struct Skipped {
-    pub reason: SkipReason,
-    pub warning: Diagnostic,
+    pub(crate) reason: SkipReason,
+    pub(crate) warning: Diagnostic,
 }
 
 impl Skipped {

@@ -15,21 +15,21 @@ use crate::config::{ImportConfig, SiteTz};
 /// What a run reads, and how it dates it.
 pub(crate) struct Reading<'a> {
     /// The site's root: its own folders are not raw input.
-    pub root: &'a Path,
+    pub(crate) root: &'a Path,
     /// The date of everything read, instead of each text's own.
-    pub date: Option<NaiveDate>,
-    pub tz: &'a SiteTz,
+    pub(crate) date: Option<NaiveDate>,
+    pub(crate) tz: &'a SiteTz,
 }
 
 /// Every text read from the inputs, oldest first, and what was skipped.
 #[derive(Default)]
 pub(crate) struct ReadResult {
-    pub texts: Vec<RawFile>,
-    pub skipped: Vec<Skipped>,
+    pub(crate) texts: Vec<RawFile>,
+    pub(crate) skipped: Vec<Skipped>,
     /// Files read (an mbox counts once, each Maildir message once).
-    pub files: usize,
+    pub(crate) files: usize,
     /// Of `texts`, those that came from emails.
-    pub emails: usize,
+    pub(crate) emails: usize,
 }
 
 /// Every raw text under `paths`, read and dated, oldest first; and the inputs
@@ -202,13 +202,13 @@ fn file_name(path: &Path) -> String {
 /// A raw text read and dated: a raw insight file, or one email's text.
 pub(crate) struct RawFile {
     /// The file it was read from.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// What `sources` records: the file name, or an email's Message-ID.
-    pub source: String,
-    pub date: NaiveDate,
-    pub text: String,
+    pub(crate) source: String,
+    pub(crate) date: NaiveDate,
+    pub(crate) text: String,
     /// Which message of the file, for reports (`message 3, <id>`).
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     /// Its place in its file (mbox messages), for a stable order.
     index: usize,
 }
@@ -284,10 +284,10 @@ pub(crate) enum Role {
 /// One insight line of a raw file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RawLine<'a> {
-    pub text: &'a str,
+    pub(crate) text: &'a str,
     /// 1-based line in the file, for reports.
-    pub line: usize,
-    pub role: Role,
+    pub(crate) line: usize,
+    pub(crate) role: Role,
 }
 
 /// Splits raw text into insight lines: blank and boilerplate lines dropped, text

@@ -42,9 +42,9 @@ const FIRST_BUILD: &str = "brief-journal 1 first-build";
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Commit {
     /// Stale files brief wrote, and (with `--force`) entries in the way.
-    pub removes: Vec<String>,
+    pub(crate) removes: Vec<String>,
     /// Staged files to move into place.
-    pub places: Vec<String>,
+    pub(crate) places: Vec<String>,
     /// Whether a new ownership record is staged, to put in place last.
     pub record: bool,
 }
@@ -52,10 +52,10 @@ pub(crate) struct Commit {
 /// How far a commit got: the truth for the summary line after a failure.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
-    pub placed: usize,
-    pub to_place: usize,
-    pub removed: usize,
-    pub to_remove: usize,
+    pub(crate) placed: usize,
+    pub(crate) to_place: usize,
+    pub(crate) removed: usize,
+    pub(crate) to_remove: usize,
 }
 
 impl fmt::Display for Progress {
@@ -69,13 +69,13 @@ impl fmt::Display for Progress {
 }
 
 impl Commit {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.removes.is_empty() && self.places.is_empty() && !self.record
     }
 
     /// Writes the journal: from here on, a killed build is completed by the
     /// next run rather than dropped.
-    pub fn begin(&self, dir: &Path) -> std::io::Result<()> {
+    pub(crate) fn begin(&self, dir: &Path) -> std::io::Result<()> {
         let mut text = String::with_capacity(64 + (self.removes.len() + self.places.len()) * 48);
         text.push_str(COMMIT);
         text.push('\n');
@@ -99,7 +99,7 @@ impl Commit {
 
     /// Makes the changes; every one that fails is an error, and the others are
     /// still made (the next run retries the rest).
-    pub fn apply(&self, dir: &Path, errors: &mut Diagnostics) -> Progress {
+    pub(crate) fn apply(&self, dir: &Path, errors: &mut Diagnostics) -> Progress {
         let staging = dir.join(STAGING_DIR);
         let mut folders = RealFolders::default();
         let removed = remove_files(dir, &self.removes, &mut folders, errors);
@@ -158,7 +158,7 @@ pub(crate) struct FirstBuild {
 
 impl FirstBuild {
     /// Starts the log in `dir`; from here on a killed build is rolled back.
-    pub fn start(dir: &Path) -> std::io::Result<FirstBuild> {
+    pub(crate) fn start(dir: &Path) -> std::io::Result<FirstBuild> {
         let mut file = std::fs::File::options()
             .create(true)
             .truncate(true)
@@ -174,7 +174,7 @@ impl FirstBuild {
     /// Notes the top-level entry of `rel` before anything of it is made. The
     /// lock is held while the line is written: another writer of the same
     /// entry must not go ahead before it is noted.
-    pub fn note(&self, rel: &str) -> std::io::Result<()> {
+    pub(crate) fn note(&self, rel: &str) -> std::io::Result<()> {
         let top = rel.split('/').next().unwrap_or(rel);
         let mut noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
         if !noted.contains(top) {
@@ -392,7 +392,7 @@ pub(crate) struct RealFolders {
 impl RealFolders {
     /// Fails when a folder above `rel` in `dir` is a link or a file: a write or
     /// deletion there would land outside the output (or fail halfway).
-    pub fn check(&mut self, dir: &Path, rel: &str) -> std::io::Result<()> {
+    pub(crate) fn check(&mut self, dir: &Path, rel: &str) -> std::io::Result<()> {
         for (at, _) in rel.match_indices('/') {
             let folder = &rel[..at];
             if self.seen.contains(folder) {

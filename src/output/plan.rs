@@ -39,7 +39,7 @@ pub(crate) struct Listing {
 }
 
 impl Listing {
-    pub fn of(dir: &Path) -> Listing {
+    pub(crate) fn of(dir: &Path) -> Listing {
         let mut listing = Listing::default();
         let walker = walkdir::WalkDir::new(dir)
             .min_depth(1)
@@ -62,7 +62,7 @@ impl Listing {
     }
 
     /// Every entry listed, sorted.
-    pub fn into_sorted(self) -> Vec<String> {
+    pub(crate) fn into_sorted(self) -> Vec<String> {
         let mut entries = self.files;
         entries.extend(self.others);
         entries.sort();
@@ -81,23 +81,23 @@ pub(crate) enum InTheWay {
 
 /// Everything the plan weighs.
 pub(crate) struct Inputs<'a> {
-    pub listing: Listing,
+    pub(crate) listing: Listing,
     /// Files brief wrote in the output before this build (its record).
-    pub owned: &'a HashSet<String>,
+    pub(crate) owned: &'a HashSet<String>,
     /// Every file of this build.
-    pub emitted: &'a HashMap<String, Stamp>,
+    pub(crate) emitted: &'a HashMap<String, Stamp>,
     /// The files of this build that are staged (they changed).
-    pub staged: &'a [String],
-    pub in_the_way: Vec<(String, InTheWay)>,
-    pub force: bool,
+    pub(crate) staged: &'a [String],
+    pub(crate) in_the_way: Vec<(String, InTheWay)>,
+    pub(crate) force: bool,
 }
 
 /// The commit, and the unchanged files (below a link that `--force` replaces)
 /// to copy into the staging area before it starts.
 #[derive(Debug)]
 pub(crate) struct Plan {
-    pub commit: Commit,
-    pub copies: Vec<String>,
+    pub(crate) commit: Commit,
+    pub(crate) copies: Vec<String>,
 }
 
 /// Works out the commit, or refuses it, naming what is in the way.

@@ -22,14 +22,14 @@ use crate::error::Diagnostic;
 use crate::hidden::is_hidden;
 use crate::manifest::Manifest;
 
-pub const RECORD_FILE: &str = ".brief-files";
+pub(crate) const RECORD_FILE: &str = ".brief-files";
 
 /// First line of a record, also what a reader who opens it learns.
 const HEADER: &str = "brief-files 1: what the last build wrote here; brief deletes no other file";
 
 /// The files of the last build in `dir`, or `None` when there is no readable
 /// record. What `deploy` should upload, and all that `build` may delete.
-pub fn built_files(dir: &Path) -> Option<Vec<String>> {
+fn built_files(dir: &Path) -> Option<Vec<String>> {
     let text = std::fs::read_to_string(dir.join(RECORD_FILE)).ok()?;
     let mut lines = text.lines();
     (lines.next()? == HEADER).then(|| lines.map(str::to_string).collect())
@@ -38,9 +38,9 @@ pub fn built_files(dir: &Path) -> Option<Vec<String>> {
 /// The files brief wrote in an output directory.
 #[derive(Debug, Default)]
 pub(crate) struct Owned {
-    pub files: HashSet<String>,
+    pub(crate) files: HashSet<String>,
     /// They come from the record itself (not from an old manifest, or none).
-    pub recorded: bool,
+    pub(crate) recorded: bool,
 }
 
 /// Who owns the files in the output `dir`: `None` when it holds no site (no

@@ -20,7 +20,7 @@ use super::lead::first_block;
 use super::sentences::{first_sentence_end, is_abbreviation};
 
 /// The longest headline, in characters.
-pub const HEADLINE_MAX: usize = 140;
+pub(crate) const HEADLINE_MAX: usize = 140;
 
 /// A clause shorter than this (in characters) is no headline on its own.
 const CLAUSE_MIN: usize = 30;
@@ -94,7 +94,7 @@ const SUBJECT_WORDS: &[&str] = &[
 ];
 
 /// The headline for an insight whose Markdown body is `body`.
-pub fn headline_of(body: &str) -> String {
+pub(crate) fn headline_of(body: &str) -> String {
     let block = first_block(body).map(|b| b.plain);
     let plain = one_line(block.as_deref().unwrap_or(body));
     let sentence = &plain[..first_sentence_end(&plain).unwrap_or(plain.len())];
@@ -105,7 +105,7 @@ pub fn headline_of(body: &str) -> String {
 /// mid-phrase: it ends with "…" and its words begin the body's text (case,
 /// punctuation and Markdown marks aside). Import renews such a title; any
 /// other is an editor's and stays.
-pub fn is_cut_of(title: &str, body: &str) -> bool {
+pub(crate) fn is_cut_of(title: &str, body: &str) -> bool {
     let Some(stem) = title.trim_end().strip_suffix('…') else {
         return false;
     };

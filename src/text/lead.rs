@@ -16,7 +16,7 @@ use super::sentences::first_sentence_end;
 #[derive(Debug, Default)]
 pub(crate) struct FirstBlock {
     /// The text a reader sees: Markdown marks removed, line breaks as spaces.
-    pub plain: String,
+    pub(crate) plain: String,
     /// Whether the block is a paragraph at the top of the body (not inside a
     /// list or quote): the only kind of block a lead can be cut from.
     top_paragraph: bool,
@@ -43,7 +43,7 @@ struct Run {
 /// hand-written headline, a clause of a long sentence) or the lead cannot be
 /// cut out cleanly (it ends inside emphasis or a link): then the whole body is
 /// shown under the title.
-pub fn rest_after_lead<'b>(title: &str, body: &'b str) -> Option<&'b str> {
+pub(crate) fn rest_after_lead<'b>(title: &str, body: &'b str) -> Option<&'b str> {
     let block = first_block(body)?;
     if !block.top_paragraph {
         return None;

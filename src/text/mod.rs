@@ -4,9 +4,9 @@
 //! (which offers the lead split on an insight) and `import` (which makes
 //! headlines).
 
-pub mod headline;
-pub mod lead;
-pub mod sentences;
+pub(crate) mod headline;
+pub(crate) mod lead;
+pub(crate) mod sentences;
 
 /// The letters and digits of `text`, lowercased: what two texts must share to
 /// say the same words, whatever their case, punctuation, spacing or Markdown.

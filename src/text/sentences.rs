@@ -86,7 +86,7 @@ const OPENERS: &[&str] = &[
 
 /// Byte offset just past the first sentence of `text` (its stop and any closing
 /// quotes or brackets), or `None` when the text is a single sentence.
-pub fn first_sentence_end(text: &str) -> Option<usize> {
+pub(crate) fn first_sentence_end(text: &str) -> Option<usize> {
     let mut search_from = 0;
     while let Some(found) = text[search_from..].find(is_stop) {
         let stop = search_from + found;

@@ -36,6 +36,7 @@ mod hints;
 mod mailbox;
 mod manifest;
 mod media_type;
+mod progress;
 mod render;
 mod site;
 mod text;
@@ -56,8 +57,7 @@ use render::Renderer;
 use site::Site;
 use theme::Theme;
 
-/// The build cache in the site root (safe to delete; keep it out of git).
-pub const CACHE_DIR: &str = ".brief-cache";
+pub use manifest::CACHE_DIR;
 
 /// Where `build` writes the site unless told `--output DIR`, under the site root.
 pub(crate) const OUTPUT_DIR: &str = "public";

@@ -1,5 +1,5 @@
 //! The site lock. Every command that writes to a site (`build`, `import`, `new`,
-//! and `rename` and `deploy` when they come) holds it while it runs, so two of
+//! `rename` and `deploy`) holds it while it runs, so two of
 //! them never interleave: two imports at once would each read the content, and
 //! the second to write would drop what the first added. Reading commands
 //! (`check`, `serve`, `email`) never take it and never wait for it.
@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::error::Diagnostic;
-use crate::CACHE_DIR;
+use crate::manifest::CACHE_DIR;
 
 /// The lock file, in the build cache of the site root.
 pub(crate) const LOCK_FILE: &str = "lock";

@@ -13,6 +13,11 @@ use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 
+/// The build cache in the site root (safe to delete; keep it out of git): each
+/// output directory's manifest and rendered bodies (`<key>/`), the site lock and
+/// `ping`'s memory of the feeds it announced.
+pub const CACHE_DIR: &str = ".brief-cache";
+
 pub(crate) const MANIFEST_FILE: &str = ".brief-manifest";
 
 /// First line of a manifest: another brief version may fingerprint differently.

@@ -22,13 +22,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
 use crate::config::{Config, Target};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hints::find_key_line;
 use crate::lock::SiteLock;
 use crate::output::{self, Recovery};
+use crate::progress;
 use plan::{LocalFile, Phase, Reason, Verdict};
 use rules::Rules;
 use s3::Store;
@@ -318,7 +317,7 @@ impl Deploy<'_> {
     /// Uploads phase by phase, then deletes, then records the metadata scheme.
     /// Stops at the first phase with a failed upload: nothing is deleted then.
     fn carry_out(&self, plan: &Plan, dir: &Path, scheme: &str, progress: bool) -> Outcome {
-        let bar = progress_bar(plan.uploads.len() as u64, progress);
+        let bar = progress::bar("uploading", plan.uploads.len() as u64, progress);
         let mut changed = Vec::new();
         for phase in Phase::ALL {
             let batch: Vec<_> = plan
@@ -486,19 +485,6 @@ fn parallel<T: Sync, R: Send>(items: &[T], jobs: usize, work: impl Fn(&T) -> R +
     (0..items.len())
         .map(|i| results.remove(&i).expect("every item ran"))
         .collect()
-}
-
-fn progress_bar(len: u64, show: bool) -> ProgressBar {
-    if !show || len == 0 {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} uploading {pos}/{len} [{bar:30}] {eta}")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
 }
 
 /// Writes the absolute URL of every uploaded or deleted file to `file`, one a

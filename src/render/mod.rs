@@ -25,7 +25,6 @@ mod wording;
 
 use std::sync::Arc;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use tera::{Context, Value};
 
@@ -33,6 +32,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
 use crate::markdown::{self, LinkBase, Rendered};
 use crate::output::Sink;
+use crate::progress;
 use crate::site::{insight_path, page_path, topic_path, Site};
 use crate::theme::Theme;
 use context::Fields;
@@ -122,7 +122,7 @@ impl<'a> Renderer<'a> {
         show_progress: bool,
     ) -> Result<(), Diagnostics> {
         let jobs = self.in_date_order(self.jobs());
-        let progress = progress_bar(jobs.len() as u64, show_progress);
+        let progress = progress::bar("rendering", jobs.len() as u64, show_progress);
         let errors: Vec<Diagnostic> = jobs
             .par_iter()
             .filter_map(|&job| {
@@ -243,17 +243,4 @@ impl<'a> Renderer<'a> {
         }
         self.theme.render(template, &ctx)
     }
-}
-
-fn progress_bar(len: u64, show: bool) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} rendering {pos}/{len} [{bar:30}] {eta}")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
 }

@@ -31,6 +31,7 @@ mod eml;
 mod escape;
 mod filters;
 mod fingerprint;
+mod headers;
 mod hidden;
 mod hints;
 mod mailbox;
@@ -240,7 +241,7 @@ fn write_headers_file(config: &Config, sink: &dyn Sink) -> Result<(), Diagnostic
     let Some(deploy) = config.deploy.as_ref().filter(|d| d.headers_file) else {
         return Ok(());
     };
-    sink.put("_headers", deploy::headers_file(deploy))
+    sink.put("_headers", headers::headers_file(deploy))
         .map_err(|e| {
             Diagnostic::error(format!(
                 "cannot write _headers (`[deploy] headers_file = true`): {}",

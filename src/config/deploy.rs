@@ -3,7 +3,7 @@
 //! region), how many deletions it may make without `--force`, and the rules
 //! that give each file its `Cache-Control` and compression. Values are checked
 //! and resolved here (target split, endpoint parsed, glob patterns compiled);
-//! what the rules mean for a file is `deploy::rules`'s business.
+//! what the rules mean for a file is [`crate::headers`]'s business.
 //! Credentials are never read from the config: a key that looks like one is an
 //! error of its own, so a secret pasted here is caught before it is committed.
 

@@ -11,7 +11,6 @@
 //! build pipeline and shares only its config and file-type rules.
 
 mod plan;
-mod rules;
 mod s3;
 mod settings;
 
@@ -24,16 +23,14 @@ use std::time::Instant;
 
 use crate::config::{Config, Target};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::headers::Rules;
 use crate::hints::find_key_line;
 use crate::lock::SiteLock;
 use crate::output::{self, Recovery};
 use crate::progress;
 use plan::{LocalFile, Phase, Reason, Verdict};
-use rules::Rules;
 use s3::Store;
 use settings::Settings;
-
-pub(crate) use rules::headers_file;
 
 /// Where a deploy keeps the description of the metadata scheme it stored
 /// objects with (see [`Rules::scheme`]), beside the site under the prefix.

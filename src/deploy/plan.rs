@@ -18,9 +18,9 @@ use std::path::Path;
 use rayon::prelude::*;
 use sha2::Digest as _;
 
-use super::rules::{Metadata, Rules};
 use super::s3::{Listed, Stored};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::headers::{Metadata, Rules};
 use crate::hidden::{has_hidden_segment, is_hidden};
 
 /// Upload order: a reader of the old site never meets a link to a file that is

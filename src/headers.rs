@@ -1,11 +1,12 @@
-//! What each deployed file is stored with: its `Content-Type` (by extension,
-//! from [`crate::media_type`]), its `Cache-Control` and whether it is stored
-//! gzip-compressed, from the `[[deploy.rules]]` (first match wins) and brief's
-//! defaults after them. Also the two texts derived from the same rules: the
-//! `_headers` file that `brief build` writes for Netlify and Cloudflare Pages,
-//! and the description of the whole scheme that a deploy stores beside the
-//! site, so the next deploy knows whether stored metadata is still current.
-//! Pure: no I/O.
+//! The headers each output file is served with: its `Content-Type` (by
+//! extension, from [`crate::media_type`]), its `Cache-Control` and whether it is
+//! stored gzip-compressed, from the `[[deploy.rules]]` (first match wins) and
+//! brief's defaults after them. Also the two texts derived from the same rules:
+//! the `_headers` file that `brief build` writes for Netlify and Cloudflare
+//! Pages, and the description of the whole scheme that a deploy stores beside
+//! the site, so the next deploy knows whether stored metadata is still current.
+//! Pure: no I/O. It reads only the config, so the build (a stage of the
+//! pipeline) and `deploy` (a command above it) share it.
 
 use crate::config::{DeployConfig, DeployRule};
 use crate::media_type;

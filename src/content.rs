@@ -40,9 +40,11 @@ pub struct Insight {
     pub related: Vec<String>,
     pub(crate) weight: i64,
     pub(crate) draft: bool,
-    /// Whether a title that is the body's lead sentence stands for it (the
-    /// body then goes on after it); `lead = false` shows the whole body.
-    pub(crate) lead: bool,
+    /// Where the body shown under the title starts, when the title is the
+    /// body's lead sentence (see [`Insight::body_after_lead`]); `None` for a
+    /// title of the editor's own or `lead = false`. Found once, here, so that a
+    /// content file `serve` keeps is not searched again at every rebuild.
+    pub(crate) rest_start: Option<usize>,
     /// Old site-relative paths of this insight (`/insights/old-slug/`), each
     /// kept working as a redirect.
     pub aliases: Vec<String>,
@@ -365,6 +367,11 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
     make_printable(&mut title);
     let mut sources = fm.sources;
     sources.iter_mut().for_each(make_printable);
+    let rest_start = fm
+        .lead
+        .unwrap_or(true)
+        .then(|| crate::text::lead::rest_start(&title, &body))
+        .flatten();
     Ok(Insight {
         id: fm
             .id
@@ -378,7 +385,7 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
         related: fm.related,
         weight: fm.weight,
         draft: fm.draft,
-        lead: fm.lead.unwrap_or(true),
+        rest_start,
         aliases: fm.aliases,
         body,
         path: path.to_path_buf(),
@@ -387,13 +394,18 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
 }
 
 impl Insight {
-    /// The body shown under the title: after the lead sentence when the title
-    /// is that sentence (empty for a one-sentence insight), unless the file
-    /// says `lead = false`; `None` when the whole body is shown.
+    /// The body after its lead sentence, when the title is that sentence
+    /// (empty for a one-sentence insight), unless the file says `lead = false`;
+    /// `None` when the whole body is shown under the title.
     pub fn body_after_lead(&self) -> Option<&str> {
-        self.lead
-            .then(|| crate::text::lead::rest_after_lead(&self.title, &self.body))
-            .flatten()
+        self.rest_start.map(|at| &self.body[at..])
+    }
+
+    /// The Markdown shown under the title wherever the insight is shown: the
+    /// body after its lead sentence when the title is that sentence, else the
+    /// whole body. A sentence is never shown twice.
+    pub(crate) fn shown_body(&self) -> &str {
+        self.body_after_lead().unwrap_or(&self.body)
     }
 }
 
@@ -859,7 +871,7 @@ mod tests {
     fn lead_and_aliases_are_optional_and_aliases_checked() {
         let i = parse("+++\ntitle = \"China leads\"\ndate = 2026-11-18\n+++\nChina leads. More.\n")
             .unwrap();
-        assert!(i.lead);
+        assert_eq!(i.rest_start, Some(13));
         assert!(i.aliases.is_empty());
         assert_eq!(i.body_after_lead(), Some("More.\n"));
         let i = parse("+++\ntitle = \"China leads\"\ndate = 2026-11-18\nlead = false\naliases = [\"/insights/old/\", \"/2026/china.html\"]\n+++\nChina leads. More.\n")

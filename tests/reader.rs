@@ -73,8 +73,8 @@ fn search_index_lists_every_insight_with_plain_text() {
         serde_json::json!(["Pricing", "Energy & Power"])
     );
     assert_eq!(
-        cheap["body"], "Tokens are cheaper thanks to energy costs. Read more.",
-        "Markdown is reduced to plain text"
+        cheap["body"], "Read more.",
+        "Markdown is reduced to plain text, and the lead sentence (the title) is not repeated"
     );
 }
 

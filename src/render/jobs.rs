@@ -254,6 +254,9 @@ fn insight_fingerprint(insight: &Insight) -> u64 {
         id: _,
         body: _,
         key_lines: _,
+        // Where the shown body starts: in the body fingerprint, as it depends
+        // on the body.
+        rest_start: _,
         slug,
         title,
         date,
@@ -263,11 +266,10 @@ fn insight_fingerprint(insight: &Insight) -> u64 {
         related,
         weight,
         draft,
-        lead,
         aliases,
         path,
     } = insight;
     hash_of(&(
-        slug, title, date, day, topics, sources, related, weight, draft, lead, aliases, path,
+        slug, title, date, day, topics, sources, related, weight, draft, aliases, path,
     ))
 }

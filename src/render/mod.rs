@@ -28,6 +28,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
+use crate::config::MarkdownConfig;
+use crate::content::Insight;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
 use crate::markdown::{self, LinkBase, Rendered};
@@ -46,7 +48,9 @@ pub(crate) use wording::issue_title;
 pub(crate) struct Renderer<'a> {
     pub(crate) site: &'a Site<'a>,
     theme: &'a Theme,
-    /// Body HTML and plain text of each insight, in `site.insights` order.
+    /// Body HTML and plain text of each insight, in `site.insights` order: the
+    /// body shown under its title, after the lead sentence when the title is
+    /// that sentence, so that every page, feed and index shows it once.
     pub(crate) bodies: Vec<Arc<Rendered>>,
     /// The `site` object of every template. Tera values share their contents
     /// (`Arc`), so each page's context gets it for the cost of a reference count.
@@ -65,6 +69,18 @@ pub(crate) struct Renderer<'a> {
     body_keys: Vec<u64>,
 }
 
+/// The Markdown an insight shows under its title (see
+/// [`Insight::shown_body`]), rendered; its links' offsets are counted from the
+/// top of the whole body, so `check` names their lines in the content file.
+fn render_shown_body(insight: &Insight, base: &LinkBase, config: &MarkdownConfig) -> Rendered {
+    let mut rendered = markdown::render(insight.shown_body(), base, config);
+    let start = insight.rest_start.unwrap_or(0);
+    for link in &mut rendered.internal_links {
+        link.offset += start;
+    }
+    rendered
+}
+
 impl<'a> Renderer<'a> {
     /// Renders every insight body (in parallel; unless `sink` kept it from an
     /// earlier build) and the shared `site` context.
@@ -78,16 +94,20 @@ impl<'a> Renderer<'a> {
                 // Bodies are the bulk of the site's text: hashed once, for both keys.
                 let body_hash = hash_of(&insight.body);
                 let page_path = insight_path(&insight.slug);
-                let key = hash_of(&(markdown_options, &page_path, body_hash));
+                // What is rendered is the body shown under the title (after the
+                // lead sentence when the title is that sentence): where it starts
+                // is part of both keys.
+                let shown = insight.rest_start;
+                let key = hash_of(&(markdown_options, &page_path, body_hash, shown));
                 let body = sink.cached_body(key).unwrap_or_else(|| {
                     let base = LinkBase {
                         base_path: &config.base_path,
                         page_path: &page_path,
                     };
-                    Arc::new(markdown::render(&insight.body, &base, &config.markdown))
+                    Arc::new(render_shown_body(insight, &base, &config.markdown))
                 });
                 sink.keep_body(key, &body);
-                (body, key, hash_of(&(body_hash, &insight.id)))
+                (body, key, hash_of(&(body_hash, &insight.id, shown)))
             })
             .collect();
         sink.bodies_complete();

@@ -15,6 +15,7 @@ use super::email_text;
 use super::pagination::{page_count, pager_links};
 use super::wording::{display_day, issue_title, summarize};
 use super::Renderer;
+use crate::content::Insight;
 use crate::markdown::{LinkBase, Rendered};
 use crate::site::{insight_path, topic_path, Issue, Site};
 
@@ -81,6 +82,7 @@ struct InsightObject<'a> {
     draft: bool,
     id: &'a str,
     issue: &'a Value,
+    lead_is_title: bool,
     permalink: &'a Value,
     related: Vec<&'a Value>,
     slug: &'a Value,
@@ -282,6 +284,7 @@ impl Renderer<'_> {
             draft: insight.draft,
             id: &insight.id,
             issue: &shared.issue_links[site.issue_of[i]],
+            lead_is_title: insight.rest_start.is_some(),
             permalink: &strings.permalink,
             related: site.related[i]
                 .iter()
@@ -302,7 +305,8 @@ impl Renderer<'_> {
         }
     }
 
-    /// The body of insight `i` as plain text with absolute links, for email.
+    /// The body insight `i` shows under its title (see [`Renderer::bodies`]) as
+    /// plain text with absolute links, for email.
     fn email_text(&self, i: usize) -> String {
         let config = self.site.config;
         let page_path = insight_path(&self.site.insights[i].slug);
@@ -311,7 +315,7 @@ impl Renderer<'_> {
             page_path: &page_path,
         };
         email_text::plain_text(
-            &self.site.insights[i].body,
+            self.site.insights[i].shown_body(),
             &base,
             &config.origin,
             &config.markdown,
@@ -379,7 +383,7 @@ impl Shared {
                     date: plain(&insight.date.to_rfc3339()),
                     day: issues[n].date.clone(),
                     date_display: issues[n].date_display.clone(),
-                    summary: plain(&summarize(&body.text, 200)),
+                    summary: plain(&summary(insight, body)),
                     slug: plain(&insight.slug),
                     title: plain(&insight.title),
                 }
@@ -449,6 +453,17 @@ impl Shared {
                 .map(|(topic, group)| pages_of(&topic_path(&topic.slug), group.insights.len()))
                 .collect(),
         }
+    }
+}
+
+/// An insight's `summary` (its page's meta description): the start of the body
+/// shown under its title, so that it goes on from the title rather than repeating
+/// it, as search engines and link previews show the two together. An insight
+/// of one sentence, whose title is all of it, has its title.
+fn summary(insight: &Insight, body: &Rendered) -> String {
+    match summarize(&body.text, 200) {
+        text if text.is_empty() => insight.title.clone(),
+        text => text,
     }
 }
 

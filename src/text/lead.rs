@@ -1,7 +1,7 @@
 //! An insight's lead: the first sentence of its Markdown body, read as plain
 //! text, and the body that follows it. Import makes a headline from the lead;
 //! wherever an insight is shown under a headline that *is* its lead, the lead is
-//! not repeated, and the body goes on from the next sentence ([`rest_after_lead`]).
+//! not repeated, and the body goes on from the next sentence ([`rest_start`]).
 //! The body stays Markdown kept verbatim: the lead is found in the text a reader
 //! sees (emphasis marks, code ticks and link targets left out), then mapped back
 //! to a place in the Markdown where no emphasis, link or code span is open.
@@ -37,13 +37,13 @@ struct Run {
     len: usize,
 }
 
-/// `body` after its lead sentence, when `title` is that sentence (the same
-/// words, whatever the case, punctuation, whitespace or Markdown marks): empty
-/// for a body of one sentence. `None` when the title is not the lead (a
-/// hand-written headline, a clause of a long sentence) or the lead cannot be
-/// cut out cleanly (it ends inside emphasis or a link): then the whole body is
-/// shown under the title.
-pub(crate) fn rest_after_lead<'b>(title: &str, body: &'b str) -> Option<&'b str> {
+/// Where `body` goes on after its lead sentence (the body's length for a body
+/// of one sentence), when `title` is that sentence: the same words, whatever the
+/// case, punctuation, whitespace or Markdown marks. `None` when the title is not
+/// the lead (a hand-written headline, a clause of a long sentence) or the lead
+/// cannot be cut out cleanly (it ends inside emphasis or a link): then the
+/// whole body is shown under the title.
+pub(crate) fn rest_start(title: &str, body: &str) -> Option<usize> {
     let block = first_block(body)?;
     if !block.top_paragraph {
         return None;
@@ -64,7 +64,7 @@ pub(crate) fn rest_after_lead<'b>(title: &str, body: &'b str) -> Option<&'b str>
     if cut < block.end && !starts_paragraph(rest) {
         return None;
     }
-    Some(rest)
+    Some(body.len() - rest.len())
 }
 
 /// Whether `a` and `b` have the same letters and digits in the same order,
@@ -209,6 +209,10 @@ fn is_block_end(tag: TagEnd) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rest_after_lead<'b>(title: &str, body: &'b str) -> Option<&'b str> {
+        rest_start(title, body).map(|at| &body[at..])
+    }
 
     #[test]
     fn the_rest_follows_the_lead_sentence() {

@@ -32,6 +32,8 @@ pub(super) enum Job {
     Topics,
     Topic(usize, usize),
     Insight(usize),
+    /// The redirect pages of an insight's `aliases`.
+    Redirects(usize),
     Search,
     NotFound,
     SiteFeeds,
@@ -68,6 +70,11 @@ impl Renderer<'_> {
             }
         }
         jobs.extend((0..site.insights.len()).map(Job::Insight));
+        jobs.extend(
+            (0..site.insights.len())
+                .filter(|&i| !site.insights[i].aliases.is_empty())
+                .map(Job::Redirects),
+        );
         jobs
     }
 
@@ -170,7 +177,9 @@ impl Renderer<'_> {
                 .collect(),
             Job::TopicFeed(t) => feeds::topic_feed_insights(site, t).to_vec(),
             Job::SearchIndex => (0..site.insights.len()).collect(),
+            // A redirect shows the title and slug: in the site fingerprint.
             Job::Archive(_)
+            | Job::Redirects(_)
             | Job::Topics
             | Job::Search
             | Job::NotFound

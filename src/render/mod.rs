@@ -8,7 +8,8 @@
 //! files to the sink. Beside it, one idea per file: `jobs` (what the jobs are and
 //! their fingerprints), `values` and `context` (template values and each page's
 //! context), `pagination`, `search` (the search index), `feeds` (RSS, Atom, JSON
-//! Feed, sitemap), `editions` (the daily and weekly email editions), `email_text`
+//! Feed, sitemap), `redirects` (the pages that keep insights' old paths
+//! working), `editions` (the daily and weekly email editions), `email_text`
 //! (bodies as plain text for email) and `wording` (titles and summaries they
 //! share). A new output format is a job here and a
 //! file beside it. This stage writes nothing: the sink does.
@@ -19,6 +20,7 @@ mod email_text;
 mod feeds;
 mod jobs;
 mod pagination;
+mod redirects;
 mod search;
 mod values;
 mod wording;
@@ -141,6 +143,7 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         show_progress: bool,
     ) -> Result<(), Diagnostics> {
+        self.check_aliases()?;
         let jobs = self.in_date_order(self.jobs());
         let progress = progress::bar("rendering", jobs.len() as u64, show_progress);
         let errors: Vec<Diagnostic> = jobs
@@ -180,6 +183,7 @@ impl<'a> Renderer<'a> {
                 let path = insight_path(&self.site.insights[i].slug);
                 self.page(sink, &path, "insight.html", &self.insight_context(i))
             }
+            Job::Redirects(i) => self.redirects(sink, i),
             Job::Search => self.page(
                 sink,
                 "/search/",

@@ -1,0 +1,121 @@
+//! Redirect pages for insights' `aliases`: each old path of an insight gets a
+//! small page (`redirect.html`: meta refresh, canonical link, `noindex`) that
+//! sends readers and search engines on to the insight's page, so a published URL
+//! keeps working after `brief rename`. Redirects are not pages of the site: the
+//! sitemap, feeds and search index never list them (they are not among
+//! [`Renderer::page_paths`]). Before anything renders, every alias is checked
+//! against the site's pages and the other aliases, so a redirect never replaces
+//! a page or another redirect. The alias's own form (site-relative, safe
+//! segments) is checked where it is parsed, in `content`.
+
+use std::collections::HashMap;
+
+use super::values::{object, plain};
+use super::Renderer;
+use crate::content::Insight;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::output::Sink;
+use crate::site::insight_path;
+
+/// The output file of the redirect for `alias`: the path itself when it names
+/// an HTML file (`/2026/old.html`, as an older site may have published), else
+/// the `index.html` of that folder, like every page of the site.
+pub(super) fn alias_file(alias: &str) -> String {
+    let rel = alias.trim_start_matches('/');
+    if rel.ends_with(".html") || rel.ends_with(".htm") {
+        rel.to_string()
+    } else if rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        format!("{rel}/index.html")
+    }
+}
+
+/// The output file of the page at site path `path` (`/issues/` → `issues/index.html`).
+fn page_file(path: &str) -> String {
+    format!("{}index.html", path.trim_start_matches('/'))
+}
+
+impl Renderer<'_> {
+    /// Refuses an alias whose redirect would be written where a page, a static
+    /// file or another alias's redirect is: naming the content file, the alias's
+    /// line and what is there.
+    pub(super) fn check_aliases(&self) -> Result<(), Diagnostics> {
+        let insights = &self.site.insights;
+        if insights.iter().all(|i| i.aliases.is_empty()) {
+            return Ok(());
+        }
+        let mut taken: HashMap<String, String> = self
+            .page_paths()
+            .into_iter()
+            .map(|(path, _)| (page_file(&path), format!("the page {path}")))
+            .collect();
+        taken.insert("404.html".into(), "the page 404.html".into());
+        for path in self.theme.static_files.keys() {
+            taken.insert(path.clone(), format!("the static file {path}"));
+        }
+        let mut errors = Diagnostics::default();
+        for insight in insights {
+            for alias in &insight.aliases {
+                let file = alias_file(alias);
+                match taken.get(&file) {
+                    Some(there) => errors.push(collision(insight, alias, there)),
+                    None => {
+                        let owner = format!("an alias of {}", insight.path.display());
+                        taken.insert(file, owner);
+                    }
+                }
+            }
+        }
+        errors.into_result().map(|_| ())
+    }
+
+    /// The redirect pages of insight `i`, one per alias.
+    pub(super) fn redirects(&self, sink: &dyn Sink, i: usize) -> Result<(), Diagnostic> {
+        let insight = &self.site.insights[i];
+        let mut fields =
+            self.base_context("redirect", &insight.title, &insight_path(&insight.slug), "");
+        for alias in &insight.aliases {
+            let config = self.site.config;
+            fields.insert(
+                "alias",
+                object([
+                    ("path", plain(alias)),
+                    ("permalink", plain(&config.permalink(alias))),
+                    ("url", plain(&config.url(alias))),
+                ]),
+            );
+            let html = self.render_page("redirect.html", &fields)?;
+            sink.put(&alias_file(alias), html.into_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+/// An alias whose redirect would replace `there`.
+fn collision(insight: &Insight, alias: &str, there: &str) -> Diagnostic {
+    let hint = if there.starts_with("an alias") {
+        "an old path can redirect to one insight only: remove it from one of the two"
+    } else {
+        "remove the alias: a redirect there would replace a page the site still has"
+    };
+    Diagnostic::error(format!(
+        "alias {alias:?} is already taken by {there}, so its redirect cannot be written"
+    ))
+    .at(&insight.path)
+    .line(insight.key_lines.aliases)
+    .hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_alias_is_written_as_its_folder_index_or_as_the_html_file_it_names() {
+        assert_eq!(alias_file("/insights/old/"), "insights/old/index.html");
+        assert_eq!(alias_file("/insights/old"), "insights/old/index.html");
+        assert_eq!(alias_file("/2026/china.html"), "2026/china.html");
+        assert_eq!(alias_file("/old.htm"), "old.htm");
+    }
+}

@@ -2,7 +2,8 @@
 //! repository's own `config.toml` and `content/`) is built into a temp dir with a
 //! fixed `--base-url` (with a path, so every link shows the base path), and the
 //! home page, an issue page, an insight page, the three site feeds, a topic feed
-//! and the issue's email editions are compared with `tests/snapshots/`. Any change
+//! and the issue's email editions are compared with `tests/snapshots/`; so is the
+//! redirect page `brief rename` leaves at an insight's old path. Any change
 //! to a page, a feed or an email is a reviewable diff there (`cargo insta review`).
 
 mod common;
@@ -63,4 +64,15 @@ fn topic_feed() {
 fn email_editions() {
     golden("email_text", "issues/2026-11-20/email.txt");
     golden("email_html", "issues/2026-11-20/email.html");
+}
+
+#[test]
+fn redirect_page() {
+    let site = Site::sample();
+    let old = "ai-lab-deepseek-deliberately-delayed-a-major-model-release";
+    let out = site.brief(&["rename", old, "deepseek-delays-release"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    site.build(&["--base-url", BASE_URL]);
+    let text = site.read(&format!("public/insights/{old}/index.html"));
+    insta::assert_snapshot!("redirect", text);
 }

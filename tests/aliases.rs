@@ -1,0 +1,233 @@
+//! Aliases: an insight's old paths kept working as redirect pages, through the
+//! real binary on copies of the sample digest. A rename end to end (build,
+//! `brief rename`, build), what a redirect page holds and where it is not
+//! listed, aliases that collide or are malformed, and a removed alias's page
+//! cleaned up.
+
+mod common;
+
+use common::{snapshot, stderr, stdout, Site};
+use scraper::{Html, Selector};
+
+const BASE_URL: &str = "https://example.org/digest/";
+const OLD: &str = "ai-lab-deepseek-deliberately-delayed-a-major-model-release";
+const NEW: &str = "deepseek-delays-release";
+
+fn old_page() -> String {
+    format!("public/insights/{OLD}/index.html")
+}
+
+/// The value of `attr` of the first element `selector` matches in `html`.
+fn attr(html: &str, selector: &str, attr: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    let selector = Selector::parse(selector).unwrap();
+    let found = doc
+        .select(&selector)
+        .next()?
+        .value()
+        .attr(attr)?
+        .to_string();
+    Some(found)
+}
+
+/// The number after "written" in a build's summary line.
+fn written(summary: &str) -> usize {
+    let words: Vec<&str> = summary.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "written").unwrap();
+    words[at - 2].parse().unwrap()
+}
+
+/// Every `href` of the links in `public/<page>`'s main content.
+fn main_links(site: &Site, page: &str) -> Vec<String> {
+    let doc = Html::parse_document(&site.read(&format!("public/{page}")));
+    let links = Selector::parse("main a[href]").unwrap();
+    doc.select(&links)
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect()
+}
+
+/// The sample digest built at `BASE_URL`, then `OLD` renamed to `NEW` and built again.
+fn renamed() -> Site {
+    let site = Site::sample();
+    site.build(&["--base-url", BASE_URL]);
+    assert!(site.path(&old_page()).exists());
+    let out = site.brief(&["rename", OLD, NEW]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    site.build(&["--base-url", BASE_URL]);
+    site
+}
+
+#[test]
+fn a_renamed_insight_s_old_url_redirects_to_its_new_page() {
+    let site = renamed();
+    let new_url = format!("{BASE_URL}insights/{NEW}/");
+    let redirect = site.read(&old_page());
+    assert_eq!(
+        attr(&redirect, "link[rel=canonical]", "href").as_deref(),
+        Some(new_url.as_str())
+    );
+    assert_eq!(
+        attr(&redirect, "meta[http-equiv=refresh]", "content"),
+        Some(format!("0; url={new_url}"))
+    );
+    assert_eq!(
+        attr(&redirect, "meta[name=robots]", "content").as_deref(),
+        Some("noindex")
+    );
+    assert_eq!(
+        attr(&redirect, "body a", "href"),
+        Some(format!("/digest/insights/{NEW}/")),
+        "the link for readers without refresh carries the base path"
+    );
+    // Nothing of the old page is left there: its folder holds the redirect only.
+    let old_dir = snapshot(&site.path(&format!("public/insights/{OLD}")));
+    assert_eq!(old_dir.keys().collect::<Vec<_>>(), ["index.html"]);
+    assert!(site
+        .path(&format!("public/insights/{NEW}/index.html"))
+        .exists());
+
+    // Other insights' related links point at the new page, none at the old one.
+    let referrer = "insights/china-is-accelerating-its-ai-independence-by/index.html";
+    let links = main_links(&site, referrer);
+    assert!(
+        links.contains(&format!("/digest/insights/{NEW}/")),
+        "{links:?}"
+    );
+    let everywhere = snapshot(&site.public());
+    for (file, bytes) in &everywhere {
+        if file != &format!("insights/{OLD}/index.html") {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(!text.contains(OLD), "{file} still names the old slug");
+        }
+    }
+
+    let check = site.brief(&["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(
+        stdout(&check).contains("0 errors, 0 warnings"),
+        "{}",
+        stdout(&check)
+    );
+}
+
+#[test]
+fn redirects_are_not_in_the_sitemap_feeds_or_search_index() {
+    let site = renamed();
+    for file in [
+        "sitemap.xml",
+        "rss.xml",
+        "atom.xml",
+        "feed.json",
+        "search-index.json",
+    ] {
+        let text = site.read(&format!("public/{file}"));
+        assert!(!text.contains(OLD), "{file} lists the redirect");
+        assert!(text.contains(NEW), "{file} lists the insight's page");
+    }
+}
+
+#[test]
+fn a_no_op_rebuild_keeps_redirects_and_writes_nothing() {
+    let site = renamed();
+    let before = snapshot(&site.public());
+    let line = site.build(&["--base-url", BASE_URL]);
+    assert_eq!(written(&line), 0, "{line}");
+    assert_eq!(snapshot(&site.public()), before);
+}
+
+#[test]
+fn a_removed_alias_s_redirect_is_deleted_as_stale() {
+    let site = renamed();
+    let file = format!("content/insights/{NEW}.md");
+    let text = site.read(&file);
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("aliases = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, text);
+    site.write(&file, &without);
+    site.build(&["--base-url", BASE_URL]);
+    assert!(!site.path(&format!("public/insights/{OLD}")).exists());
+}
+
+#[test]
+fn an_alias_naming_an_html_file_is_written_at_that_file() {
+    let site = Site::sample();
+    let file = format!("content/insights/{OLD}.md");
+    let text = site.read(&file);
+    site.write(
+        &file,
+        &text.replacen("+++\n", "+++\naliases = [\"/2025/deepseek.html\"]\n", 1),
+    );
+    site.build(&["--base-url", BASE_URL]);
+    let redirect = site.read("public/2025/deepseek.html");
+    assert_eq!(
+        attr(&redirect, "link[rel=canonical]", "href"),
+        Some(format!("{BASE_URL}insights/{OLD}/"))
+    );
+}
+
+/// Runs `build` and `check` on `site`; both must fail with every `needles` in stderr.
+fn both_refuse(site: &Site, needles: &[&str]) {
+    for command in ["build", "check"] {
+        let out = site.brief(&[command]);
+        assert_eq!(out.status.code(), Some(1), "{command}: {}", stdout(&out));
+        let err = stderr(&out);
+        for needle in needles {
+            assert!(err.contains(needle), "{command} lacks {needle:?}:\n{err}");
+        }
+    }
+}
+
+#[test]
+fn build_and_check_refuse_an_alias_taken_by_a_page_or_another_alias() {
+    let site = Site::sample();
+    let other = "beyond-low-electricity-costs-chinese-ai-models-achieve-a";
+    let add_aliases = |slug: &str, aliases: &str| {
+        let file = format!("content/insights/{slug}.md");
+        let text = site.read(&file);
+        site.write(
+            &file,
+            &text.replacen("+++\n", &format!("+++\naliases = {aliases}\n"), 1),
+        );
+    };
+    add_aliases(OLD, "[\"/topics/\", \"/old/\"]");
+    add_aliases(other, &format!("[\"/old/\", \"/insights/{OLD}/\"]"));
+    both_refuse(
+        &site,
+        &[
+            &format!("{OLD}.md:2: error: alias \"/topics/\" is already taken by the page /topics/"),
+            "hint: remove the alias: a redirect there would replace a page",
+            &format!(
+                "{other}.md:2: error: alias \"/insights/{OLD}/\" is already taken by the page"
+            ),
+            "alias \"/old/\" is already taken by an alias of",
+            "hint: an old path can redirect to one insight only",
+        ],
+    );
+    assert!(!site.public().exists(), "nothing was built");
+}
+
+#[test]
+fn build_and_check_refuse_a_malformed_alias() {
+    let site = Site::sample();
+    let file = format!("content/insights/{OLD}.md");
+    let text = site.read(&file);
+    site.write(
+        &file,
+        &text.replacen(
+            "+++\n",
+            "+++\naliases = [\"insights/old/\", \"/a/../b/\"]\n",
+            1,
+        ),
+    );
+    both_refuse(
+        &site,
+        &[
+            &format!("{OLD}.md:2: error: alias \"insights/old/\" is not a site-relative path"),
+            "alias \"/a/../b/\" has an empty, `.` or `..` segment",
+            "hint: an alias is an old path of this insight on the site",
+        ],
+    );
+}

@@ -46,6 +46,16 @@ fn main_links(site: &Site, page: &str) -> Vec<String> {
         .collect()
 }
 
+/// Sets `aliases = ALIASES` (a TOML array) in the content file of `slug`.
+fn set_aliases(site: &Site, slug: &str, aliases: &str) {
+    let file = format!("content/insights/{slug}.md");
+    let text = site.read(&file);
+    site.write(
+        &file,
+        &text.replacen("+++\n", &format!("+++\naliases = {aliases}\n"), 1),
+    );
+}
+
 /// The sample digest built at `BASE_URL`, then `OLD` renamed to `NEW` and built again.
 fn renamed() -> Site {
     let site = Site::sample();
@@ -154,12 +164,7 @@ fn a_removed_alias_s_redirect_is_deleted_as_stale() {
 #[test]
 fn an_alias_naming_an_html_file_is_written_at_that_file() {
     let site = Site::sample();
-    let file = format!("content/insights/{OLD}.md");
-    let text = site.read(&file);
-    site.write(
-        &file,
-        &text.replacen("+++\n", "+++\naliases = [\"/2025/deepseek.html\"]\n", 1),
-    );
+    set_aliases(&site, OLD, "[\"/2025/deepseek.html\"]");
     site.build(&["--base-url", BASE_URL]);
     let redirect = site.read("public/2025/deepseek.html");
     assert_eq!(
@@ -184,16 +189,8 @@ fn both_refuse(site: &Site, needles: &[&str]) {
 fn build_and_check_refuse_an_alias_taken_by_a_page_or_another_alias() {
     let site = Site::sample();
     let other = "beyond-low-electricity-costs-chinese-ai-models-achieve-a";
-    let add_aliases = |slug: &str, aliases: &str| {
-        let file = format!("content/insights/{slug}.md");
-        let text = site.read(&file);
-        site.write(
-            &file,
-            &text.replacen("+++\n", &format!("+++\naliases = {aliases}\n"), 1),
-        );
-    };
-    add_aliases(OLD, "[\"/topics/\", \"/old/\"]");
-    add_aliases(other, &format!("[\"/old/\", \"/insights/{OLD}/\"]"));
+    set_aliases(&site, OLD, "[\"/topics/\", \"/old/\"]");
+    set_aliases(&site, other, &format!("[\"/old/\", \"/insights/{OLD}/\"]"));
     both_refuse(
         &site,
         &[
@@ -212,16 +209,7 @@ fn build_and_check_refuse_an_alias_taken_by_a_page_or_another_alias() {
 #[test]
 fn build_and_check_refuse_a_malformed_alias() {
     let site = Site::sample();
-    let file = format!("content/insights/{OLD}.md");
-    let text = site.read(&file);
-    site.write(
-        &file,
-        &text.replacen(
-            "+++\n",
-            "+++\naliases = [\"insights/old/\", \"/a/../b/\"]\n",
-            1,
-        ),
-    );
+    set_aliases(&site, OLD, "[\"insights/old/\", \"/a/../b/\"]");
     both_refuse(
         &site,
         &[

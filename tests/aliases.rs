@@ -189,13 +189,19 @@ fn both_refuse(site: &Site, needles: &[&str]) {
 fn build_and_check_refuse_an_alias_taken_by_a_page_or_another_alias() {
     let site = Site::sample();
     let other = "beyond-low-electricity-costs-chinese-ai-models-achieve-a";
-    set_aliases(&site, OLD, "[\"/topics/\", \"/old/\"]");
+    set_aliases(
+        &site,
+        OLD,
+        "[\"/topics/\", \"/old/\", \"/style.css/\", \"/issues/2026-11-22/email.html\"]",
+    );
     set_aliases(&site, other, &format!("[\"/old/\", \"/insights/{OLD}/\"]"));
     both_refuse(
         &site,
         &[
             &format!("{OLD}.md:2: error: alias \"/topics/\" is already taken by the page /topics/"),
-            "hint: remove the alias: a redirect there would replace a page",
+            "hint: remove the alias: a redirect there would replace a page or file",
+            "alias \"/style.css/\" is already taken by the static file /style.css",
+            "alias \"/issues/2026-11-22/email.html\" is already taken by the email edition",
             &format!(
                 "{other}.md:2: error: alias \"/insights/{OLD}/\" is already taken by the page"
             ),

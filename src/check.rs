@@ -447,6 +447,7 @@ fn template_of(file: &str) -> String {
         ["topics", _, .., "index.html"] => "topic.html",
         ["insights", ..] => "insight.html",
         ["search", ..] => "search.html",
+        ["subscribe", ..] => "subscribe.html",
         _ => return "built into brief (feeds, sitemap and indexes)".to_string(),
     };
     format!("{template} (or base.html and the templates it includes)")

@@ -1,6 +1,8 @@
 """Feeds through a strict third-party parser, as feed readers see them.
 
-Builds the sample digest and the fixture site (with a base_url path) and parses
+Builds the sample digest and the fixture sites (with a base_url path; `months`
+has three months of issues, so archive documents, and XML-special topic names)
+and parses
 every RSS/Atom document (site, topic and archive feeds) with feedparser, failing
 on anything it flags as malformed ("bozo"), on items without a date, title or
 absolute link, and on RSS dates without a numeric zone; checks every feed.json
@@ -81,7 +83,7 @@ def check_opml(path, origin):
 
 def with_hub(fixture, tmp, hub):
     """A copy of the fixture site whose feeds name a WebSub hub."""
-    root = pathlib.Path(tmp) / "with-hub"
+    root = pathlib.Path(tmp) / f"{fixture.name}-with-hub"
     shutil.copytree(fixture, root)
     config = root / "config.toml"
     config.write_text(config.read_text().replace("[feeds]\n", f'[feeds]\nwebsub_hub = "{hub}"\n'))
@@ -107,8 +109,11 @@ def main():
     fixture = repo / "tests/fixtures/basic"
     hub = "https://hub.example.net/websub?site=1&x=2"
     with tempfile.TemporaryDirectory() as tmp:
+        months = repo / "tests/fixtures/months"
         sites = [(fixture, "https://example.org/digest/", None),
-                 (with_hub(fixture, tmp, hub), "https://example.org/digest/", hub)]
+                 (with_hub(fixture, tmp, hub), "https://example.org/digest/", hub),
+                 (months, None, None),
+                 (with_hub(months, tmp, hub), None, hub)]
         if (repo / "config.toml").exists():
             sites.append((repo, None, None))
         for n, (root, base_url, site_hub) in enumerate(sites):

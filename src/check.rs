@@ -534,7 +534,8 @@ fn xml_links(xml: &str, file: &str) -> Result<Vec<(usize, String)>, Diagnostic> 
                     .line_col(line_col(xml, at).0, line_col(xml, at).1));
                 }
                 for attr in e.attributes().flatten() {
-                    if attr.key.as_ref() == b"href" {
+                    // `xmlUrl` and `htmlUrl`: the feeds and pages OPML lists.
+                    if matches!(attr.key.as_ref(), b"href" | b"xmlUrl" | b"htmlUrl") {
                         let value = attr
                             .unescape_value()
                             .map_err(|e| Diagnostic::error(format!("not well-formed XML: {e}")))?;
@@ -572,6 +573,7 @@ fn xml_links(xml: &str, file: &str) -> Result<Vec<(usize, String)>, Diagnostic> 
         Some("rss.xml") => Some("rss"),
         Some("atom.xml") => Some("feed"),
         Some("sitemap.xml") => Some("urlset"),
+        Some("opml.xml") => Some("opml"),
         _ => None,
     };
     match (expected, root.as_deref()) {
@@ -609,9 +611,10 @@ fn collect_json_links(value: &serde_json::Value, out: &mut Vec<(usize, String)>)
         serde_json::Value::Object(map) => {
             for (key, v) in map {
                 match (key.as_str(), v.as_str()) {
-                    ("url" | "home_page_url" | "feed_url" | "image" | "icon", Some(url)) => {
-                        out.push((0, url.to_string()))
-                    }
+                    (
+                        "url" | "home_page_url" | "feed_url" | "next_url" | "image" | "icon",
+                        Some(url),
+                    ) => out.push((0, url.to_string())),
                     ("content_html", Some(html)) => {
                         out.extend(html_links(html).into_iter().map(|(_, url)| (0, url)))
                     }

@@ -4,7 +4,9 @@
 
 use quick_xml::events::BytesStart;
 
-use super::xml::{close, element, element_with, empty, open, rfc3339, text_element, xml_writer};
+use super::xml::{
+    close, element, element_with, empty, escaped_element, open, rfc3339, text_element, xml_writer,
+};
 use super::{head_links, Feed, Format, FEED_HISTORY_NS};
 use crate::config::Config;
 
@@ -60,7 +62,11 @@ pub(super) fn document(config: &Config, feed: &Feed) -> Vec<u8> {
             ];
             empty(&mut w, element("category", &category));
         }
-        element_with(&mut w, element("content", &[("type", "html")]), &item.html);
+        escaped_element(
+            &mut w,
+            element("content", &[("type", "html")]),
+            item.content.xml(),
+        );
         close(&mut w, "entry");
     }
     close(&mut w, "feed");

@@ -18,7 +18,7 @@ pub(super) fn document(config: &Config, feed: &Feed) -> Vec<u8> {
                 "id": item.url,
                 "url": item.url,
                 "title": item.title,
-                "content_html": item.html,
+                "content_html": item.content.html,
                 "date_published": rfc3339(&item.date),
                 "tags": tags,
             })

@@ -17,6 +17,7 @@ mod opml;
 mod rss;
 mod xml;
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -24,8 +25,9 @@ use chrono::{DateTime, FixedOffset};
 
 use super::wording::issue_title;
 use crate::config::{Config, FeedsConfig, Topic};
-use crate::escape::escape_html as escape;
+use crate::escape::{escape_html as escape, escape_xml_text};
 use crate::markdown::Rendered;
+use crate::printable::make_printable;
 use crate::site::{insight_path, topic_path, Issue, Site};
 use xml::{element, empty, Xml};
 
@@ -146,8 +148,29 @@ struct Item<'s> {
     url: String,
     date: DateTime<FixedOffset>,
     categories: Vec<&'s Topic>,
-    /// Full HTML, links absolute.
+    content: Content,
+}
+
+/// An entry's full HTML, links absolute, and that HTML escaped as XML text,
+/// made once for RSS and Atom alike: the archives carry every issue's HTML, and
+/// cleaning and escaping it was most of their cost.
+struct Content {
     html: String,
+    xml: OnceCell<String>,
+}
+
+impl Content {
+    fn new(mut html: String) -> Content {
+        make_printable(&mut html);
+        Content {
+            html,
+            xml: OnceCell::new(),
+        }
+    }
+
+    fn xml(&self) -> &str {
+        self.xml.get_or_init(|| escape_xml_text(&self.html))
+    }
 }
 
 impl Feed<'_> {
@@ -260,7 +283,7 @@ fn issue_item<'s>(site: &'s Site, bodies: &Bodies, n: usize) -> Item<'s> {
         url: config.permalink(&issue.path()),
         date: config.timezone.midnight(issue.date),
         categories: issue_topics(site, issue),
-        html: issue_html(site, bodies, n),
+        content: Content::new(issue_html(site, bodies, n)),
     }
 }
 
@@ -276,7 +299,7 @@ fn insight_item<'s>(site: &'s Site, bodies: &Bodies, i: usize) -> Item<'s> {
             .iter()
             .map(|&t| &config.topics[t])
             .collect(),
-        html: absolutize(bodies[i].html(), &config.origin),
+        content: Content::new(absolutize(bodies[i].html(), &config.origin)),
     }
 }
 

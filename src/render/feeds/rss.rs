@@ -4,7 +4,9 @@
 
 use quick_xml::events::BytesStart;
 
-use super::xml::{close, element, element_with, empty, open, rfc822, text_element, xml_writer};
+use super::xml::{
+    close, element, element_with, empty, escaped_element, open, rfc822, text_element, xml_writer,
+};
 use super::{head_links, Feed, Format, FEED_HISTORY_NS};
 use crate::config::Config;
 
@@ -56,7 +58,7 @@ pub(super) fn document(config: &Config, feed: &Feed) -> Vec<u8> {
         for topic in &item.categories {
             text_element(&mut w, "category", &topic.name);
         }
-        text_element(&mut w, "description", &item.html);
+        escaped_element(&mut w, BytesStart::new("description"), item.content.xml());
         close(&mut w, "item");
     }
     close(&mut w, "channel");

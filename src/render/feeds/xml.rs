@@ -8,6 +8,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::config::Config;
+use crate::escape::escape_xml_text;
 use crate::printable::printable;
 
 pub(super) type Xml = Writer<Vec<u8>>;
@@ -53,11 +54,17 @@ pub(super) fn text_element(w: &mut Xml, name: &str, text: &str) {
 }
 
 pub(super) fn element_with(w: &mut Xml, start: BytesStart, text: &str) {
-    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
-    open(w, start);
     // XML 1.0 forbids most control characters; templates may add text too.
     let clean = printable(text);
-    write(w, Event::Text(BytesText::new(&clean)));
+    escaped_element(w, start, &escape_xml_text(&clean));
+}
+
+/// An element holding `escaped`: text already printable and escaped (see
+/// [`escape_xml_text`]), written as it is.
+pub(super) fn escaped_element(w: &mut Xml, start: BytesStart, escaped: &str) {
+    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+    open(w, start);
+    write(w, Event::Text(BytesText::from_escaped(escaped)));
     close(w, &name);
 }
 

@@ -313,12 +313,12 @@ fn issue_html(site: &Site, bodies: &Bodies, n: usize) -> String {
         for &i in insights {
             let insight = &site.insights[i];
             let url = config.permalink(&insight_path(&insight.slug));
-            html.push_str(&format!(
-                "<h2><a href=\"{}\">{}</a></h2>\n",
-                escape(&url),
-                escape(&insight.title)
-            ));
-            html.push_str(&absolutize(bodies[i].html(), &config.origin));
+            html.push_str("<h2><a href=\"");
+            html.push_str(&escape(&url));
+            html.push_str("\">");
+            html.push_str(&escape(&insight.title));
+            html.push_str("</a></h2>\n");
+            absolutize_into(html, bodies[i].html(), &config.origin);
         }
     };
     section(&mut html, issue.headline());
@@ -349,10 +349,16 @@ fn issue_topics<'s>(site: &'s Site, issue: &Issue) -> Vec<&'s Topic> {
 /// to absolute URLs. Text may contain `href="/…"` too (the Markdown renderer does
 /// not escape quotes in text), so only attributes inside a tag are touched.
 pub(crate) fn absolutize(html: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    absolutize_into(&mut out, html, origin);
+    out
+}
+
+/// [`absolutize`], appending to `out`.
+fn absolutize_into(out: &mut String, html: &str, origin: &str) {
     // Every email and feed body passes through here; memchr's search is several
     // times faster than `str::find` for a three-byte needle.
     let attribute = memchr::memmem::Finder::new("=\"/");
-    let mut out = String::with_capacity(html.len() + 64);
     let mut in_tag = false;
     let mut rest = html;
     while let Some(pos) = attribute.find(rest.as_bytes()) {
@@ -371,7 +377,6 @@ pub(crate) fn absolutize(html: &str, origin: &str) -> String {
         rest = tail;
     }
     out.push_str(rest);
-    out
 }
 
 #[cfg(test)]

@@ -659,6 +659,20 @@ mod tests {
     }
 
     #[test]
+    fn follows_opml_outlines_and_json_feed_pages() {
+        let opml = r#"<opml version="2.0"><body><outline type="rss" xmlUrl="https://e.org/rss.xml" htmlUrl="https://e.org/"/></body></opml>"#;
+        let links = xml_links(opml, "opml.xml").unwrap();
+        let urls: Vec<&str> = links.iter().map(|(_, u)| u.as_str()).collect();
+        assert_eq!(urls, ["https://e.org/rss.xml", "https://e.org/"]);
+        assert!(xml_links("<rss/>", "opml.xml").is_err());
+        let links = json_links(r#"{"next_url": "https://e.org/feeds/archive/recent/feed.json"}"#);
+        assert_eq!(
+            links.unwrap()[0].1,
+            "https://e.org/feeds/archive/recent/feed.json"
+        );
+    }
+
+    #[test]
     fn page_dirs_and_templates() {
         assert_eq!(page_dir("insights/a/index.html"), "/insights/a/");
         assert_eq!(page_dir("rss.xml"), "/");
@@ -667,5 +681,6 @@ mod tests {
         assert!(template_of("issues/page/2/index.html").starts_with("issues.html"));
         assert!(template_of("issues/2026-11-18/index.html").starts_with("issue.html"));
         assert!(template_of("topics/chips/index.html").starts_with("topic.html"));
+        assert!(template_of("subscribe/index.html").starts_with("subscribe.html"));
     }
 }

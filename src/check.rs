@@ -447,6 +447,7 @@ fn template_of(file: &str) -> String {
         ["topics", _, .., "index.html"] => "topic.html",
         ["insights", ..] => "insight.html",
         ["search", ..] => "search.html",
+        ["subscribe", ..] => "subscribe.html",
         _ => return "built into brief (feeds, sitemap and indexes)".to_string(),
     };
     format!("{template} (or base.html and the templates it includes)")
@@ -533,7 +534,8 @@ fn xml_links(xml: &str, file: &str) -> Result<Vec<(usize, String)>, Diagnostic> 
                     .line_col(line_col(xml, at).0, line_col(xml, at).1));
                 }
                 for attr in e.attributes().flatten() {
-                    if attr.key.as_ref() == b"href" {
+                    // `xmlUrl` and `htmlUrl`: the feeds and pages OPML lists.
+                    if matches!(attr.key.as_ref(), b"href" | b"xmlUrl" | b"htmlUrl") {
                         let value = attr
                             .unescape_value()
                             .map_err(|e| Diagnostic::error(format!("not well-formed XML: {e}")))?;
@@ -571,6 +573,7 @@ fn xml_links(xml: &str, file: &str) -> Result<Vec<(usize, String)>, Diagnostic> 
         Some("rss.xml") => Some("rss"),
         Some("atom.xml") => Some("feed"),
         Some("sitemap.xml") => Some("urlset"),
+        Some("opml.xml") => Some("opml"),
         _ => None,
     };
     match (expected, root.as_deref()) {
@@ -608,9 +611,10 @@ fn collect_json_links(value: &serde_json::Value, out: &mut Vec<(usize, String)>)
         serde_json::Value::Object(map) => {
             for (key, v) in map {
                 match (key.as_str(), v.as_str()) {
-                    ("url" | "home_page_url" | "feed_url" | "image" | "icon", Some(url)) => {
-                        out.push((0, url.to_string()))
-                    }
+                    (
+                        "url" | "home_page_url" | "feed_url" | "next_url" | "image" | "icon",
+                        Some(url),
+                    ) => out.push((0, url.to_string())),
                     ("content_html", Some(html)) => {
                         out.extend(html_links(html).into_iter().map(|(_, url)| (0, url)))
                     }
@@ -655,6 +659,20 @@ mod tests {
     }
 
     #[test]
+    fn follows_opml_outlines_and_json_feed_pages() {
+        let opml = r#"<opml version="2.0"><body><outline type="rss" xmlUrl="https://e.org/rss.xml" htmlUrl="https://e.org/"/></body></opml>"#;
+        let links = xml_links(opml, "opml.xml").unwrap();
+        let urls: Vec<&str> = links.iter().map(|(_, u)| u.as_str()).collect();
+        assert_eq!(urls, ["https://e.org/rss.xml", "https://e.org/"]);
+        assert!(xml_links("<rss/>", "opml.xml").is_err());
+        let links = json_links(r#"{"next_url": "https://e.org/feeds/archive/recent/feed.json"}"#);
+        assert_eq!(
+            links.unwrap()[0].1,
+            "https://e.org/feeds/archive/recent/feed.json"
+        );
+    }
+
+    #[test]
     fn page_dirs_and_templates() {
         assert_eq!(page_dir("insights/a/index.html"), "/insights/a/");
         assert_eq!(page_dir("rss.xml"), "/");
@@ -663,5 +681,6 @@ mod tests {
         assert!(template_of("issues/page/2/index.html").starts_with("issues.html"));
         assert!(template_of("issues/2026-11-18/index.html").starts_with("issue.html"));
         assert!(template_of("topics/chips/index.html").starts_with("topic.html"));
+        assert!(template_of("subscribe/index.html").starts_with("subscribe.html"));
     }
 }

@@ -67,7 +67,8 @@ pub(crate) fn message(
             "List-Id",
             Address::new_address(Some(config.title.as_str()), list.as_str()),
         );
-    if let Some(url) = unsubscribe_url(&config.email.manage_url) {
+    // A mailer's merge tag is left to the mailer, which adds its own header.
+    if let Some(url) = crate::urls::openable_link(&config.email.manage_url) {
         // No List-Unsubscribe-Post (RFC 8058): manage_url is a page to manage
         // the subscription, not a one-click endpoint taking a POST, and
         // one-click needs a per-recipient URL and a DKIM signature, which
@@ -90,16 +91,6 @@ pub(crate) fn message(
 
 fn address(mailbox: &Mailbox) -> Address<'_> {
     Address::new_address(mailbox.name.as_deref(), mailbox.address.as_str())
-}
-
-/// A `List-Unsubscribe` target: `manage_url` when it is a URL a mail client can
-/// open; a mailer's merge tag is left to the mailer, which adds its own header.
-fn unsubscribe_url(manage_url: &str) -> Option<&str> {
-    let lower = manage_url.to_ascii_lowercase();
-    ["https://", "http://", "mailto:"]
-        .iter()
-        .any(|scheme| lower.starts_with(scheme))
-        .then_some(manage_url)
 }
 
 /// The domain of the site's list ids (List-Id, and the right side of each
@@ -180,17 +171,6 @@ mod tests {
             list_domain(&config("https://example.org/a%20b/")),
             "a-20b.example.org"
         );
-    }
-
-    #[test]
-    fn only_urls_become_list_unsubscribe() {
-        assert_eq!(
-            unsubscribe_url("https://ex.org/m"),
-            Some("https://ex.org/m")
-        );
-        assert_eq!(unsubscribe_url("MAILTO:u@ex.org"), Some("MAILTO:u@ex.org"));
-        assert_eq!(unsubscribe_url("{{ unsubscribe_url }}"), None);
-        assert_eq!(unsubscribe_url(""), None);
     }
 
     #[test]

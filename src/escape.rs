@@ -24,6 +24,22 @@ pub(crate) fn write_html_escaped(text: &str, out: &mut dyn std::io::Write) -> st
     })
 }
 
+/// `text` escaped as XML character data: `&`, `<` and `>` only (quotes need
+/// no escaping outside attributes; `>` because of `]]>`), which keeps feed
+/// documents, whose text is mostly HTML, short.
+pub(crate) fn escape_xml_text(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len() + text.len() / 4);
+    let specials = memchr::memchr3_iter(b'&', b'<', b'>', bytes);
+    write_escaped(&mut out, bytes, specials, |byte| match byte {
+        b'&' => b"&amp;",
+        b'<' => b"&lt;",
+        _ => b"&gt;",
+    })
+    .expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("escaping keeps UTF-8")
+}
+
 /// Whether [`escape_html`] would change `text`.
 pub(crate) fn needs_escaping(text: &str) -> bool {
     html_specials(text.as_bytes()).next().is_some()
@@ -116,6 +132,15 @@ mod tests {
         );
         assert!(!needs_escaping("/insights/a-b/"));
         assert!(needs_escaping("Tom's"));
+    }
+
+    #[test]
+    fn xml_text_escapes_markup_but_not_quotes() {
+        assert_eq!(
+            escape_xml_text("<p class=\"x\">R&D's ]]></p>"),
+            "&lt;p class=\"x\"&gt;R&amp;D's ]]&gt;&lt;/p&gt;"
+        );
+        assert_eq!(escape_xml_text("plain"), "plain");
     }
 
     #[test]

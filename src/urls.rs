@@ -137,6 +137,17 @@ pub(crate) fn check_link(value: &str) -> Result<(), String> {
     check_url_chars(value.trim())
 }
 
+/// `link` when a browser or mail client can open it as it is (an http, https
+/// or mailto URL, as [`check_link`] passed it); `None` for a mailer's merge tag
+/// (`{{ unsubscribe_url }}`), which means something only inside a sent email.
+pub(crate) fn openable_link(link: &str) -> Option<&str> {
+    let lower = link.to_ascii_lowercase();
+    ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme))
+        .then_some(link)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +225,13 @@ mod tests {
         ] {
             assert!(check_link(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn only_urls_are_openable_links() {
+        assert_eq!(openable_link("https://ex.org/m"), Some("https://ex.org/m"));
+        assert_eq!(openable_link("MAILTO:u@ex.org"), Some("MAILTO:u@ex.org"));
+        assert_eq!(openable_link("{{ unsubscribe_url }}"), None);
+        assert_eq!(openable_link(""), None);
     }
 }

@@ -1,9 +1,10 @@
 //! Golden files: what readers get, pinned whole. The sample digest (the
 //! repository's own `config.toml` and `content/`) is built into a temp dir with a
 //! fixed `--base-url` (with a path, so every link shows the base path), and the
-//! home page, an issue page, an insight page, the three site feeds, a topic feed
-//! and the issue's email editions are compared with `tests/snapshots/`; so is the
-//! redirect page `brief rename` leaves at an insight's old path. Any change
+//! home page, an issue page, an insight page, the subscribe page, the three site
+//! feeds, a month's archive feeds, a topic's feeds, the OPML file and the issue's
+//! email editions are compared with `tests/snapshots/`; so is the redirect page
+//! `brief rename` leaves at an insight's old path. Any change
 //! to a page, a feed or an email is a reviewable diff there (`cargo insta review`).
 
 mod common;
@@ -56,8 +57,26 @@ fn site_feeds() {
 }
 
 #[test]
+fn subscribe_page() {
+    golden("subscribe", "subscribe/index.html");
+}
+
+#[test]
+fn archive_feeds() {
+    golden("archive_rss", "feeds/archive/2026-11/rss.xml");
+    golden("archive_atom", "feeds/archive/2026-11/atom.xml");
+}
+
+#[test]
 fn topic_feed() {
     golden("topic_rss", "topics/chips/rss.xml");
+    golden("topic_atom", "topics/chips/atom.xml");
+    golden("topic_json_feed", "topics/chips/feed.json");
+}
+
+#[test]
+fn opml() {
+    golden("opml", "opml.xml");
 }
 
 #[test]

@@ -285,7 +285,7 @@ fn ping_notifies_each_changed_feed_once_and_retries_failures() {
         "the edit changes some feeds, not all: {changed:?}"
     );
     assert!(changed.contains(&&"topics/pricing/rss.xml".to_string()));
-    hub.fail_for(&["/atom.xml"]);
+    hub.fail_for(&["/digest/atom.xml"]);
     let out = site.brief(&["ping"]);
     assert_eq!(out.status.code(), Some(1), "a failed ping fails the run");
     assert_eq!(pinged(&hub.take()), urls(changed.iter().copied()));

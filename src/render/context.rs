@@ -6,11 +6,13 @@
 use serde_json::json;
 use tera::Value;
 
+use super::feeds::{self, Format};
 use super::pagination::{page_count, page_range, page_slice, pager_window};
 use super::values::{object, plain, str_of};
 use super::wording::issue_title;
 use super::Renderer;
 use crate::site::{insight_path, page_path, topic_path};
+use crate::urls::openable_link;
 
 /// How many recent issues the home page links to.
 const RECENT_ISSUES: usize = 10;
@@ -182,6 +184,66 @@ impl Renderer<'_> {
             ),
         );
         ctx
+    }
+
+    /// `/subscribe/`: every feed of the site and of each topic, in every
+    /// enabled format, and the email sign-up link.
+    pub(super) fn subscribe_context(&self) -> Fields {
+        let site = self.site;
+        let config = site.config;
+        let mut ctx = self.base_context("subscribe", "Subscribe", "/subscribe/", "");
+        let site_feeds: Vec<(Format, String)> = Format::enabled(&config.feeds)
+            .map(|format| (format, format!("/{}", format.file())))
+            .collect();
+        let site_subscription = (!site_feeds.is_empty())
+            .then(|| self.subscription(&config.title, &config.description, "/", site_feeds));
+        let topic_subscriptions: Vec<Value> = site
+            .used_topics()
+            .filter_map(|group| {
+                let topic = &config.topics[group.topic];
+                let feeds = feeds::topic_feed_paths(site, group.topic);
+                let path = topic_path(&topic.slug);
+                (!feeds.is_empty())
+                    .then(|| self.subscription(&topic.name, &topic.description, &path, feeds))
+            })
+            .collect();
+        ctx.insert("site_subscription", site_subscription);
+        ctx.insert("topic_subscriptions", topic_subscriptions);
+        ctx.insert(
+            "email_url",
+            openable_link(&config.email.manage_url).map(plain),
+        );
+        ctx
+    }
+
+    /// One subscription: what a feed follows (the page at `path`) and its
+    /// documents, each `(format, site path)`.
+    fn subscription(
+        &self,
+        name: &str,
+        description: &str,
+        path: &str,
+        feeds: Vec<(Format, String)>,
+    ) -> Value {
+        let config = self.site.config;
+        let feeds: Vec<Value> = feeds
+            .into_iter()
+            .map(|(format, path)| {
+                object([
+                    ("format", plain(format.label())),
+                    ("key", plain(format.key())),
+                    ("media_type", plain(format.media_type())),
+                    ("permalink", plain(&config.permalink(&path))),
+                    ("url", plain(&config.url(&path))),
+                ])
+            })
+            .collect();
+        object([
+            ("description", plain(description)),
+            ("feeds", feeds.into()),
+            ("name", plain(name)),
+            ("url", plain(&config.url(path))),
+        ])
     }
 
     pub(super) fn insight_context(&self, i: usize) -> Fields {

@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -36,8 +37,14 @@ pub(super) enum Job {
     Redirects(usize),
     Search,
     NotFound,
+    /// The current site feeds (and the JSON Feed page after them).
     SiteFeeds,
+    /// A month's archive documents of the site feed (see `feeds::Archives`).
+    FeedArchive(usize),
+    /// A topic's feeds in every format.
     TopicFeed(usize),
+    Opml,
+    Subscribe,
     SearchIndex,
     Sitemap,
     Robots,
@@ -56,7 +63,10 @@ impl Renderer<'_> {
             Job::NotFound,
             Job::SiteFeeds,
             Job::SearchIndex,
+            Job::Opml,
+            Job::Subscribe,
         ];
+        jobs.extend((0..self.archives.job_count(site.config)).map(Job::FeedArchive));
         jobs.extend([Job::Sitemap, Job::Robots, Job::HighlightCss, Job::Static]);
         jobs.extend((1..=page_count(site.issues.len(), paginate)).map(Job::Archive));
         jobs.extend((0..site.issues.len()).map(Job::Issue));
@@ -118,6 +128,7 @@ impl Renderer<'_> {
                     (insight_path(&insight.slug), Some(insight.day))
                 }
                 Job::Search => ("/search/".to_string(), None),
+                Job::Subscribe => ("/subscribe/".to_string(), None),
                 _ => continue,
             };
             pages.push(entry);
@@ -172,9 +183,8 @@ impl Renderer<'_> {
             Job::Topic(t, p) => {
                 page_slice(&site.topics[t].insights, p, site.config.paginate).to_vec()
             }
-            Job::SiteFeeds => feeds::newest_issues(site)
-                .flat_map(|n| site.issues[n].insights.iter().copied())
-                .collect(),
+            Job::SiteFeeds => self.issue_insights(self.archives.current_issues(site)),
+            Job::FeedArchive(m) => self.issue_insights(self.archives.month_issues(m)),
             Job::TopicFeed(t) => feeds::topic_feed_insights(site, t).to_vec(),
             Job::SearchIndex => (0..site.insights.len()).collect(),
             // A redirect shows the title and slug: in the site fingerprint.
@@ -182,12 +192,22 @@ impl Renderer<'_> {
             | Job::Redirects(_)
             | Job::Topics
             | Job::Search
+            | Job::Subscribe
+            | Job::Opml
             | Job::NotFound
             | Job::Sitemap
             | Job::Robots
             | Job::HighlightCss
             | Job::Static => Vec::new(),
         }
+    }
+
+    /// The insights of `issues`.
+    fn issue_insights(&self, issues: Range<usize>) -> Vec<usize> {
+        self.site.issues[issues]
+            .iter()
+            .flat_map(|issue| issue.insights.iter().copied())
+            .collect()
     }
 }
 

@@ -69,6 +69,8 @@ pub(crate) struct Renderer<'a> {
     /// The key each body is cached under (see [`Sink::cached_body`]): a hash of
     /// everything its rendering reads.
     body_keys: Vec<u64>,
+    /// Which issues each site feed document holds (see [`feeds::Archives`]).
+    archives: feeds::Archives,
 }
 
 /// The Markdown an insight shows under its title (see
@@ -132,6 +134,7 @@ impl<'a> Renderer<'a> {
             site_fingerprint: site_fingerprint(site, theme),
             body_fingerprints,
             body_keys,
+            archives: feeds::Archives::new(site),
         };
         renderer.site_value = renderer.site_value();
         renderer
@@ -195,22 +198,25 @@ impl<'a> Renderer<'a> {
                     self.render_page("404.html", &self.simple_context("404", "Page not found"))?;
                 sink.put("404.html", html.into_bytes())
             }
-            Job::SiteFeeds => {
-                if config.feeds.rss {
-                    sink.put("rss.xml", feeds::site_rss(self.site, &self.bodies))?;
-                }
-                if config.feeds.atom {
-                    sink.put("atom.xml", feeds::site_atom(self.site, &self.bodies))?;
-                }
-                if config.feeds.json {
-                    sink.put("feed.json", feeds::site_json(self.site, &self.bodies))?;
-                }
-                Ok(())
-            }
-            Job::TopicFeed(t) => {
-                let path = format!("topics/{}/rss.xml", config.topics[t].slug);
-                sink.put(&path, feeds::topic_rss(self.site, &self.bodies, t))
-            }
+            Job::SiteFeeds => put_all(
+                sink,
+                feeds::site_feeds(self.site, &self.bodies, &self.archives),
+            ),
+            Job::FeedArchive(m) => put_all(
+                sink,
+                feeds::archive_feeds(self.site, &self.bodies, &self.archives, m),
+            ),
+            Job::TopicFeed(t) => put_all(sink, feeds::topic_feeds(self.site, &self.bodies, t)),
+            Job::Opml => match feeds::opml(self.site) {
+                Some(opml) => sink.put("opml.xml", opml),
+                None => Ok(()),
+            },
+            Job::Subscribe => self.page(
+                sink,
+                "/subscribe/",
+                "subscribe.html",
+                &self.subscribe_context(),
+            ),
             Job::SearchIndex => sink.put("search-index.json", self.search_index(sink)),
             Job::Sitemap => sink.put("sitemap.xml", feeds::sitemap(config, &self.page_paths())),
             Job::Robots => {
@@ -267,4 +273,12 @@ impl<'a> Renderer<'a> {
         }
         self.theme.render(template, &ctx)
     }
+}
+
+/// Hands each of `documents` to `sink`.
+fn put_all(sink: &dyn Sink, documents: Vec<feeds::Document>) -> Result<(), Diagnostic> {
+    for (path, bytes) in documents {
+        sink.put(&path, bytes)?;
+    }
+    Ok(())
 }

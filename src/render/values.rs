@@ -12,6 +12,7 @@ use serde_json::json;
 use tera::Value;
 
 use super::email_text;
+use super::feeds::{self, Format};
 use super::pagination::{page_count, pager_links};
 use super::wording::{display_day, issue_title, summarize};
 use super::Renderer;
@@ -204,6 +205,7 @@ impl Renderer<'_> {
                 "rss": feed(config.feeds.rss, "rss.xml"),
                 "atom": feed(config.feeds.atom, "atom.xml"),
                 "json": feed(config.feeds.json, "feed.json"),
+                "opml": feed(Format::enabled(&config.feeds).next().is_some(), "opml.xml"),
             },
             "urls": {
                 "home": config.url("/"),
@@ -211,6 +213,7 @@ impl Renderer<'_> {
                 "topics": config.url("/topics/"),
                 "search": config.url("/search/"),
                 "search_index": config.url("search-index.json"),
+                "subscribe": config.url("/subscribe/"),
                 "stylesheet": config.url("style.css"),
                 "highlight_css": config.url("highlight.css"),
                 "favicon": config.url("favicon.svg"),
@@ -233,14 +236,22 @@ impl Renderer<'_> {
         let topic = &config.topics[t];
         let count = self.site.topics[t].insights.len();
         let path = topic_path(&topic.slug);
+        let feeds = feeds::topic_feed_paths(self.site, t);
+        let url = |path: &String| plain(&config.url(path));
+        let url_of = |format: Format| -> Value {
+            feeds
+                .iter()
+                .find(|(f, _)| *f == format)
+                .map(|(_, path)| url(path))
+                .into()
+        };
         object([
             ("count", count.into()),
             ("description", plain(&topic.description)),
+            ("feed_url", feeds.first().map(|(_, path)| url(path)).into()),
             (
-                "feed_url",
-                (config.feeds.topics && count > 0)
-                    .then(|| plain(&config.url(&format!("{path}rss.xml"))))
-                    .into(),
+                "feeds",
+                Value::from(Fieldset::from(Format::ALL.map(|f| (f.key(), url_of(f))))),
             ),
             ("name", plain(&topic.name)),
             ("permalink", plain(&config.permalink(&path))),

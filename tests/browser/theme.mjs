@@ -79,6 +79,7 @@ const pages = [
   ["topic", firstTopic?.[1]],
   ["insight", firstInsight?.[1]],
   ["search", "search/"],
+  ["subscribe", "subscribe/"],
 ];
 const viewports = [["desktop", 1280, 800], ["phone", 390, 844]];
 

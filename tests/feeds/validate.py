@@ -1,11 +1,15 @@
 """Feeds through a strict third-party parser, as feed readers see them.
 
-Builds the sample digest and the fixture site (with a base_url path) and parses
-every RSS/Atom feed with feedparser, failing on anything it flags as malformed
-("bozo"), on items without a date, title or absolute link, and on RSS dates
-without a numeric zone; checks feed.json against JSON Feed 1.1's required fields.
-A copy of the fixture with `[feeds] websub_hub` must also name the hub and
-itself in every feed (WebSub discovery), as feedparser reads them.
+Builds the sample digest and the fixture sites (with a base_url path; `months`
+has three months of issues, so archive documents, and XML-special topic names)
+and parses
+every RSS/Atom document (site, topic and archive feeds) with feedparser, failing
+on anything it flags as malformed ("bozo"), on items without a date, title or
+absolute link, and on RSS dates without a numeric zone; checks every feed.json
+against JSON Feed 1.1's required fields, and opml.xml for well-formed XML whose
+outlines all carry absolute URLs. A copy of the fixture with `[feeds]
+websub_hub` must also name the hub and itself in every feed (WebSub
+discovery), as feedparser reads them.
     python3 tests/feeds/validate.py path/to/brief
 """
 import json
@@ -15,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 
 import feedparser
 
@@ -59,9 +64,26 @@ def check_json_feed(path, origin):
     return len(feed["items"])
 
 
+def check_opml(path, origin):
+    """OPML 2.0, well-formed, every feed outline with absolute URLs."""
+    root = ET.parse(path).getroot()
+    if root.tag != "opml" or root.get("version") != "2.0":
+        fail(f"{path}: not OPML 2.0")
+    feeds = [o for o in root.iter("outline") if o.get("type") == "rss"]
+    if not feeds:
+        fail(f"{path}: no feed outlines")
+    for outline in feeds:
+        for key in ("xmlUrl", "htmlUrl"):
+            if not (outline.get(key) or "").startswith(origin):
+                fail(f"{path}: {key} not absolute under {origin}: {outline.get(key)}")
+        if not outline.get("text"):
+            fail(f"{path}: an outline without text")
+    return len(feeds)
+
+
 def with_hub(fixture, tmp, hub):
     """A copy of the fixture site whose feeds name a WebSub hub."""
-    root = pathlib.Path(tmp) / "with-hub"
+    root = pathlib.Path(tmp) / f"{fixture.name}-with-hub"
     shutil.copytree(fixture, root)
     config = root / "config.toml"
     config.write_text(config.read_text().replace("[feeds]\n", f'[feeds]\nwebsub_hub = "{hub}"\n'))
@@ -87,8 +109,11 @@ def main():
     fixture = repo / "tests/fixtures/basic"
     hub = "https://hub.example.net/websub?site=1&x=2"
     with tempfile.TemporaryDirectory() as tmp:
+        months = repo / "tests/fixtures/months"
         sites = [(fixture, "https://example.org/digest/", None),
-                 (with_hub(fixture, tmp, hub), "https://example.org/digest/", hub)]
+                 (with_hub(fixture, tmp, hub), "https://example.org/digest/", hub),
+                 (months, None, None),
+                 (with_hub(months, tmp, hub), None, hub)]
         if (repo / "config.toml").exists():
             sites.append((repo, None, None))
         for n, (root, base_url, site_hub) in enumerate(sites):
@@ -98,14 +123,16 @@ def main():
                 args += ["--base-url", base_url]
             subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
             origin = base_url or re.search(r'base_url\s*=\s*"([^"]+)"', (root / "config.toml").read_text()).group(1)
-            feeds = sorted(out.glob("*.xml")) + sorted(out.glob("topics/*/rss.xml"))
-            feeds = [f for f in feeds if f.name != "sitemap.xml"]
+            feeds = sorted(out.rglob("rss.xml")) + sorted(out.rglob("atom.xml"))
+            json_feeds = sorted(out.rglob("feed.json"))
             entries = sum(check_xml_feed(f, origin) for f in feeds)
-            entries += check_json_feed(out / "feed.json", origin)
+            entries += sum(check_json_feed(f, origin) for f in json_feeds)
+            outlines = check_opml(out / "opml.xml", origin)
             if site_hub:
-                for feed in feeds + [out / "feed.json"]:
+                for feed in feeds + json_feeds:
                     check_hub(feed, site_hub)
-            print(f"feeds: {root.name or root}: {len(feeds) + 1} feeds, {entries} entries, all valid"
+            print(f"feeds: {root.name or root}: {len(feeds) + len(json_feeds)} feeds, {entries} entries, "
+                  f"{outlines} OPML outlines, all valid"
                   + (", each naming its WebSub hub" if site_hub else ""))
 
 

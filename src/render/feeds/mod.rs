@@ -1,0 +1,416 @@
+//! Feeds: RSS 2.0, Atom and JSON Feed 1.1 documents of the whole site (one
+//! item per daily issue, full HTML) and of each topic (one item per insight),
+//! the site feeds' monthly archives (RFC 5005), the OPML subscription list and
+//! the sitemap. Links in bodies become absolute URLs, as feed readers require;
+//! with `[feeds] websub_hub`, every feed document names its WebSub hub.
+//!
+//! A feed is first assembled as a [`Feed`] (its head and [`Item`]s, format-free),
+//! then written in each enabled [`Format`] by `rss`, `atom` and `json`; `archive`
+//! decides which issues each site feed document holds and how they link, `opml`
+//! lists every feed, `xml` holds the writer and date helpers. This module
+//! returns bytes; the renderer hands them to its sink.
+
+mod archive;
+mod atom;
+mod json;
+mod opml;
+mod rss;
+mod xml;
+
+use std::cell::OnceCell;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::wording::issue_title;
+use crate::config::{Config, FeedsConfig, Topic};
+use crate::escape::{escape_html as escape, escape_xml_text};
+use crate::markdown::Rendered;
+use crate::printable::make_printable;
+use crate::site::{insight_path, topic_path, Issue, Site};
+use xml::{element, empty, Xml};
+
+pub(crate) use archive::{archive_feeds, site_feeds, Archives};
+pub(crate) use opml::opml;
+pub(crate) use xml::sitemap;
+
+/// Every insight's rendered body, in `site.insights` order.
+type Bodies = [Arc<Rendered>];
+
+/// A file to write: its path in the output and its bytes.
+pub(crate) type Document = (String, Vec<u8>);
+
+/// A feed format. Each feed of the site exists in every format `[feeds]`
+/// switches on, as `<folder>/<file>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Rss,
+    Atom,
+    Json,
+}
+
+impl Format {
+    pub(crate) const ALL: [Format; 3] = [Format::Rss, Format::Atom, Format::Json];
+
+    /// The formats `[feeds]` switches on, in the order pages list them.
+    pub(crate) fn enabled(feeds: &FeedsConfig) -> impl Iterator<Item = Format> + '_ {
+        Format::ALL.into_iter().filter(|f| f.is_on(feeds))
+    }
+
+    pub(crate) fn is_on(self, feeds: &FeedsConfig) -> bool {
+        match self {
+            Format::Rss => feeds.rss,
+            Format::Atom => feeds.atom,
+            Format::Json => feeds.json,
+        }
+    }
+
+    /// The file name of a document in this format.
+    pub(crate) fn file(self) -> &'static str {
+        match self {
+            Format::Rss => "rss.xml",
+            Format::Atom => "atom.xml",
+            Format::Json => "feed.json",
+        }
+    }
+
+    /// The key of the format in template values (`site.feeds.rss`).
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Format::Rss => "rss",
+            Format::Atom => "atom",
+            Format::Json => "json",
+        }
+    }
+
+    /// The name readers see.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Format::Rss => "RSS",
+            Format::Atom => "Atom",
+            Format::Json => "JSON Feed",
+        }
+    }
+
+    pub(crate) fn media_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml",
+            Format::Atom => "application/atom+xml",
+            Format::Json => "application/feed+json",
+        }
+    }
+
+    fn write(self, config: &Config, feed: &Feed) -> Vec<u8> {
+        match self {
+            Format::Rss => rss::document(config, feed),
+            Format::Atom => atom::document(config, feed),
+            Format::Json => json::document(config, feed),
+        }
+    }
+}
+
+/// One feed document before it is written in a format.
+struct Feed<'s> {
+    title: String,
+    /// Empty: none (RSS then repeats the title, which it requires).
+    description: &'s str,
+    /// The site path of the page the feed follows: its link and Atom id.
+    page: String,
+    /// The site path of the folder the documents are in (`/`, `/topics/x/`):
+    /// each format's document is `<dir><file>`.
+    dir: String,
+    /// Newest first.
+    items: Vec<Item<'s>>,
+    history: History,
+}
+
+/// Where a document stands in an archived feed (RFC 5005, section 4). Folders
+/// are site paths, as [`Feed::dir`]; each link names the document of the same
+/// format there.
+#[derive(Debug, Clone, Default)]
+struct History {
+    /// An archive document: marked `<fh:archive/>`, linked to the current feed,
+    /// and free of anything that changes without its items changing (such as
+    /// the generator's version), so that a finished month is written once.
+    archive: bool,
+    /// The next older document: `prev-archive` in RSS and Atom, `next_url` in
+    /// JSON Feed.
+    older: Option<String>,
+    /// The next newer archive document (`next-archive`; RSS and Atom).
+    newer: Option<String>,
+}
+
+/// One entry: a daily issue (site feeds) or an insight (topic feeds).
+struct Item<'s> {
+    title: String,
+    /// Absolute; also the entry's id.
+    url: String,
+    date: DateTime<FixedOffset>,
+    categories: Vec<&'s Topic>,
+    content: Content,
+}
+
+/// An entry's full HTML, links absolute, and that HTML escaped as XML text,
+/// made once for RSS and Atom alike: the archives carry every issue's HTML, and
+/// cleaning and escaping it was most of their cost.
+struct Content {
+    html: String,
+    xml: OnceCell<String>,
+}
+
+impl Content {
+    fn new(mut html: String) -> Content {
+        make_printable(&mut html);
+        Content {
+            html,
+            xml: OnceCell::new(),
+        }
+    }
+
+    fn xml(&self) -> &str {
+        self.xml.get_or_init(|| escape_xml_text(&self.html))
+    }
+}
+
+impl Feed<'_> {
+    /// The feed's document in each of `formats`.
+    fn documents(&self, config: &Config, formats: impl Iterator<Item = Format>) -> Vec<Document> {
+        formats
+            .map(|format| (self.path(format), format.write(config, self)))
+            .collect()
+    }
+
+    /// The output path of this feed's document in `format`.
+    fn path(&self, format: Format) -> String {
+        document_path(&self.dir, format)
+    }
+
+    /// The date the feed was last updated: its newest item's (a fixed date when
+    /// it has none, so that the bytes never depend on the clock).
+    fn updated(&self, config: &Config) -> DateTime<FixedOffset> {
+        self.items.first().map_or_else(
+            || config.timezone.midnight(chrono::NaiveDate::default()),
+            |item| item.date,
+        )
+    }
+}
+
+/// The output path (no leading slash) of the document of `format` in `dir`.
+fn document_path(dir: &str, format: Format) -> String {
+    format!("{}{}", dir.trim_start_matches('/'), format.file())
+}
+
+/// The links of a feed's head, each written as `element` (`link` in Atom,
+/// `atom:link` in RSS): `self`, the WebSub hub (WebSub discovery wants both;
+/// without `[feeds] websub_hub` there is no hub link), and the RFC 5005 links
+/// of [`History`], each to the document of the same format.
+fn head_links(w: &mut Xml, config: &Config, feed: &Feed, format: Format, element_name: &str) {
+    let url = |dir: &str| config.permalink(&document_path(dir, format));
+    let mut link = |rel: &str, href: &str| {
+        let mut attributes = vec![("rel", rel), ("href", href)];
+        if rel == "self" {
+            attributes.push(("type", format.media_type()));
+        }
+        empty(w, element(element_name, &attributes));
+    };
+    link("self", &url(&feed.dir));
+    if let Some(hub) = &config.feeds.websub_hub {
+        link("hub", hub);
+    }
+    if feed.history.archive {
+        link("current", &url("/"));
+    }
+    if let Some(dir) = &feed.history.older {
+        link("prev-archive", &url(dir));
+    }
+    if let Some(dir) = &feed.history.newer {
+        link("next-archive", &url(dir));
+    }
+}
+
+/// The namespace of RFC 5005's `<fh:archive/>`.
+const FEED_HISTORY_NS: &str = "http://purl.org/syndication/history/1.0";
+
+/// The feeds of topic `t` in every enabled format: its latest insights, newest
+/// first. Topic feeds have no archives: a topic's whole history is on its pages.
+pub(crate) fn topic_feeds(site: &Site, bodies: &Bodies, t: usize) -> Vec<Document> {
+    let config = site.config;
+    let topic = &config.topics[t];
+    let path = topic_path(&topic.slug);
+    let feed = Feed {
+        title: topic_feed_title(config, topic),
+        description: if topic.description.is_empty() {
+            &config.description
+        } else {
+            &topic.description
+        },
+        page: path.clone(),
+        dir: path,
+        items: topic_feed_insights(site, t)
+            .iter()
+            .map(|&i| insight_item(site, bodies, i))
+            .collect(),
+        history: History::default(),
+    };
+    feed.documents(config, Format::enabled(&config.feeds))
+}
+
+/// The title of topic feeds, as feed readers list them.
+pub(crate) fn topic_feed_title(config: &Config, topic: &Topic) -> String {
+    format!("{} — {}", config.title, topic.name)
+}
+
+/// The site paths of a topic's feeds: `(format, path)` for each enabled
+/// format, or none when the topic has no feed (no insights, or topic feeds off).
+pub(crate) fn topic_feed_paths(site: &Site, t: usize) -> Vec<(Format, String)> {
+    let config = site.config;
+    if !config.feeds.topics || site.topics[t].insights.is_empty() {
+        return Vec::new();
+    }
+    let dir = topic_path(&config.topics[t].slug);
+    Format::enabled(&config.feeds)
+        .map(|format| (format, format!("/{}", document_path(&dir, format))))
+        .collect()
+}
+
+/// Issue `n` as a site feed entry.
+fn issue_item<'s>(site: &'s Site, bodies: &Bodies, n: usize) -> Item<'s> {
+    let config = site.config;
+    let issue = &site.issues[n];
+    Item {
+        title: issue_title(site, n),
+        url: config.permalink(&issue.path()),
+        date: config.timezone.midnight(issue.date),
+        categories: issue_topics(site, issue),
+        content: Content::new(issue_html(site, bodies, n)),
+    }
+}
+
+/// Insight `i` as a topic feed entry.
+fn insight_item<'s>(site: &'s Site, bodies: &Bodies, i: usize) -> Item<'s> {
+    let config = site.config;
+    let insight = &site.insights[i];
+    Item {
+        title: insight.title.clone(),
+        url: config.permalink(&insight_path(&insight.slug)),
+        date: insight.date,
+        categories: site.topics_of[i]
+            .iter()
+            .map(|&t| &config.topics[t])
+            .collect(),
+        content: Content::new(absolutize(bodies[i].html(), &config.origin)),
+    }
+}
+
+/// The full HTML of an issue for feeds: every insight, headline first, with
+/// absolute links.
+fn issue_html(site: &Site, bodies: &Bodies, n: usize) -> String {
+    let config = site.config;
+    let issue = &site.issues[n];
+    let mut html = String::new();
+    let section = |html: &mut String, insights: &[usize]| {
+        for &i in insights {
+            let insight = &site.insights[i];
+            let url = config.permalink(&insight_path(&insight.slug));
+            html.push_str("<h2><a href=\"");
+            html.push_str(&escape(&url));
+            html.push_str("\">");
+            html.push_str(&escape(&insight.title));
+            html.push_str("</a></h2>\n");
+            absolutize_into(html, bodies[i].html(), &config.origin);
+        }
+    };
+    section(&mut html, issue.headline());
+    if !issue.rest().is_empty() {
+        html.push_str("<hr>\n<p><strong>More from this day</strong></p>\n");
+        section(&mut html, issue.rest());
+    }
+    html
+}
+
+/// The insights the feed of topic `t` carries, newest first.
+pub(crate) fn topic_feed_insights<'s>(site: &'s Site, t: usize) -> &'s [usize] {
+    let insights = &site.topics[t].insights;
+    &insights[..insights.len().min(site.config.feeds.limit)]
+}
+
+/// The topics of an issue's insights, once each, in config order.
+fn issue_topics<'s>(site: &'s Site, issue: &Issue) -> Vec<&'s Topic> {
+    let set: BTreeSet<usize> = issue
+        .insights
+        .iter()
+        .flat_map(|&i| site.topics_of[i].iter().copied())
+        .collect();
+    set.into_iter().map(|t| &site.config.topics[t]).collect()
+}
+
+/// Rewrites root-relative `href`/`src` values (which already carry the base path)
+/// to absolute URLs. Text may contain `href="/…"` too (the Markdown renderer does
+/// not escape quotes in text), so only attributes inside a tag are touched.
+pub(crate) fn absolutize(html: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    absolutize_into(&mut out, html, origin);
+    out
+}
+
+/// [`absolutize`], appending to `out`.
+fn absolutize_into(out: &mut String, html: &str, origin: &str) {
+    // Every email and feed body passes through here; memchr's search is several
+    // times faster than `str::find` for a three-byte needle.
+    let attribute = memchr::memmem::Finder::new("=\"/");
+    let mut in_tag = false;
+    let mut rest = html;
+    while let Some(pos) = attribute.find(rest.as_bytes()) {
+        let (head, tail) = rest.split_at(pos + 2);
+        out.push_str(head);
+        in_tag = match (head.rfind('<'), head.rfind('>')) {
+            (Some(open), Some(close)) => open > close,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => in_tag,
+        };
+        let attr_ok = head.ends_with(" href=\"") || head.ends_with(" src=\"");
+        if in_tag && attr_ok && !tail.starts_with("//") {
+            out.push_str(origin);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolutizes_only_root_relative_attributes() {
+        let html = r#"<a href="/d/x/">x</a> <img src="/d/i.png"> <a href="//cdn/x">c</a> <a href="https://e/">e</a>"#;
+        let out = absolutize(html, "https://ex.org");
+        assert!(out.contains(r#"href="https://ex.org/d/x/""#));
+        assert!(out.contains(r#"src="https://ex.org/d/i.png""#));
+        assert!(out.contains(r#"href="//cdn/x""#));
+        assert!(out.contains(r#"href="https://e/""#));
+    }
+
+    #[test]
+    fn leaves_attribute_lookalikes_in_text_alone() {
+        let html = r#"<p>write href="/x" like <a class="c" href="/y">this</a></p>"#;
+        let out = absolutize(html, "https://ex.org");
+        assert!(out.contains(r#"write href="/x" like"#), "{out}");
+        assert!(out.contains(r#"href="https://ex.org/y""#), "{out}");
+    }
+
+    #[test]
+    fn documents_are_named_by_folder_and_format() {
+        assert_eq!(document_path("/", Format::Rss), "rss.xml");
+        assert_eq!(
+            document_path("/feeds/archive/2026-11/", Format::Atom),
+            "feeds/archive/2026-11/atom.xml"
+        );
+        assert_eq!(
+            document_path("/topics/chips/", Format::Json),
+            "topics/chips/feed.json"
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! The memory of `build`, on disk in the output's build cache
+//! (`.brief-cache/<key>/` in the site root, never in the deployable output): the
+//! job records of [`manifest`](super::manifest) and the bodies of
+//! [`body_cache`](super::body_cache). A job is reused only while its files in the
+//! output are exactly as the last build left them. The pipeline saves the memory
+//! once the output's commit succeeded, and drops the last manifest before the
+//! commit replaces files it vouches for; failing to keep either only slows the
+//! next build down.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use rayon::prelude::*;
+
+use super::body_cache::{self, BODY_CACHE_FILE};
+use super::manifest::{self, Manifest, Stamp, MANIFEST_FILE};
+use super::{lock, Bodies, Kind, Memory, Recall};
+
+/// What only the disk kind of [`Memory`] knows.
+pub(super) struct Disk {
+    /// The output directory whose files the manifest lists.
+    output: PathBuf,
+    /// Its build cache.
+    cache: PathBuf,
+    /// The last build's manifest as read, and the stamp of each file it lists.
+    previous_text: String,
+    stamps: HashMap<String, Stamp>,
+    /// Writes this build's bodies to a temporary file while pages render; the
+    /// result says whether there is one to install once the build is committed.
+    body_writer: Mutex<Option<JoinHandle<bool>>>,
+}
+
+impl Disk {
+    /// Whether each of `paths` is still in the output exactly as the last build
+    /// wrote it (renaming keeps the mtime).
+    pub(super) fn intact(&self, paths: &[String]) -> bool {
+        paths.iter().all(|path| {
+            self.stamps
+                .get(path)
+                .is_some_and(|&stamp| manifest::unchanged(&self.output.join(path), stamp))
+        })
+    }
+
+    /// Starts writing the body cache, unless it would be the same as the last
+    /// one: 16 MB at 10k insights, written while the pages render.
+    pub(super) fn write_bodies(&self, bodies: Bodies, previous: &Recall) {
+        let unchanged = bodies.len() == previous.bodies.len()
+            && bodies.keys().all(|k| previous.bodies.contains_key(k));
+        if unchanged {
+            return;
+        }
+        let (cache, staged) = (self.cache.clone(), self.staged_bodies());
+        let writer = std::thread::spawn(move || {
+            std::fs::create_dir_all(&cache).is_ok() && body_cache::write(&staged, &bodies).is_ok()
+        });
+        *lock(&self.body_writer) = Some(writer);
+    }
+
+    /// Where [`Disk::write_bodies`] writes the body cache.
+    fn staged_bodies(&self) -> PathBuf {
+        self.cache.join(format!("{BODY_CACHE_FILE}.tmp"))
+    }
+
+    /// Waits for the body cache writer; true if it wrote a file to install.
+    fn body_cache_written(&self) -> bool {
+        let writer = lock(&self.body_writer).take();
+        writer.is_some_and(|w| w.join().unwrap_or(false))
+    }
+}
+
+/// The memory of a build into an output directory.
+pub(crate) struct DiskMemory {
+    memory: Memory,
+    disk: Arc<Disk>,
+}
+
+impl DiskMemory {
+    /// The memory the last build into `output` left in `cache`, its build cache
+    /// (empty if there is none usable).
+    pub(crate) fn open(cache: &Path, output: &Path) -> DiskMemory {
+        let previous_text = Manifest::read(cache);
+        let Manifest { jobs, stamps } = Manifest::parse(&previous_text);
+        let previous = Recall {
+            jobs,
+            bodies: body_cache::load(cache),
+            ..Recall::default()
+        };
+        let disk = Arc::new(Disk {
+            output: output.to_path_buf(),
+            cache: cache.to_path_buf(),
+            previous_text,
+            stamps,
+            body_writer: Mutex::new(None),
+        });
+        DiskMemory {
+            memory: Memory::with(Kind::Disk(Arc::clone(&disk)), Arc::new(previous)),
+            disk,
+        }
+    }
+
+    /// The memory the stages use.
+    pub(crate) fn memory(&self) -> &Memory {
+        &self.memory
+    }
+
+    /// Every file the last build's manifest lists: what brief owns in an output
+    /// built before outputs kept a record of their files.
+    pub(crate) fn files_on_record(&self) -> impl Iterator<Item = &String> {
+        self.disk.stamps.keys()
+    }
+
+    /// This build's manifest, given every file of the build with the stamp of
+    /// each file written (`None`: kept as the last build left it); `None` when
+    /// it is the last build's, so a build that changed nothing writes nothing.
+    pub(crate) fn manifest(&self, files: &HashMap<String, Option<Stamp>>) -> Option<String> {
+        let jobs = lock(&self.memory.jobs);
+        let stamp_of = |path: &str| match files.get(path)? {
+            Some(stamp) => Some(*stamp),
+            None => self.disk.stamps.get(path).copied(),
+        };
+        // Sorted by `text_of`: a manifest has a line per page (170k at 100k
+        // insights), so its lines are made in parallel.
+        let lines: Vec<(String, String)> = jobs
+            .par_iter()
+            .filter_map(|(job, (fingerprint, paths))| {
+                let files = paths
+                    .iter()
+                    .map(|path| Some((path.as_str(), stamp_of(path)?)))
+                    .collect::<Option<Vec<_>>>()?;
+                Some((job.clone(), manifest::line(job, *fingerprint, &files)?))
+            })
+            .collect();
+        let text = manifest::text_of(lines);
+        (text != self.disk.previous_text).then_some(text)
+    }
+
+    /// Removes the last build's manifest, before a commit replaces files it
+    /// vouches for: a commit cut short then leaves no manifest that would have
+    /// the next build reuse them.
+    pub(crate) fn forget_manifest(&self) {
+        // Where it cannot go, the stamps of replaced files no longer match it.
+        let _ = std::fs::remove_file(self.disk.cache.join(MANIFEST_FILE));
+    }
+
+    /// Keeps this build's memory for the next, once its files are committed:
+    /// the body cache written while it rendered, and `manifest` (see
+    /// [`DiskMemory::manifest`]). Each file is written beside its final name,
+    /// so the rename never crosses file systems.
+    pub(crate) fn save(self, manifest: Option<String>) {
+        let disk = &self.disk;
+        if disk.body_cache_written() {
+            let _ = body_cache::install(&disk.cache, &disk.staged_bodies());
+        }
+        if let Some(text) = manifest {
+            // Without a manifest the next build renders everything: no error.
+            let staged = disk.cache.join(format!("{MANIFEST_FILE}.tmp"));
+            let _ = std::fs::create_dir_all(&disk.cache)
+                .and_then(|_| std::fs::write(&staged, text))
+                .and_then(|_| std::fs::rename(staged, disk.cache.join(MANIFEST_FILE)));
+        }
+    }
+
+    /// Drops this build's memory: the build failed, and the last one's stays.
+    pub(crate) fn abort(self) {
+        if self.disk.body_cache_written() {
+            let _ = std::fs::remove_file(self.disk.staged_bodies());
+        }
+    }
+}

@@ -1,9 +1,11 @@
 //! brief: a static site generator for a public insight digest.
 //!
 //! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`
-//! (`render_site` into any sink; [`build`] into the output directory). `import`
-//! and `scaffold` write content and `rename` renames it; `serve`, `check` and
-//! `email` sit above the pipeline and run it with sinks of their own, `ping`
+//! (`render_site` into any sink; [`build`] into the output directory), with the
+//! build's memory (`memory`) passed to the stages that reuse an earlier build's
+//! work. `import` and `scaffold` write content and `rename` renames it; `serve`,
+//! `check` and `email` sit above the pipeline and run it with memories and sinks
+//! of their own, `ping`
 //! reads a built output and `deploy` uploads one. Leaf helpers (`error`,
 //! `hints`, `escape`, `hidden`, `printable`, `urls`, `fingerprint`, `filters`,
 //! …) know no stage. The README's Architecture section gives each module's role.

@@ -174,7 +174,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
         }
     };
     // Equal text means no file changed: then even the manifest stays as it is.
-    let manifest = memory.manifest(out.files());
+    let manifest = memory.manifest(out.emitted());
     let committed = out.commit(|| {
         if manifest.is_some() {
             memory.forget_manifest();

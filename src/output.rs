@@ -160,7 +160,7 @@ impl DiskOutput {
     }
 
     /// Every file of this build so far, with the stamps of those written.
-    pub(crate) fn files(&mut self) -> &Emitted {
+    pub(crate) fn emitted(&mut self) -> &Emitted {
         self.emitted.get_mut().unwrap_or_else(|e| e.into_inner())
     }
 

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::body_cache::{self, BODY_CACHE_FILE};
 use super::manifest::{self, Manifest, Stamp, MANIFEST_FILE};
-use super::{lock, Bodies, Kind, Memory, Recall};
+use super::{lock, Bodies, JobRecord, Kind, Memory, Recall};
 
 /// What only the disk kind of [`Memory`] knows.
 pub(super) struct Disk {
@@ -24,23 +24,23 @@ pub(super) struct Disk {
     output: PathBuf,
     /// Its build cache.
     cache: PathBuf,
-    /// The last build's manifest as read, and the stamp of each file it lists.
+    /// The last build's manifest as read.
     previous_text: String,
-    stamps: HashMap<String, Stamp>,
     /// Writes this build's bodies to a temporary file while pages render; the
     /// result says whether there is one to install once the build is committed.
     body_writer: Mutex<Option<JoinHandle<bool>>>,
 }
 
 impl Disk {
-    /// Whether each of `paths` is still in the output exactly as the last build
-    /// wrote it (renaming keeps the mtime).
-    pub(super) fn intact(&self, paths: &[String]) -> bool {
-        paths.iter().all(|path| {
-            self.stamps
-                .get(path)
-                .is_some_and(|&stamp| manifest::unchanged(&self.output.join(path), stamp))
-        })
+    /// Whether each file of `record` is still in the output exactly as the last
+    /// build wrote it (renaming keeps the mtime).
+    pub(super) fn intact(&self, record: &JobRecord) -> bool {
+        let Some(stamps) = &record.stamps else {
+            return false;
+        };
+        let mut files = record.paths.iter().zip(stamps.iter());
+        stamps.len() == record.paths.len()
+            && files.all(|(path, &stamp)| manifest::unchanged(&self.output.join(path), stamp))
     }
 
     /// Starts writing the body cache, unless it would be the same as the last
@@ -81,7 +81,7 @@ impl DiskMemory {
     /// (empty if there is none usable).
     pub(crate) fn open(cache: &Path, output: &Path) -> DiskMemory {
         let previous_text = Manifest::read(cache);
-        let Manifest { jobs, stamps } = Manifest::parse(&previous_text);
+        let Manifest { jobs } = Manifest::parse(&previous_text);
         let previous = Recall {
             jobs,
             bodies: body_cache::load(cache),
@@ -91,7 +91,6 @@ impl DiskMemory {
             output: output.to_path_buf(),
             cache: cache.to_path_buf(),
             previous_text,
-            stamps,
             body_writer: Mutex::new(None),
         });
         DiskMemory {
@@ -108,7 +107,8 @@ impl DiskMemory {
     /// Every file the last build's manifest lists: what brief owns in an output
     /// built before outputs kept a record of their files.
     pub(crate) fn files_on_record(&self) -> impl Iterator<Item = &String> {
-        self.disk.stamps.keys()
+        let jobs = self.memory.previous.jobs.values();
+        jobs.flat_map(|record| record.paths.iter())
     }
 
     /// This build's manifest, given every file of the build with the stamp of
@@ -116,20 +116,16 @@ impl DiskMemory {
     /// it is the last build's, so a build that changed nothing writes nothing.
     pub(crate) fn manifest(&self, files: &HashMap<String, Option<Stamp>>) -> Option<String> {
         let jobs = lock(&self.memory.jobs);
-        let stamp_of = |path: &str| match files.get(path)? {
-            Some(stamp) => Some(*stamp),
-            None => self.disk.stamps.get(path).copied(),
-        };
         // Sorted by `text_of`: a manifest has a line per page (170k at 100k
         // insights), so its lines are made in parallel.
         let lines: Vec<(String, String)> = jobs
             .par_iter()
-            .filter_map(|(job, (fingerprint, paths))| {
-                let files = paths
-                    .iter()
-                    .map(|path| Some((path.as_str(), stamp_of(path)?)))
-                    .collect::<Option<Vec<_>>>()?;
-                Some((job.clone(), manifest::line(job, *fingerprint, &files)?))
+            .filter_map(|(job, record)| {
+                let files = stamped(record, files)?;
+                Some((
+                    job.clone(),
+                    manifest::line(job, record.fingerprint, &files)?,
+                ))
             })
             .collect();
         let text = manifest::text_of(lines);
@@ -167,5 +163,21 @@ impl DiskMemory {
         if self.disk.body_cache_written() {
             let _ = std::fs::remove_file(self.disk.staged_bodies());
         }
+    }
+}
+
+/// `record`'s files with their stamps: those it kept from the last build, or,
+/// for a job this build ran, those the output gave the files it wrote
+/// (`files`). `None` if one is missing.
+fn stamped<'a>(
+    record: &'a JobRecord,
+    files: &HashMap<String, Option<Stamp>>,
+) -> Option<Vec<(&'a str, Stamp)>> {
+    let paths = record.paths.iter().map(String::as_str);
+    match &record.stamps {
+        Some(stamps) => Some(paths.zip(stamps.iter().copied()).collect()),
+        None => paths
+            .map(|path| Some((path, (*files.get(path)?)?)))
+            .collect(),
     }
 }

@@ -14,7 +14,7 @@ use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 
-use super::Jobs;
+use super::{JobRecord, Jobs};
 
 pub(crate) const MANIFEST_FILE: &str = ".brief-manifest";
 
@@ -42,11 +42,10 @@ impl Stamp {
     }
 }
 
-/// Render job → fingerprint and files, and the stamp of each of those files.
+/// Render job → fingerprint, files and their stamps.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(super) struct Manifest {
     pub(super) jobs: Jobs,
-    pub(super) stamps: HashMap<String, Stamp>,
 }
 
 impl Manifest {
@@ -67,24 +66,27 @@ impl Manifest {
         if lines.next()? != HEADER {
             return None;
         }
-        let mut manifest = Manifest::default();
+        let mut jobs = HashMap::new();
         for line in lines {
             let mut fields = line.split('\t');
             let job = fields.next()?.to_string();
             let fingerprint = u64::from_str_radix(fields.next()?, 16).ok()?;
-            let mut files = Vec::new();
+            let (mut paths, mut stamps) = (Vec::new(), Vec::new());
             while let Some(len) = fields.next() {
-                let stamp = Stamp {
+                stamps.push(Stamp {
                     len: len.parse().ok()?,
                     mtime_nanos: fields.next()?.parse().ok()?,
-                };
-                let path = fields.next()?.to_string();
-                manifest.stamps.insert(path.clone(), stamp);
-                files.push(path);
+                });
+                paths.push(fields.next()?.to_string());
             }
-            manifest.jobs.insert(job, (fingerprint, files.into()));
+            let record = JobRecord {
+                fingerprint,
+                paths: paths.into(),
+                stamps: Some(stamps.into()),
+            };
+            jobs.insert(job, record);
         }
-        Some(manifest)
+        Some(Manifest { jobs })
     }
 }
 
@@ -150,12 +152,12 @@ mod tests {
         let text = text_of(lines);
         let back = Manifest::parse(&text);
         assert_eq!(back.jobs.len(), 1, "unwritable job left out");
-        let (fingerprint, files) = &back.jobs["Topic(3, 1)"];
-        assert_eq!(
-            (*fingerprint, &files[..]),
-            (0xdead_beef, &["topics/a/index.html".to_string()][..])
-        );
-        assert_eq!(back.stamps["topics/a/index.html"], stamp);
+        let record = JobRecord {
+            fingerprint: 0xdead_beef,
+            paths: ["topics/a/index.html".to_string()].into(),
+            stamps: Some([stamp].into()),
+        };
+        assert_eq!(back.jobs["Topic(3, 1)"], record);
         let other_version = text.replace("brief-manifest 1", "brief-manifest 0");
         assert!(Manifest::try_parse(&other_version).is_none());
         assert!(Manifest::try_parse(&text[..text.rfind('\t').unwrap()]).is_none());

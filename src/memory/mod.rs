@@ -29,10 +29,21 @@ pub(crate) use manifest::Stamp;
 /// `ping`'s memory of the feeds it announced.
 pub const CACHE_DIR: &str = ".brief-cache";
 
-/// Render job → the fingerprint of its inputs and the paths of the files it
-/// made. The paths are shared, so a reused job's record is carried over without
-/// copying them.
-type Jobs = HashMap<String, (u64, Arc<[String]>)>;
+/// Render job → what a build made of it.
+type Jobs = HashMap<String, JobRecord>;
+
+/// One render job of a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct JobRecord {
+    /// A hash of everything the job read.
+    fingerprint: u64,
+    /// The files it made. Shared, so a reused job's record is carried over
+    /// without copying them.
+    paths: Arc<[String]>,
+    /// On disk, the stamp each file had when written, in `paths` order. `None`
+    /// in RAM, and for a job this build ran (the output has their stamps).
+    stamps: Option<Arc<[Stamp]>>,
+}
 /// Hash of a body's rendering inputs → the rendered body.
 type Bodies = HashMap<u64, Arc<Rendered>>;
 /// Hash of what a fragment of a file shows → the fragment (see
@@ -108,30 +119,35 @@ impl Memory {
     /// job need not run. Anything unexpected (a file touched, missing, or already
     /// made by another job) means no.
     pub(crate) fn reuse(&self, job: &str, fingerprint: u64, sink: &dyn Sink) -> bool {
-        let Some((old, paths)) = self.previous.jobs.get(job) else {
+        let Some(record) = self.previous.jobs.get(job) else {
             return false;
         };
         let intact = match &self.kind {
-            Kind::Disk(disk) => disk.intact(paths),
+            Kind::Disk(disk) => disk.intact(record),
             // The sink holds the last build's files itself, untouchable.
             Kind::InMemory | Kind::Nothing => true,
         };
-        if *old != fingerprint || !intact || !sink.keep(paths) {
+        if record.fingerprint != fingerprint || !intact || !sink.keep(&record.paths) {
             return false;
         }
-        self.remember(job, fingerprint, Arc::clone(paths));
+        self.remember(job, record.clone());
         true
     }
 
     /// Told after `job` ran and made `paths`, so a later build can reuse it.
     pub(crate) fn rendered(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
         if self.keeps() {
-            self.remember(job, fingerprint, paths.into());
+            let record = JobRecord {
+                fingerprint,
+                paths: paths.into(),
+                stamps: None,
+            };
+            self.remember(job, record);
         }
     }
 
-    fn remember(&self, job: &str, fingerprint: u64, paths: Arc<[String]>) {
-        lock(&self.jobs).insert(job.to_string(), (fingerprint, paths));
+    fn remember(&self, job: &str, record: JobRecord) {
+        lock(&self.jobs).insert(job.to_string(), record);
     }
 
     /// A Markdown body rendered by an earlier build, by `key`: a hash of

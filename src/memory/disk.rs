@@ -181,3 +181,48 @@ fn stamped<'a>(
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Diagnostic;
+    use crate::sink::Sink;
+
+    /// An output that keeps whatever it is asked to.
+    struct Output;
+
+    impl Sink for Output {
+        fn put(&self, _path: &str, _bytes: Vec<u8>) -> Result<(), Diagnostic> {
+            Ok(())
+        }
+
+        fn keep(&self, _paths: &[String]) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn reuses_a_job_only_while_its_files_are_as_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, cache) = (tmp.path().join("out"), tmp.path().join("cache"));
+        std::fs::create_dir(&out).unwrap();
+        let first = DiskMemory::open(&cache, &out);
+        std::fs::write(out.join("a.html"), "A").unwrap();
+        first.memory().rendered("a", 1, vec!["a.html".into()]);
+        let stamp = Stamp::of(&std::fs::metadata(out.join("a.html")).unwrap());
+        let manifest = first.manifest(&HashMap::from([("a.html".into(), Some(stamp))]));
+        assert!(manifest.is_some(), "a first build has a manifest to keep");
+        first.save(manifest);
+
+        let second = DiskMemory::open(&cache, &out);
+        assert!(!second.memory().reuse("a", 2, &Output), "other inputs");
+        assert!(second.memory().reuse("a", 1, &Output));
+        let kept = HashMap::from([("a.html".into(), None)]);
+        assert_eq!(second.manifest(&kept), None, "nothing changed");
+        second.save(None);
+
+        std::fs::write(out.join("a.html"), "AB").unwrap();
+        let third = DiskMemory::open(&cache, &out);
+        assert!(!third.memory().reuse("a", 1, &Output), "the file changed");
+    }
+}

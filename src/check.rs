@@ -18,7 +18,8 @@ use crate::error::{line_col, Diagnostic, Diagnostics};
 use crate::escape::{percent_decode, unescape_html};
 use crate::hints::closest;
 use crate::markdown::{join_relative, url_scheme, InternalLink};
-use crate::output::MemoryOutput;
+use crate::memory::Memory;
+use crate::output::{Files, MemoryOutput};
 use crate::render::Renderer;
 
 /// What a check found, and how much it looked at.
@@ -61,11 +62,13 @@ pub fn check(root: &Path, drafts: bool) -> Report {
             return report;
         }
     };
-    let memory = MemoryOutput::default();
+    let output = MemoryOutput::default();
     let mut bodies = Vec::new();
-    let rendered = crate::render_site_inspect(root, &config, drafts, &memory, false, &mut |r| {
-        bodies = body_sources(r)
-    });
+    let memory = Memory::nothing();
+    let rendered =
+        crate::render_site_inspect(root, &config, drafts, &memory, &output, false, &mut |r| {
+            bodies = body_sources(r)
+        });
     let mut diagnostics = match rendered {
         Ok((_, warnings)) => warnings,
         Err(errors) => {
@@ -73,7 +76,7 @@ pub fn check(root: &Path, drafts: bool) -> Report {
             return report;
         }
     };
-    let files = memory.into_files();
+    let files = output.into_files();
     let site = RenderedSite::new(&config, root, &files);
     let now = chrono::Utc::now().fixed_offset();
     let mut reported = HashSet::new();
@@ -185,13 +188,13 @@ impl Problem {
 struct RenderedSite<'a> {
     config: &'a Config,
     root: &'a Path,
-    files: &'a HashMap<String, Vec<u8>>,
+    files: &'a Files,
     /// `id` attributes of each HTML page.
     ids: HashMap<&'a str, HashSet<String>>,
 }
 
 impl<'a> RenderedSite<'a> {
-    fn new(config: &'a Config, root: &'a Path, files: &'a HashMap<String, Vec<u8>>) -> Self {
+    fn new(config: &'a Config, root: &'a Path, files: &'a Files) -> Self {
         let ids = files
             .iter()
             .filter(|(path, _)| path.ends_with(".html"))

@@ -21,7 +21,6 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
 use crate::hidden::is_hidden;
 use crate::hints::{closest, find_key_line, line_key, toml_diagnostic, with_serde_hint};
-use crate::output::Sink;
 use crate::printable::{make_printable, printable};
 
 pub const INSIGHTS_DIR: &str = "content/insights";
@@ -510,12 +509,11 @@ pub fn load_insights(root: &Path, config: &Config) -> Result<Vec<Insight>, Diagn
     if !root.join(INSIGHTS_DIR).is_dir() {
         return Ok(Vec::new());
     }
-    load_insights_from(root, config, &crate::output::MemoryOutput::default())
-        .map(|(insights, _warnings)| insights)
+    load_insights_from(root, config, None).map(|loaded| loaded.insights)
 }
 
 /// What `serve` remembers of a content file between rebuilds, so an unchanged file
-/// is neither parsed nor even read again (see [`Sink::known_files`]).
+/// is neither parsed nor even read again (see [`load_insights_from`]).
 #[derive(Debug, Clone)]
 pub(crate) struct KnownFile {
     /// The file's stamp when it was read, if it vouches for the text: `None` when
@@ -583,26 +581,34 @@ fn change_time(meta: &std::fs::Metadata) -> Option<SystemTime> {
 }
 
 /// A content file's insight, and what `serve` keeps of the file (see [`KnownFile`]).
-type Loaded = Result<(Insight, Option<KnownFile>), Diagnostics>;
+type LoadedFile = Result<(Insight, Option<KnownFile>), Diagnostics>;
 
-/// The insights of a build, and warnings about entries of `content/` that are
-/// not read. Unchanged files' insights come from `memory` instead of being read
-/// and parsed again (`serve` keeps them between rebuilds; see
-/// [`Sink::known_files`]). A missing `content/insights/` is an error: building
-/// from it would empty the site.
+/// What [`load_insights_from`] read.
+pub(crate) struct Loaded {
+    pub(crate) insights: Vec<Insight>,
+    /// About entries of `content/` that are not read.
+    pub(crate) warnings: Diagnostics,
+    /// What to know of the files next time: empty unless `known` was given.
+    pub(crate) files: KnownFiles,
+}
+
+/// The insights of a build. Given the files the last build `known` (`serve`
+/// keeps them between rebuilds, in the build's memory), an unchanged file's
+/// insight comes from there instead of being read and parsed again, and
+/// [`Loaded::files`] is what to know next time. A missing `content/insights/`
+/// is an error: building from it would empty the site.
 pub(crate) fn load_insights_from(
     root: &Path,
     config: &Config,
-    memory: &dyn Sink,
-) -> Result<(Vec<Insight>, Diagnostics), Diagnostics> {
+    known: Option<&KnownFiles>,
+) -> Result<Loaded, Diagnostics> {
     let dir = root.join(INSIGHTS_DIR);
     require_dir(root, &dir)?;
     let config_key = hash_of(&format!("{config:?}"));
-    let known = memory.known_files();
     let read_at = SystemTime::now();
     // Each file is read and parsed as soon as the walk finds it: the walk alone
     // takes a tenth of a second at 100k files, and would otherwise come first.
-    let mut results: Vec<(PathBuf, Loaded)> = content_files(&dir)
+    let mut results: Vec<(PathBuf, LoadedFile)> = content_files(&dir)
         .par_bridge()
         .map(|found| {
             let path = match found {
@@ -613,7 +619,7 @@ pub(crate) fn load_insights_from(
                 .and_then(|files| files.get(&path))
                 .filter(|file| file.config == config_key);
             let loaded = load_file(&path, config, config_key, previous, read_at).map(|file| {
-                // Only a sink that remembers files needs the insight twice.
+                // Only a memory that keeps files needs the insight twice.
                 match known {
                     Some(_) => (Insight::clone(&file.insight), Some(file)),
                     None => (Arc::unwrap_or_clone(file.insight), None),
@@ -644,10 +650,11 @@ pub(crate) fn load_insights_from(
         }
     }
     let warnings = errors.into_result()?;
-    if known.is_some() {
-        memory.keep_files(kept);
-    }
-    Ok((insights, warnings))
+    Ok(Loaded {
+        insights,
+        warnings,
+        files: kept,
+    })
 }
 
 /// `content/insights/` must be a folder; the message names the first missing one.

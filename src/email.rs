@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use crate::config::Config;
 use crate::eml::{self, Envelope};
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::Sink;
+use crate::memory::Memory;
 use crate::render::{issue_title, Edition, Renderer};
 use crate::week::{self, IsoWeek};
 
@@ -37,15 +37,6 @@ pub enum Which {
     },
 }
 
-/// Rendering an edition writes no page.
-struct NoPages;
-
-impl Sink for NoPages {
-    fn put(&self, _path: &str, _bytes: Vec<u8>) -> Result<(), Diagnostic> {
-        Ok(())
-    }
-}
-
 /// Models the site under `root` (drafts left out) and renders the edition
 /// `which` in `format`, with the warnings of loading the site.
 pub fn edition(
@@ -60,7 +51,7 @@ pub fn edition(
         _ => None,
     };
     let ((edition, envelope), warnings) =
-        crate::with_renderer(root, &config, false, &NoPages, |r| {
+        crate::with_renderer(root, &config, false, &Memory::nothing(), |r| {
             match which {
                 Which::Day(date) => daily(r, *date),
                 Which::Week { week, topic } => weekly(r, *week, topic.as_deref()),

@@ -1,9 +1,11 @@
 //! brief: a static site generator for a public insight digest.
 //!
 //! The pipeline runs one way: `config` → `content` → `site` → `render` → `output`
-//! (`render_site` into any sink; [`build`] into the output directory). `import`
-//! and `scaffold` write content and `rename` renames it; `serve`, `check` and
-//! `email` sit above the pipeline and run it with sinks of their own, `ping`
+//! (`render_site` into any sink; [`build`] into the output directory), with the
+//! build's memory (`memory`) passed to the stages that reuse an earlier build's
+//! work. `import` and `scaffold` write content and `rename` renames it; `serve`,
+//! `check` and `email` sit above the pipeline and run it with memories and sinks
+//! of their own, `ping`
 //! reads a built output and `deploy` uploads one. Leaf helpers (`error`,
 //! `hints`, `escape`, `hidden`, `printable`, `urls`, `fingerprint`, `filters`,
 //! …) know no stage. The README's Architecture section gives each module's role.
@@ -26,7 +28,6 @@ pub mod scaffold;
 pub mod serve;
 pub mod week;
 
-mod body_cache;
 mod eml;
 mod escape;
 mod filters;
@@ -35,10 +36,11 @@ mod headers;
 mod hidden;
 mod hints;
 mod mailbox;
-mod manifest;
 mod media_type;
+mod memory;
 mod progress;
 mod render;
+mod sink;
 mod site;
 mod text;
 mod theme;
@@ -53,12 +55,14 @@ use std::time::Instant;
 use config::{Config, CONFIG_FILE};
 use error::{Diagnostic, Diagnostics};
 use lock::SiteLock;
-use output::{CommitError, DiskOutput, Recovery, Sink};
+use memory::{DiskMemory, Memory};
+use output::{CommitError, DiskOutput, Recovery};
 use render::Renderer;
+use sink::Sink;
 use site::Site;
 use theme::Theme;
 
-pub use manifest::CACHE_DIR;
+pub use memory::CACHE_DIR;
 
 /// Where `build` writes the site unless told `--output DIR`, under the site root.
 pub(crate) const OUTPUT_DIR: &str = "public";
@@ -145,11 +149,15 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
     let output_dir = output::place::output_dir(root, &output_path(root, requested), SOURCES)?;
     let lock = SiteLock::acquire(root)?;
     let mut notes = recover_output(&output_dir, &lock)?;
-    let out = DiskOutput::open(&output_dir, &cache_dir(root, &output_dir), options.force)?;
+    // The cache lives outside the output, so a deploy never ships it (it would
+    // carry drafts from a `--drafts` build).
+    let memory = DiskMemory::open(&cache_dir(root, &output_dir), &output_dir);
+    let mut out = DiskOutput::open(&output_dir, memory.files_on_record(), options.force)?;
     let rendered = render_site(
         root,
         &config,
         options.drafts,
+        memory.memory(),
         &out,
         std::io::stderr().is_terminal(),
     );
@@ -161,10 +169,25 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
         Ok(done) => done,
         Err(errors) => {
             out.abort();
+            memory.abort();
             return Err(errors.into());
         }
     };
-    let stats = out.commit().map_err(|e| commit_failure(e, &output_dir))?;
+    // Equal text means no file changed: then even the manifest stays as it is.
+    let manifest = memory.manifest(out.emitted());
+    let committed = out.commit(|| {
+        if manifest.is_some() {
+            memory.forget_manifest();
+        }
+    });
+    let stats = match committed {
+        Ok(stats) => stats,
+        Err(e) => {
+            memory.abort();
+            return Err(commit_failure(e, &output_dir));
+        }
+    };
+    memory.save(manifest);
     summary.files = stats.files;
     summary.written = stats.written;
     summary.millis = started.elapsed().as_millis();
@@ -255,16 +278,26 @@ fn write_headers_file(config: &Config, sink: &dyn Sink) -> Result<(), Diagnostic
         })
 }
 
-/// Loads, models and renders the site into `sink`: the one pipeline behind
-/// `build`, `serve`, `check` and `email`.
+/// Loads, models and renders the site into `sink`, redoing only what `memory`
+/// does not hold from an earlier build: the one pipeline behind `build`,
+/// `serve`, `check` and `email`.
 pub(crate) fn render_site(
     root: &Path,
     config: &Config,
     drafts: bool,
+    memory: &Memory,
     sink: &dyn Sink,
     show_progress: bool,
 ) -> Result<(Summary, Diagnostics), Diagnostics> {
-    render_site_inspect(root, config, drafts, sink, show_progress, &mut |_| {})
+    render_site_inspect(
+        root,
+        config,
+        drafts,
+        memory,
+        sink,
+        show_progress,
+        &mut |_| {},
+    )
 }
 
 /// `render_site`, then `inspect` sees the finished renderer (site model and rendered
@@ -273,11 +306,12 @@ pub(crate) fn render_site_inspect(
     root: &Path,
     config: &Config,
     drafts: bool,
+    memory: &Memory,
     sink: &dyn Sink,
     show_progress: bool,
     inspect: &mut dyn FnMut(&Renderer),
 ) -> Result<(Summary, Diagnostics), Diagnostics> {
-    with_renderer(root, config, drafts, sink, |renderer| {
+    with_renderer(root, config, drafts, memory, |renderer| {
         renderer.render_all(sink, show_progress)?;
         inspect(renderer);
         let site = renderer.site;
@@ -293,20 +327,22 @@ pub(crate) fn render_site_inspect(
 /// Loads the theme and content, models the site and hands `use_it` a renderer
 /// with every body rendered and no page yet: [`render_site`] renders them all, and
 /// `email` one edition. Returns what `use_it` made, with the load's warnings.
+/// `content` reads only the files `memory` does not know unchanged.
 pub(crate) fn with_renderer<T>(
     root: &Path,
     config: &Config,
     drafts: bool,
-    sink: &dyn Sink,
+    memory: &Memory,
     use_it: impl FnOnce(&Renderer) -> Result<T, Diagnostics>,
 ) -> Result<(T, Diagnostics), Diagnostics> {
     let mut errors = Diagnostics::default();
     let theme = Theme::load(root, config);
-    let insights = content::load_insights_from(root, config, sink);
+    let insights = content::load_insights_from(root, config, memory.known_files());
     let (theme, mut insights) = match (theme, insights) {
-        (Ok(t), Ok((i, warnings))) => {
-            errors.extend(warnings.sorted());
-            (t, i)
+        (Ok(t), Ok(loaded)) => {
+            errors.extend(loaded.warnings.sorted());
+            memory.keep_files(loaded.files);
+            (t, loaded.insights)
         }
         (t, i) => {
             for e in [t.err(), i.err()].into_iter().flatten() {
@@ -319,7 +355,7 @@ pub(crate) fn with_renderer<T>(
         insights.retain(|i| !i.draft);
     }
     let site = Site::new(config, insights).map_err(Diagnostics::sorted)?;
-    let renderer = Renderer::new(&site, &theme, sink);
+    let renderer = Renderer::new(&site, &theme, memory);
     let made = use_it(&renderer)?;
     Ok((made, errors))
 }

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::error::Diagnostic;
-use crate::manifest::CACHE_DIR;
+use crate::memory::CACHE_DIR;
 
 /// The lock file, in the build cache of the site root.
 pub(crate) const LOCK_FILE: &str = "lock";

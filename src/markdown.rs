@@ -239,7 +239,7 @@ fn theme_set() -> &'static ThemeSet {
 /// classes; a language syntect does not know, or code it cannot parse, is
 /// escaped as plain text. syntect costs about 0.3 M instructions per line, far
 /// more than everything else a body costs; rendered bodies are cached between
-/// builds (see [`crate::body_cache`]), so only new and edited ones pay it.
+/// builds by the build's memory (`memory`), so only new and edited ones pay it.
 fn highlight_block(lang: &str, code: &str) -> String {
     let lang_attr = html_escape_attr(lang);
     let syntax = (!lang.is_empty())

@@ -20,8 +20,10 @@
 //! to their place. An abort removes exactly the files written; after a kill, the
 //! next run removes what the journal says that build made. Staging and renaming
 //! every file was a sixth of such a build.
-//! A build also reuses, without rendering, every job whose inputs and files are
-//! unchanged since the last build into the same directory (see [`crate::manifest`]).
+//! A job the build's memory (`crate::memory`) finds unchanged since the last
+//! build is not rendered: its files are kept where they are ([`Sink::keep`]).
+//! What the build remembers is the memory's business, not this stage's: it
+//! only writes, and says what it wrote.
 //! [`MemoryOutput`] is the sink of `serve` and `check`: nothing touches the disk.
 
 mod journal;
@@ -35,12 +37,10 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::body_cache::{self, Bodies, BODY_CACHE_FILE};
-use crate::content::KnownFiles;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hidden::has_hidden_segment;
-use crate::manifest::{self, JobRecord, Manifest, Stamp, MANIFEST_FILE};
-use crate::markdown::Rendered;
+use crate::memory::Stamp;
+use crate::sink::{clash, Sink};
 pub(crate) use journal::Progress;
 pub use journal::{recover, refuse_unfinished, Recovery, JOURNAL_FILE};
 use journal::{FirstBuild, RealFolders};
@@ -48,53 +48,10 @@ use plan::{InTheWay, Listing};
 pub(crate) use record::RECORD_FILE;
 
 pub(crate) const STAGING_DIR: &str = ".brief-staging";
-/// Receives every rendered file: `path` is relative and `/`-separated.
-pub(crate) trait Sink: Sync {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic>;
 
-    /// Incremental rendering (used by `serve`): asked before render job `job` runs,
-    /// with a fingerprint of everything the job reads. A sink that still holds the
-    /// files of an earlier run of `job` with the same fingerprint puts them again
-    /// and answers `true`, and the job is skipped. Sinks without memory say no.
-    fn reuse(&self, _job: &str, _fingerprint: u64) -> bool {
-        false
-    }
-
-    /// Told after job `job` rendered `paths`, so a later build can reuse them.
-    fn rendered(&self, _job: &str, _fingerprint: u64, _paths: Vec<String>) {}
-
-    /// A Markdown body rendered by an earlier build, by `key`: a hash of everything
-    /// its rendering reads. Sinks that keep no bodies (all but `serve`'s) say none.
-    fn cached_body(&self, _key: u64) -> Option<Arc<Rendered>> {
-        None
-    }
-
-    /// Told of every body of this build, so a later build can reuse it.
-    fn keep_body(&self, _key: u64, _body: &Arc<Rendered>) {}
-
-    /// Told once every body of this build has been passed to [`Sink::keep_body`].
-    fn bodies_complete(&self) {}
-
-    /// A piece of a generated file (an entry of the search index) written by an
-    /// earlier build, by `key`: a hash of everything it shows. Sinks that keep
-    /// none (all but `serve`'s) say none.
-    fn cached_fragment(&self, _key: u64) -> Option<Arc<[u8]>> {
-        None
-    }
-
-    /// Told of every fragment of this build, so a later build can reuse it.
-    fn keep_fragment(&self, _key: u64, _fragment: &Arc<[u8]>) {}
-
-    /// The content files as an earlier build read them, so unchanged ones are not
-    /// read again (see [`crate::content::load_insights_from`]). Sinks that keep no
-    /// such memory (all but `serve`'s) say none, and are told nothing.
-    fn known_files(&self) -> Option<&KnownFiles> {
-        None
-    }
-
-    /// Told of every content file of this build, if the sink knows files at all.
-    fn keep_files(&self, _files: KnownFiles) {}
-}
+/// Every file of a build, with the stamp (size and mtime once committed) of each
+/// file written; `None` for a file kept as the last build left it.
+pub(crate) type Emitted = HashMap<String, Option<Stamp>>;
 
 /// Files counted by a committed build.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -124,8 +81,6 @@ impl From<Diagnostics> for CommitError {
 
 pub(crate) struct DiskOutput {
     dir: PathBuf,
-    /// The build cache of this output directory (manifest, rendered bodies).
-    cache: PathBuf,
     staging: PathBuf,
     /// The output held no site when the build began: write in place (see above),
     /// noting what is made in this journal first.
@@ -138,24 +93,11 @@ pub(crate) struct DiskOutput {
     owned: record::Owned,
     /// Staged files whose place holds something brief did not write.
     in_the_way: Mutex<Vec<(String, InTheWay)>>,
-    /// Every file of this build, with the size and mtime it has once committed.
-    emitted: Mutex<HashMap<String, Stamp>>,
+    /// Every file of this build.
+    emitted: Mutex<Emitted>,
     /// Files written (staged, or in place on a first build).
     written: Mutex<Vec<String>>,
     files: AtomicUsize,
-    /// What the last build in `dir` rendered (as read, and parsed), and what this
-    /// one has.
-    previous_text: String,
-    previous: Manifest,
-    /// Each job of this build with its manifest line (see [`manifest::line`]),
-    /// made as the job finishes, so the commit only sorts them.
-    lines: Mutex<Vec<(String, String)>>,
-    /// Rendered bodies of the last build (see [`crate::body_cache`]), and this one's.
-    previous_bodies: Bodies,
-    bodies: Mutex<Bodies>,
-    /// Writes this build's bodies to a temporary file while pages render; the
-    /// result says whether there is one to install on commit.
-    body_writer: Mutex<Option<std::thread::JoinHandle<bool>>>,
     /// The entries in `dir` before this build, listed while it renders (a first
     /// build has nothing to list, and listing would race its writes).
     listing: Option<std::thread::JoinHandle<Listing>>,
@@ -166,18 +108,19 @@ impl DiskOutput {
     /// area left by a build that was killed before its commit. Refuses an output
     /// that still holds a build cut short during its commit (the caller runs
     /// [`recover`] first), and one that holds files with no record of a brief
-    /// build, unless `force`.
-    /// `cache` is where the manifest and body cache of this output live: outside
-    /// the output, so a deploy of it never ships them (they would carry drafts
-    /// from a `--drafts` build).
-    pub(crate) fn open(dir: &Path, cache: &Path, force: bool) -> Result<DiskOutput, Diagnostic> {
+    /// build, unless `force`. `on_record` lists the files of the last build as
+    /// the build's memory knows them: what brief owns in an output built before
+    /// outputs kept a record of their own.
+    pub(crate) fn open<'a>(
+        dir: &Path,
+        on_record: impl Iterator<Item = &'a String>,
+        force: bool,
+    ) -> Result<DiskOutput, Diagnostic> {
         refuse_unfinished(dir)?;
         let created = !dir.exists();
         std::fs::create_dir_all(dir)
             .map_err(|e| Diagnostic::io("create the output directory", dir, &e))?;
-        let previous_text = Manifest::read(cache);
-        let previous = Manifest::parse(&previous_text);
-        let owned = record::owner(dir, &previous, force)?;
+        let owned = record::owner(dir, on_record, force)?;
         let fresh = owned.is_none();
         let owned = owned.unwrap_or_default();
         let staging = dir.join(STAGING_DIR);
@@ -200,7 +143,6 @@ impl DiskOutput {
         };
         Ok(DiskOutput {
             dir: dir.to_path_buf(),
-            cache: cache.to_path_buf(),
             staging,
             first_build,
             created,
@@ -210,12 +152,6 @@ impl DiskOutput {
             emitted: Mutex::new(HashMap::new()),
             written: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
-            previous,
-            previous_text,
-            lines: Mutex::new(Vec::new()),
-            previous_bodies: body_cache::load(cache),
-            bodies: Mutex::new(Bodies::new()),
-            body_writer: Mutex::new(None),
             listing: (!fresh).then(|| {
                 let dir = dir.to_path_buf();
                 std::thread::spawn(move || Listing::of(&dir))
@@ -223,25 +159,29 @@ impl DiskOutput {
         })
     }
 
+    /// Every file of this build so far, with the stamps of those written.
+    pub(crate) fn emitted(&mut self) -> &Emitted {
+        self.emitted.get_mut().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Makes this build the site in the output: moves staged files into place
     /// and deletes the stale files brief wrote, or, on a first build, records
     /// the files written in place. On failure, says whether anything changed.
-    pub(crate) fn commit(mut self) -> Result<OutputStats, CommitError> {
-        let bodies_written = self.body_cache_written();
-        let staged_bodies = self.staged_bodies();
+    /// `before_replacing` runs once the commit is sure to go ahead, just before
+    /// it replaces or deletes a file of the last build.
+    pub(crate) fn commit(
+        mut self,
+        before_replacing: impl FnOnce(),
+    ) -> Result<OutputStats, CommitError> {
         let written = take(&self.written);
         let emitted = take(&self.emitted);
-        let lines = take(&self.lines);
-        let manifest_text = manifest::text_of(lines);
-        // Equal text means no file changed: then even the manifest stays as it is.
-        let manifest_changed = manifest_text != self.previous_text;
         let record = self
             .record_changed(&emitted)
             .then(|| record::text_of(emitted.keys()));
         let outcome = match self.first_build.take() {
             Some(log) => self.finish_first_build(log, &written, record),
             None => self
-                .replace_changed(&written, &emitted, record, manifest_changed)
+                .replace_changed(&written, &emitted, record, before_replacing)
                 .inspect_err(|failure| {
                     // Refused before anything changed: the staging area goes.
                     if failure.progress.is_none() {
@@ -249,26 +189,7 @@ impl DiskOutput {
                     }
                 }),
         };
-        let (written, removed) = match outcome {
-            Ok(counts) => counts,
-            Err(failure) => {
-                if bodies_written {
-                    let _ = std::fs::remove_file(&staged_bodies);
-                }
-                return Err(failure);
-            }
-        };
-        // Caches: failing to keep them only slows the next build down. Written
-        // beside their final name, so the rename never crosses file systems.
-        if bodies_written {
-            let _ = body_cache::install(&self.cache, &staged_bodies);
-        }
-        if manifest_changed && std::fs::create_dir_all(&self.cache).is_ok() {
-            // Without a manifest the next build renders everything: no error.
-            let staged = self.cache.join(format!("{MANIFEST_FILE}.tmp"));
-            let _ = std::fs::write(&staged, manifest_text)
-                .and_then(|_| std::fs::rename(staged, self.cache.join(MANIFEST_FILE)));
-        }
+        let (written, removed) = outcome?;
         Ok(OutputStats {
             files: self.files.load(Ordering::Relaxed),
             written,
@@ -277,7 +198,7 @@ impl DiskOutput {
     }
 
     /// Whether this build's files differ from those the record lists.
-    fn record_changed(&self, emitted: &HashMap<String, Stamp>) -> bool {
+    fn record_changed(&self, emitted: &Emitted) -> bool {
         let owned = &self.owned.files;
         !self.owned.recorded
             || emitted.len() != owned.len()
@@ -309,9 +230,9 @@ impl DiskOutput {
     fn replace_changed(
         &mut self,
         staged: &[String],
-        emitted: &HashMap<String, Stamp>,
+        emitted: &Emitted,
         record: Option<String>,
-        manifest_changed: bool,
+        before_replacing: impl FnOnce(),
     ) -> Result<(usize, usize), CommitError> {
         let listing = self.listing.take().and_then(|l| l.join().ok());
         let plan = plan::plan(plan::Inputs {
@@ -344,12 +265,7 @@ impl DiskOutput {
                 .map_err(|e| Diagnostics::from(Diagnostic::io("remove", staging, &e)))?;
             return Ok((0, 0));
         }
-        // Gone before anything moves, where it can be: a commit cut short leaves
-        // no manifest vouching for files it replaced. (Where it cannot, the
-        // stamps of replaced files no longer match it anyway.)
-        if manifest_changed {
-            let _ = remove_if_present(&self.cache.join(MANIFEST_FILE));
-        }
+        before_replacing();
         let journal = self.dir.join(JOURNAL_FILE);
         commit
             .begin(&self.dir)
@@ -369,46 +285,9 @@ impl DiskOutput {
         Ok((progress.to_place, progress.to_remove))
     }
 
-    /// Notes `job`'s manifest line, with the stamps its files got.
-    fn remember(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
-        let emitted = self.emitted.lock().unwrap_or_else(|e| e.into_inner());
-        let files = paths
-            .into_iter()
-            .map(|p| emitted.get(&p).map(|&stamp| (p, stamp)))
-            .collect::<Option<Vec<_>>>();
-        drop(emitted);
-        let Some(line) =
-            files.and_then(|files| manifest::line(job, &JobRecord { fingerprint, files }))
-        else {
-            return;
-        };
-        self.lines
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((job.to_string(), line));
-    }
-
-    /// Where [`DiskOutput::bodies_complete`] writes the body cache.
-    fn staged_bodies(&self) -> PathBuf {
-        self.cache.join(format!("{BODY_CACHE_FILE}.tmp"))
-    }
-
-    /// Waits for the body cache writer; true if it wrote a file to install.
-    fn body_cache_written(&self) -> bool {
-        let writer = self
-            .body_writer
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        writer.is_some_and(|w| w.join().unwrap_or(false))
-    }
-
     /// Drops the staging area, or what a first build wrote in place: the output
     /// directory is left as it was.
     pub(crate) fn abort(mut self) {
-        if self.body_cache_written() {
-            let _ = std::fs::remove_file(self.staged_bodies());
-        }
         if self.first_build.take().is_some() {
             self.roll_back(&take(&self.written));
         } else {
@@ -506,84 +385,50 @@ impl Sink for DiskOutput {
             None => self.stage_if_changed(path, &bytes)?,
         };
         let mut emitted = self.emitted.lock().unwrap_or_else(|e| e.into_inner());
-        if emitted.insert(path.to_string(), stamp).is_some() {
+        if emitted.insert(path.to_string(), Some(stamp)).is_some() {
             return Err(clash(path));
         }
         Ok(())
     }
 
-    /// Reuses `job` when the last build rendered it from the same inputs and its
-    /// files are still as that build left them (renaming keeps the mtime).
-    fn reuse(&self, job: &str, fingerprint: u64) -> bool {
-        let Some(record) = self.previous.jobs.get(job) else {
-            return false;
-        };
-        if record.fingerprint != fingerprint
-            || !record
-                .files
-                .iter()
-                .all(|(path, stamp)| manifest::unchanged(&self.dir.join(path), *stamp))
-        {
-            return false;
-        }
+    /// Kept files stay where the last build left them: this build only counts
+    /// them as its own, so they are neither replaced nor deleted.
+    fn keep(&self, paths: &[String]) -> bool {
         let mut emitted = self.emitted.lock().unwrap_or_else(|e| e.into_inner());
-        // A path another job already produced: render, and let `put` report it.
-        if record.files.iter().any(|(p, _)| emitted.contains_key(p)) {
+        if paths.iter().any(|p| emitted.contains_key(p)) {
             return false;
         }
-        emitted.extend(record.files.iter().cloned());
-        drop(emitted);
-        self.files.fetch_add(record.files.len(), Ordering::Relaxed);
-        let paths = record.files.iter().map(|(p, _)| p.clone()).collect();
-        self.remember(job, fingerprint, paths);
+        emitted.extend(paths.iter().map(|p| (p.clone(), None)));
+        self.files.fetch_add(paths.len(), Ordering::Relaxed);
         true
     }
-
-    fn rendered(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
-        self.remember(job, fingerprint, paths);
-    }
-
-    fn cached_body(&self, key: u64) -> Option<Arc<Rendered>> {
-        self.previous_bodies.get(&key).cloned()
-    }
-
-    fn keep_body(&self, key: u64, body: &Arc<Rendered>) {
-        self.bodies
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, Arc::clone(body));
-    }
-
-    /// Starts writing the body cache, unless it would be the same as the last
-    /// one: 16 MB at 10k insights, written while the pages render.
-    fn bodies_complete(&self) {
-        let bodies = std::mem::take(&mut *self.bodies.lock().unwrap_or_else(|e| e.into_inner()));
-        let unchanged = bodies.len() == self.previous_bodies.len()
-            && bodies.keys().all(|k| self.previous_bodies.contains_key(k));
-        if unchanged {
-            return;
-        }
-        let (cache, staged) = (self.cache.clone(), self.staged_bodies());
-        let writer = std::thread::spawn(move || {
-            std::fs::create_dir_all(&cache).is_ok() && body_cache::write(&staged, &bodies).is_ok()
-        });
-        *self.body_writer.lock().unwrap_or_else(|e| e.into_inner()) = Some(writer);
-    }
 }
 
-fn clash(path: &str) -> Diagnostic {
-    Diagnostic::error(format!("two pages want the same output file {path}"))
-        .hint("two insights or topics probably share a slug")
-}
+/// An in-memory site, path → bytes. An `Arc<Vec<u8>>` rather than `Arc<[u8]>`:
+/// a rendered file moves in without being copied (the search index alone is
+/// 9 MB at 10k insights), and a kept one is shared, not copied.
+pub(crate) type Files = HashMap<String, Arc<Vec<u8>>>;
 
 /// An in-memory site: what `serve` serves and `check` inspects.
 #[derive(Default)]
 pub(crate) struct MemoryOutput {
-    files: Mutex<HashMap<String, Vec<u8>>>,
+    /// The files of the last build (`serve`'s), which this one may keep.
+    previous: Arc<Files>,
+    files: Mutex<Files>,
 }
 
 impl MemoryOutput {
-    pub(crate) fn into_files(self) -> HashMap<String, Vec<u8>> {
+    /// An output that starts from the `previous` build's files: those a job
+    /// keeps are shared with it. Sized as `previous`, the size it will most
+    /// likely reach.
+    pub(crate) fn after(previous: Arc<Files>) -> MemoryOutput {
+        MemoryOutput {
+            files: Mutex::new(HashMap::with_capacity(previous.len())),
+            previous,
+        }
+    }
+
+    pub(crate) fn into_files(self) -> Files {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -592,10 +437,22 @@ impl Sink for MemoryOutput {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
         check_relative(path)?;
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        if files.insert(path.to_string(), bytes).is_some() {
+        if files.insert(path.to_string(), Arc::new(bytes)).is_some() {
             return Err(clash(path));
         }
         Ok(())
+    }
+
+    /// Kept files are shared with the last build's, not copied.
+    fn keep(&self, paths: &[String]) -> bool {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        let kept = |p: &String| self.previous.get(p).filter(|_| !files.contains_key(p));
+        let Some(bytes) = paths.iter().map(kept).collect::<Option<Vec<_>>>() else {
+            return false;
+        };
+        let bytes: Vec<Arc<Vec<u8>>> = bytes.into_iter().cloned().collect();
+        files.extend(paths.iter().cloned().zip(bytes));
+        true
     }
 }
 
@@ -638,13 +495,6 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
     file.metadata()
 }
 
-fn remove_if_present(path: &Path) -> std::io::Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
-}
-
 fn make_parent(path: &Path) -> std::io::Result<()> {
     let Some(parent) = path.parent() else {
         return Ok(());
@@ -671,11 +521,11 @@ mod tests {
     use super::*;
 
     fn build(dir: &Path, files: &[(&str, &str)]) -> OutputStats {
-        let out = DiskOutput::open(dir, &dir.join("../cache"), false).unwrap();
+        let out = DiskOutput::open(dir, std::iter::empty(), false).unwrap();
         for (p, c) in files {
             out.put(p, c.as_bytes().to_vec()).unwrap();
         }
-        out.commit().unwrap()
+        out.commit(|| {}).unwrap()
     }
 
     #[test]
@@ -701,7 +551,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
         build(&dir, &[("index.html", "old")]);
-        let out = DiskOutput::open(&dir, &dir.join("../cache"), false).unwrap();
+        let out = DiskOutput::open(&dir, std::iter::empty(), false).unwrap();
         out.put("index.html", b"new".to_vec()).unwrap();
         out.abort();
         assert_eq!(
@@ -716,7 +566,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
         std::fs::create_dir_all(dir.join(".git")).unwrap();
-        let out = DiskOutput::open(&dir, &tmp.path().join("cache"), false).unwrap();
+        let out = DiskOutput::open(&dir, std::iter::empty(), false).unwrap();
         assert!(out.first_build.is_some(), "hidden entries are no site");
         out.put("index.html", b"new".to_vec()).unwrap();
         out.put("a/b/index.html", b"new".to_vec()).unwrap();

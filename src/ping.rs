@@ -180,7 +180,7 @@ pub fn ping(root: &Path, options: &PingOptions) -> Result<PingReport, Diagnostic
         .clone()
         .unwrap_or_else(|| root.join("public"));
     let feeds = read_feeds(&output)?;
-    let state_path = root.join(crate::manifest::CACHE_DIR).join(STATE_FILE);
+    let state_path = root.join(crate::memory::CACHE_DIR).join(STATE_FILE);
     let mut state = State::read(&state_path);
     let client = (!options.dry_run).then(|| Client::new(&hub));
     let mut report = PingReport {

@@ -16,7 +16,7 @@ use super::email::{is_maildir, is_mbox};
 use crate::content::INSIGHTS_DIR;
 use crate::error::Diagnostic;
 use crate::hidden::is_hidden;
-use crate::manifest::CACHE_DIR;
+use crate::memory::CACHE_DIR;
 
 /// The largest file import reads: far more than a day's raw insights or a
 /// year of daily emails, far less than would exhaust memory.

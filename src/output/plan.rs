@@ -18,13 +18,13 @@
 //! Pure but for the directory walk of [`Listing`], which runs on its own thread
 //! while the build renders.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::journal::Commit;
+use super::Emitted;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hidden::is_hidden;
-use crate::manifest::Stamp;
 
 /// The non-hidden entries under an output directory, relative and
 /// `/`-separated. Hidden entries at any level (`.git`, `.well-known`, brief's
@@ -85,7 +85,7 @@ pub(crate) struct Inputs<'a> {
     /// Files brief wrote in the output before this build (its record).
     pub(crate) owned: &'a HashSet<String>,
     /// Every file of this build.
-    pub(crate) emitted: &'a HashMap<String, Stamp>,
+    pub(crate) emitted: &'a Emitted,
     /// The files of this build that are staged (they changed).
     pub(crate) staged: &'a [String],
     pub(crate) in_the_way: Vec<(String, InTheWay)>,
@@ -188,11 +188,7 @@ pub(crate) fn plan(inputs: Inputs) -> Result<Plan, Diagnostics> {
 /// Files of this build at or below `links` that were not staged (they were
 /// found unchanged, through the link): they must be written anew once the link
 /// is replaced by a real folder.
-fn unchanged_below(
-    links: &[&String],
-    emitted: &HashMap<String, Stamp>,
-    staged: &[String],
-) -> Vec<String> {
+fn unchanged_below(links: &[&String], emitted: &Emitted, staged: &[String]) -> Vec<String> {
     if links.is_empty() {
         return Vec::new();
     }
@@ -213,7 +209,7 @@ fn unchanged_below(
 }
 
 /// Every folder (relative, `/`-separated) that holds a file of this build.
-fn folders_of(emitted: &HashMap<String, Stamp>) -> HashSet<&str> {
+fn folders_of(emitted: &Emitted) -> HashSet<&str> {
     emitted
         .keys()
         .flat_map(|path| path.match_indices('/').map(|(at, _)| &path[..at]))
@@ -257,19 +253,12 @@ pub(crate) fn some_of<S: AsRef<str>>(paths: &[S]) -> String {
 mod tests {
     use super::*;
 
-    fn stamp() -> Stamp {
-        Stamp {
-            len: 1,
-            mtime_nanos: 1,
-        }
-    }
-
     fn set(paths: &[&str]) -> HashSet<String> {
         paths.iter().map(|p| p.to_string()).collect()
     }
 
-    fn emitted(paths: &[&str]) -> HashMap<String, Stamp> {
-        paths.iter().map(|p| (p.to_string(), stamp())).collect()
+    fn emitted(paths: &[&str]) -> Emitted {
+        paths.iter().map(|p| (p.to_string(), None)).collect()
     }
 
     fn listing(files: &[&str], others: &[&str]) -> Listing {

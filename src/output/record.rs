@@ -20,7 +20,6 @@ use rayon::prelude::*;
 use super::plan::{some_of, Listing};
 use crate::error::Diagnostic;
 use crate::hidden::is_hidden;
-use crate::manifest::Manifest;
 
 pub(crate) const RECORD_FILE: &str = ".brief-files";
 
@@ -47,16 +46,16 @@ pub(crate) struct Owned {
 /// entry that is not hidden), so a build may write in place; else the files
 /// brief wrote there. An output that holds files and no record of a brief
 /// build is refused, naming some of them, unless `force` (then brief owns none
-/// of them, so it deletes none of them).
-pub(crate) fn owner(
+/// of them, so it deletes none of them). `on_record`: see [`owned_files`].
+pub(crate) fn owner<'a>(
     dir: &Path,
-    manifest: &Manifest,
+    on_record: impl Iterator<Item = &'a String>,
     force: bool,
 ) -> Result<Option<Owned>, Diagnostic> {
     if holds_no_site(dir) {
         return Ok(None);
     }
-    match owned_files(dir, manifest) {
+    match owned_files(dir, on_record) {
         Some(owned) => Ok(Some(owned)),
         None if force => Ok(Some(Owned::default())),
         None => Err(foreign_output(dir)),
@@ -85,20 +84,16 @@ fn foreign_output(dir: &Path) -> Diagnostic {
 }
 
 /// The files brief owns in `dir`: its record, or, in an output built by a brief
-/// from before records, the files that build's manifest lists (`None`: no
-/// record of any build).
-fn owned_files(dir: &Path, manifest: &Manifest) -> Option<Owned> {
+/// from before records, `on_record`, the files that build's manifest lists in
+/// the build's memory (`None`: no record of any build).
+fn owned_files<'a>(dir: &Path, on_record: impl Iterator<Item = &'a String>) -> Option<Owned> {
     if let Some(files) = built_files(dir) {
         return Some(Owned {
             files: files.into_iter().collect(),
             recorded: true,
         });
     }
-    let files: HashSet<String> = manifest
-        .jobs
-        .values()
-        .flat_map(|job| job.files.iter().map(|(path, _)| path.clone()))
-        .collect();
+    let files: HashSet<String> = on_record.cloned().collect();
     (!files.is_empty()).then_some(Owned {
         files,
         recorded: false,
@@ -132,6 +127,6 @@ mod tests {
         assert_eq!(built_files(dir.path()).unwrap(), ["a.css", "b/index.html"]);
         std::fs::write(dir.path().join(RECORD_FILE), "a.css\n").unwrap();
         assert!(built_files(dir.path()).is_none(), "no header, no record");
-        assert!(owned_files(dir.path(), &Manifest::default()).is_none());
+        assert!(owned_files(dir.path(), std::iter::empty()).is_none());
     }
 }

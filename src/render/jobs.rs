@@ -1,15 +1,15 @@
 //! Render jobs and their fingerprints. Every page, feed and index is a [`Job`];
 //! a job's fingerprint hashes everything its output shows (the site fingerprint:
 //! config, theme, every insight's front matter and the site's structure; plus the
-//! bodies it shows), so a sink that still holds a job's files from a run with
-//! the same fingerprint hands them back instead of the job rendering again
-//! (`serve` and incremental builds). Jobs are ordered so that pooled values are
+//! bodies it shows), so when the build's memory holds a job's files from a run
+//! with the same fingerprint, the sink keeps them instead of the job rendering
+//! again (`serve` and incremental builds). Jobs are ordered so that pooled values are
 //! used up soon after they are built.
 
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -19,7 +19,7 @@ use super::{feeds, Renderer};
 use crate::content::Insight;
 use crate::error::Diagnostic;
 use crate::fingerprint::{self, hash_of};
-use crate::output::Sink;
+use crate::sink::Sink;
 use crate::site::{insight_path, page_path, topic_path, Site};
 use crate::theme::Theme;
 
@@ -136,12 +136,13 @@ impl Renderer<'_> {
         pages
     }
 
-    /// Runs `job` unless the sink still holds its files from a run with the same
-    /// inputs (see [`Sink::reuse`]); records what it wrote for the next build.
+    /// Runs `job` unless the memory holds its files from a run with the same
+    /// inputs (see [`Memory::reuse`](crate::memory::Memory::reuse)); tells it
+    /// what the job wrote, for the next build.
     pub(super) fn run_unless_unchanged(&self, job: Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let key = format!("{job:?}");
         let fingerprint = self.fingerprint(job);
-        if sink.reuse(&key, fingerprint) {
+        if self.memory.reuse(&key, fingerprint, sink) {
             return Ok(());
         }
         let recorder = Recorder {
@@ -153,7 +154,7 @@ impl Renderer<'_> {
             .paths
             .into_inner()
             .unwrap_or_else(|e| e.into_inner());
-        sink.rendered(&key, fingerprint, paths);
+        self.memory.rendered(&key, fingerprint, paths);
         Ok(())
     }
 
@@ -227,12 +228,13 @@ impl Sink for Recorder<'_> {
         Ok(())
     }
 
-    fn cached_fragment(&self, key: u64) -> Option<Arc<[u8]>> {
-        self.sink.cached_fragment(key)
-    }
-
-    fn keep_fragment(&self, key: u64, fragment: &Arc<[u8]>) {
-        self.sink.keep_fragment(key, fragment);
+    fn keep(&self, paths: &[String]) -> bool {
+        let kept = self.sink.keep(paths);
+        if kept {
+            let mut noted = self.paths.lock().unwrap_or_else(|e| e.into_inner());
+            noted.extend(paths.iter().cloned());
+        }
+        kept
     }
 }
 

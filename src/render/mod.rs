@@ -1,6 +1,6 @@
 //! Site model → files. Every insight body is rendered once; then every page, feed
 //! and index is an independent job rendered in parallel and handed to a [`Sink`]
-//! as soon as it is done, so memory holds bodies and one page per thread, never
+//! as soon as it is done (unless the build's [`Memory`] still holds it), so memory holds bodies and one page per thread, never
 //! the whole rendered site. Template contexts are built from references into the
 //! [`Site`]; the README documents each one.
 //!
@@ -35,8 +35,9 @@ use crate::content::Insight;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
 use crate::markdown::{self, LinkBase, Rendered};
-use crate::output::Sink;
+use crate::memory::Memory;
 use crate::progress;
+use crate::sink::Sink;
 use crate::site::{insight_path, page_path, topic_path, Site};
 use crate::theme::Theme;
 use context::Fields;
@@ -66,11 +67,13 @@ pub(crate) struct Renderer<'a> {
     site_fingerprint: u64,
     /// Each insight's body and id, in `site.insights` order.
     body_fingerprints: Vec<u64>,
-    /// The key each body is cached under (see [`Sink::cached_body`]): a hash of
+    /// The key each body is cached under (see [`Memory::cached_body`]): a hash of
     /// everything its rendering reads.
     body_keys: Vec<u64>,
     /// Which issues each site feed document holds (see [`feeds::Archives`]).
     archives: feeds::Archives,
+    /// What earlier builds left, and what this one leaves for the next.
+    memory: &'a Memory,
 }
 
 /// The Markdown an insight shows under its title (see
@@ -86,9 +89,9 @@ fn render_shown_body(insight: &Insight, base: &LinkBase, config: &MarkdownConfig
 }
 
 impl<'a> Renderer<'a> {
-    /// Renders every insight body (in parallel; unless `sink` kept it from an
+    /// Renders every insight body (in parallel; unless `memory` kept it from an
     /// earlier build) and the shared `site` context.
-    pub(crate) fn new(site: &'a Site<'a>, theme: &'a Theme, sink: &dyn Sink) -> Renderer<'a> {
+    pub(crate) fn new(site: &'a Site<'a>, theme: &'a Theme, memory: &'a Memory) -> Renderer<'a> {
         let config = site.config;
         let markdown_options = hash_of(&format!("{:?}{}", config.markdown, config.base_path));
         let rendered: Vec<(Arc<Rendered>, u64, u64)> = site
@@ -103,18 +106,18 @@ impl<'a> Renderer<'a> {
                 // is part of both keys.
                 let shown = insight.rest_start;
                 let key = hash_of(&(markdown_options, &page_path, body_hash, shown));
-                let body = sink.cached_body(key).unwrap_or_else(|| {
+                let body = memory.cached_body(key).unwrap_or_else(|| {
                     let base = LinkBase {
                         base_path: &config.base_path,
                         page_path: &page_path,
                     };
                     Arc::new(render_shown_body(insight, &base, &config.markdown))
                 });
-                sink.keep_body(key, &body);
+                memory.keep_body(key, &body);
                 (body, key, hash_of(&(body_hash, &insight.id, shown)))
             })
             .collect();
-        sink.bodies_complete();
+        memory.bodies_complete();
         let mut bodies = Vec::with_capacity(rendered.len());
         let mut body_keys = Vec::with_capacity(rendered.len());
         let mut body_fingerprints = Vec::with_capacity(rendered.len());
@@ -135,6 +138,7 @@ impl<'a> Renderer<'a> {
             body_fingerprints,
             body_keys,
             archives: feeds::Archives::new(site),
+            memory,
         };
         renderer.site_value = renderer.site_value();
         renderer
@@ -217,7 +221,7 @@ impl<'a> Renderer<'a> {
                 "subscribe.html",
                 &self.subscribe_context(),
             ),
-            Job::SearchIndex => sink.put("search-index.json", self.search_index(sink)),
+            Job::SearchIndex => sink.put("search-index.json", self.search_index()),
             Job::Sitemap => sink.put("sitemap.xml", feeds::sitemap(config, &self.page_paths())),
             Job::Robots => {
                 let robots = format!(

@@ -14,7 +14,7 @@ use super::values::{object, plain};
 use super::Renderer;
 use crate::content::Insight;
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::Sink;
+use crate::sink::Sink;
 use crate::site::insight_path;
 
 /// The output file of the redirect for `alias`: the path itself when it names

@@ -1,7 +1,7 @@
 //! `search-index.json`: one entry per insight (title, date, topics, URL and
 //! the start of its plain text) for the client-side search. Entries are written
-//! straight from the site in parallel, and taken from the sink when an earlier
-//! build wrote the same entry.
+//! straight from the site in parallel, and taken from the build's memory when
+//! an earlier build wrote the same entry.
 
 use std::sync::Arc;
 
@@ -11,7 +11,6 @@ use super::values::str_of;
 use super::wording::summarize;
 use super::Renderer;
 use crate::fingerprint::hash_of;
-use crate::output::Sink;
 
 /// Body text kept per insight in the search index. An insight is one paragraph
 /// (the seeds' longest is 365 characters), so this cuts nothing real; it only
@@ -21,14 +20,14 @@ const SEARCH_BODY_CHARS: usize = 1000;
 impl Renderer<'_> {
     /// The search index. It is rendered again after any body edit, and was the
     /// largest job of a `serve` rebuild: entries are written straight from the
-    /// site (no `Value` tree per entry), in parallel, taken from `sink` when an
-    /// earlier build wrote them, and copied once into a buffer of the final size
+    /// site (no `Value` tree per entry), in parallel, taken from the memory when
+    /// an earlier build wrote them, and copied once into a buffer of the final size
     /// (at 10k insights the index is 9 MB, and every fresh buffer of that size
     /// costs milliseconds of page faults).
-    pub(super) fn search_index(&self, sink: &dyn Sink) -> Vec<u8> {
+    pub(super) fn search_index(&self) -> Vec<u8> {
         let entries: Vec<Arc<[u8]>> = (0..self.site.insights.len())
             .into_par_iter()
-            .map(|i| self.search_entry(i, sink))
+            .map(|i| self.search_entry(i))
             .collect();
         let mut index = Vec::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 1);
         index.push(b'[');
@@ -45,7 +44,7 @@ impl Renderer<'_> {
     }
 
     /// Insight `i`'s entry in the search index, as JSON.
-    fn search_entry(&self, i: usize, sink: &dyn Sink) -> Arc<[u8]> {
+    fn search_entry(&self, i: usize) -> Arc<[u8]> {
         let site = self.site;
         let insight = &site.insights[i];
         let strings = &self.shared.insights[i];
@@ -62,7 +61,7 @@ impl Renderer<'_> {
             &topics,
             str_of(&strings.url),
         ));
-        let entry = sink.cached_fragment(key).unwrap_or_else(|| {
+        let entry = self.memory.cached_fragment(key).unwrap_or_else(|| {
             let entry = SearchEntry {
                 body: summarize(&self.bodies[i].text, SEARCH_BODY_CHARS),
                 date: str_of(&strings.day),
@@ -75,7 +74,7 @@ impl Renderer<'_> {
                 .expect("entries serialize")
                 .into()
         });
-        sink.keep_fragment(key, &entry);
+        self.memory.keep_fragment(key, &entry);
         entry
     }
 }

@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::Summary;
 use hub::{Event, Hub};
-use memo::{Memo, MemoSink};
+use memo::Memo;
 use watch::{SourceWatcher, Touched};
 
 /// When the asked-for port is taken, this many ports from it are tried.
@@ -237,9 +237,7 @@ fn build_in_memory(
 ) -> Result<Built, Diagnostics> {
     let mut config = Config::load(root)?;
     config.set_base_url(base_url)?;
-    let sink = MemoSink::new(previous);
-    let (summary, warnings) = crate::render_site(root, &config, drafts, &sink, false)?;
-    Ok((sink.into_memo(), summary, warnings))
+    previous.rebuild(root, &config, drafts)
 }
 
 /// Swaps in a good build or keeps the last one, and prints what happened.
@@ -318,9 +316,8 @@ mod tests {
     #[test]
     fn a_failed_build_keeps_the_last_good_files() {
         let live = Live::new(IpAddr::V4(Ipv4Addr::LOCALHOST));
-        let sink = MemoSink::new(Arc::default());
-        crate::output::Sink::put(&sink, "index.html", b"good".to_vec()).unwrap();
-        live.publish_site(sink.into_memo());
+        let good = Arc::new(b"good".to_vec());
+        live.publish_site(Memo::of([("index.html".to_string(), good)].into()));
         live.publish_error("content/a.md:2: error: bad".into());
         let snapshot = live.snapshot();
         assert_eq!(&*snapshot.site.files["index.html"], b"good");

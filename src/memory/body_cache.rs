@@ -2,24 +2,22 @@
 //! output's build cache (`.brief-cache/<key>/` in the site root), so a rebuild renders
 //! only new or edited bodies: Markdown with highlighting was a quarter of a no-op
 //! rebuild. Entries are keyed by a hash of everything a body's rendering reads
-//! (see `Renderer::new`), so they never go stale; a missing, damaged or foreign
+//! (see `render::Renderer::new`), so they never go stale; a missing, damaged or foreign
 //! file just means rendering again. Binary and streamed: it holds every body.
 
-use std::collections::HashMap;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
+use super::Bodies;
 use crate::markdown::{InternalLink, Rendered};
 
-pub(crate) const BODY_CACHE_FILE: &str = ".brief-bodies";
+pub(super) const BODY_CACHE_FILE: &str = ".brief-bodies";
 
 const MAGIC: &[u8] = concat!("brief-bodies 1 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 
-pub(crate) type Bodies = HashMap<u64, Arc<Rendered>>;
-
 /// The cache in `dir`, or an empty one if there is none usable.
-pub(crate) fn load(dir: &Path) -> Bodies {
+pub(super) fn load(dir: &Path) -> Bodies {
     let Ok(file) = std::fs::File::open(dir.join(BODY_CACHE_FILE)) else {
         return Bodies::new();
     };
@@ -27,7 +25,7 @@ pub(crate) fn load(dir: &Path) -> Bodies {
 }
 
 /// Writes `bodies` to `staged`; [`install`] then puts it in place.
-pub(crate) fn write(staged: &Path, bodies: &Bodies) -> std::io::Result<()> {
+pub(super) fn write(staged: &Path, bodies: &Bodies) -> std::io::Result<()> {
     let mut out = BufWriter::new(std::fs::File::create(staged)?);
     out.write_all(MAGIC)?;
     write_u64(&mut out, bodies.len() as u64)?;
@@ -47,7 +45,7 @@ pub(crate) fn write(staged: &Path, bodies: &Bodies) -> std::io::Result<()> {
 }
 
 /// Renames a cache file written by [`write`] to the cache file of `dir`.
-pub(crate) fn install(dir: &Path, staged: &Path) -> std::io::Result<()> {
+pub(super) fn install(dir: &Path, staged: &Path) -> std::io::Result<()> {
     std::fs::rename(staged, dir.join(BODY_CACHE_FILE))
 }
 

@@ -1,10 +1,11 @@
-//! The memory of a disk build between runs: for each render job, the fingerprint
-//! of its inputs and the files it wrote, each with the size and mtime it had when
-//! written. Kept as `.brief-manifest` in the output's build cache
-//! (`.brief-cache/<key>/` in the site root, never in the deployable output). [`crate::output::DiskOutput`] reuses a job whose
-//! fingerprint is unchanged and whose files are still exactly as written, so a
-//! rebuild renders only what changed. Anything unexpected — a missing, corrupt or
-//! foreign manifest, or a file touched since — just means rendering again.
+//! The job records of a disk build between runs: for each render job, the
+//! fingerprint of its inputs and the files it wrote, each with the size and mtime
+//! it had when written. Kept as `.brief-manifest` in the output's build cache
+//! (`.brief-cache/<key>/` in the site root, never in the deployable output). The
+//! build's memory reuses a job whose fingerprint is unchanged and whose files are
+//! still exactly as written, so a rebuild renders only what changed. Anything
+//! unexpected — a missing, corrupt or foreign manifest, or a file touched since —
+//! just means rendering again.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -13,10 +14,7 @@ use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 
-/// The build cache in the site root (safe to delete; keep it out of git): each
-/// output directory's manifest and rendered bodies (`<key>/`), the site lock and
-/// `ping`'s memory of the feeds it announced.
-pub const CACHE_DIR: &str = ".brief-cache";
+use super::{JobRecord, Jobs};
 
 pub(crate) const MANIFEST_FILE: &str = ".brief-manifest";
 
@@ -44,27 +42,20 @@ impl Stamp {
     }
 }
 
-/// One job's record: its fingerprint and the files it wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct JobRecord {
-    pub(crate) fingerprint: u64,
-    pub(crate) files: Vec<(String, Stamp)>,
-}
-
-/// Render job → record.
+/// Render job → fingerprint, files and their stamps.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Manifest {
-    pub(crate) jobs: HashMap<String, JobRecord>,
+pub(super) struct Manifest {
+    pub(super) jobs: Jobs,
 }
 
 impl Manifest {
     /// The manifest text in `dir`; empty if there is none.
-    pub(crate) fn read(dir: &Path) -> String {
+    pub(super) fn read(dir: &Path) -> String {
         std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap_or_default()
     }
 
     /// The manifest in `text`, or an empty one if it is not usable.
-    pub(crate) fn parse(text: &str) -> Manifest {
+    pub(super) fn parse(text: &str) -> Manifest {
         Manifest::try_parse(text).unwrap_or_default()
     }
 
@@ -80,15 +71,20 @@ impl Manifest {
             let mut fields = line.split('\t');
             let job = fields.next()?.to_string();
             let fingerprint = u64::from_str_radix(fields.next()?, 16).ok()?;
-            let mut files = Vec::new();
+            let (mut paths, mut stamps) = (Vec::new(), Vec::new());
             while let Some(len) = fields.next() {
-                let stamp = Stamp {
+                stamps.push(Stamp {
                     len: len.parse().ok()?,
                     mtime_nanos: fields.next()?.parse().ok()?,
-                };
-                files.push((fields.next()?.to_string(), stamp));
+                });
+                paths.push(fields.next()?.to_string());
             }
-            jobs.insert(job, JobRecord { fingerprint, files });
+            let record = JobRecord {
+                fingerprint,
+                paths: paths.into(),
+                stamps: Some(stamps.into()),
+            };
+            jobs.insert(job, record);
         }
         Some(Manifest { jobs })
     }
@@ -98,7 +94,7 @@ impl Manifest {
 /// order, so that equal builds give equal text. Sorted in parallel: a manifest
 /// has a line per page (170k at 100k insights), and this is the one step of a
 /// commit that grows with the site.
-pub(crate) fn text_of(mut lines: Vec<(String, String)>) -> String {
+pub(super) fn text_of(mut lines: Vec<(String, String)>) -> String {
     lines.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let size = HEADER.len() + 1 + lines.iter().map(|(_, line)| line.len()).sum::<usize>();
     let mut text = String::with_capacity(size);
@@ -110,18 +106,18 @@ pub(crate) fn text_of(mut lines: Vec<(String, String)>) -> String {
     text
 }
 
-/// The manifest line of `job`: `job`, fingerprint, then `len mtime path` per
+/// The manifest line of `job`: `job`, `fingerprint`, then `len mtime path` per
 /// file, all tab-separated (what [`Manifest::parse`] reads). `None` for a job or
 /// path that cannot be written in this format (a tab or line break in it): the
 /// job renders again next time.
-pub(crate) fn line(job: &str, record: &JobRecord) -> Option<String> {
+pub(super) fn line(job: &str, fingerprint: u64, files: &[(&str, Stamp)]) -> Option<String> {
     let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
-    if !plain(job) || !record.files.iter().all(|(path, _)| plain(path)) {
+    if !plain(job) || !files.iter().all(|(path, _)| plain(path)) {
         return None;
     }
-    let mut text = String::with_capacity(64 + 80 * record.files.len());
-    let _ = write!(text, "{job}\t{:x}", record.fingerprint);
-    for (path, stamp) in &record.files {
+    let mut text = String::with_capacity(64 + 80 * files.len());
+    let _ = write!(text, "{job}\t{fingerprint:x}");
+    for (path, stamp) in files {
         let _ = write!(text, "\t{}\t{}\t{path}", stamp.len, stamp.mtime_nanos);
     }
     text.push('\n');
@@ -129,7 +125,7 @@ pub(crate) fn line(job: &str, record: &JobRecord) -> Option<String> {
 }
 
 /// Whether the file at `path` is still exactly as it was written.
-pub(crate) fn unchanged(path: &Path, stamp: Stamp) -> bool {
+pub(super) fn unchanged(path: &Path, stamp: Stamp) -> bool {
     std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && Stamp::of(&meta) == stamp)
 }
 
@@ -143,30 +139,25 @@ mod tests {
             len: 12,
             mtime_nanos: 1_700_000_000_123_456_789,
         };
-        let mut manifest = Manifest::default();
-        manifest.jobs.insert(
-            "Topic(3, 1)".into(),
-            JobRecord {
-                fingerprint: 0xdead_beef,
-                files: vec![("topics/a/index.html".into(), stamp)],
-            },
-        );
-        manifest.jobs.insert(
-            "Bad\tjob".into(),
-            JobRecord {
-                fingerprint: 1,
-                files: vec![],
-            },
-        );
-        let lines = manifest
-            .jobs
-            .iter()
-            .filter_map(|(job, record)| Some((job.clone(), line(job, record)?)))
-            .collect();
+        let files = [("topics/a/index.html", stamp)];
+        let lines = [
+            ("Topic(3, 1)", 0xdead_beef, &files[..]),
+            ("Bad\tjob", 1, &[]),
+        ]
+        .into_iter()
+        .filter_map(|(job, fingerprint, files)| {
+            Some((job.to_string(), line(job, fingerprint, files)?))
+        })
+        .collect();
         let text = text_of(lines);
         let back = Manifest::parse(&text);
         assert_eq!(back.jobs.len(), 1, "unwritable job left out");
-        assert_eq!(back.jobs["Topic(3, 1)"], manifest.jobs["Topic(3, 1)"]);
+        let record = JobRecord {
+            fingerprint: 0xdead_beef,
+            paths: ["topics/a/index.html".to_string()].into(),
+            stamps: Some([stamp].into()),
+        };
+        assert_eq!(back.jobs["Topic(3, 1)"], record);
         let other_version = text.replace("brief-manifest 1", "brief-manifest 0");
         assert!(Manifest::try_parse(&other_version).is_none());
         assert!(Manifest::try_parse(&text[..text.rfind('\t').unwrap()]).is_none());

@@ -1,0 +1,288 @@
+//! The build's memory: what one build keeps so that the next redoes only what
+//! changed. For each render job, the fingerprint of its inputs and the files it
+//! made; the rendered Markdown bodies, by a hash of everything their rendering
+//! reads; the search index's entries; the content files as read and parsed.
+//!
+//! One [`Memory`], of three kinds: on disk for `build` ([`DiskMemory`]: the
+//! manifest and the body cache in the output's `.brief-cache/<key>/`), in RAM
+//! for `serve` (a [`Recall`] handed from one rebuild to the next), and none for
+//! `check` and `email`, which build once. The stages get it as an argument:
+//! `render` asks it before each job and body and tells it what it made; the
+//! pipeline hands `content` the files it knows. It writes no file of the site:
+//! a reused job's files are kept by the [`Sink`], the only writer.
+
+mod body_cache;
+mod disk;
+mod manifest;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::content::KnownFiles;
+use crate::markdown::Rendered;
+use crate::sink::Sink;
+pub(crate) use disk::DiskMemory;
+pub(crate) use manifest::Stamp;
+
+/// The build cache in the site root (safe to delete; keep it out of git): each
+/// output directory's manifest and rendered bodies (`<key>/`), the site lock and
+/// `ping`'s memory of the feeds it announced.
+pub const CACHE_DIR: &str = ".brief-cache";
+
+/// Render job → what a build made of it.
+type Jobs = HashMap<String, JobRecord>;
+
+/// One render job of a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct JobRecord {
+    /// A hash of everything the job read.
+    fingerprint: u64,
+    /// The files it made. Shared, so a reused job's record is carried over
+    /// without copying them.
+    paths: Arc<[String]>,
+    /// On disk, the stamp each file had when written, in `paths` order. `None`
+    /// in RAM, and for a job this build ran (the output has their stamps).
+    stamps: Option<Arc<[Stamp]>>,
+}
+/// Hash of a body's rendering inputs → the rendered body.
+type Bodies = HashMap<u64, Arc<Rendered>>;
+/// Hash of what a fragment of a file shows → the fragment (see
+/// [`Memory::cached_fragment`]).
+type Fragments = HashMap<u64, Arc<[u8]>>;
+
+/// What one build leaves for the next.
+#[derive(Default)]
+pub(crate) struct Recall {
+    jobs: Jobs,
+    bodies: Bodies,
+    fragments: Fragments,
+    files: KnownFiles,
+}
+
+/// The memory of one build: what the last one left, and what this one keeps.
+pub(crate) struct Memory {
+    kind: Kind,
+    previous: Arc<Recall>,
+    jobs: Mutex<Jobs>,
+    bodies: Mutex<Bodies>,
+    fragments: Mutex<Fragments>,
+    files: Mutex<KnownFiles>,
+}
+
+enum Kind {
+    /// `check` and `email`: one build, nothing to keep.
+    Nothing,
+    /// `serve`: everything, for the next rebuild in the same process.
+    InMemory,
+    /// `build`: jobs and bodies, in the build cache of an output directory.
+    Disk(Arc<disk::Disk>),
+}
+
+impl Memory {
+    /// A memory that keeps nothing.
+    pub(crate) fn nothing() -> Memory {
+        Memory::with(Kind::Nothing, Arc::default())
+    }
+
+    /// `serve`'s memory, reusing what it can of the `previous` build. Its maps
+    /// start at the sizes of `previous`'s, which they will most likely reach:
+    /// growing them again at every rebuild was a twentieth of a rebuild.
+    pub(crate) fn in_memory(previous: Arc<Recall>) -> Memory {
+        Memory::with(Kind::InMemory, previous)
+    }
+
+    fn with(kind: Kind, previous: Arc<Recall>) -> Memory {
+        let keeps = !matches!(kind, Kind::Nothing);
+        let size = |n: usize| if keeps { n } else { 0 };
+        Memory {
+            jobs: Mutex::new(HashMap::with_capacity(size(previous.jobs.len()))),
+            bodies: Mutex::new(HashMap::with_capacity(size(previous.bodies.len()))),
+            fragments: Mutex::new(HashMap::with_capacity(size(previous.fragments.len()))),
+            files: Mutex::default(),
+            kind,
+            previous,
+        }
+    }
+
+    /// What this build leaves for the next (`serve`).
+    pub(crate) fn into_recall(self) -> Recall {
+        Recall {
+            jobs: into_inner(self.jobs),
+            bodies: into_inner(self.bodies),
+            fragments: into_inner(self.fragments),
+            files: into_inner(self.files),
+        }
+    }
+
+    /// Reuses render job `job` when the last build ran it from inputs with the
+    /// same `fingerprint` and its files are intact: `sink` keeps them, and the
+    /// job need not run. Anything unexpected (a file touched, missing, or already
+    /// made by another job) means no.
+    pub(crate) fn reuse(&self, job: &str, fingerprint: u64, sink: &dyn Sink) -> bool {
+        let Some(record) = self.previous.jobs.get(job) else {
+            return false;
+        };
+        let intact = match &self.kind {
+            Kind::Disk(disk) => disk.intact(record),
+            // The sink holds the last build's files itself, untouchable.
+            Kind::InMemory | Kind::Nothing => true,
+        };
+        if record.fingerprint != fingerprint || !intact || !sink.keep(&record.paths) {
+            return false;
+        }
+        self.remember(job, record.clone());
+        true
+    }
+
+    /// Told after `job` ran and made `paths`, so a later build can reuse it.
+    pub(crate) fn rendered(&self, job: &str, fingerprint: u64, paths: Vec<String>) {
+        if self.keeps() {
+            let record = JobRecord {
+                fingerprint,
+                paths: paths.into(),
+                stamps: None,
+            };
+            self.remember(job, record);
+        }
+    }
+
+    fn remember(&self, job: &str, record: JobRecord) {
+        lock(&self.jobs).insert(job.to_string(), record);
+    }
+
+    /// A Markdown body rendered by an earlier build, by `key`: a hash of
+    /// everything its rendering reads.
+    pub(crate) fn cached_body(&self, key: u64) -> Option<Arc<Rendered>> {
+        self.previous.bodies.get(&key).cloned()
+    }
+
+    /// Told of every body of this build, so a later build can reuse it.
+    pub(crate) fn keep_body(&self, key: u64, body: &Arc<Rendered>) {
+        if self.keeps() {
+            lock(&self.bodies).insert(key, Arc::clone(body));
+        }
+    }
+
+    /// Told once every body of this build has been passed to [`Memory::keep_body`]:
+    /// a disk memory starts writing its body cache.
+    pub(crate) fn bodies_complete(&self) {
+        if let Kind::Disk(disk) = &self.kind {
+            disk.write_bodies(std::mem::take(&mut *lock(&self.bodies)), &self.previous);
+        }
+    }
+
+    /// A piece of a generated file (an entry of the search index) made by an
+    /// earlier build, by `key`: a hash of everything it shows. Only `serve`
+    /// keeps them.
+    pub(crate) fn cached_fragment(&self, key: u64) -> Option<Arc<[u8]>> {
+        self.previous.fragments.get(&key).cloned()
+    }
+
+    /// Told of every fragment of this build, so a later build can reuse it.
+    pub(crate) fn keep_fragment(&self, key: u64, fragment: &Arc<[u8]>) {
+        if matches!(self.kind, Kind::InMemory) {
+            lock(&self.fragments).insert(key, Arc::clone(fragment));
+        }
+    }
+
+    /// The content files as the last build read them, for `content` to read
+    /// only changed ones; `None` when this memory keeps no files (only `serve`'s
+    /// does: a new process reads every file anyway).
+    pub(crate) fn known_files(&self) -> Option<&KnownFiles> {
+        matches!(self.kind, Kind::InMemory).then_some(&self.previous.files)
+    }
+
+    /// Told of the content files of this build (see [`Memory::known_files`]).
+    pub(crate) fn keep_files(&self, files: KnownFiles) {
+        *lock(&self.files) = files;
+    }
+
+    fn keeps(&self) -> bool {
+        !matches!(self.kind, Kind::Nothing)
+    }
+}
+
+/// The value behind a mutex (a poisoned one still holds its value).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn into_inner<T>(mutex: Mutex<T>) -> T {
+    mutex.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Diagnostic;
+
+    /// A sink holding the files of the last build, as `serve`'s does.
+    #[derive(Default)]
+    struct Files {
+        previous: HashMap<String, String>,
+        now: Mutex<HashMap<String, String>>,
+    }
+
+    impl Sink for Files {
+        fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+            let text = String::from_utf8(bytes).unwrap();
+            lock(&self.now).insert(path.to_string(), text);
+            Ok(())
+        }
+
+        fn keep(&self, paths: &[String]) -> bool {
+            let mut now = lock(&self.now);
+            for path in paths {
+                now.insert(path.clone(), self.previous[path].clone());
+            }
+            true
+        }
+    }
+
+    fn build(
+        previous: Recall,
+        files: HashMap<String, String>,
+        jobs: &[(&str, u64, &str)],
+    ) -> (Recall, HashMap<String, String>, Vec<bool>) {
+        let memory = Memory::in_memory(Arc::new(previous));
+        let sink = Files {
+            previous: files,
+            ..Files::default()
+        };
+        let mut reused = Vec::new();
+        for &(job, fingerprint, text) in jobs {
+            let hit = memory.reuse(job, fingerprint, &sink);
+            if !hit {
+                let path = format!("{job}/index.html");
+                sink.put(&path, text.as_bytes().to_vec()).unwrap();
+                memory.rendered(job, fingerprint, vec![path]);
+            }
+            reused.push(hit);
+        }
+        (memory.into_recall(), into_inner(sink.now), reused)
+    }
+
+    #[test]
+    fn reuses_only_jobs_whose_inputs_are_unchanged() {
+        let jobs = [("a", 1, "A1"), ("b", 1, "B1")];
+        let (first, files, reused) = build(Recall::default(), HashMap::new(), &jobs);
+        assert_eq!(reused, [false, false]);
+        let jobs = [("a", 1, "A2"), ("b", 2, "B2")];
+        let (second, files, reused) = build(first, files, &jobs);
+        assert_eq!(reused, [true, false]);
+        assert_eq!(files["a/index.html"], "A1");
+        assert_eq!(files["b/index.html"], "B2");
+        // Jobs that are gone leave nothing behind.
+        let (third, _, _) = build(second, files, &[("b", 2, "B3")]);
+        assert_eq!(third.jobs.len(), 1);
+    }
+
+    #[test]
+    fn a_memory_of_nothing_keeps_nothing() {
+        let memory = Memory::nothing();
+        memory.rendered("a", 1, vec!["a/index.html".into()]);
+        assert!(!memory.reuse("a", 1, &Files::default()));
+        assert!(memory.known_files().is_none());
+        assert!(memory.into_recall().jobs.is_empty());
+    }
+}

@@ -187,7 +187,7 @@ impl<'a> Renderer<'a> {
                 let path = format!("topics/{}/rss.xml", config.topics[t].slug);
                 sink.put(&path, feeds::topic_rss(self.site, &self.bodies, t))
             }
-            Job::SearchIndex => sink.put("search-index.json", self.search_index(sink)),
+            Job::SearchIndex => self.search_index(sink),
             Job::Sitemap => sink.put("sitemap.xml", feeds::sitemap(config, &self.page_paths())),
             Job::Robots => {
                 let robots = format!(

@@ -35,9 +35,17 @@ fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-/// The search manifest and every card of the sharded index, in file order:
-/// (manifest, [(title, url, day, topic names, snippet text)]).
-fn search_cards(out: &Path) -> (Value, Vec<(String, String, String, Vec<String>, String)>) {
+/// A result card of the search index, as the script shows it.
+struct Card {
+    title: String,
+    url: String,
+    day: String,
+    topics: Vec<String>,
+    text: String,
+}
+
+/// The search manifest and every card of the sharded index, in file order.
+fn search_cards(out: &Path) -> (Value, Vec<Card>) {
     let manifest: Value =
         serde_json::from_str(&read(out, "search-index.json")).expect("the manifest is JSON");
     let prefix = manifest["insights"].as_str().unwrap().to_string();
@@ -54,13 +62,13 @@ fn search_cards(out: &Path) -> (Value, Vec<(String, String, String, Vec<String>,
                     .unwrap()
                     .to_string()
             });
-            cards.push((
-                doc[0].as_str().unwrap().to_string(),
-                format!("{prefix}{}/", doc[1].as_str().unwrap()),
-                doc[2].as_str().unwrap().to_string(),
-                names.collect(),
-                doc[4].as_str().unwrap().to_string(),
-            ));
+            cards.push(Card {
+                title: doc[0].as_str().unwrap().to_string(),
+                url: format!("{prefix}{}/", doc[1].as_str().unwrap()),
+                day: doc[2].as_str().unwrap().to_string(),
+                topics: names.collect(),
+                text: doc[4].as_str().unwrap().to_string(),
+            });
         }
     }
     (manifest, cards)
@@ -89,15 +97,15 @@ fn search_index_has_a_card_for_every_insight_with_plain_text() {
     let (_tmp, out) = build(&fixture("basic"), &[]);
     let (manifest, cards) = search_cards(&out);
     assert_eq!(cards.len(), 12);
-    let (title, _, day, topics, text) = cards
+    let cheap = cards
         .iter()
-        .find(|c| c.1 == "/insights/cheap-tokens/")
+        .find(|c| c.url == "/insights/cheap-tokens/")
         .expect("cheap-tokens is indexed");
-    assert_eq!(title, "Tokens are cheaper thanks to energy costs");
-    assert_eq!(day, "2026-11-18");
-    assert_eq!(topics, &["Pricing", "Energy & Power"]);
+    assert_eq!(cheap.title, "Tokens are cheaper thanks to energy costs");
+    assert_eq!(cheap.day, "2026-11-18");
+    assert_eq!(cheap.topics, ["Pricing", "Energy & Power"]);
     assert_eq!(
-        text, "Tokens are cheaper thanks to energy costs. Read more.",
+        cheap.text, "Tokens are cheaper thanks to energy costs. Read more.",
         "Markdown is reduced to plain text"
     );
     // Every word file names the words it holds, in order, each with its
@@ -127,8 +135,8 @@ fn search_index_urls_honour_the_base_url_path() {
         &fixture("basic"),
         &["--base-url", "https://example.org/digest/"],
     );
-    for (_, url, ..) in search_cards(&out).1 {
-        assert!(url.starts_with("/digest/insights/"), "{url}");
+    for card in search_cards(&out).1 {
+        assert!(card.url.starts_with("/digest/insights/"), "{}", card.url);
     }
     let page = read(&out, "search/index.html");
     assert!(page.contains("data-index=\"/digest/search-index.json\""));
@@ -150,8 +158,9 @@ fn search_files_stay_few_and_small_and_cap_runaway_bodies() {
     let (_tmp, out) = build(site.root(), &[]);
     let (manifest, cards) = search_cards(&out);
     assert_eq!(cards.len(), 312);
-    for (_, _, _, _, text) in &cards {
-        assert!(text.chars().count() <= 501, "text of {} chars", text.len());
+    for card in &cards {
+        let chars = card.text.chars().count();
+        assert!(chars <= 501, "text of {chars} chars");
     }
     // 300 insights on one day are cut into cards files of about 256.
     let docs = search_files(&out, "docs");

@@ -3,9 +3,9 @@
 //! into a [`MemoSink`], which hands a job whose fingerprint has not changed its
 //! old files (see [`Sink::reuse`]), so an edit of one insight re-renders only the
 //! pages that show it. Files are shared (`Arc`), so reuse copies no bytes. The
-//! rendered Markdown bodies, the search index's entries and the parsed content
-//! files are kept too, so only edited files are read and parsed, and only edited
-//! bodies and entries render again.
+//! rendered Markdown bodies, the search index's files of cards and the parsed
+//! content files are kept too, so only edited files are read and parsed, and only
+//! edited bodies and cards render again.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,7 +16,7 @@ use crate::markdown::Rendered;
 use crate::output::{check_relative, Sink};
 
 /// Output path → bytes. An `Arc<Vec<u8>>` rather than `Arc<[u8]>`: a rendered
-/// file moves in without being copied (the search index alone is 9 MB at 10k).
+/// file moves in without being copied (the largest are megabytes at 10k).
 pub(super) type Files = HashMap<String, Arc<Vec<u8>>>;
 /// Render job → (input fingerprint, files it wrote). The paths are shared, so
 /// a reused job's record is carried over without copying them.

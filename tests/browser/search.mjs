@@ -102,9 +102,13 @@ const browser = await chromium.launch({
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 
-const shardCount = ["terms", "lists", "docs"]
-  .map((d) => { try { return readdirSync(join(out, "search", d)).length; } catch { return 0; } })
-  .reduce((a, b) => a + b, 0);
+// Every file the search adds, and their bytes on disk.
+const shardFiles = ["terms", "lists", "docs"].flatMap((d) => {
+  try { return readdirSync(join(out, "search", d)).map((f) => join(out, "search", d, f)); } catch { return []; }
+});
+const shardCount = shardFiles.length;
+const diskBytes = [...shardFiles, join(out, "search-index.json"), join(out, "search.js")]
+  .reduce((sum, f) => sum + statSync(f).size, 0);
 const bytes = (list) => list.reduce((sum, [, n]) => sum + n, 0);
 
 async function openSearch(options = {}) {
@@ -155,7 +159,7 @@ function checkResults(label, results, word) {
   }
 }
 
-const figures = { shards: shardCount, queries: [] };
+const figures = { files: shardCount + 2, bytes: diskBytes, queries: [] };
 try {
   const page = await openSearch();
   await page.waitForFunction(() => document.getElementById("search-status").textContent === "");

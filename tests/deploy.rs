@@ -398,6 +398,9 @@ fn deploys_every_file_with_its_type_and_cache_rule_then_a_rerun_uploads_nothing(
         let (content_type, cache) = match ext {
             "html" => ("text/html; charset=utf-8", "public, max-age=300"),
             "xml" => ("application/xml; charset=utf-8", "public, max-age=300"),
+            "json" if path.starts_with("search/") => {
+                ("application/json", "public, max-age=31536000, immutable")
+            }
             "json" => ("application/json", "public, max-age=300"),
             "txt" => ("text/plain; charset=utf-8", "public, max-age=300"),
             "css" => ("text/css; charset=utf-8", "public, max-age=3600"),

@@ -90,7 +90,7 @@ impl Renderer<'_> {
         let config = self.site.config;
         Indexed {
             title: &self.site.insights[i].title,
-            text: &self.bodies[i].text,
+            text: self.doc_text(i),
             topics: self.site.topics_of[i]
                 .iter()
                 .map(|&t| config.topics[t].name.as_str())
@@ -98,8 +98,10 @@ impl Renderer<'_> {
         }
     }
 
-    /// The text a result's snippet is cut from.
-    fn snippet_text(&self, i: usize) -> &str {
+    /// The text of insight `i` that search indexes and cuts snippets from: one
+    /// function, so that what search reads of a body is decided in one place.
+    /// It must depend only on what `body_keys` hash (see [`Self::cached_cards`]).
+    fn doc_text(&self, i: usize) -> &str {
         &self.bodies[i].text
     }
 
@@ -154,7 +156,7 @@ impl Renderer<'_> {
                 &insight.slug,
                 str_of(&self.shared.insights[i].day),
                 &self.site.topics_of[i],
-                summarize(self.snippet_text(i), SNIPPET_CHARS),
+                summarize(self.doc_text(i), SNIPPET_CHARS),
             );
             serde_json::to_writer(&mut out, &card).expect("a card serializes");
         }
@@ -162,6 +164,7 @@ impl Renderer<'_> {
         out
     }
 
+    /// `search-index.json`: what the script needs to find every other file.
     fn manifest(
         &self,
         stop: &[&str],

@@ -5,7 +5,7 @@
 //
 // Builds the site (default: the fixture, plus an insight whose title is HTML)
 // with a base_url that carries a path and serves it under that path with a
-// static server of its own, which gzip-compresses every response as a host
+// static server (static.mjs) that gzip-compresses every response as a host
 // would and counts the compressed bytes. Then, on /search/:
 // - the first query (the first --word, default "huawei") must download under
 //   --budget bytes (default 300000) of search files (search.js, the manifest
@@ -19,13 +19,12 @@
 // Exits non-zero on any failure.
 
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, extname, join, normalize, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { serveSite } from "./static.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -63,38 +62,13 @@ const out = join(temp, "public");
 execFileSync(resolve(binary), ["--root", site, "build", "-o", out, "--base-url", `https://example.org${prefix}`],
   { stdio: asJson ? ["ignore", "ignore", "inherit"] : "inherit" });
 
-const types = {
-  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
-  ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml",
-};
-
 // Every search file served: path → gzip-compressed bytes.
 const served = [];
 const isSearchFile = (path) => /^(search\.js|search-index\.json|search\/(terms|lists|docs)\/.*)$/.test(path);
-
-function serveFile(req, res) {
-  const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  let file = null;
-  let rel = "";
-  if (path.startsWith(prefix)) {
-    rel = normalize(path.slice(prefix.length)).replace(/^(\.\.[/\\])+/, "");
-    file = join(out, rel, rel === "." || path.endsWith("/") ? "index.html" : "");
-  }
-  try {
-    if (!file || !file.startsWith(out) || !statSync(file).isFile()) throw new Error("missing");
-    const body = gzipSync(readFileSync(file), { level: 6 });
-    if (isSearchFile(rel)) served.push([rel, body.length]);
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "content-encoding": "gzip" });
-    res.end(body);
-  } catch {
-    res.writeHead(404, { "content-type": types[".html"] });
-    res.end(readFileSync(join(out, "404.html")));
-  }
-}
-
-const server = createServer(serveFile);
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { server, origin } = await serveSite(out, prefix, {
+  gzip: true,
+  onServe: (path, bytes) => { if (isSearchFile(path)) served.push([path, bytes]); },
+});
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,

@@ -55,22 +55,18 @@ pub(super) fn collect<'a>(
                 rest.push(' ');
                 rest.push_str(&topic.to_lowercase());
             }
-            let mut words: Vec<(&str, bool)> = Vec::new();
-            each_word(&title, stop, |w| words.push((w, true)));
-            each_word(&rest, stop, |w| words.push((w, false)));
-            // Title first among equal words, so the first of each is kept.
-            words.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
-            words.dedup_by(|next, kept| next.0 == kept.0);
-            let hit = (i as u32) << 1;
-            for (word, in_title) in words {
-                let hit = hit | u32::from(in_title);
-                match map.get_mut(word) {
-                    Some(hits) => hits.push(hit),
-                    None => {
-                        map.insert(word.into(), vec![hit]);
-                    }
+            // Title words first: an insight's first hit on a word is the one
+            // kept, so it says "title" when the title has the word.
+            let mut add = |word: &str, hit: u32| match map.get_mut(word) {
+                Some(hits) if hits.last().is_some_and(|last| last >> 1 == hit >> 1) => {}
+                Some(hits) => hits.push(hit),
+                None => {
+                    map.insert(word.into(), vec![hit]);
                 }
-            }
+            };
+            let hit = (i as u32) << 1;
+            each_word(&title, |w| add(w, hit | 1));
+            each_word(&rest, |w| add(w, hit));
             map
         })
         .reduce(HashMap::new, |mut left, right| {
@@ -79,8 +75,11 @@ pub(super) fn collect<'a>(
             }
             left
         });
+    // Stop words are dropped here, once each, rather than looked up for each of
+    // the site's millions of words.
     let mut terms: Vec<Term> = map
         .into_iter()
+        .filter(|(word, _)| !stop.contains(&&**word))
         .map(|(word, hits)| Term { word, hits })
         .collect();
     terms.par_sort_unstable_by(|a, b| utf16_order(&a.word, &b.word));

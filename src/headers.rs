@@ -11,11 +11,17 @@
 use crate::config::{DeployConfig, DeployRule};
 use crate::media_type;
 
-/// Pages, feeds, the sitemap and the search index change with every issue: a
-/// short max-age lets readers see a new issue within minutes. Theme files keep
-/// their names from build to build (no fingerprint), so they get an hour; other
-/// files (images, fonts) a day.
+/// The search index's shards are named by a hash of their bytes (a changed
+/// shard is a new file), so a reader caches them for good. Pages, feeds, the
+/// sitemap and the search manifest change with every issue: a short max-age
+/// lets readers see a new issue within minutes. Theme files keep their names
+/// from build to build (no fingerprint), so they get an hour; other files
+/// (images, fonts) a day.
 const DEFAULTS: &[(&str, &str)] = &[
+    (
+        "search/{terms,lists,docs}/*.json",
+        "public, max-age=31536000, immutable",
+    ),
     ("*.{html,xml,json,txt}", "public, max-age=300"),
     ("*.{css,js,mjs}", "public, max-age=3600"),
     ("*", "public, max-age=86400"),
@@ -137,6 +143,16 @@ mod tests {
         assert_eq!(
             rules.for_path("style.css").cache_control,
             "public, max-age=3600"
+        );
+        assert_eq!(
+            rules
+                .for_path("search/docs/0123456789ab.json")
+                .cache_control,
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            rules.for_path("search-index.json").cache_control,
+            "public, max-age=300"
         );
         assert_eq!(
             rules.for_path("img/a.png").cache_control,

@@ -405,8 +405,8 @@ impl Sink for DiskOutput {
 }
 
 /// An in-memory site, path → bytes. An `Arc<Vec<u8>>` rather than `Arc<[u8]>`:
-/// a rendered file moves in without being copied (the search index alone is
-/// 9 MB at 10k insights), and a kept one is shared, not copied.
+/// a rendered file moves in without being copied (the largest are megabytes
+/// at 10k insights), and a kept one is shared, not copied.
 pub(crate) type Files = HashMap<String, Arc<Vec<u8>>>;
 
 /// An in-memory site: what `serve` serves and `check` inspects.

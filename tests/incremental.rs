@@ -148,3 +148,56 @@ fn an_edited_page_of_the_same_size_is_rendered_again() {
         "the edited page is restored"
     );
 }
+
+/// The search index is many content-named files: an edit of one insight
+/// rewrites only the files that hold it (its words' files, its cards' file)
+/// and the manifest; every other search file keeps its bytes and is not
+/// written again.
+#[test]
+fn a_one_insight_edit_rewrites_only_the_search_files_it_changes() {
+    let site = Site::fixture("basic");
+    let words = ["grid", "chip", "model", "price", "robot", "cloud", "agent"];
+    for n in 0..1500 {
+        let (a, b) = (words[n % 7], words[(n / 7) % 7]);
+        let day = 1 + n % 28;
+        site.write(
+            &format!("content/insights/bulk-{n}.md"),
+            &format!(
+                "+++\ntitle = \"Bulk {n} on {a}\"\ndate = 2026-10-{day:02}\n+++\nWord{n} {b} text {a}{n}.\n"
+            ),
+        );
+    }
+    site.build(&[]);
+    let search_files = || -> Vec<(String, std::time::SystemTime)> {
+        snapshot(&site.public())
+            .into_keys()
+            .filter(|p| p.starts_with("search/") && p != "search/index.html")
+            .map(|p| {
+                let modified = std::fs::metadata(site.public().join(&p))
+                    .unwrap()
+                    .modified();
+                (p, modified.unwrap())
+            })
+            .collect()
+    };
+    let before = search_files();
+    assert!(before.len() > 10, "{} search files", before.len());
+    // Later than the first build wrote, whatever the file system's clock tick.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+
+    let bulk = "content/insights/bulk-700.md";
+    site.write(bulk, &site.read(bulk).replace("text", "text zeppelin"));
+    assert_incremental_matches_fresh(&site, &[], "a one-insight edit");
+    let after = search_files();
+    let kept = after.iter().filter(|f| before.contains(f)).count();
+    let changed = after.len() - kept;
+    assert!(
+        (1..=4).contains(&changed),
+        "{changed} of {} search files written: {:?}",
+        after.len(),
+        after
+            .iter()
+            .filter(|f| !before.contains(f))
+            .collect::<Vec<_>>()
+    );
+}

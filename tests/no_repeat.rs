@@ -227,7 +227,7 @@ fn built_units(site: &Site) -> BTreeMap<String, Vec<String>> {
             for item in feed_items(&text) {
                 add(kind, item);
             }
-        } else if file == "feed.json" {
+        } else if file.ends_with("feed.json") {
             let feed: serde_json::Value = serde_json::from_str(&text).unwrap();
             for item in feed["items"].as_array().unwrap() {
                 let field = |name: &str| item[name].as_str().unwrap_or_default().to_string();
@@ -236,11 +236,12 @@ fn built_units(site: &Site) -> BTreeMap<String, Vec<String>> {
                     format!("{} {}", field("title"), html_text(&field("content_html"))),
                 );
             }
-        } else if file == "search-index.json" {
-            let entries: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
-            for e in entries {
-                let field = |name: &str| e[name].as_str().unwrap().to_string();
-                add(kind, format!("{} {}", field("title"), field("body")));
+        } else if file.starts_with("search/docs/") {
+            // A file of search cards: [title, slug, day, topics, text] each.
+            let cards: serde_json::Value = serde_json::from_str(&text).unwrap();
+            for card in cards["docs"].as_array().unwrap() {
+                let field = |n: usize| card[n].as_str().unwrap().to_string();
+                add(kind, format!("{} {}", field(0), field(4)));
             }
         }
     }
@@ -254,10 +255,12 @@ fn page_kind(file: &str) -> &'static str {
         "rss.xml" => "RSS item",
         "atom.xml" => "Atom entry",
         "feed.json" => "JSON Feed item",
-        "search-index.json" => "search entry",
+        f if f.starts_with("search/docs/") => "search entry",
         f if f.ends_with("email.html") => "built HTML email",
         f if f.ends_with("email.txt") => "built text email",
-        f if f.starts_with("topics/") && f.ends_with("rss.xml") => "topic RSS item",
+        f if f.starts_with("topics/") && (f.ends_with(".xml") || f.ends_with(".json")) => {
+            "topic feed item"
+        }
         f if f.starts_with("topics/") => "topic page card",
         f if f.starts_with("issues/") => "issue page card",
         f if f.starts_with("insights/") => "insight page",
@@ -330,7 +333,7 @@ fn a_lead_sentence_shows_once_in_every_page_feed_email_and_search_entry() {
             "insight page",
             "issue page card",
             "search entry",
-            "topic RSS item",
+            "topic feed item",
             "topic page card"
         ]
     );

@@ -35,8 +35,52 @@ fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-fn search_index(out: &Path) -> Vec<Value> {
-    serde_json::from_str(&read(out, "search-index.json")).expect("the index is JSON")
+/// A result card of the search index, as the script shows it.
+struct Card {
+    title: String,
+    url: String,
+    day: String,
+    topics: Vec<String>,
+    text: String,
+}
+
+/// The search manifest and every card of the sharded index, in file order.
+fn search_cards(out: &Path) -> (Value, Vec<Card>) {
+    let manifest: Value =
+        serde_json::from_str(&read(out, "search-index.json")).expect("the manifest is JSON");
+    let prefix = manifest["insights"].as_str().unwrap().to_string();
+    let topics = manifest["topics"].as_array().unwrap().clone();
+    let mut cards = Vec::new();
+    for file in manifest["docs"].as_array().unwrap() {
+        let path = format!("search/docs/{}.json", file[1].as_str().unwrap());
+        let docs: Value = serde_json::from_str(&read(out, &path)).expect("cards are JSON");
+        for doc in docs["docs"].as_array().unwrap() {
+            let names = doc[3].as_array().unwrap().iter();
+            let names = names.map(|t| {
+                topics[t.as_u64().unwrap() as usize]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            });
+            cards.push(Card {
+                title: doc[0].as_str().unwrap().to_string(),
+                url: format!("{prefix}{}/", doc[1].as_str().unwrap()),
+                day: doc[2].as_str().unwrap().to_string(),
+                topics: names.collect(),
+                text: doc[4].as_str().unwrap().to_string(),
+            });
+        }
+    }
+    (manifest, cards)
+}
+
+/// Every file under `out/search/<dir>/`.
+fn search_files(out: &Path, dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(out.join("search").join(dir))
+        .map(|dir| dir.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
 }
 
 /// The `content` of `<meta property|name="key" content="…">`.
@@ -49,32 +93,39 @@ fn meta<'a>(html: &'a str, key: &str) -> Option<&'a str> {
 // ---- search -------------------------------------------------------------------
 
 #[test]
-fn search_index_lists_every_insight_with_plain_text() {
+fn search_index_has_a_card_for_every_insight_with_plain_text() {
     let (_tmp, out) = build(&fixture("basic"), &[]);
-    let index = search_index(&out);
-    assert_eq!(index.len(), 12);
-    for entry in &index {
-        let keys: Vec<&str> = entry
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        assert_eq!(keys, ["body", "date", "id", "title", "topics", "url"]);
-    }
-    let cheap = index
+    let (manifest, cards) = search_cards(&out);
+    assert_eq!(cards.len(), 12);
+    let cheap = cards
         .iter()
-        .find(|e| e["url"] == "/insights/cheap-tokens/")
+        .find(|c| c.url == "/insights/cheap-tokens/")
         .expect("cheap-tokens is indexed");
-    assert_eq!(cheap["title"], "Tokens are cheaper thanks to energy costs");
-    assert_eq!(cheap["date"], "2026-11-18");
+    assert_eq!(cheap.title, "Tokens are cheaper thanks to energy costs");
+    assert_eq!(cheap.day, "2026-11-18");
+    assert_eq!(cheap.topics, ["Pricing", "Energy & Power"]);
     assert_eq!(
-        cheap["topics"],
-        serde_json::json!(["Pricing", "Energy & Power"])
-    );
-    assert_eq!(
-        cheap["body"], "Read more.",
+        cheap.text, "Read more.",
         "Markdown is reduced to plain text, and the lead sentence (the title) is not repeated"
+    );
+    // Every word file names the words it holds, in order, each with its
+    // count and the keys of its insights.
+    let terms = manifest["terms"].as_array().unwrap();
+    assert!(!terms.is_empty());
+    let file = format!("search/terms/{}.json", terms[0][1].as_str().unwrap());
+    let words: Value = serde_json::from_str(&read(&out, &file)).unwrap();
+    let listed = words["terms"].as_array().unwrap();
+    assert_eq!(listed[0], terms[0][0]);
+    assert_eq!(listed.len(), words["postings"].as_array().unwrap().len());
+    let tokens = listed.iter().position(|w| w == "tokens").unwrap();
+    let entry = &words["postings"][tokens];
+    let in_title = entry[1].as_array().unwrap().len();
+    let in_text = entry[2].as_array().unwrap().len();
+    assert_eq!(entry[0], in_title + in_text, "short lists are whole");
+    assert!(in_title >= 1, "cheap-tokens has the word in its title");
+    assert!(
+        !listed.iter().any(|w| w == "the"),
+        "stop words are not indexed"
     );
 }
 
@@ -84,9 +135,8 @@ fn search_index_urls_honour_the_base_url_path() {
         &fixture("basic"),
         &["--base-url", "https://example.org/digest/"],
     );
-    for entry in search_index(&out) {
-        let url = entry["url"].as_str().unwrap();
-        assert!(url.starts_with("/digest/insights/"), "{url}");
+    for card in search_cards(&out).1 {
+        assert!(card.url.starts_with("/digest/insights/"), "{}", card.url);
     }
     let page = read(&out, "search/index.html");
     assert!(page.contains("data-index=\"/digest/search-index.json\""));
@@ -94,10 +144,10 @@ fn search_index_urls_honour_the_base_url_path() {
 }
 
 #[test]
-fn search_index_stays_small_and_caps_runaway_bodies() {
+fn search_files_stay_few_and_small_and_cap_runaway_bodies() {
     let site = Site::fixture("basic");
     let long = "Huawei ramps up chip output again. ".repeat(200);
-    for n in 0..50 {
+    for n in 0..300 {
         write_insight(
             site.root(),
             &format!("long-{n}"),
@@ -106,17 +156,49 @@ fn search_index_stays_small_and_caps_runaway_bodies() {
         );
     }
     let (_tmp, out) = build(site.root(), &[]);
-    let bytes = std::fs::metadata(out.join("search-index.json"))
-        .unwrap()
-        .len();
-    let index = search_index(&out);
-    assert_eq!(index.len(), 62);
-    for entry in &index {
-        let body = entry["body"].as_str().unwrap();
-        assert!(body.chars().count() <= 1001, "body of {} chars", body.len());
+    let (manifest, cards) = search_cards(&out);
+    assert_eq!(cards.len(), 312);
+    for card in &cards {
+        let chars = card.text.chars().count();
+        assert!(chars <= 501, "text of {chars} chars");
     }
-    // 50 capped bodies of ~1 KB plus 12 short ones: well under 1.5 KB an insight.
-    assert!(bytes < 62 * 1500, "index is {bytes} bytes");
+    // 300 insights on one day are cut into cards files of about 256.
+    let docs = search_files(&out, "docs");
+    assert_eq!(docs.len(), manifest["docs"].as_array().unwrap().len());
+    assert!((2..=4).contains(&docs.len()), "{} card files", docs.len());
+    // "huawei" is in 301 insights: beside the word only a head of 100, the
+    // whole list in a file of lists.
+    let lists = search_files(&out, "lists");
+    assert!(!lists.is_empty());
+    for file in search_files(&out, "terms")
+        .iter()
+        .chain(&lists)
+        .chain(&docs)
+    {
+        let bytes = std::fs::metadata(file).unwrap().len();
+        assert!(bytes < 200_000, "{} is {bytes} bytes", file.display());
+    }
+}
+
+#[test]
+fn search_files_are_named_by_their_content_and_rebuilt_alike() {
+    let site = Site::fixture("basic");
+    let (_a, first) = build(site.root(), &[]);
+    let (_b, second) = build(site.root(), &[]);
+    for dir in ["terms", "lists", "docs"] {
+        for file in search_files(&first, dir) {
+            let bytes = std::fs::read(&file).unwrap();
+            let twin = second
+                .join("search")
+                .join(dir)
+                .join(file.file_name().unwrap());
+            assert_eq!(bytes, std::fs::read(twin).unwrap(), "{}", file.display());
+        }
+    }
+    assert_eq!(
+        read(&first, "search-index.json"),
+        read(&second, "search-index.json")
+    );
 }
 
 // ---- email editions -------------------------------------------------------------

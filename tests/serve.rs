@@ -369,17 +369,29 @@ fn an_edit_in_the_latest_issue_reaches_the_feeds_and_the_search_index() {
         "/atom.xml",
         "/feed.json",
         "/topics/pricing/rss.xml",
-        "/search-index.json",
         "/insights/price-war/",
     ];
+    // Each file as served, and the search index's cards: every file the
+    // manifest names.
+    let bodies = |server: &Server| -> Vec<(&str, String)> {
+        let manifest: serde_json::Value =
+            serde_json::from_str(&server.get("/search-index.json").body).unwrap();
+        let cards = manifest["docs"].as_array().unwrap().iter().map(|f| {
+            let path = format!("/search/docs/{}.json", f[1].as_str().unwrap());
+            server.get(&path).body
+        });
+        let mut bodies: Vec<(&str, String)> =
+            served.iter().map(|t| (*t, server.get(t).body)).collect();
+        bodies.push(("the search cards", cards.collect()));
+        bodies
+    };
     let server = Server::start();
     let mut events = server.events(1);
     let text = std::fs::read_to_string(server.path(PRICE_WAR)).unwrap();
     let edited = text.replace("lure customers away", "draw buyers off");
     save_by_rename(&server.path(PRICE_WAR), &edited);
     events.wait_for("event: reload");
-    for target in served {
-        let body = server.get(target).body;
+    for (target, body) in bodies(&server) {
         assert!(body.contains("draw buyers off"), "{target} shows the edit");
         assert!(
             !body.contains("lure customers away from premium models."),
@@ -391,8 +403,7 @@ fn an_edit_in_the_latest_issue_reaches_the_feeds_and_the_search_index() {
     assert_eq!(same_size.len(), edited.len());
     std::fs::write(server.path(PRICE_WAR), same_size).unwrap();
     events.wait_for("event: reload");
-    for target in served {
-        let body = server.get(target).body;
+    for (target, body) in bodies(&server) {
         assert!(
             body.contains("DRAW BUYERS OFF"),
             "{target} shows the same-size edit"

@@ -25,7 +25,8 @@ use crate::hidden::{has_hidden_segment, is_hidden};
 
 /// Upload order: a reader of the old site never meets a link to a file that is
 /// not there yet, as pages go up after what they use, and feeds and the sitemap
-/// (which link to pages) last.
+/// (which link to pages) last. The search manifest goes up with the pages, after
+/// the shards it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Phase {
     Assets,
@@ -41,6 +42,7 @@ impl Phase {
         match name.rsplit_once('.').map(|(_, ext)| ext) {
             Some("xml") => Phase::Feeds,
             _ if name == "feed.json" || name == "robots.txt" => Phase::Feeds,
+            _ if name == "search-index.json" => Phase::Pages,
             Some("html" | "txt") => Phase::Pages,
             _ => Phase::Assets,
         }
@@ -307,7 +309,8 @@ mod tests {
     #[test]
     fn assets_go_first_and_feeds_last() {
         assert_eq!(Phase::of("style.css"), Phase::Assets);
-        assert_eq!(Phase::of("search-index.json"), Phase::Assets);
+        assert_eq!(Phase::of("search/docs/0123456789ab.json"), Phase::Assets);
+        assert_eq!(Phase::of("search-index.json"), Phase::Pages);
         assert_eq!(Phase::of("insights/a/index.html"), Phase::Pages);
         assert_eq!(Phase::of("issues/2026-11-18/email.txt"), Phase::Pages);
         assert_eq!(Phase::of("topics/a/rss.xml"), Phase::Feeds);

@@ -221,7 +221,7 @@ impl<'a> Renderer<'a> {
                 "subscribe.html",
                 &self.subscribe_context(),
             ),
-            Job::SearchIndex => sink.put("search-index.json", self.search_index()),
+            Job::SearchIndex => self.search_index(sink),
             Job::Sitemap => sink.put("sitemap.xml", feeds::sitemap(config, &self.page_paths())),
             Job::Robots => {
                 let robots = format!(

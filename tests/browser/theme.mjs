@@ -3,7 +3,7 @@
 //   node tests/browser/theme.mjs path/to/brief [site-dir] [search-word]
 //
 // Builds the site (default: the fixture) with a base_url that carries a path,
-// serves it under that path with a tiny static server of its own, and for the
+// serves it under that path with a tiny static server (static.mjs), and for the
 // home page, an issue, a topic, an insight and search (with a query typed) at
 // desktop and phone widths, in light and dark mode: saves a screenshot under
 // tests/browser/artifacts/, asserts no horizontal overflow and no console error
@@ -11,12 +11,12 @@
 // Exits non-zero on any failure.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:http";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, extname, join, normalize, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { serveSite } from "./static.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [binary, siteArg, wordArg] = process.argv.slice(2);
@@ -35,32 +35,7 @@ const out = mkdtempSync(join(tmpdir(), "brief-theme-"));
 execFileSync(resolve(binary), ["--root", site, "build", "-o", out, "--base-url", `https://example.org${prefix}`], { stdio: "inherit" });
 mkdirSync(artifacts, { recursive: true });
 
-const types = {
-  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
-  ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
-};
-
-// Serves `out` under `prefix`, as a static host would; 404.html for misses.
-function serveFile(req, res) {
-  const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  let file = null;
-  if (path.startsWith(prefix)) {
-    const rel = normalize(path.slice(prefix.length)).replace(/^(\.\.[/\\])+/, "");
-    file = join(out, rel, rel === "." || path.endsWith("/") ? "index.html" : "");
-  }
-  try {
-    if (!file || !file.startsWith(out) || !statSync(file).isFile()) throw new Error("missing");
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
-    res.end(readFileSync(file));
-  } catch {
-    res.writeHead(404, { "content-type": types[".html"] });
-    res.end(readFileSync(join(out, "404.html")));
-  }
-}
-
-const server = createServer(serveFile);
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { server, origin } = await serveSite(out, prefix);
 
 const profile = mkdtempSync(join(tmpdir(), "brief-chromium-"));
 const context = await chromium.launchPersistentContext(profile, {

@@ -1,31 +1,184 @@
-// Type-ahead search over search-index.json: no server, no dependencies.
-// Every term must match (in the title, topics or body); title matches rank
-// higher, then newer insights. Keyboard: Down/Up move through the results,
-// Enter opens the focused result (or the first one from the input), Escape
-// returns to the input.
+// Type-ahead search over the sharded index brief writes: no server, no
+// dependencies. The manifest (search-index.json) names every other file; a
+// query loads only the files of its words and the cards of the results it
+// shows, so a first query costs tens of kilobytes whatever the site's size.
+// The files are described in the README ("Search index"); the word rules
+// mirror src/render/search/words.rs (keep them in step).
+//
+// Every word must match (in the title, topics or text), each as a prefix of an
+// indexed word; a title match scores 3 and another 1, then newer ranks first.
+// Keyboard: Down/Up move through the results, Enter opens the focused result
+// (or the first one from the input), Escape returns to the input.
 (function () {
   "use strict";
-  var MAX_RESULTS = 50;
+  var PAGE = 10;
+  // A prefix reads at most this many files of words, and expands to at most
+  // this many words (the most frequent): typing "c" must not load the index.
+  var PREFIX_FILES = 2;
+  var PREFIX_WORDS = 50;
+  var MIN_CHARS = 2;
+  var MAX_CHARS = 40;
   var input = document.getElementById("search-input");
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
+  var more = document.getElementById("search-more");
   var form = input && input.form;
   if (!input || !list || !status) return;
-  var entries = null;
+  var indexUrl = new URL(input.getAttribute("data-index"), window.location.href);
+  var manifest = null;
+  var files = {};
+  var generation = 0;
+  var shown = PAGE;
 
-  function terms(query) {
-    return query.toLowerCase().split(/\s+/).filter(Boolean);
+  // ---- loading ------------------------------------------------------------------
+
+  function load(url) {
+    if (!files[url]) {
+      files[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(r.status + " for " + url);
+        return r.json();
+      });
+      files[url].catch(function () { delete files[url]; });
+    }
+    return files[url];
   }
+
+  function shard(dir, hash) {
+    return load(new URL("search/" + dir + "/" + hash + ".json", indexUrl).href);
+  }
+
+  // The index of the last entry of `firsts` ([first, hash], sorted) whose
+  // first is not greater than `word`; -1 if none.
+  function lastNotAfter(firsts, word) {
+    var lo = 0, hi = firsts.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (firsts[mid][0] <= word) lo = mid + 1; else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  // Deltas → ascending numbers.
+  function undelta(deltas) {
+    var out = new Array(deltas.length), at = 0;
+    for (var i = 0; i < deltas.length; i++) { at += deltas[i]; out[i] = at; }
+    return out;
+  }
+
+  // ---- words ----------------------------------------------------------------------
+
+  // The query's words: lowercased, split as the index splits text. Stop words
+  // are dropped, except the last word while it is being typed (a prefix).
+  function queryWords(query) {
+    var typing = !/\s$/.test(query);
+    var parts = query.toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).filter(Boolean);
+    return parts.filter(function (w, i) {
+      var chars = Array.from(w).length;
+      if (chars < MIN_CHARS || chars > MAX_CHARS) return false;
+      return manifest.stop_words.indexOf(w) === -1 || (typing && i === parts.length - 1);
+    }).filter(function (w, i, all) { return all.indexOf(w) === i; });
+  }
+
+  // The indexed words `prefix` expands to, each with its entry:
+  // [word, [count, title deltas, other deltas]].
+  function expand(prefix) {
+    var at = Math.max(0, lastNotAfter(manifest.terms, prefix));
+    var wanted = manifest.terms.slice(at, at + PREFIX_FILES).filter(function (f, n) {
+      return n === 0 || f[0].lastIndexOf(prefix, 0) === 0;
+    });
+    return Promise.all(wanted.map(function (f) { return shard("terms", f[1]); })).then(function (loaded) {
+      var found = [];
+      loaded.forEach(function (file) {
+        file.terms.forEach(function (word, n) {
+          if (word.lastIndexOf(prefix, 0) === 0) found.push([word, file.postings[n]]);
+        });
+      });
+      found.sort(function (a, b) { return (b[0] === prefix) - (a[0] === prefix) || b[1][0] - a[1][0]; });
+      return found.slice(0, PREFIX_WORDS);
+    });
+  }
+
+  // The whole list of `word` (one not complete beside it): [title, other] keys.
+  function wholeList(word) {
+    var at = lastNotAfter(manifest.lists, word);
+    return shard("lists", manifest.lists[at][1]).then(function (file) {
+      var n = file.terms.indexOf(word);
+      return file.lists[n];
+    });
+  }
+
+  function complete(entry) {
+    return entry[1].length + entry[2].length === entry[0];
+  }
+
+  // What one query word matches: {keys: Map key → 3 (title) or 1, count,
+  // exact, partial}. `whole` asks for every match (to intersect words or page
+  // far); otherwise the heads beside the words, which hold each word's first
+  // results (`partial` when a head is not the whole list).
+  function matches(prefix, whole) {
+    return expand(prefix).then(function (terms) {
+      var partial = !whole && !terms.every(function (t) { return complete(t[1]); });
+      return Promise.all(terms.map(function (t) {
+        return whole && !complete(t[1]) ? wholeList(t[0]) : [t[1][1], t[1][2]];
+      })).then(function (lists) {
+        var keys = new Map();
+        lists.forEach(function (pair) {
+          undelta(pair[0]).forEach(function (k) { keys.set(k, 3); });
+          undelta(pair[1]).forEach(function (k) { if (!keys.has(k)) keys.set(k, 1); });
+        });
+        // Heads cut short count each word's whole list: exact for one word,
+        // an upper bound for a prefix of several (an insight may have both).
+        var count = partial ? terms.reduce(function (sum, t) { return sum + t[1][0]; }, 0) : keys.size;
+        return { keys: keys, count: count, exact: !partial || terms.length === 1, partial: partial };
+      });
+    });
+  }
+
+  // Ranked keys of the insights that match every word: [key, score].
+  function search(words, whole) {
+    return Promise.all(words.map(function (w) { return matches(w, whole); })).then(function (per) {
+      if (words.length > 1 && !whole && per.some(function (m) { return m.partial; })) return search(words, true);
+      var hits = [];
+      per[0].keys.forEach(function (score, key) {
+        var total = score;
+        for (var i = 1; i < per.length; i++) {
+          var s = per[i].keys.get(key);
+          if (!s) return;
+          total += s;
+        }
+        hits.push([key, total]);
+      });
+      hits.sort(function (a, b) { return b[1] - a[1] || b[0] - a[0]; });
+      var single = per.length === 1;
+      return { hits: hits, count: single ? per[0].count : hits.length, exact: single ? per[0].exact : true, partial: single && per[0].partial };
+    });
+  }
+
+  // The card of `key`: [title, slug, day, [topic indices], text].
+  function card(key) {
+    var at = lastNotAfter(manifest.docs, key);
+    return shard("docs", manifest.docs[at][1]).then(function (file) {
+      if (!file.ascending) file.ascending = undelta(file.keys);
+      return file.docs[file.ascending.indexOf(key)];
+    });
+  }
+
+  // ---- showing ----------------------------------------------------------------------
 
   function escapeRegExp(s) {
     return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
 
-  // Text with every occurrence of a term wrapped in <mark>, built as DOM nodes
-  // so nothing from the index is ever parsed as HTML.
+  // Matches of the words at the start of a word of `text`.
+  function matcher(words) {
+    return new RegExp("(?<![\\p{Alphabetic}\\p{N}])(?:" + words.map(escapeRegExp).join("|") + ")", "giu");
+  }
+
+  // Text with every match wrapped in <mark>, built as DOM nodes so nothing
+  // from the index is ever parsed as HTML.
   function highlight(text, words) {
     var frag = document.createDocumentFragment();
-    var re = new RegExp(words.map(escapeRegExp).join("|"), "gi");
+    var re = matcher(words);
     var last = 0;
     var match;
     while ((match = re.exec(text)) !== null) {
@@ -40,66 +193,77 @@
     return frag;
   }
 
-  // About 200 characters of the body around the first matching term.
-  function snippet(entry, words) {
-    var body = entry.body;
-    var at = -1;
-    for (var i = 0; i < words.length && at === -1; i++) at = entry.lowerBody.indexOf(words[i]);
+  // About 200 characters of the text around the first match.
+  function snippet(text, words) {
+    var match = matcher(words).exec(text);
+    var at = match ? match.index : 0;
     var start = Math.max(0, at - 60);
     if (start > 0) {
-      var space = body.indexOf(" ", start);
+      var space = text.indexOf(" ", start);
       if (space !== -1 && space < at) start = space + 1;
     }
-    var end = Math.min(body.length, start + 200);
-    return (start > 0 ? "…" : "") + body.slice(start, end) + (end < body.length ? "…" : "");
+    var end = Math.min(text.length, start + 200);
+    return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
   }
 
-  function score(entry, words) {
-    var total = 0;
-    for (var i = 0; i < words.length; i++) {
-      if (entry.lowerTitle.indexOf(words[i]) !== -1) total += 3;
-      else if (entry.lowerRest.indexOf(words[i]) !== -1) total += 1;
-      else return 0;
-    }
-    return total;
-  }
-
-  function resultItem(entry, words) {
+  function resultItem(doc, words) {
     var li = document.createElement("li");
     var a = document.createElement("a");
-    a.href = entry.url;
+    a.href = manifest.insights + doc[1] + "/";
     a.className = "result-title";
-    a.appendChild(highlight(entry.title, words));
+    a.appendChild(highlight(doc[0], words));
     var p = document.createElement("p");
-    p.appendChild(highlight(snippet(entry, words), words));
+    p.appendChild(highlight(snippet(doc[4], words), words));
     var meta = document.createElement("p");
     meta.className = "result-meta";
-    meta.textContent = entry.date + (entry.topics.length ? " · " + entry.topics.join(", ") : "");
+    var topics = doc[3].map(function (t) { return manifest.topics[t]; });
+    meta.textContent = doc[2] + (topics.length ? " · " + topics.join(", ") : "");
     li.appendChild(a);
     li.appendChild(p);
     li.appendChild(meta);
     return li;
   }
 
+  function counted(found, query) {
+    if (!found.count) return "No results for “" + query + "”.";
+    var n = found.count;
+    var text = (found.exact ? "" : "About ") + n + (n === 1 ? " result" : " results");
+    return text + (n > found.shown ? ", the first " + found.shown + " shown" : "");
+  }
+
   function render() {
-    var query = input.value.trim();
-    var words = terms(query);
-    list.textContent = "";
-    if (!entries) return;
-    if (!words.length) { status.textContent = ""; return; }
-    var hits = [];
-    for (var i = 0; i < entries.length; i++) {
-      var s = score(entries[i], words);
-      if (s > 0) hits.push({ e: entries[i], s: s });
+    var query = input.value;
+    var mine = ++generation;
+    if (!manifest) return;
+    var words = queryWords(query);
+    if (!words.length) {
+      list.textContent = "";
+      status.textContent = query.trim() ? "Type a longer word." : "";
+      if (more) more.hidden = true;
+      return;
     }
-    hits.sort(function (a, b) { return b.s - a.s || (a.e.date < b.e.date ? 1 : a.e.date > b.e.date ? -1 : 0); });
-    var shown = hits.slice(0, MAX_RESULTS);
-    status.textContent = hits.length
-      ? hits.length + (hits.length === 1 ? " result" : " results") + (hits.length > MAX_RESULTS ? ", the first " + MAX_RESULTS + " shown" : "")
-      : "No results for “" + query + "”.";
-    var frag = document.createDocumentFragment();
-    shown.forEach(function (h) { frag.appendChild(resultItem(h.e, words)); });
-    list.appendChild(frag);
+    var want = shown;
+    search(words, false)
+      .then(function (found) {
+        // Paging past the heads beside the words needs the whole lists.
+        return found.partial && want > found.hits.length ? search(words, true) : found;
+      })
+      .then(function (found) {
+        var keys = found.hits.slice(0, want);
+        return Promise.all(keys.map(function (h) { return card(h[0]); })).then(function (docs) {
+          if (mine !== generation) return;
+          found.shown = docs.length;
+          var frag = document.createDocumentFragment();
+          docs.forEach(function (doc) { frag.appendChild(resultItem(doc, words)); });
+          list.textContent = "";
+          list.appendChild(frag);
+          status.textContent = counted(found, query.trim());
+          if (more) more.hidden = found.count <= docs.length;
+        });
+      })
+      .catch(function () {
+        if (mine === generation) status.textContent = "The search index could not be loaded.";
+      });
   }
 
   // Keeps the query in the address bar, so reloading or going back restores it.
@@ -132,28 +296,18 @@
     event.preventDefault();
   }
 
-  function load(data) {
-    entries = data.map(function (e) {
-      e.lowerTitle = e.title.toLowerCase();
-      e.lowerBody = e.body.toLowerCase();
-      e.lowerRest = e.topics.join(" ").toLowerCase() + " " + e.lowerBody;
-      return e;
-    });
-    status.textContent = "";
-    render();
-  }
-
   var params = new URLSearchParams(window.location.search);
   if (params.get("q")) input.value = params.get("q");
   status.textContent = "Loading the index…";
-  fetch(input.getAttribute("data-index"))
-    .then(function (r) {
-      if (!r.ok) throw new Error(r.status);
-      return r.json();
+  load(indexUrl.href)
+    .then(function (data) {
+      manifest = data;
+      status.textContent = "";
+      render();
     })
-    .then(load)
     .catch(function () { status.textContent = "The search index could not be loaded."; });
-  input.addEventListener("input", function () { render(); remember(); });
+  input.addEventListener("input", function () { shown = PAGE; render(); remember(); });
+  if (more) more.addEventListener("click", function () { shown += PAGE; render(); });
   document.addEventListener("keydown", onKey);
   if (form) form.addEventListener("submit", function (event) { event.preventDefault(); });
 })();

@@ -1,0 +1,237 @@
+//! The inverted index: each word → the insights that use it, split into those
+//! with the word in their title and the rest. A word's list is stored twice
+//! when it is long: its first [`HEAD`] insights (title matches first, newest
+//! first: the order results rank in) beside the word, enough for a one-word
+//! query's first results; and the whole list in a file of long lists that a
+//! query loads only to intersect words or to page past the head. A common word
+//! (50,000 insights at 100k) thus costs a first query a few hundred bytes.
+//!
+//! Lists hold the insights' keys ([`super::docs`]), ascending and
+//! delta-encoded: each number is the difference from the one before. Words
+//! sort by UTF-16 code units, the order JavaScript compares strings in, so the
+//! script finds a word's file by the same comparison.
+
+use std::cmp::Ordering;
+
+use ahash::AHashMap;
+use rayon::prelude::*;
+
+use super::words::each_word;
+
+/// Insights kept beside a word: at least the results a reader pages through
+/// before refining the query (the script shows ten at a time).
+pub(super) const HEAD: usize = 100;
+
+/// What search indexes of one insight.
+pub(super) struct Indexed<'a> {
+    pub(super) title: &'a str,
+    pub(super) text: &'a str,
+    pub(super) topics: Vec<&'a str>,
+}
+
+/// A word and its insights: site indices (newest first) shifted left one bit,
+/// the low bit set when the word is in the title.
+pub(super) struct Term {
+    pub(super) word: Box<str>,
+    hits: Vec<u32>,
+}
+
+/// Every indexed word of the `count` insights, sorted (see the module docs).
+pub(super) fn collect<'a>(
+    count: usize,
+    stop: &[&str],
+    indexed: impl Fn(usize) -> Indexed<'a> + Sync,
+) -> Vec<Term> {
+    // Each fold covers a contiguous run of insights and the reduction joins
+    // runs in order, so every list comes out in site order. aHash, not the
+    // standard SipHash: a site's millions of words are most of the job's time,
+    // and no one chooses these keys to collide (the map's order is not used).
+    let map = (0..count)
+        .into_par_iter()
+        .with_min_len(256)
+        .fold(AHashMap::new, |mut map: AHashMap<Box<str>, Vec<u32>>, i| {
+            let doc = indexed(i);
+            let title = doc.title.to_lowercase();
+            let mut rest = doc.text.to_lowercase();
+            for topic in &doc.topics {
+                rest.push(' ');
+                rest.push_str(&topic.to_lowercase());
+            }
+            // Title words first: an insight's first hit on a word is the one
+            // kept, so it says "title" when the title has the word.
+            let mut add = |word: &str, hit: u32| match map.get_mut(word) {
+                Some(hits) if hits.last().is_some_and(|last| last >> 1 == hit >> 1) => {}
+                Some(hits) => hits.push(hit),
+                None => {
+                    map.insert(word.into(), vec![hit]);
+                }
+            };
+            let hit = (i as u32) << 1;
+            each_word(&title, |w| add(w, hit | 1));
+            each_word(&rest, |w| add(w, hit));
+            map
+        })
+        .reduce(AHashMap::new, |mut left, right| {
+            for (word, hits) in right {
+                left.entry(word).or_default().extend(hits);
+            }
+            left
+        });
+    // Stop words are dropped here, once each, rather than looked up for each of
+    // the site's millions of words.
+    let mut terms: Vec<Term> = map
+        .into_iter()
+        .filter(|(word, _)| !stop.contains(&&**word))
+        .map(|(word, hits)| Term { word, hits })
+        .collect();
+    terms.par_sort_unstable_by(|a, b| utf16_order(&a.word, &b.word));
+    terms
+}
+
+/// JavaScript's string order.
+fn utf16_order(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return a.cmp(b);
+    }
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+impl Term {
+    /// Whether the whole list is beside the word (no long list needed).
+    pub(super) fn complete(&self) -> bool {
+        self.hits.len() <= HEAD
+    }
+
+    /// The entry beside the word: `[count, title keys, other keys]`, keys of
+    /// the head only when the list is long.
+    pub(super) fn head_json(&self, keys: &[i64], out: &mut Vec<u8>) {
+        let (title, rest) = self.split();
+        let from_title = title.len().min(HEAD);
+        let from_rest = rest.len().min(HEAD - from_title);
+        out.push(b'[');
+        push_number(out, self.hits.len() as i64);
+        out.push(b',');
+        push_keys(out, &title[..from_title], keys);
+        out.push(b',');
+        push_keys(out, &rest[..from_rest], keys);
+        out.push(b']');
+    }
+
+    /// The whole list: `[title keys, other keys]`.
+    pub(super) fn list_json(&self, keys: &[i64], out: &mut Vec<u8>) {
+        let (title, rest) = self.split();
+        out.push(b'[');
+        push_keys(out, &title, keys);
+        out.push(b',');
+        push_keys(out, &rest, keys);
+        out.push(b']');
+    }
+
+    /// Site indices of the title matches and of the others, newest first.
+    fn split(&self) -> (Vec<usize>, Vec<usize>) {
+        let (title, rest): (Vec<u32>, Vec<u32>) = self.hits.iter().partition(|h| *h & 1 == 1);
+        let index = |hits: Vec<u32>| hits.into_iter().map(|h| (h >> 1) as usize).collect();
+        (index(title), index(rest))
+    }
+}
+
+/// The keys of `docs` (site indices, newest first) as a JSON array of
+/// ascending deltas.
+fn push_keys(out: &mut Vec<u8>, docs: &[usize], keys: &[i64]) {
+    out.push(b'[');
+    let mut last = 0;
+    for (n, &i) in docs.iter().rev().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        push_number(out, keys[i] - last);
+        last = keys[i];
+    }
+    out.push(b']');
+}
+
+pub(super) fn push_number(out: &mut Vec<u8>, n: i64) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(docs: &[(&'static str, &'static str)]) -> Vec<Term> {
+        collect(docs.len(), &["the"], |i| Indexed {
+            title: docs[i].0,
+            text: docs[i].1,
+            topics: vec!["Chips"],
+        })
+    }
+
+    fn json(term: &Term, keys: &[i64], head: bool) -> String {
+        let mut out = Vec::new();
+        if head {
+            term.head_json(keys, &mut out);
+        } else {
+            term.list_json(keys, &mut out);
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn lists_split_title_matches_and_count_each_insight_once() {
+        let terms = index(&[
+            ("Huawei ships", "Huawei ships the chip. Huawei again."),
+            ("Prices", "Huawei cuts prices."),
+        ]);
+        let words: Vec<&str> = terms.iter().map(|t| &*t.word).collect();
+        assert_eq!(
+            words,
+            ["again", "chip", "chips", "cuts", "huawei", "prices", "ships"]
+        );
+        let huawei = &terms[4];
+        // Keys: insight 0 is the newest (key 20), insight 1 older (key 10).
+        assert_eq!(json(huawei, &[20, 10], true), "[2,[20],[10]]");
+        let chips = &terms[2];
+        assert_eq!(json(chips, &[20, 10], true), "[2,[],[10,10]]");
+    }
+
+    #[test]
+    fn long_lists_keep_a_head_of_title_matches_then_the_newest() {
+        let docs: Vec<(&str, &str)> = (0..HEAD + 50)
+            .map(|n| {
+                if n % 3 == 0 {
+                    ("Grid", "")
+                } else {
+                    ("", "grid")
+                }
+            })
+            .collect();
+        let terms = index(&docs);
+        let grid = terms.iter().find(|t| &*t.word == "grid").unwrap();
+        assert!(!grid.complete());
+        let keys: Vec<i64> = (0..docs.len() as i64).rev().collect();
+        let head: Value = serde_json::from_str(&json(grid, &keys, true)).unwrap();
+        let full: Value = serde_json::from_str(&json(grid, &keys, false)).unwrap();
+        let count = |v: &Value| v.as_array().unwrap().len();
+        assert_eq!(head[0], docs.len());
+        assert_eq!(count(&head[1]), 50, "every title match");
+        assert_eq!(count(&head[2]), HEAD - 50, "then the newest others");
+        assert_eq!(count(&full[0]) + count(&full[1]), docs.len());
+        // The newest other match has the largest key: the sum of all deltas.
+        let newest: i64 = head[2]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .sum();
+        assert_eq!(newest, keys[1]);
+    }
+
+    #[test]
+    fn words_sort_as_javascript_compares_strings() {
+        // U+FF5E sorts after U+1F600 in UTF-16 (a surrogate pair starts 0xD8).
+        assert_eq!(utf16_order("\u{ff5e}", "\u{1f600}"), Ordering::Greater);
+        assert_eq!("\u{ff5e}".cmp("\u{1f600}"), Ordering::Less);
+    }
+
+    use serde_json::Value;
+}

@@ -62,11 +62,13 @@ pub(super) fn document(config: &Config, feed: &Feed) -> Vec<u8> {
             ];
             empty(&mut w, element("category", &category));
         }
-        escaped_element(
-            &mut w,
-            element("content", &[("type", "html")]),
-            item.content.xml(),
-        );
+        if !item.content.is_empty() {
+            escaped_element(
+                &mut w,
+                element("content", &[("type", "html")]),
+                item.content.xml(),
+            );
+        }
         close(&mut w, "entry");
     }
     close(&mut w, "feed");

@@ -171,6 +171,12 @@ impl Content {
     fn xml(&self) -> &str {
         self.xml.get_or_init(|| escape_xml_text(&self.html))
     }
+
+    /// No body: an insight of one sentence is all headline, so its RSS and
+    /// Atom items carry the title alone (both formats allow that).
+    fn is_empty(&self) -> bool {
+        self.html.is_empty()
+    }
 }
 
 impl Feed<'_> {

@@ -58,7 +58,9 @@ pub(super) fn document(config: &Config, feed: &Feed) -> Vec<u8> {
         for topic in &item.categories {
             text_element(&mut w, "category", &topic.name);
         }
-        escaped_element(&mut w, BytesStart::new("description"), item.content.xml());
+        if !item.content.is_empty() {
+            escaped_element(&mut w, BytesStart::new("description"), item.content.xml());
+        }
         close(&mut w, "item");
     }
     close(&mut w, "channel");

@@ -212,14 +212,17 @@
     a.href = manifest.insights + doc[1] + "/";
     a.className = "result-title";
     a.appendChild(highlight(doc[0], words));
-    var p = document.createElement("p");
-    p.appendChild(highlight(snippet(doc[4], words), words));
     var meta = document.createElement("p");
     meta.className = "result-meta";
     var topics = doc[3].map(function (t) { return manifest.topics[t]; });
     meta.textContent = doc[2] + (topics.length ? " · " + topics.join(", ") : "");
     li.appendChild(a);
-    li.appendChild(p);
+    // A one-sentence insight is all headline: its card has no text to show.
+    if (doc[4]) {
+      var p = document.createElement("p");
+      p.appendChild(highlight(snippet(doc[4], words), words));
+      li.appendChild(p);
+    }
     li.appendChild(meta);
     return li;
   }

@@ -173,18 +173,7 @@ fn json_feed_pages_are_disjoint_and_complete() {
 #[test]
 fn finished_months_are_written_once_and_an_edit_touches_its_month_only() {
     let site = built();
-    let stamps = || -> BTreeMap<String, std::time::SystemTime> {
-        common::snapshot(&site.public())
-            .into_keys()
-            .filter(|p| FEED_FILES.iter().any(|f| p.ends_with(f)))
-            .map(|p| {
-                let modified = std::fs::metadata(site.public().join(&p))
-                    .unwrap()
-                    .modified();
-                (p, modified.unwrap())
-            })
-            .collect()
-    };
+    let stamps = || site.modified(|p| FEED_FILES.iter().any(|f| p.ends_with(f)));
     let changed = |before: &BTreeMap<_, _>| -> BTreeSet<String> {
         let after = stamps();
         after

@@ -169,16 +169,8 @@ fn a_one_insight_edit_rewrites_only_the_search_files_it_changes() {
     }
     site.build(&[]);
     let search_files = || -> Vec<(String, std::time::SystemTime)> {
-        snapshot(&site.public())
-            .into_keys()
-            .filter(|p| p.starts_with("search/") && p != "search/index.html")
-            .map(|p| {
-                let modified = std::fs::metadata(site.public().join(&p))
-                    .unwrap()
-                    .modified();
-                (p, modified.unwrap())
-            })
-            .collect()
+        let files = site.modified(|p| p.starts_with("search/") && p != "search/index.html");
+        files.into_iter().collect()
     };
     let before = search_files();
     assert!(before.len() > 10, "{} search files", before.len());

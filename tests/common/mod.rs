@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::SystemTime;
 
 pub const BRIEF: &str = env!("CARGO_BIN_EXE_brief");
 
@@ -72,6 +73,19 @@ impl Site {
 
     pub fn public(&self) -> PathBuf {
         self.path("public")
+    }
+
+    /// The modification time of each output file whose path `keep` accepts:
+    /// what a rebuild rewrote shows as a changed time.
+    pub fn modified(&self, keep: impl Fn(&str) -> bool) -> BTreeMap<String, SystemTime> {
+        snapshot(&self.public())
+            .into_keys()
+            .filter(|p| keep(p))
+            .map(|p| {
+                let meta = std::fs::metadata(self.public().join(&p)).unwrap();
+                (p, meta.modified().unwrap())
+            })
+            .collect()
     }
 
     pub fn brief(&self, args: &[&str]) -> Output {

@@ -1,7 +1,7 @@
 //! A deterministic synthetic digest for benchmarks and tests.
 //!
 //! `cargo run --release --example gen_corpus -- --insights N --out DIR [--raw DIR]
-//! [--hugo DIR] [--seed S] [--distinct-code]` writes a complete brief site to `DIR` (`config.toml`
+//! [--hugo DIR] [--zola DIR] [--seed S] [--distinct-code]` writes a complete brief site to `DIR` (`config.toml`
 //! with 20 topics and `content/insights/*.md`): about five insights a day, each
 //! 60-120 words in one or two paragraphs with 1-3 topics, sometimes a fenced code
 //! block, a list, emphasis, links to earlier insights (relative `../slug/` and
@@ -9,8 +9,8 @@
 //! the same insights as raw insight files in the scanning service's format (one
 //! file per day, boilerplate lines, repeated sightings, `Related Insights`
 //! markers) for the importer benchmark; `--hugo DIR` writes an equivalent Hugo site
-//! (same pages, `topics` and `issues` taxonomies, full-content RSS) so both tools
-//! can be timed on one corpus. Code blocks are drawn from four snippets, as a
+//! (same pages, `topics` and `issues` taxonomies, full-content RSS) and `--zola
+//! DIR` its Zola 0.22 counterpart, so the three tools can be timed on one corpus. Code blocks are drawn from four snippets, as a
 //! digest that quotes the same code again and again would; `--distinct-code`
 //! makes every block differ from every other (a comment naming its insight), as
 //! real bodies do, so that no cache of highlighted blocks can help. The same arguments always give the same bytes: the

@@ -17,6 +17,7 @@ fn generate(dir: &Path, insights: usize) -> PathBuf {
         out: site.clone(),
         raw: Some(dir.join("raw")),
         hugo: Some(dir.join("hugo")),
+        zola: Some(dir.join("zola")),
         seed: 42,
         distinct_code: false,
     })
@@ -37,6 +38,7 @@ fn generator_is_deterministic() {
     assert_eq!(insights, 300);
     assert!(ta.keys().any(|p| p.starts_with("raw")), "raw files written");
     assert!(ta.contains_key("hugo/hugo.toml"), "Hugo site written");
+    assert!(ta.contains_key("zola/config.toml"), "Zola site written");
     assert!(ta == tb, "two runs with one seed differ");
 }
 
@@ -64,4 +66,34 @@ fn a_1k_corpus_builds() {
         .values()
         .any(|html| String::from_utf8_lossy(html).contains("href=\"/insights/"));
     assert!(linked, "no resolved insight links in the output");
+}
+
+/// Zola reads taxonomies from `[taxonomies]` only: every Zola content file must
+/// close brief's front matter with them, and stay valid TOML.
+#[test]
+fn the_zola_copy_carries_its_taxonomies() {
+    let tmp = tempfile::tempdir().unwrap();
+    generate(tmp.path(), 200);
+    let files = snapshot(&tmp.path().join("zola/content/insights"));
+    let pages: Vec<_> = files
+        .iter()
+        .filter(|(p, _)| p.as_str() != "_index.md")
+        .collect();
+    assert_eq!(pages.len(), 200);
+    for (path, bytes) in pages {
+        let text = String::from_utf8_lossy(bytes);
+        let front = text
+            .strip_prefix("+++\n")
+            .and_then(|rest| rest.split_once("+++\n"))
+            .map(|(front, _)| front)
+            .unwrap_or_else(|| panic!("{path}: no front matter"));
+        let table: toml::Table = front.parse().unwrap_or_else(|e| panic!("{path}: {e}"));
+        let taxonomies = table["taxonomies"].as_table().expect("[taxonomies]");
+        assert_eq!(taxonomies["topics"], table["topics"], "{path}");
+        assert_eq!(
+            taxonomies["issues"].as_array().map(Vec::len),
+            Some(1),
+            "{path}: one issue"
+        );
+    }
 }

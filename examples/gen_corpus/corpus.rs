@@ -1,7 +1,7 @@
 //! A deterministic synthetic digest for benchmarks and tests.
 //!
 //! `cargo run --release --example gen_corpus -- --insights N --out DIR [--raw DIR]
-//! [--hugo DIR] [--seed S] [--distinct-code]` writes a complete brief site to `DIR` (`config.toml`
+//! [--hugo DIR] [--zola DIR] [--seed S] [--distinct-code]` writes a complete brief site to `DIR` (`config.toml`
 //! with 20 topics and `content/insights/*.md`): about five insights a day, each
 //! 60-120 words in one or two paragraphs with 1-3 topics, sometimes a fenced code
 //! block, a list, emphasis, links to earlier insights (relative `../slug/` and
@@ -9,8 +9,8 @@
 //! the same insights as raw insight files in the scanning service's format (one
 //! file per day, boilerplate lines, repeated sightings, `Related Insights`
 //! markers) for the importer benchmark; `--hugo DIR` writes an equivalent Hugo site
-//! (same pages, `topics` and `issues` taxonomies, full-content RSS) so both tools
-//! can be timed on one corpus. Code blocks are drawn from four snippets, as a
+//! (same pages, `topics` and `issues` taxonomies, full-content RSS) and `--zola
+//! DIR` its Zola 0.22 counterpart, so the three tools can be timed on one corpus. Code blocks are drawn from four snippets, as a
 //! digest that quotes the same code again and again would; `--distinct-code`
 //! makes every block differ from every other (a comment naming its insight), as
 //! real bodies do, so that no cache of highlighted blocks can help. The same arguments always give the same bytes: the
@@ -240,12 +240,13 @@ pub struct Options {
     pub out: PathBuf,
     pub raw: Option<PathBuf>,
     pub hugo: Option<PathBuf>,
+    pub zola: Option<PathBuf>,
     pub seed: u64,
     /// Every code block distinct (see the module docs).
     pub distinct_code: bool,
 }
 
-/// Writes the site and the optional raw and Hugo copies.
+/// Writes the site and the optional raw, Hugo and Zola copies.
 pub fn run(options: &Options) -> std::io::Result<()> {
     let insights = generate(options.insights, options.seed, options.distinct_code);
     write_site(&options.out, &insights)?;
@@ -254,6 +255,9 @@ pub fn run(options: &Options) -> std::io::Result<()> {
     }
     if let Some(dir) = &options.hugo {
         write_hugo(dir, &insights)?;
+    }
+    if let Some(dir) = &options.zola {
+        write_zola(dir, &insights)?;
     }
     Ok(())
 }
@@ -569,22 +573,52 @@ fn write_raw(dir: &Path, insights: &[Insight], seed: u64) -> std::io::Result<()>
 /// renders one page per daily issue, one per topic (paginated), one per insight,
 /// full-content RSS for the site and each term, a sitemap and robots.txt.
 fn write_hugo(dir: &Path, insights: &[Insight]) -> std::io::Result<()> {
-    let content = dir.join("content/insights");
-    fs::create_dir_all(&content)?;
-    fs::write(dir.join("hugo.toml"), HUGO_CONFIG)?;
-    for (path, text) in HUGO_LAYOUTS {
-        let path = dir.join("layouts").join(path);
-        fs::create_dir_all(path.parent().expect("layouts have a parent"))?;
-        fs::write(path, text)?;
+    let peer = Peer {
+        config: ("hugo.toml", HUGO_CONFIG),
+        templates: ("layouts", HUGO_LAYOUTS),
+        section_index: None,
+    };
+    peer.write(dir, insights, |insight| {
+        format!("issues = [\"{}\"]\n", insight.day)
+    })
+}
+
+/// A peer generator's site: its config file, its templates and, for Zola, the
+/// insights section's `_index.md`. The content files are brief's, with the
+/// peer's own front matter appended by the caller.
+struct Peer {
+    config: (&'static str, &'static str),
+    templates: (&'static str, &'static [(&'static str, &'static str)]),
+    section_index: Option<&'static str>,
+}
+
+impl Peer {
+    fn write(
+        &self,
+        dir: &Path,
+        insights: &[Insight],
+        extra: impl Fn(&Insight) -> String,
+    ) -> std::io::Result<()> {
+        let content = dir.join("content/insights");
+        fs::create_dir_all(&content)?;
+        fs::write(dir.join(self.config.0), self.config.1)?;
+        let (templates_dir, templates) = self.templates;
+        for (path, text) in templates {
+            let path = dir.join(templates_dir).join(path);
+            fs::create_dir_all(path.parent().expect("templates have a parent"))?;
+            fs::write(path, text)?;
+        }
+        if let Some(index) = self.section_index {
+            fs::write(content.join("_index.md"), index)?;
+        }
+        for insight in insights {
+            fs::write(
+                content.join(format!("{}.md", insight.slug)),
+                content_file(insight, &extra(insight)),
+            )?;
+        }
+        Ok(())
     }
-    for insight in insights {
-        let extra = format!("issues = [\"{}\"]\n", insight.day);
-        fs::write(
-            content.join(format!("{}.md", insight.slug)),
-            content_file(insight, &extra),
-        )?;
-    }
-    Ok(())
 }
 
 const HUGO_CONFIG: &str = r#"baseURL = "https://example.org/"
@@ -658,6 +692,147 @@ const HUGO_LAYOUTS: &[(&str, &str)] = &[
 <pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" | safeHTML }}</pubDate>
 {{ range .Params.topics }}<category>{{ . }}</category>{{ end }}<description>{{ .Content | html }}</description></item>
 {{ end }}</channel></rss>
+"#,
+    ),
+];
+
+// ---- Zola site -----------------------------------------------------------------
+
+/// Zola's counterpart of [`write_hugo`], page for page: the same content files
+/// (Zola ignores brief's own front-matter keys) with `topics` and `issues`
+/// under `[taxonomies]` and the related slugs under `[extra]`; an `insights`
+/// section paginated by 20 with its feed, one page per daily issue and per
+/// topic (paginated by 20, each with a full-content RSS feed), the site feed,
+/// a sitemap and robots.txt.
+fn write_zola(dir: &Path, insights: &[Insight]) -> std::io::Result<()> {
+    let peer = Peer {
+        config: ("config.toml", ZOLA_CONFIG),
+        templates: ("templates", ZOLA_TEMPLATES),
+        section_index: Some(ZOLA_SECTION),
+    };
+    peer.write(dir, insights, zola_front_matter)
+}
+
+/// The tables Zola reads; they close brief's front matter, after its keys.
+fn zola_front_matter(insight: &Insight) -> String {
+    let quoted = |items: Vec<&str>| {
+        items
+            .iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let topics = quoted(insight.topics.iter().map(|&t| TOPICS[t].0).collect());
+    let related = quoted(insight.related.iter().map(String::as_str).collect());
+    format!(
+        "[taxonomies]\ntopics = [{topics}]\nissues = [\"{}\"]\n[extra]\nrelated = [{related}]\n",
+        insight.day
+    )
+}
+
+const ZOLA_CONFIG: &str = r#"base_url = "https://example.org"
+title = "Synthetic Digest"
+default_language = "en"
+generate_feeds = true
+feed_filenames = ["rss.xml"]
+feed_limit = 20
+taxonomies = [
+    { name = "topics", feed = true, paginate_by = 20 },
+    { name = "issues", feed = true, paginate_by = 20 },
+]
+
+[markdown.highlighting]
+theme = "github-light"
+"#;
+
+const ZOLA_SECTION: &str = r#"+++
+title = "Insights"
+sort_by = "date"
+paginate_by = 20
+generate_feeds = true
++++
+"#;
+
+const ZOLA_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8">{% block head %}{% endblock %}
+<link rel="stylesheet" href="{{ get_url(path="style.css") }}"><link rel="alternate" type="application/rss+xml" href="{{ get_url(path="rss.xml") }}">
+</head><body><header><a href="{{ get_url(path="/") }}">{{ config.title }}</a>
+<nav><a href="{{ get_url(path="issues/") }}">Issues</a> <a href="{{ get_url(path="topics/") }}">Topics</a></nav></header>
+<main>{% block main %}{% endblock %}</main></body></html>
+"#,
+    ),
+    (
+        "page.html",
+        r#"{% extends "base.html" %}{% import "macros.html" as macros %}
+{% block head %}{{ macros::head(title=page.title, description=page.content | striptags | truncate(length=200), url=page.permalink) }}{% endblock %}
+{% block main %}<article><h1>{{ page.title }}</h1>
+<p><time datetime="{{ page.date | date(format="%Y-%m-%d") }}">{{ page.date | date(format="%-d %B %Y") }}</time>
+{% for issue in page.taxonomies.issues %} · <a href="{{ get_taxonomy_url(kind="issues", name=issue) }}">issue</a>{% endfor %}</p>
+{{ page.content | safe }}
+<ul class="topics">{% for topic in page.taxonomies.topics %}<li><a href="{{ get_taxonomy_url(kind="topics", name=topic) }}">{{ topic }}</a></li>{% endfor %}</ul>
+{% if page.extra.related %}<h2>Related</h2><ul>{% for slug in page.extra.related %}{% set other = get_page(path="insights/" ~ slug ~ ".md") %}<li><a href="{{ other.permalink }}">{{ other.title }}</a></li>{% endfor %}</ul>{% endif %}
+</article>{% endblock %}
+"#,
+    ),
+    (
+        "macros.html",
+        r#"{% macro head(title, description, url) %}<title>{{ title }} · {{ config.title }}</title>
+<meta name="description" content="{{ description }}">
+<meta property="og:title" content="{{ title }}"><meta property="og:url" content="{{ url }}">{% endmacro %}
+{% macro list(pages) %}{% for page in pages %}<article><h2><a href="{{ page.permalink }}">{{ page.title }}</a></h2>
+<time>{{ page.date | date(format="%-d %B %Y") }}</time>{{ page.content | safe }}</article>{% endfor %}{% endmacro %}
+{% macro pagination(paginator) %}{% if paginator.number_pagers > 1 %}<ul class="pagination">
+<li><a href="{{ paginator.first }}">«</a></li>{% if paginator.previous %}<li><a href="{{ paginator.previous }}">‹</a></li>{% endif %}
+<li>{{ paginator.current_index }} of {{ paginator.number_pagers }}</li>
+{% if paginator.next %}<li><a href="{{ paginator.next }}">›</a></li>{% endif %}<li><a href="{{ paginator.last }}">»</a></li></ul>{% endif %}{% endmacro %}
+"#,
+    ),
+    (
+        "section.html",
+        r#"{% extends "base.html" %}{% import "macros.html" as macros %}{% block head %}{{ macros::head(title=section.title, description=config.title, url=current_url) }}{% endblock %}
+{% block main %}<h1>{{ section.title }}</h1>
+{{ macros::list(pages=paginator.pages) }}
+{{ macros::pagination(paginator=paginator) }}{% endblock %}
+"#,
+    ),
+    (
+        "taxonomy_single.html",
+        r#"{% extends "base.html" %}{% import "macros.html" as macros %}{% block head %}{{ macros::head(title=term.name, description=config.title, url=current_url) }}{% endblock %}
+{% block main %}<h1>{{ term.name }}</h1>
+{{ macros::list(pages=paginator.pages) }}
+{{ macros::pagination(paginator=paginator) }}{% endblock %}
+"#,
+    ),
+    (
+        "taxonomy_list.html",
+        r#"{% extends "base.html" %}{% import "macros.html" as macros %}
+{% block head %}{{ macros::head(title=taxonomy.name, description=config.title, url=current_url) }}{% endblock %}
+{% block main %}<h1>{{ taxonomy.name }}</h1><ul>
+{% for term in terms | sort(attribute="page_count") | reverse %}<li><a href="{{ term.permalink }}">{{ term.name }}</a> ({{ term.page_count }})</li>{% endfor %}</ul>{% endblock %}
+"#,
+    ),
+    (
+        "index.html",
+        r#"{% extends "base.html" %}{% import "macros.html" as macros %}
+{% block head %}{{ macros::head(title=config.title, description=config.title, url=config.base_url) }}{% endblock %}
+{% block main %}{% set insights = get_section(path="insights/_index.md") %}{% set recent = insights.pages | slice(end=15) %}
+{% for page in recent | slice(end=5) %}<article><h2><a href="{{ page.permalink }}">{{ page.title }}</a></h2>{{ page.content | safe }}</article>{% endfor %}
+<h2>Recent</h2><ul>{% for page in recent | slice(start=5) %}<li><a href="{{ page.permalink }}">{{ page.title }}</a></li>{% endfor %}</ul>
+<h2>Topics</h2><ul>{% set topics = get_taxonomy(kind="topics") %}{% for term in topics.items | sort(attribute="page_count") | reverse %}<li><a href="{{ term.permalink }}">{{ term.name }}</a></li>{% endfor %}</ul>{% endblock %}
+"#,
+    ),
+    (
+        "rss.xml",
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>{% if term %}{{ term.name }} · {% elif section %}{{ section.title }} · {% endif %}{{ config.title }}</title><link>{{ feed_url }}</link>
+<description>{{ config.title }}</description>
+{% for page in pages %}<item><title>{{ page.title }}</title><link>{{ page.permalink }}</link><guid>{{ page.permalink }}</guid>
+<pubDate>{{ page.date | date(format="%a, %d %b %Y %H:%M:%S %z") }}</pubDate>
+{% for topic in page.taxonomies.topics %}<category>{{ topic }}</category>{% endfor %}<description>{{ page.content }}</description></item>
+{% endfor %}</channel></rss>
 "#,
     ),
 ];

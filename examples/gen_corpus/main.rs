@@ -1,7 +1,7 @@
 //! `gen_corpus`: writes a deterministic synthetic digest (see `corpus.rs`).
 //!
 //! `cargo run --release --example gen_corpus -- --insights N --out DIR [--raw DIR]
-//! [--hugo DIR] [--seed S] [--distinct-code]`
+//! [--hugo DIR] [--zola DIR] [--seed S] [--distinct-code]`
 
 mod corpus;
 
@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     let options = match parse_args(std::env::args().skip(1)) {
         Ok(o) => o,
         Err(msg) => {
-            eprintln!("error: {msg}\nusage: gen_corpus --insights N --out DIR [--raw DIR] [--hugo DIR] [--seed S] [--distinct-code]");
+            eprintln!("error: {msg}\nusage: gen_corpus --insights N --out DIR [--raw DIR] [--hugo DIR] [--zola DIR] [--seed S] [--distinct-code]");
             return ExitCode::from(2);
         }
     };
@@ -28,7 +28,8 @@ fn main() -> ExitCode {
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let (mut insights, mut out, mut raw, mut hugo, mut seed) = (None, None, None, None, 42);
+    let (mut insights, mut out, mut raw, mut hugo, mut zola, mut seed) =
+        (None, None, None, None, None, 42);
     let mut distinct_code = false;
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
@@ -39,6 +40,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--out" => out = Some(PathBuf::from(value()?)),
             "--raw" => raw = Some(PathBuf::from(value()?)),
             "--hugo" => hugo = Some(PathBuf::from(value()?)),
+            "--zola" => zola = Some(PathBuf::from(value()?)),
             "--seed" => seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--distinct-code" => distinct_code = true,
             other => return Err(format!("unknown argument {other:?}")),
@@ -49,6 +51,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         out: out.ok_or("--out is required")?,
         raw,
         hugo,
+        zola,
         seed,
         distinct_code,
     })

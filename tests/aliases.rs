@@ -193,7 +193,8 @@ fn build_and_check_refuse_an_alias_taken_by_a_page_or_another_alias() {
     set_aliases(
         &site,
         OLD,
-        "[\"/topics/\", \"/old/\", \"/style.css/\", \"/issues/2026-11-22/email.html\"]",
+        "[\"/topics/\", \"/old/\", \"/style.css/\", \"/issues/2026-11-22/email.html\", \
+         \"/rss.xml/\", \"/feeds/archive/2026-11/atom.xml/\", \"/topics/chips/feed.json/\"]",
     );
     set_aliases(&site, other, &format!("[\"/old/\", \"/insights/{OLD}/\"]"));
     both_refuse(
@@ -203,6 +204,9 @@ fn build_and_check_refuse_an_alias_taken_by_a_page_or_another_alias() {
             "hint: remove the alias: a redirect there would replace a page or file",
             "alias \"/style.css/\" is already taken by the static file /style.css",
             "alias \"/issues/2026-11-22/email.html\" is already taken by the email edition",
+            "alias \"/rss.xml/\" is already taken by the file /rss.xml the site writes",
+            "alias \"/feeds/archive/2026-11/atom.xml/\" is already taken by the feed archives /feeds/archive/",
+            "alias \"/topics/chips/feed.json/\" is already taken by the file /topics/chips/feed.json",
             &format!(
                 "{other}.md:2: error: alias \"/insights/{OLD}/\" is already taken by the page"
             ),

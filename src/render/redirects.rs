@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 
+use super::feeds;
 use super::values::{object, plain};
 use super::Renderer;
 use crate::content::Insight;
@@ -39,9 +40,8 @@ fn page_file(path: &str) -> String {
 impl Renderer<'_> {
     /// Refuses an alias whose redirect would be written where a page, an
     /// email edition, a static file or another alias's redirect is, or inside a
-    /// folder that is one of those files: naming the content file, the alias's
-    /// line and what is there. (An alias through a feed or index file, such as
-    /// `/rss.xml/`, is left to the output, which refuses to write it.)
+    /// folder that is one of those files (a feed, `/rss.xml/`, included):
+    /// naming the content file, the alias's line and what is there.
     pub(super) fn check_aliases(&self) -> Result<(), Diagnostics> {
         let insights = &self.site.insights;
         if insights.iter().all(|i| i.aliases.is_empty()) {
@@ -84,7 +84,40 @@ impl Renderer<'_> {
         for path in self.theme.static_files.keys() {
             taken.insert(path.clone(), format!("the static file /{path}"));
         }
+        for file in self.generated_files() {
+            let there = format!("the file /{file} the site writes");
+            taken.insert(file, there);
+        }
+        let archives = "the feed archives /feeds/archive/".to_string();
+        taken.insert("feeds/archive".into(), archives);
         taken
+    }
+
+    /// The files the site writes beside its pages (but the monthly feed
+    /// archives, taken by their folder): feeds, the OPML, sitemap, robots and search manifest, the
+    /// highlight stylesheet and the `_headers` file. The site-wide names are
+    /// listed whether or not this configuration writes them, so that turning a
+    /// feed on never meets a redirect in its place; topic feeds as configured.
+    fn generated_files(&self) -> Vec<String> {
+        let fixed = [
+            "rss.xml",
+            "atom.xml",
+            "feed.json",
+            "opml.xml",
+            "sitemap.xml",
+            "robots.txt",
+            "search-index.json",
+            "highlight.css",
+            "_headers",
+        ];
+        let topics =
+            (0..self.site.topics.len()).flat_map(|t| feeds::topic_feed_paths(self.site, t));
+        let topic_feeds = topics.map(|(_, path)| path.trim_start_matches('/').to_string());
+        fixed
+            .into_iter()
+            .map(String::from)
+            .chain(topic_feeds)
+            .collect()
     }
 
     /// The redirect pages of insight `i`, one per alias.

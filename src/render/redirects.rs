@@ -88,8 +88,11 @@ impl Renderer<'_> {
             let there = format!("the file /{file} the site writes");
             taken.insert(file, there);
         }
-        let archives = "the feed archives /feeds/archive/".to_string();
-        taken.insert("feeds/archive".into(), archives);
+        let archives = feeds::ARCHIVE_DIR.trim_matches('/');
+        taken.insert(
+            archives.into(),
+            format!("the feed archives {}", feeds::ARCHIVE_DIR),
+        );
         taken
     }
 
@@ -99,10 +102,8 @@ impl Renderer<'_> {
     /// listed whether or not this configuration writes them, so that turning a
     /// feed on never meets a redirect in its place; topic feeds as configured.
     fn generated_files(&self) -> Vec<String> {
-        let fixed = [
-            "rss.xml",
-            "atom.xml",
-            "feed.json",
+        let site_feeds = feeds::Format::ALL.map(feeds::Format::file);
+        let others = [
             "opml.xml",
             "sitemap.xml",
             "robots.txt",
@@ -113,8 +114,7 @@ impl Renderer<'_> {
         let topics =
             (0..self.site.topics.len()).flat_map(|t| feeds::topic_feed_paths(self.site, t));
         let topic_feeds = topics.map(|(_, path)| path.trim_start_matches('/').to_string());
-        fixed
-            .into_iter()
+        (site_feeds.into_iter().chain(others))
             .map(String::from)
             .chain(topic_feeds)
             .collect()

@@ -32,7 +32,7 @@ use crate::config::Config;
 use crate::site::Site;
 
 /// The folder of every archive document.
-const ARCHIVE_DIR: &str = "/feeds/archive/";
+pub(crate) const ARCHIVE_DIR: &str = "/feeds/archive/";
 
 /// The folder of the JSON Feed page between the current feed and the months.
 const RECENT_DIR: &str = "/feeds/archive/recent/";

@@ -31,7 +31,7 @@ use crate::printable::make_printable;
 use crate::site::{insight_path, topic_path, Issue, Site};
 use xml::{element, empty, Xml};
 
-pub(crate) use archive::{archive_feeds, site_feeds, Archives};
+pub(crate) use archive::{archive_feeds, site_feeds, Archives, ARCHIVE_DIR};
 pub(crate) use opml::opml;
 pub(crate) use xml::sitemap;
 

@@ -90,8 +90,7 @@ struct InsightObject<'a> {
     source_count: usize,
     sources: &'a [String],
     summary: &'a Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<String>,
+    text: String,
     title: &'a Value,
     topics: Vec<&'a Value>,
     url: &'a Value,
@@ -99,8 +98,9 @@ struct InsightObject<'a> {
 }
 
 /// Each insight's `insight` object, built once and shared by every page that
-/// shows it: its own page and one page of each of its topics. Building the
-/// object (a map of 17 fields) for each of them was a twentieth of a build;
+/// shows it: its own page, its issue (and the issue's email edition) and one
+/// page of each of its topics. Building the object (a map of 19 fields) for
+/// each of them was a twentieth of a build;
 /// keeping every object for the whole build would cost 170 MB at 100k insights.
 /// So each is dropped after its last use, and [`Renderer::in_date_order`] makes
 /// the uses of an insight come close together.
@@ -116,7 +116,7 @@ impl InsightPool {
             uses_left: site
                 .topics_of
                 .iter()
-                .map(|topics| AtomicUsize::new(1 + topics.len()))
+                .map(|topics| AtomicUsize::new(2 + topics.len()))
                 .collect(),
         }
     }
@@ -260,29 +260,22 @@ impl Renderer<'_> {
         ])
     }
 
-    /// An insight with its rendered body: the `insight` object of every template.
+    /// An insight with its rendered body, and with `text`, its body as plain
+    /// text for email editions (a second Markdown parse, done once per
+    /// insight as the object is): the `insight` object of every template.
     pub(super) fn insight_value(&self, i: usize) -> Value {
         self.insights.take(i, || {
-            Value::from_serializable(&self.insight_object(i, None))
+            Value::from_serializable(&self.insight_object(i, self.email_text(i)))
         })
     }
 
-    /// Insight `i` as an issue shows it: with `text`, its body as plain text for
-    /// the email edition (a second Markdown parse, so only issues carry it).
-    fn issue_insight_value(&self, i: usize) -> Value {
-        Value::from_serializable(&self.insight_object(i, Some(self.email_text(i))))
-    }
-
-    /// [`Self::issue_insight_value`] of each of `insights`.
-    pub(super) fn issue_insight_values(&self, insights: &[usize]) -> Value {
-        let values: Vec<Value> = insights
-            .iter()
-            .map(|&i| self.issue_insight_value(i))
-            .collect();
+    /// [`Self::insight_value`] of each of `insights`.
+    pub(super) fn insight_values(&self, insights: &[usize]) -> Value {
+        let values: Vec<Value> = insights.iter().map(|&i| self.insight_value(i)).collect();
         values.into()
     }
 
-    fn insight_object(&self, i: usize, text: Option<String>) -> InsightObject<'_> {
+    fn insight_object(&self, i: usize, text: String) -> InsightObject<'_> {
         let site = self.site;
         let insight = &site.insights[i];
         let strings = &self.shared.insights[i];
@@ -361,8 +354,8 @@ impl Renderer<'_> {
         let issue = &self.site.issues[n];
         let links = &self.shared.issue_links;
         let mut map = self.issue_ref_map(n);
-        map.insert("headline", self.issue_insight_values(issue.headline()));
-        map.insert("rest", self.issue_insight_values(issue.rest()));
+        map.insert("headline", self.insight_values(issue.headline()));
+        map.insert("rest", self.insight_values(issue.rest()));
         map.insert("prev", n.checked_sub(1).map(|p| links[p].clone()).into());
         map.insert("next", links.get(n + 1).cloned().into());
         Value::from(map)

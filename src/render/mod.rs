@@ -45,6 +45,7 @@ use jobs::{site_fingerprint, Job};
 use values::{InsightPool, Shared};
 
 pub(crate) use editions::Edition;
+pub(crate) use search::{SEARCH_CARDS, SEARCH_MANIFEST};
 pub(crate) use wording::issue_title;
 
 /// A site being rendered: its bodies, the values its pages share and its fingerprints.

@@ -107,7 +107,7 @@ impl Renderer<'_> {
             "opml.xml",
             "sitemap.xml",
             "robots.txt",
-            "search-index.json",
+            super::SEARCH_MANIFEST,
             "highlight.css",
             "_headers",
         ];

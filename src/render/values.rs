@@ -212,7 +212,7 @@ impl Renderer<'_> {
                 "issues": config.url("/issues/"),
                 "topics": config.url("/topics/"),
                 "search": config.url("/search/"),
-                "search_index": config.url("search-index.json"),
+                "search_index": config.url(super::SEARCH_MANIFEST),
                 "subscribe": config.url("/subscribe/"),
                 "stylesheet": config.url("style.css"),
                 "highlight_css": config.url("highlight.css"),

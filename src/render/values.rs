@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde_json::json;
+use serde_json::value::RawValue;
 use tera::Value;
 
 use super::email_text;
@@ -39,9 +40,10 @@ pub(super) struct Shared {
     pub(super) issue_links: Vec<Value>,
     /// Per configured topic: the `{slug, name, url}` reference insights carry.
     pub(super) topic_refs: Vec<Value>,
-    /// JSON-LD parts: the site as publisher, and each issue as `isPartOf`.
-    pub(super) publisher: Value,
-    pub(super) issue_json_ld: Vec<Value>,
+    /// JSON-LD parts: the site as publisher, and each issue as `isPartOf`,
+    /// as the JSON every insight page prints (serialized once, not per page).
+    pub(super) publisher: Box<RawValue>,
+    pub(super) issue_json_ld: Vec<Box<RawValue>>,
     /// The `pages` list of the archive's paginator, and of each topic's.
     pub(super) archive_pages: Vec<Value>,
     pub(super) topic_pages: Vec<Vec<Value>>,
@@ -425,19 +427,19 @@ impl Shared {
             .issues
             .par_iter()
             .map(|issue| {
-                object([
-                    ("@type", "PublicationIssue".into()),
-                    ("datePublished", issue.date.to_string().into()),
-                    ("issueNumber", issue.number.into()),
-                    ("url", config.permalink(&issue.path()).into()),
-                ])
+                json_ld_part(&json!({
+                    "@type": "PublicationIssue",
+                    "datePublished": issue.date.to_string(),
+                    "issueNumber": issue.number,
+                    "url": config.permalink(&issue.path()),
+                }))
             })
             .collect();
-        let publisher = object([
-            ("@type", "Organization".into()),
-            ("name", config.title.as_str().into()),
-            ("url", config.permalink("/").into()),
-        ]);
+        let publisher = json_ld_part(&json!({
+            "@type": "Organization",
+            "name": config.title,
+            "url": config.permalink("/"),
+        }));
         let pages_of = |base: &str, items: usize| {
             pager_links(config, base, page_count(items, config.paginate))
         };
@@ -469,6 +471,12 @@ fn summary(insight: &Insight, body: &Rendered) -> String {
         text if text.is_empty() => insight.title.clone(),
         text => text,
     }
+}
+
+/// Part of a page's JSON-LD, written as it will be printed (see
+/// [`crate::filters::json_script`]).
+fn json_ld_part(data: &serde_json::Value) -> Box<RawValue> {
+    RawValue::from_string(crate::filters::json_script(data)).expect("JSON is valid")
 }
 
 /// The short `issue` object: what insights and `prev` / `next` links show.

@@ -20,7 +20,7 @@ use crate::hints::closest;
 use crate::markdown::{join_relative, url_scheme, InternalLink};
 use crate::memory::Memory;
 use crate::output::{Files, MemoryOutput};
-use crate::render::Renderer;
+use crate::render::{Renderer, SEARCH_CARDS, SEARCH_MANIFEST};
 
 /// What a check found, and how much it looked at.
 #[derive(Debug, Default)]
@@ -258,9 +258,14 @@ impl<'a> RenderedSite<'a> {
         let mut count = 0;
         let mut paths: Vec<&String> = self.files.keys().collect();
         paths.sort();
+        let insights = self.search_insights_url();
         for file in paths {
             let text = String::from_utf8_lossy(&self.files[file]);
-            let links = match links_in(file, &text) {
+            let links = match file.strip_prefix(SEARCH_CARDS) {
+                Some(_) => Some(search_card_links(&text, &insights)),
+                None => links_in(file, &text),
+            };
+            let links = match links {
                 Some(Ok(links)) => links,
                 Some(Err(d)) => {
                     out.push(d.at(self.output_path(file)));
@@ -292,6 +297,16 @@ impl<'a> RenderedSite<'a> {
             out.push(self.broken_diagnostic(&url, b));
         }
         count
+    }
+
+    /// Where the search manifest says insight pages are (a result's link is
+    /// this plus the card's slug), as the search script reads it.
+    fn search_insights_url(&self) -> String {
+        self.files
+            .get(SEARCH_MANIFEST)
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok())
+            .and_then(|manifest| manifest["insights"].as_str().map(str::to_string))
+            .unwrap_or_default()
     }
 
     /// The site path a link names and what is wrong with it, if anything.
@@ -598,15 +613,33 @@ fn xml_text_links(element: Option<&String>, text: &str, at: usize, out: &mut Vec
     }
 }
 
+/// The links a search result shows for each card of a cards file: the
+/// manifest's `insights` URL plus the card's slug (`[title, slug, …]`), as the
+/// search script builds them.
+fn search_card_links(text: &str, insights: &str) -> Result<Vec<(usize, String)>, Diagnostic> {
+    let value = parse_json(text)?;
+    let cards = value["docs"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    Ok(cards
+        .iter()
+        .filter_map(|card| card[1].as_str())
+        .map(|slug| (0, format!("{insights}{slug}/")))
+        .collect())
+}
+
 /// Parses a JSON file and returns the URLs it holds: `url`-like keys and links
 /// inside `content_html`.
 fn json_links(text: &str) -> Result<Vec<(usize, String)>, Diagnostic> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        Diagnostic::error(format!("invalid JSON: {e}")).line_col(e.line(), e.column())
-    })?;
     let mut links = Vec::new();
-    collect_json_links(&value, &mut links);
+    collect_json_links(&parse_json(text)?, &mut links);
     Ok(links)
+}
+
+fn parse_json(text: &str) -> Result<serde_json::Value, Diagnostic> {
+    serde_json::from_str(text)
+        .map_err(|e| Diagnostic::error(format!("invalid JSON: {e}")).line_col(e.line(), e.column()))
 }
 
 fn collect_json_links(value: &serde_json::Value, out: &mut Vec<(usize, String)>) {
@@ -673,6 +706,15 @@ mod tests {
             links.unwrap()[0].1,
             "https://e.org/feeds/archive/recent/feed.json"
         );
+    }
+
+    #[test]
+    fn follows_search_results_to_insight_pages() {
+        let cards = r#"{"keys":[5,1],"docs":[["A","a-slug","2026-11-18",[0],"Text."],["B","b","2026-11-18",[],""]]}"#;
+        let links = search_card_links(cards, "/digest/insights/").unwrap();
+        let urls: Vec<&str> = links.iter().map(|(_, u)| u.as_str()).collect();
+        assert_eq!(urls, ["/digest/insights/a-slug/", "/digest/insights/b/"]);
+        assert!(search_card_links("{", "/insights/").is_err());
     }
 
     #[test]

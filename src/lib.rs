@@ -357,6 +357,13 @@ pub(crate) fn with_renderer<T>(
     let site = Site::new(config, insights).map_err(Diagnostics::sorted)?;
     let renderer = Renderer::new(&site, &theme, memory);
     let made = use_it(&renderer)?;
+    if !memory.outlives_build() {
+        // The process ends soon after: freeing the site model and every body
+        // one by one, on one thread, is work its exit does at once (0.17 s
+        // at 100k insights).
+        std::mem::forget(renderer);
+        std::mem::forget(site);
+    }
     Ok((made, errors))
 }
 

@@ -79,7 +79,10 @@ pub(crate) fn parser_options(config: &MarkdownConfig) -> Options {
 pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered {
     let options = parser_options(config);
     let mut internal_links = Vec::new();
-    let mut text = String::new();
+    // Room for the whole body up front: the text is the body less its marks,
+    // and it is kept for the whole build (grown by doubling, a third of its
+    // room went unused: 30 MB of peak memory at 100k insights).
+    let mut text = String::with_capacity(body.len());
     let mut code: Option<(String, String)> = None;
     let mut events = Vec::new();
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {

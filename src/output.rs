@@ -26,13 +26,13 @@
 //! only writes, and says what it wrote.
 //! [`MemoryOutput`] is the sink of `serve` and `check`: nothing touches the disk.
 
+mod files;
 mod journal;
 pub(crate) mod place;
 mod plan;
 mod record;
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -97,6 +97,7 @@ pub(crate) struct DiskOutput {
     emitted: Mutex<Emitted>,
     /// Files written (staged, or in place on a first build).
     written: Mutex<Vec<String>>,
+    folders: files::Folders,
     files: AtomicUsize,
     /// The entries in `dir` before this build, listed while it renders (a first
     /// build has nothing to list, and listing would race its writes).
@@ -151,6 +152,7 @@ impl DiskOutput {
             in_the_way: Mutex::new(Vec::new()),
             emitted: Mutex::new(HashMap::new()),
             written: Mutex::new(Vec::new()),
+            folders: files::Folders::default(),
             files: AtomicUsize::new(0),
             listing: (!fresh).then(|| {
                 let dir = dir.to_path_buf();
@@ -323,7 +325,10 @@ impl DiskOutput {
             .unwrap_or_else(|e| e.into_inner())
             .push(path.to_string());
         let dest = self.dir.join(path);
-        let meta = write_file(&dest, bytes).map_err(|e| Diagnostic::io("write", &dest, &e))?;
+        let meta = self
+            .folders
+            .write_file(&dest, bytes)
+            .map_err(|e| Diagnostic::io("write", &dest, &e))?;
         Ok(Stamp::of(&meta))
     }
 
@@ -354,7 +359,10 @@ impl DiskOutput {
                 .push((path.to_string(), kind));
         }
         let target = self.staging.join(path);
-        let meta = write_file(&target, bytes).map_err(|e| Diagnostic::io("write", &target, &e))?;
+        let meta = self
+            .folders
+            .write_file(&target, bytes)
+            .map_err(|e| Diagnostic::io("write", &target, &e))?;
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -484,15 +492,6 @@ fn same_content(dest: &Path, meta: &std::fs::Metadata, bytes: &[u8]) -> Option<S
         && meta.len() == bytes.len() as u64
         && std::fs::read(dest).is_ok_and(|old| old == bytes))
     .then(|| Stamp::of(meta))
-}
-
-/// Creates (or truncates) `path` and its folders, writes `bytes`, and returns the
-/// file's metadata for its stamp.
-fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
-    make_parent(path)?;
-    let mut file = std::fs::File::create(path)?;
-    file.write_all(bytes)?;
-    file.metadata()
 }
 
 fn make_parent(path: &Path) -> std::io::Result<()> {

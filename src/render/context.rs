@@ -4,6 +4,7 @@
 //! renders nothing itself.
 
 use serde_json::json;
+use serde_json::value::RawValue;
 use tera::Value;
 
 use super::feeds::{self, Format};
@@ -41,15 +42,15 @@ struct NewsArticle<'a> {
     context: &'static str,
     #[serde(rename = "@type")]
     kind: &'static str,
-    author: &'a Value,
+    author: &'a RawValue,
     date_published: &'a str,
     description: &'a str,
     headline: &'a str,
     in_language: &'a str,
-    is_part_of: &'a Value,
+    is_part_of: &'a RawValue,
     keywords: Vec<&'a str>,
     main_entity_of_page: &'a str,
-    publisher: &'a Value,
+    publisher: &'a RawValue,
     url: &'a str,
 }
 

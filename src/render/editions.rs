@@ -75,12 +75,12 @@ impl Renderer<'_> {
             object([
                 ("count", week.insights.len().into()),
                 ("end", plain(&week.id.last_day().to_string())),
-                ("headline", self.issue_insight_values(week.headline())),
+                ("headline", self.insight_values(week.headline())),
                 ("id", plain(&week.id.to_string())),
                 ("issues", issues.into()),
                 ("number", week.id.week.into()),
                 ("range_display", plain(&week.id.range_display())),
-                ("rest", self.issue_insight_values(week.rest())),
+                ("rest", self.insight_values(week.rest())),
                 ("start", plain(&week.id.first_day().to_string())),
                 ("title", plain(&title)),
                 (

@@ -88,15 +88,17 @@ impl Renderer<'_> {
         jobs
     }
 
-    /// `jobs` in the order they are best run: topic pages and insight pages
-    /// newest first, each topic page where its newest insight is, so that each
-    /// pooled `insight` object (see [`InsightPool`](super::values::InsightPool)) is used up soon after it is
+    /// `jobs` in the order they are best run: issues, topic pages and insight
+    /// pages newest first, each issue and topic page where its newest insight
+    /// is, so that each pooled `insight` object (see
+    /// [`InsightPool`](super::values::InsightPool)) is used up soon after it is
     /// built. Each thread takes a contiguous run of the list, so only the objects
     /// of a few weeks of insights are alive at a time. The other jobs go first.
     pub(super) fn in_date_order(&self, jobs: Vec<Job>) -> Vec<Job> {
         let site = self.site;
         let newest = |job: &Job| match *job {
             Job::Insight(i) => Some(i),
+            Job::Issue(n) => site.issues[n].insights.iter().min().copied(),
             Job::Topic(t, p) => page_slice(&site.topics[t].insights, p, site.config.paginate)
                 .first()
                 .copied(),
@@ -104,7 +106,8 @@ impl Renderer<'_> {
         };
         let (mut dated, mut order): (Vec<Job>, Vec<Job>) =
             jobs.into_iter().partition(|job| newest(job).is_some());
-        // Stable: a topic page comes before the page of its newest insight.
+        // Stable: an issue, then a topic page, come before the page of their
+        // newest insight.
         dated.sort_by_key(|job| newest(job));
         order.append(&mut dated);
         order

@@ -45,6 +45,7 @@ use jobs::{site_fingerprint, Job};
 use values::{InsightPool, Shared};
 
 pub(crate) use editions::Edition;
+pub(crate) use search::{SEARCH_CARDS, SEARCH_MANIFEST};
 pub(crate) use wording::issue_title;
 
 /// A site being rendered: its bodies, the values its pages share and its fingerprints.
@@ -199,8 +200,8 @@ impl<'a> Renderer<'a> {
             ),
             Job::NotFound => {
                 let html =
-                    self.render_page("404.html", &self.simple_context("404", "Page not found"))?;
-                sink.put("404.html", html.into_bytes())
+                    self.render_bytes("404.html", &self.simple_context("404", "Page not found"))?;
+                sink.put("404.html", html)
             }
             Job::SiteFeeds => put_all(
                 sink,
@@ -252,9 +253,9 @@ impl<'a> Renderer<'a> {
         template: &str,
         fields: &Fields,
     ) -> Result<(), Diagnostic> {
-        let html = self.render_page(template, fields)?;
+        let html = self.render_bytes(template, fields)?;
         let file = format!("{}index.html", site_path.trim_start_matches('/'));
-        sink.put(&file, html.into_bytes())
+        sink.put(&file, html)
     }
 
     /// Issue `n`'s page and both files of its email edition, from one context.
@@ -268,14 +269,24 @@ impl<'a> Renderer<'a> {
         sink.put(&format!("{dir}email.txt"), edition.text.into_bytes())
     }
 
-    /// Renders `template` with `site` plus `fields`.
+    /// Renders `template` with `site` plus `fields`, as text.
     fn render_page(&self, template: &str, fields: &Fields) -> Result<String, Diagnostic> {
+        self.theme.render(template, &self.context(fields))
+    }
+
+    /// Renders `template` with `site` plus `fields`, as the bytes of a file.
+    fn render_bytes(&self, template: &str, fields: &Fields) -> Result<Vec<u8>, Diagnostic> {
+        self.theme.render_bytes(template, &self.context(fields))
+    }
+
+    /// The Tera context of `site` plus `fields`.
+    fn context(&self, fields: &Fields) -> Context {
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site_value.clone());
         for (key, value) in &fields.0 {
             ctx.insert_value(*key, value.clone());
         }
-        self.theme.render(template, &ctx)
+        ctx
     }
 }
 

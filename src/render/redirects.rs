@@ -107,7 +107,7 @@ impl Renderer<'_> {
             "opml.xml",
             "sitemap.xml",
             "robots.txt",
-            "search-index.json",
+            super::SEARCH_MANIFEST,
             "highlight.css",
             "_headers",
         ];
@@ -135,8 +135,8 @@ impl Renderer<'_> {
                     ("url", plain(&config.url(alias))),
                 ]),
             );
-            let html = self.render_page("redirect.html", &fields)?;
-            sink.put(&alias_file(alias), html.into_bytes())?;
+            let html = self.render_bytes("redirect.html", &fields)?;
+            sink.put(&alias_file(alias), html)?;
         }
         Ok(())
     }

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde_json::json;
+use serde_json::value::RawValue;
 use tera::Value;
 
 use super::email_text;
@@ -39,9 +40,10 @@ pub(super) struct Shared {
     pub(super) issue_links: Vec<Value>,
     /// Per configured topic: the `{slug, name, url}` reference insights carry.
     pub(super) topic_refs: Vec<Value>,
-    /// JSON-LD parts: the site as publisher, and each issue as `isPartOf`.
-    pub(super) publisher: Value,
-    pub(super) issue_json_ld: Vec<Value>,
+    /// JSON-LD parts: the site as publisher, and each issue as `isPartOf`,
+    /// as the JSON every insight page prints (serialized once, not per page).
+    pub(super) publisher: Box<RawValue>,
+    pub(super) issue_json_ld: Vec<Box<RawValue>>,
     /// The `pages` list of the archive's paginator, and of each topic's.
     pub(super) archive_pages: Vec<Value>,
     pub(super) topic_pages: Vec<Vec<Value>>,
@@ -90,8 +92,7 @@ struct InsightObject<'a> {
     source_count: usize,
     sources: &'a [String],
     summary: &'a Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<String>,
+    text: String,
     title: &'a Value,
     topics: Vec<&'a Value>,
     url: &'a Value,
@@ -99,8 +100,9 @@ struct InsightObject<'a> {
 }
 
 /// Each insight's `insight` object, built once and shared by every page that
-/// shows it: its own page and one page of each of its topics. Building the
-/// object (a map of 17 fields) for each of them was a twentieth of a build;
+/// shows it: its own page, its issue (and the issue's email edition) and one
+/// page of each of its topics. Building the object (a map of 19 fields) for
+/// each of them was a twentieth of a build;
 /// keeping every object for the whole build would cost 170 MB at 100k insights.
 /// So each is dropped after its last use, and [`Renderer::in_date_order`] makes
 /// the uses of an insight come close together.
@@ -116,7 +118,7 @@ impl InsightPool {
             uses_left: site
                 .topics_of
                 .iter()
-                .map(|topics| AtomicUsize::new(1 + topics.len()))
+                .map(|topics| AtomicUsize::new(2 + topics.len()))
                 .collect(),
         }
     }
@@ -212,7 +214,7 @@ impl Renderer<'_> {
                 "issues": config.url("/issues/"),
                 "topics": config.url("/topics/"),
                 "search": config.url("/search/"),
-                "search_index": config.url("search-index.json"),
+                "search_index": config.url(super::SEARCH_MANIFEST),
                 "subscribe": config.url("/subscribe/"),
                 "stylesheet": config.url("style.css"),
                 "highlight_css": config.url("highlight.css"),
@@ -260,29 +262,22 @@ impl Renderer<'_> {
         ])
     }
 
-    /// An insight with its rendered body: the `insight` object of every template.
+    /// An insight with its rendered body, and with `text`, its body as plain
+    /// text for email editions (a second Markdown parse, done once per
+    /// insight as the object is): the `insight` object of every template.
     pub(super) fn insight_value(&self, i: usize) -> Value {
         self.insights.take(i, || {
-            Value::from_serializable(&self.insight_object(i, None))
+            Value::from_serializable(&self.insight_object(i, self.email_text(i)))
         })
     }
 
-    /// Insight `i` as an issue shows it: with `text`, its body as plain text for
-    /// the email edition (a second Markdown parse, so only issues carry it).
-    fn issue_insight_value(&self, i: usize) -> Value {
-        Value::from_serializable(&self.insight_object(i, Some(self.email_text(i))))
-    }
-
-    /// [`Self::issue_insight_value`] of each of `insights`.
-    pub(super) fn issue_insight_values(&self, insights: &[usize]) -> Value {
-        let values: Vec<Value> = insights
-            .iter()
-            .map(|&i| self.issue_insight_value(i))
-            .collect();
+    /// [`Self::insight_value`] of each of `insights`.
+    pub(super) fn insight_values(&self, insights: &[usize]) -> Value {
+        let values: Vec<Value> = insights.iter().map(|&i| self.insight_value(i)).collect();
         values.into()
     }
 
-    fn insight_object(&self, i: usize, text: Option<String>) -> InsightObject<'_> {
+    fn insight_object(&self, i: usize, text: String) -> InsightObject<'_> {
         let site = self.site;
         let insight = &site.insights[i];
         let strings = &self.shared.insights[i];
@@ -361,8 +356,8 @@ impl Renderer<'_> {
         let issue = &self.site.issues[n];
         let links = &self.shared.issue_links;
         let mut map = self.issue_ref_map(n);
-        map.insert("headline", self.issue_insight_values(issue.headline()));
-        map.insert("rest", self.issue_insight_values(issue.rest()));
+        map.insert("headline", self.insight_values(issue.headline()));
+        map.insert("rest", self.insight_values(issue.rest()));
         map.insert("prev", n.checked_sub(1).map(|p| links[p].clone()).into());
         map.insert("next", links.get(n + 1).cloned().into());
         Value::from(map)
@@ -432,19 +427,19 @@ impl Shared {
             .issues
             .par_iter()
             .map(|issue| {
-                object([
-                    ("@type", "PublicationIssue".into()),
-                    ("datePublished", issue.date.to_string().into()),
-                    ("issueNumber", issue.number.into()),
-                    ("url", config.permalink(&issue.path()).into()),
-                ])
+                json_ld_part(&json!({
+                    "@type": "PublicationIssue",
+                    "datePublished": issue.date.to_string(),
+                    "issueNumber": issue.number,
+                    "url": config.permalink(&issue.path()),
+                }))
             })
             .collect();
-        let publisher = object([
-            ("@type", "Organization".into()),
-            ("name", config.title.as_str().into()),
-            ("url", config.permalink("/").into()),
-        ]);
+        let publisher = json_ld_part(&json!({
+            "@type": "Organization",
+            "name": config.title,
+            "url": config.permalink("/"),
+        }));
         let pages_of = |base: &str, items: usize| {
             pager_links(config, base, page_count(items, config.paginate))
         };
@@ -476,6 +471,12 @@ fn summary(insight: &Insight, body: &Rendered) -> String {
         text if text.is_empty() => insight.title.clone(),
         text => text,
     }
+}
+
+/// Part of a page's JSON-LD, written as it will be printed (see
+/// [`crate::filters::json_script`]).
+fn json_ld_part(data: &serde_json::Value) -> Box<RawValue> {
+    RawValue::from_string(crate::filters::json_script(data)).expect("JSON is valid")
 }
 
 /// The short `issue` object: what insights and `prev` / `next` links show.

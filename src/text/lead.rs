@@ -8,7 +8,7 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::folded;
+use super::folded_chars;
 use super::sentences::first_sentence_end;
 
 /// The first block of text of a Markdown body (a paragraph, heading or list
@@ -70,15 +70,41 @@ pub(crate) fn rest_start(title: &str, body: &str) -> Option<usize> {
 /// Whether `a` and `b` have the same letters and digits in the same order,
 /// ignoring case: punctuation, spaces and Markdown marks do not count.
 fn same_words(a: &str, b: &str) -> bool {
-    let a = folded(a);
-    !a.is_empty() && a == folded(b)
+    // Compared as they are folded, not as two folded copies: every insight
+    // of a site pays for this on every build. ASCII text (most of it) folds
+    // byte by byte, without Unicode case tables.
+    if a.is_ascii() && b.is_ascii() {
+        return same_items(folded_ascii(a), folded_ascii(b));
+    }
+    same_items(folded_chars(a), folded_chars(b))
+}
+
+/// Whether `a` is not empty and yields what `b` does.
+fn same_items<T: PartialEq>(a: impl Iterator<Item = T>, b: impl Iterator<Item = T>) -> bool {
+    let mut a = a.peekable();
+    a.peek().is_some() && a.eq(b)
+}
+
+/// [`folded_chars`] of ASCII text, as bytes.
+fn folded_ascii(text: &str) -> impl Iterator<Item = u8> + '_ {
+    text.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
 }
 
 fn starts_paragraph(markdown: &str) -> bool {
-    matches!(
-        Parser::new_ext(markdown, options()).next(),
-        Some(Event::Start(Tag::Paragraph)) | None
-    )
+    // A block's kind is settled by its own lines, which end at the first blank
+    // line: parsing only those spares a parse of the whole rest (Markdown's
+    // block pass reads all of its input first). Only lines that make no block
+    // at all (link definitions) need what follows.
+    let first = markdown
+        .find("\n\n")
+        .map_or(markdown, |end| &markdown[..end]);
+    match Parser::new_ext(first, options()).next() {
+        Some(event) => matches!(event, Event::Start(Tag::Paragraph)),
+        None if first.len() == markdown.len() => true,
+        None => starts_paragraph(markdown[first.len()..].trim_start_matches('\n')),
+    }
 }
 
 /// The extensions the renderer turns on that change block structure, without
@@ -286,6 +312,20 @@ mod tests {
             rest_after_lead("Steps follow", "Steps follow. 2. Then more."),
             None
         );
+    }
+
+    #[test]
+    fn the_rest_is_read_as_a_paragraph_by_its_first_block() {
+        assert!(starts_paragraph("Then more.\n\n- a list later"));
+        assert!(starts_paragraph("Then more\nover two lines."));
+        assert!(!starts_paragraph("Then more\n===\n\nText."), "a heading");
+        assert!(!starts_paragraph("2. Then\n\nmore."));
+        assert!(!starts_paragraph("```\ncode\n\nmore code\n```"));
+        // A link definition makes no block: what follows it decides.
+        assert!(starts_paragraph("[a]: /x\n\nText."));
+        assert!(!starts_paragraph("[a]: /x\n\n- item"));
+        assert!(starts_paragraph("[a]: /x"));
+        assert!(!starts_paragraph("[a]: /x\n\n    indented code"));
     }
 
     #[test]

@@ -11,8 +11,12 @@ pub(crate) mod sentences;
 /// The letters and digits of `text`, lowercased: what two texts must share to
 /// say the same words, whatever their case, punctuation, spacing or Markdown.
 pub(crate) fn folded(text: &str) -> String {
+    folded_chars(text).collect()
+}
+
+/// The characters of [`folded`], one by one.
+pub(crate) fn folded_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     text.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
-        .collect()
 }

@@ -23,6 +23,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+/// The manifest, which the search page loads first.
+pub(crate) const SEARCH_MANIFEST: &str = "search-index.json";
+/// The folder of the cards files (`<hash>.json`).
+pub(crate) const SEARCH_CARDS: &str = "search/docs/";
+
 use super::values::str_of;
 use super::wording::summarize;
 use super::Renderer;
@@ -97,9 +102,9 @@ impl Renderer<'_> {
             }
         }
         for (_, hash, bytes) in doc_files {
-            sink.put(&format!("search/docs/{hash}.json"), bytes)?;
+            sink.put(&format!("{SEARCH_CARDS}{hash}.json"), bytes)?;
         }
-        sink.put("search-index.json", manifest)
+        sink.put(SEARCH_MANIFEST, manifest)
     }
 
     /// What search finds insight `i` by: its title, its text and its topics.

@@ -145,6 +145,33 @@ impl<'a> Renderer<'a> {
         renderer
     }
 
+    /// Everything the renderer owns, without its borrows: what `serve` frees
+    /// on another thread.
+    pub(crate) fn into_owned(self) -> impl Send + 'static {
+        let Renderer {
+            site: _,
+            theme: _,
+            bodies,
+            site_value,
+            shared,
+            insights,
+            site_fingerprint: _,
+            body_fingerprints,
+            body_keys,
+            archives,
+            memory: _,
+        } = self;
+        (
+            bodies,
+            site_value,
+            shared,
+            insights,
+            body_fingerprints,
+            body_keys,
+            archives,
+        )
+    }
+
     /// Renders everything into `sink`. All failures are collected, each reported once.
     pub(crate) fn render_all(
         &self,

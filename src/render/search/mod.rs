@@ -59,23 +59,27 @@ impl Renderer<'_> {
         let docs = Docs::new(site);
         // Chunks of cards are runs of insights for the words too: each chunk's
         // cards and words come from the build's memory unless the chunk changed.
-        let chunks: Vec<(Vec<u8>, Arc<Words>)> = docs
+        let (cards, words): (Vec<Vec<u8>>, Vec<Arc<Words>>) = docs
             .chunks
             .par_iter()
             .map(|chunk| {
                 let cards = self.cached_cards(&docs.keys, chunk.clone());
                 (cards, self.cached_words(chunk.clone()))
             })
-            .collect();
+            .unzip();
         // Chunks are oldest first; the index's lists are in site order.
         let runs: Vec<(usize, &Words)> = docs
             .chunks
             .iter()
-            .zip(&chunks)
+            .zip(&words)
             .rev()
-            .map(|(chunk, (_, words))| (chunk.start, &**words))
+            .map(|(chunk, words)| (chunk.start, &**words))
             .collect();
         let terms = terms::merge(&runs, stop);
+        // Unless the memory keeps them, the chunks' words go before the
+        // index's files are made: at 100k insights they weigh as much as it.
+        drop(runs);
+        drop(words);
         let heads: Vec<(&str, Vec<u8>)> = terms
             .par_iter()
             .map(|term| (&*term.word, json(|out| term.head_json(&docs.keys, out))))
@@ -92,8 +96,8 @@ impl Renderer<'_> {
         let doc_files: Vec<(i64, String, Vec<u8>)> = docs
             .chunks
             .iter()
-            .zip(chunks)
-            .map(|(chunk, (bytes, _))| (docs.keys[chunk.end - 1], name_of(&bytes), bytes))
+            .zip(cards)
+            .map(|(chunk, bytes)| (docs.keys[chunk.end - 1], name_of(&bytes), bytes))
             .collect();
         let manifest = self.manifest(stop, &term_files, &list_files, &doc_files);
         for (dir, files) in [("terms", term_files), ("lists", list_files)] {

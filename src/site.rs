@@ -65,16 +65,8 @@ impl<'a> Site<'a> {
     /// Everything the site owns, without its borrow of the config: what
     /// `serve` frees on another thread.
     pub(crate) fn into_owned(self) -> impl Send + 'static {
-        let Site {
-            config: _,
-            insights,
-            issues,
-            topics,
-            related,
-            issue_of,
-            topics_of,
-        } = self;
-        (insights, issues, topics, related, issue_of, topics_of)
+        let owned = (self.insights, self.issues, self.topics, self.related);
+        (owned, self.issue_of, self.topics_of)
     }
 
     /// Groups insights into issues and topics and resolves `related` slugs. Errors:

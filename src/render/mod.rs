@@ -148,28 +148,9 @@ impl<'a> Renderer<'a> {
     /// Everything the renderer owns, without its borrows: what `serve` frees
     /// on another thread.
     pub(crate) fn into_owned(self) -> impl Send + 'static {
-        let Renderer {
-            site: _,
-            theme: _,
-            bodies,
-            site_value,
-            shared,
-            insights,
-            site_fingerprint: _,
-            body_fingerprints,
-            body_keys,
-            archives,
-            memory: _,
-        } = self;
-        (
-            bodies,
-            site_value,
-            shared,
-            insights,
-            body_fingerprints,
-            body_keys,
-            archives,
-        )
+        let values = (self.site_value, self.shared, self.insights);
+        let keys = (self.body_fingerprints, self.body_keys);
+        (self.bodies, values, keys, self.archives)
     }
 
     /// Renders everything into `sink`. All failures are collected, each reported once.

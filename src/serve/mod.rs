@@ -329,7 +329,10 @@ mod tests {
         );
     }
 
-    fn copy_fixture(to: &Path) {
+    /// A temporary copy of the basic fixture site.
+    fn fixture() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let to = tmp.path();
         let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
         for entry in walkdir::WalkDir::new(&from) {
             let entry = entry.unwrap();
@@ -340,6 +343,7 @@ mod tests {
                 std::fs::copy(entry.path(), dest).unwrap();
             }
         }
+        tmp
     }
 
     /// Sets `path`'s modification time, as `touch -d` would.
@@ -355,9 +359,8 @@ mod tests {
     /// so edits fall both inside and outside them.
     #[test]
     fn incremental_rebuilds_match_fresh_builds() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = fixture();
         let root = tmp.path();
-        copy_fixture(root);
         let config = root.join("config.toml");
         let text = std::fs::read_to_string(&config).unwrap();
         std::fs::write(&config, text.replace("limit = 20", "limit = 1")).unwrap();
@@ -464,9 +467,8 @@ mod tests {
     /// day apart make three runs.
     #[test]
     fn search_files_rebuilt_from_kept_runs_match_fresh_builds() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = fixture();
         let root = tmp.path();
-        copy_fixture(root);
         let insights = root.join("content/insights");
         let vocabulary = ["grid", "chip", "export", "token", "model", "price", "über"];
         let write = |n: usize, title: &str, date: &str, body: &str| {
@@ -531,9 +533,8 @@ mod tests {
     /// changes the stamp (the change time), so it is seen.
     #[test]
     fn a_rewrite_keeping_size_and_mtime_is_seen_after_a_quiet_spell() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = fixture();
         let root = tmp.path();
-        copy_fixture(root);
         let moe = root.join("content/insights/moe.md");
         let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         set_mtime(&moe, an_hour_ago);

@@ -58,15 +58,12 @@ impl Renderer<'_> {
         let stop = words::stop_words(&site.config.language);
         let docs = Docs::new(site);
         // Chunks of cards are runs of insights for the words too: each chunk's
-        // cards and words come from the build's memory unless the chunk changed.
-        let (cards, words): (Vec<Vec<u8>>, Vec<Arc<Words>>) = docs
+        // words come from the build's memory unless the chunk changed.
+        let words: Vec<Arc<Words>> = docs
             .chunks
             .par_iter()
-            .map(|chunk| {
-                let cards = self.cached_cards(&docs.keys, chunk.clone());
-                (cards, self.cached_words(chunk.clone()))
-            })
-            .unzip();
+            .map(|chunk| self.cached_words(chunk.clone()))
+            .collect();
         // Chunks are oldest first; the index's lists are in site order.
         let runs: Vec<(usize, &Words)> = docs
             .chunks
@@ -93,11 +90,15 @@ impl Renderer<'_> {
         drop(heads);
         let list_files = shards::pack(&lists, "lists", LIST_FILE_BYTES);
         drop(lists);
+        // Before the cards, which are most of the index's bytes.
+        drop(terms);
         let doc_files: Vec<(i64, String, Vec<u8>)> = docs
             .chunks
-            .iter()
-            .zip(cards)
-            .map(|(chunk, bytes)| (docs.keys[chunk.end - 1], name_of(&bytes), bytes))
+            .par_iter()
+            .map(|chunk| {
+                let bytes = self.cached_cards(&docs.keys, chunk.clone());
+                (docs.keys[chunk.end - 1], name_of(&bytes), bytes)
+            })
             .collect();
         let manifest = self.manifest(stop, &term_files, &list_files, &doc_files);
         for (dir, files) in [("terms", term_files), ("lists", list_files)] {

@@ -165,21 +165,19 @@ impl Term {
     /// The entry beside the word: `[count, title keys, other keys]`, keys of
     /// the head only when the list is long.
     pub(super) fn head_json(&self, keys: &[i64], out: &mut Vec<u8>) {
-        let (title, rest) = self.split();
-        let from_title = title.len().min(HEAD);
-        let from_rest = rest.len().min(HEAD - from_title);
+        let (title, rest) = self.split(HEAD);
         out.push(b'[');
         push_number(out, self.hits.len() as i64);
         out.push(b',');
-        push_keys(out, &title[..from_title], keys);
+        push_keys(out, &title, keys);
         out.push(b',');
-        push_keys(out, &rest[..from_rest], keys);
+        push_keys(out, &rest, keys);
         out.push(b']');
     }
 
     /// The whole list: `[title keys, other keys]`.
     pub(super) fn list_json(&self, keys: &[i64], out: &mut Vec<u8>) {
-        let (title, rest) = self.split();
+        let (title, rest) = self.split(usize::MAX);
         out.push(b'[');
         push_keys(out, &title, keys);
         out.push(b',');
@@ -187,11 +185,15 @@ impl Term {
         out.push(b']');
     }
 
-    /// Site indices of the title matches and of the others, newest first.
-    fn split(&self) -> (Vec<usize>, Vec<usize>) {
-        let (title, rest): (Vec<u32>, Vec<u32>) = self.hits.iter().partition(|h| *h & 1 == 1);
-        let index = |hits: Vec<u32>| hits.into_iter().map(|h| (h >> 1) as usize).collect();
-        (index(title), index(rest))
+    /// Site indices of the title matches and of the others, newest first: the
+    /// first `most` of them, title matches first. A head needs a hundred of a
+    /// list that may hold most of the site.
+    fn split(&self, most: usize) -> (Vec<usize>, Vec<usize>) {
+        let index = |hit: &u32| (hit >> 1) as usize;
+        let with_bit = |bit: u32| self.hits.iter().filter(move |h| *h & 1 == bit);
+        let title: Vec<usize> = with_bit(1).take(most).map(index).collect();
+        let rest = with_bit(0).take(most - title.len()).map(index).collect();
+        (title, rest)
     }
 }
 

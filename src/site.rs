@@ -62,6 +62,13 @@ pub(crate) struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
+    /// Everything the site owns, without its borrow of the config: what
+    /// `serve` frees on another thread.
+    pub(crate) fn into_owned(self) -> impl Send + 'static {
+        let owned = (self.insights, self.issues, self.topics, self.related);
+        (owned, self.issue_of, self.topics_of)
+    }
+
     /// Groups insights into issues and topics and resolves `related` slugs. Errors:
     /// duplicate slugs or ids, and `related` slugs that name no insight.
     pub(crate) fn new(config: &'a Config, insights: Vec<Insight>) -> Result<Site<'a>, Diagnostics> {

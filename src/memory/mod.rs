@@ -1,7 +1,8 @@
 //! The build's memory: what one build keeps so that the next redoes only what
 //! changed. For each render job, the fingerprint of its inputs and the files it
 //! made; the rendered Markdown bodies, by a hash of everything their rendering
-//! reads; the search index's entries; the content files as read and parsed.
+//! reads; pieces of generated files (the search index's cards and words); the
+//! content files as read and parsed.
 //!
 //! One [`Memory`], of three kinds: on disk for `build` ([`DiskMemory`]: the
 //! manifest and the body cache in the output's `.brief-cache/<key>/`), in RAM
@@ -15,6 +16,7 @@ mod body_cache;
 mod disk;
 mod manifest;
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -46,9 +48,9 @@ struct JobRecord {
 }
 /// Hash of a body's rendering inputs → the rendered body.
 type Bodies = HashMap<u64, Arc<Rendered>>;
-/// Hash of what a fragment of a file shows → the fragment (see
-/// [`Memory::cached_fragment`]).
-type Fragments = HashMap<u64, Arc<[u8]>>;
+/// Hash of what a fragment of a file depends on → the fragment, of whatever
+/// type the stage that made it uses (see [`Memory::cached_fragment`]).
+type Fragments = HashMap<u64, Arc<dyn Any + Send + Sync>>;
 
 /// What one build leaves for the next.
 #[derive(Default)]
@@ -178,17 +180,20 @@ impl Memory {
         }
     }
 
-    /// A piece of a generated file (an entry of the search index) made by an
-    /// earlier build, by `key`: a hash of everything it shows. Only `serve`
-    /// keeps them.
-    pub(crate) fn cached_fragment(&self, key: u64) -> Option<Arc<[u8]>> {
-        self.previous.fragments.get(&key).cloned()
+    /// A piece of a generated file (the search index's cards of a span of
+    /// days, or their words) made by an earlier build, by `key`: a hash of
+    /// everything it depends on. The memory does not know what pieces are: the
+    /// stage that made one names its type, and a piece of another type under
+    /// the same key is no piece. Only `serve` keeps them.
+    pub(crate) fn cached_fragment<T: Any + Send + Sync>(&self, key: u64) -> Option<Arc<T>> {
+        let fragment = Arc::clone(self.previous.fragments.get(&key)?);
+        fragment.downcast().ok()
     }
 
     /// Told of every fragment of this build, so a later build can reuse it.
-    pub(crate) fn keep_fragment(&self, key: u64, fragment: &Arc<[u8]>) {
+    pub(crate) fn keep_fragment<T: Any + Send + Sync>(&self, key: u64, fragment: &Arc<T>) {
         if matches!(self.kind, Kind::InMemory) {
-            lock(&self.fragments).insert(key, Arc::clone(fragment));
+            lock(&self.fragments).insert(key, Arc::clone(fragment) as Arc<dyn Any + Send + Sync>);
         }
     }
 
@@ -282,6 +287,22 @@ mod tests {
         // Jobs that are gone leave nothing behind.
         let (third, _, _) = build(second, files, &[("b", 2, "B3")]);
         assert_eq!(third.jobs.len(), 1);
+    }
+
+    #[test]
+    fn fragments_are_found_by_key_and_type() {
+        let first = Memory::in_memory(Arc::default());
+        first.keep_fragment(7, &Arc::new(b"cards".to_vec()));
+        let second = Memory::in_memory(Arc::new(first.into_recall()));
+        assert_eq!(second.cached_fragment::<Vec<u8>>(7).unwrap()[..], *b"cards");
+        assert!(
+            second.cached_fragment::<String>(7).is_none(),
+            "another type"
+        );
+        assert!(second.cached_fragment::<Vec<u8>>(8).is_none());
+        // Only what this build kept is left for the next.
+        let third = Memory::in_memory(Arc::new(second.into_recall()));
+        assert!(third.cached_fragment::<Vec<u8>>(7).is_none());
     }
 
     #[test]

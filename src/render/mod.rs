@@ -145,6 +145,14 @@ impl<'a> Renderer<'a> {
         renderer
     }
 
+    /// Everything the renderer owns, without its borrows: what `serve` frees
+    /// on another thread.
+    pub(crate) fn into_owned(self) -> impl Send + 'static {
+        let values = (self.site_value, self.shared, self.insights);
+        let keys = (self.body_fingerprints, self.body_keys);
+        (self.bodies, values, keys, self.archives)
+    }
+
     /// Renders everything into `sink`. All failures are collected, each reported once.
     pub(crate) fn render_all(
         &self,

@@ -1,7 +1,7 @@
 //! The last good build as `serve` keeps it: its files, which the server
 //! serves, and the build's memory of it ([`Recall`]: each render job's
 //! fingerprint and files, the rendered Markdown bodies, the search index's files
-//! of cards and the parsed content files). A rebuild starts from both, so an edit
+//! of cards and words per span of days, and the parsed content files). A rebuild starts from both, so an edit
 //! of one insight reads and parses one file and re-renders only the pages that
 //! show it; the files of the other jobs are shared (`Arc`), not copied.
 

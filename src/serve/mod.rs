@@ -329,7 +329,10 @@ mod tests {
         );
     }
 
-    fn copy_fixture(to: &Path) {
+    /// A temporary copy of the basic fixture site.
+    fn fixture() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let to = tmp.path();
         let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
         for entry in walkdir::WalkDir::new(&from) {
             let entry = entry.unwrap();
@@ -340,6 +343,7 @@ mod tests {
                 std::fs::copy(entry.path(), dest).unwrap();
             }
         }
+        tmp
     }
 
     /// Sets `path`'s modification time, as `touch -d` would.
@@ -355,14 +359,11 @@ mod tests {
     /// so edits fall both inside and outside them.
     #[test]
     fn incremental_rebuilds_match_fresh_builds() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = fixture();
         let root = tmp.path();
-        copy_fixture(root);
         let config = root.join("config.toml");
         let text = std::fs::read_to_string(&config).unwrap();
         std::fs::write(&config, text.replace("limit = 20", "limit = 1")).unwrap();
-        let url = "http://127.0.0.1:1111/";
-        let build = |previous: Arc<Memo>| build_in_memory(root, url, false, previous).unwrap().0;
         let insights = root.join("content/insights");
         let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         for entry in std::fs::read_dir(&insights).unwrap() {
@@ -415,6 +416,23 @@ mod tests {
             },
             &|| std::fs::remove_file(insights.join("cheap-tokens.md")).unwrap(),
         ];
+        let previous = rebuilds_match_fresh_builds(root, &edits);
+        let feed = String::from_utf8_lossy(&previous.files["rss.xml"]).into_owned();
+        assert!(feed.contains("DRAW BUYERS"), "{feed}");
+        let cards: Vec<u8> = (previous.files.iter())
+            .filter(|(path, _)| path.starts_with("search/docs/"))
+            .flat_map(|(_, bytes)| bytes.iter().copied())
+            .collect();
+        let cards = String::from_utf8_lossy(&cards);
+        assert!(cards.contains("a new body!") && cards.contains("DRAW BUYERS"));
+    }
+
+    /// Builds the site under `root`, then after each of `edits` rebuilds it
+    /// from the last build and asserts that the rebuild made exactly the files
+    /// of a fresh build. Returns the last build.
+    fn rebuilds_match_fresh_builds(root: &Path, edits: &[&dyn Fn()]) -> Memo {
+        let url = "http://127.0.0.1:1111/";
+        let build = |previous: Arc<Memo>| build_in_memory(root, url, false, previous).unwrap().0;
         let mut previous = Arc::new(build(Arc::default()));
         for (n, apply) in edits.iter().enumerate() {
             apply();
@@ -439,14 +457,75 @@ mod tests {
             );
             previous = Arc::new(incremental);
         }
-        let feed = String::from_utf8_lossy(&previous.files["rss.xml"]).into_owned();
-        assert!(feed.contains("DRAW BUYERS"), "{feed}");
-        let cards: Vec<u8> = (previous.files.iter())
-            .filter(|(path, _)| path.starts_with("search/docs/"))
+        Arc::into_inner(previous).expect("the last build is not shared")
+    }
+
+    /// The search index is collected in runs of insights (its chunks of cards)
+    /// that a rebuild takes from memory unless they changed: after edits in one
+    /// run, a new word, an insight added, removed or moved to another run, the
+    /// merged index must still be the one a fresh build makes. 700 insights a
+    /// day apart make three runs.
+    #[test]
+    fn search_files_rebuilt_from_kept_runs_match_fresh_builds() {
+        let tmp = fixture();
+        let root = tmp.path();
+        let insights = root.join("content/insights");
+        let vocabulary = ["grid", "chip", "export", "token", "model", "price", "über"];
+        let write = |n: usize, title: &str, date: &str, body: &str| {
+            let file = insights.join(format!("gen-{n}.md"));
+            let text = format!("+++\ntitle = \"{title}\"\ndate = {date}\n+++\n{body}\n");
+            std::fs::write(file, text).unwrap();
+        };
+        let day = |n: usize| {
+            let first = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+            (first + chrono::Days::new(n as u64)).to_string()
+        };
+        for n in 0..700 {
+            let word = vocabulary[n % vocabulary.len()];
+            let body = format!("The {word} story, told once: unique{n} and the power {word}.");
+            write(n, &format!("Insight {n} on {word}"), &day(n), &body);
+        }
+        let edits: [&dyn Fn(); 5] = [
+            &|| {
+                write(
+                    350,
+                    "Insight 350 on grid",
+                    &day(350),
+                    "A zeppelin, new to the site.",
+                )
+            },
+            &|| {
+                write(
+                    350,
+                    "Zeppelin retitled",
+                    &day(350),
+                    "A zeppelin, new to the site.",
+                )
+            },
+            &|| {
+                write(
+                    700,
+                    "Added on a busy day",
+                    &day(351),
+                    "Another zeppelin chip.",
+                )
+            },
+            &|| std::fs::remove_file(insights.join("gen-100.md")).unwrap(),
+            &|| {
+                write(
+                    500,
+                    "Insight 500 moved",
+                    &day(20),
+                    "Moved to the oldest run.",
+                )
+            },
+        ];
+        let last = rebuilds_match_fresh_builds(root, &edits);
+        let words: Vec<u8> = (last.files.iter())
+            .filter(|(path, _)| path.starts_with("search/terms/"))
             .flat_map(|(_, bytes)| bytes.iter().copied())
             .collect();
-        let cards = String::from_utf8_lossy(&cards);
-        assert!(cards.contains("a new body!") && cards.contains("DRAW BUYERS"));
+        assert!(String::from_utf8_lossy(&words).contains("\"zeppelin\""));
     }
 
     /// Files last changed well before a build are known by their stamp from then
@@ -454,9 +533,8 @@ mod tests {
     /// changes the stamp (the change time), so it is seen.
     #[test]
     fn a_rewrite_keeping_size_and_mtime_is_seen_after_a_quiet_spell() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = fixture();
         let root = tmp.path();
-        copy_fixture(root);
         let moe = root.join("content/insights/moe.md");
         let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         set_mtime(&moe, an_hour_ago);

@@ -19,6 +19,7 @@ mod terms;
 mod words;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -35,7 +36,7 @@ use crate::fingerprint::hash_of;
 use crate::sink::Sink;
 use docs::Docs;
 use shards::{name_of, Shard};
-use terms::{push_number, Indexed, Term};
+use terms::{push_number, Indexed, Term, Words};
 
 /// Budget of a file of words and heads: what a one-word query downloads
 /// besides its cards (about a third of it, gzip-compressed).
@@ -56,7 +57,26 @@ impl Renderer<'_> {
         let site = self.site;
         let stop = words::stop_words(&site.config.language);
         let docs = Docs::new(site);
-        let terms = terms::collect(site.insights.len(), stop, |i| self.indexed(i));
+        // Chunks of cards are runs of insights for the words too: each chunk's
+        // words come from the build's memory unless the chunk changed.
+        let words: Vec<Arc<Words>> = docs
+            .chunks
+            .par_iter()
+            .map(|chunk| self.cached_words(chunk.clone()))
+            .collect();
+        // Chunks are oldest first; the index's lists are in site order.
+        let runs: Vec<(usize, &Words)> = docs
+            .chunks
+            .iter()
+            .zip(&words)
+            .rev()
+            .map(|(chunk, words)| (chunk.start, &**words))
+            .collect();
+        let terms = terms::merge(&runs, stop);
+        // Unless the memory keeps them, the chunks' words go before the
+        // index's files are made: at 100k insights they weigh as much as it.
+        drop(runs);
+        drop(words);
         let heads: Vec<(&str, Vec<u8>)> = terms
             .par_iter()
             .map(|term| (&*term.word, json(|out| term.head_json(&docs.keys, out))))
@@ -70,6 +90,8 @@ impl Renderer<'_> {
         drop(heads);
         let list_files = shards::pack(&lists, "lists", LIST_FILE_BYTES);
         drop(lists);
+        // Before the cards, which are most of the index's bytes.
+        drop(terms);
         let doc_files: Vec<(i64, String, Vec<u8>)> = docs
             .chunks
             .par_iter()
@@ -105,7 +127,8 @@ impl Renderer<'_> {
 
     /// The text of insight `i` that search indexes and cuts snippets from: one
     /// function, so that what search reads of a body is decided in one place.
-    /// It must depend only on what `body_keys` hash (see [`Self::cached_cards`]).
+    /// It must depend only on what `body_keys` hash (see [`Self::cached_cards`]
+    /// and [`Self::cached_words`]).
     fn doc_text(&self, i: usize) -> &str {
         &self.bodies[i].text
     }
@@ -128,13 +151,34 @@ impl Renderer<'_> {
                 )
             })
             .collect();
-        let key = hash_of(&(FORMAT, inputs));
+        let key = hash_of(&(FORMAT, "cards", inputs));
         let cards = self
             .memory
-            .cached_fragment(key)
-            .unwrap_or_else(|| self.cards(keys, chunk).into());
+            .cached_fragment::<Vec<u8>>(key)
+            .unwrap_or_else(|| Arc::new(self.cards(keys, chunk)));
         self.memory.keep_fragment(key, &cards);
         cards.to_vec()
+    }
+
+    /// The [`Words`] of the insights `chunk`, taken from the build's memory
+    /// when an earlier build collected the same: collecting them is most of the
+    /// index's time, and an edit changes one chunk.
+    fn cached_words(&self, chunk: Range<usize>) -> Arc<Words> {
+        let inputs: Vec<_> = chunk
+            .clone()
+            .map(|i| {
+                let Indexed { title, topics, .. } = self.indexed(i);
+                (title, self.body_keys[i], topics)
+            })
+            .collect();
+        let key = hash_of(&(FORMAT, "words", inputs));
+        let words = self.memory.cached_fragment(key).unwrap_or_else(|| {
+            Arc::new(terms::collect(chunk.len(), |i| {
+                self.indexed(chunk.start + i)
+            }))
+        });
+        self.memory.keep_fragment(key, &words);
+        words
     }
 
     /// The cards of the insights `chunk` (site indices, newest first), oldest

@@ -11,10 +11,10 @@
 //! sort by UTF-16 code units, the order JavaScript compares strings in, so the
 //! script finds a word's file by the same comparison.
 
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
 
 use ahash::AHashMap;
-use rayon::prelude::*;
 
 use super::words::each_word;
 
@@ -36,57 +36,117 @@ pub(super) struct Term {
     hits: Vec<u32>,
 }
 
-/// Every indexed word of the `count` insights, sorted (see the module docs).
-pub(super) fn collect<'a>(
-    count: usize,
-    stop: &[&str],
-    indexed: impl Fn(usize) -> Indexed<'a> + Sync,
-) -> Vec<Term> {
-    // Each fold covers a contiguous run of insights and the reduction joins
-    // runs in order, so every list comes out in site order. aHash, not the
-    // standard SipHash: a site's millions of words are most of the job's time,
-    // and no one chooses these keys to collide (the map's order is not used).
-    let map = (0..count)
-        .into_par_iter()
-        .with_min_len(256)
-        .fold(AHashMap::new, |mut map: AHashMap<Box<str>, Vec<u32>>, i| {
-            let doc = indexed(i);
-            let title = doc.title.to_lowercase();
-            let mut rest = doc.text.to_lowercase();
-            for topic in &doc.topics {
-                rest.push(' ');
-                rest.push_str(&topic.to_lowercase());
+/// The words of a run of consecutive insights, sorted (see the module docs),
+/// stop words included: each with its hits counted from the run's first
+/// insight, so a run's words stay valid wherever the run moves in the site.
+/// The index is the [`merge`] of its runs' words: an edit collects one run
+/// again, not the whole site.
+pub(super) struct Words(Vec<Term>);
+
+/// The [`Words`] of `count` insights.
+pub(super) fn collect<'a>(count: usize, indexed: impl Fn(usize) -> Indexed<'a>) -> Words {
+    // aHash, not the standard SipHash: a site's millions of words are most of
+    // the index's time, and no one chooses these keys to collide (the map's
+    // order is not used).
+    let mut map: AHashMap<Box<str>, Vec<u32>> = AHashMap::new();
+    for i in 0..count {
+        let doc = indexed(i);
+        let title = doc.title.to_lowercase();
+        let mut rest = doc.text.to_lowercase();
+        for topic in &doc.topics {
+            rest.push(' ');
+            rest.push_str(&topic.to_lowercase());
+        }
+        // Title words first: an insight's first hit on a word is the one
+        // kept, so it says "title" when the title has the word.
+        let mut add = |word: &str, hit: u32| match map.get_mut(word) {
+            Some(hits) if hits.last().is_some_and(|last| last >> 1 == hit >> 1) => {}
+            Some(hits) => hits.push(hit),
+            None => {
+                map.insert(word.into(), vec![hit]);
             }
-            // Title words first: an insight's first hit on a word is the one
-            // kept, so it says "title" when the title has the word.
-            let mut add = |word: &str, hit: u32| match map.get_mut(word) {
-                Some(hits) if hits.last().is_some_and(|last| last >> 1 == hit >> 1) => {}
-                Some(hits) => hits.push(hit),
-                None => {
-                    map.insert(word.into(), vec![hit]);
-                }
-            };
-            let hit = (i as u32) << 1;
-            each_word(&title, |w| add(w, hit | 1));
-            each_word(&rest, |w| add(w, hit));
-            map
-        })
-        .reduce(AHashMap::new, |mut left, right| {
-            for (word, hits) in right {
-                left.entry(word).or_default().extend(hits);
-            }
-            left
-        });
-    // Stop words are dropped here, once each, rather than looked up for each of
-    // the site's millions of words.
+        };
+        let hit = (i as u32) << 1;
+        each_word(&title, |w| add(w, hit | 1));
+        each_word(&rest, |w| add(w, hit));
+    }
     let mut terms: Vec<Term> = map
         .into_iter()
-        .filter(|(word, _)| !stop.contains(&&**word))
         .map(|(word, hits)| Term { word, hits })
         .collect();
-    terms.par_sort_unstable_by(|a, b| utf16_order(&a.word, &b.word));
+    terms.sort_unstable_by(|a, b| utf16_order(&a.word, &b.word));
+    Words(terms)
+}
+
+/// The index of a site cut into runs: `runs` are each run's first site index
+/// and its words, in site order, together covering the site. Every indexed word,
+/// sorted, with its lists in site order, as if collected from the whole site at
+/// once. Stop words are dropped here, once each, rather than looked up for each
+/// of the site's millions of words.
+pub(super) fn merge(runs: &[(usize, &Words)], stop: &[&str]) -> Vec<Term> {
+    // A k-way merge: the heap holds each run's next word, smallest first and,
+    // among equal words, the run that comes first in the site.
+    let mut heap: BinaryHeap<Reverse<Next>> = runs
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, words))| !words.0.is_empty())
+        .map(|(run, (_, words))| Reverse(Next { words, run, at: 0 }))
+        .collect();
+    let mut terms: Vec<Term> = Vec::new();
+    while let Some(Reverse(next)) = heap.pop() {
+        let term = &next.words.0[next.at];
+        let shift = (runs[next.run].0 as u32) << 1;
+        let hits = term.hits.iter().map(|hit| hit + shift);
+        match terms.last_mut() {
+            Some(last) if last.word == term.word => last.hits.extend(hits),
+            _ if stop.contains(&&*term.word) => {}
+            _ => terms.push(Term {
+                word: term.word.clone(),
+                hits: hits.collect(),
+            }),
+        }
+        if next.at + 1 < next.words.0.len() {
+            heap.push(Reverse(Next {
+                at: next.at + 1,
+                ..next
+            }));
+        }
+    }
     terms
 }
+
+/// A run's next word in [`merge`].
+struct Next<'a> {
+    words: &'a Words,
+    run: usize,
+    at: usize,
+}
+
+impl Next<'_> {
+    fn word(&self) -> &str {
+        &self.words.0[self.at].word
+    }
+}
+
+impl Ord for Next<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        utf16_order(self.word(), other.word()).then(self.run.cmp(&other.run))
+    }
+}
+
+impl PartialOrd for Next<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Next<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Next<'_> {}
 
 /// JavaScript's string order.
 fn utf16_order(a: &str, b: &str) -> Ordering {
@@ -105,21 +165,19 @@ impl Term {
     /// The entry beside the word: `[count, title keys, other keys]`, keys of
     /// the head only when the list is long.
     pub(super) fn head_json(&self, keys: &[i64], out: &mut Vec<u8>) {
-        let (title, rest) = self.split();
-        let from_title = title.len().min(HEAD);
-        let from_rest = rest.len().min(HEAD - from_title);
+        let (title, rest) = self.split(HEAD);
         out.push(b'[');
         push_number(out, self.hits.len() as i64);
         out.push(b',');
-        push_keys(out, &title[..from_title], keys);
+        push_keys(out, &title, keys);
         out.push(b',');
-        push_keys(out, &rest[..from_rest], keys);
+        push_keys(out, &rest, keys);
         out.push(b']');
     }
 
     /// The whole list: `[title keys, other keys]`.
     pub(super) fn list_json(&self, keys: &[i64], out: &mut Vec<u8>) {
-        let (title, rest) = self.split();
+        let (title, rest) = self.split(usize::MAX);
         out.push(b'[');
         push_keys(out, &title, keys);
         out.push(b',');
@@ -127,11 +185,15 @@ impl Term {
         out.push(b']');
     }
 
-    /// Site indices of the title matches and of the others, newest first.
-    fn split(&self) -> (Vec<usize>, Vec<usize>) {
-        let (title, rest): (Vec<u32>, Vec<u32>) = self.hits.iter().partition(|h| *h & 1 == 1);
-        let index = |hits: Vec<u32>| hits.into_iter().map(|h| (h >> 1) as usize).collect();
-        (index(title), index(rest))
+    /// Site indices of the title matches and of the others, newest first: the
+    /// first `most` of them, title matches first. A head needs a hundred of a
+    /// list that may hold most of the site.
+    fn split(&self, most: usize) -> (Vec<usize>, Vec<usize>) {
+        let index = |hit: &u32| (hit >> 1) as usize;
+        let with_bit = |bit: u32| self.hits.iter().filter(move |h| *h & 1 == bit);
+        let title: Vec<usize> = with_bit(1).take(most).map(index).collect();
+        let rest = with_bit(0).take(most - title.len()).map(index).collect();
+        (title, rest)
     }
 }
 
@@ -158,12 +220,26 @@ pub(super) fn push_number(out: &mut Vec<u8>, n: i64) {
 mod tests {
     use super::*;
 
+    /// The index of `docs` collected in runs of `run` insights and merged.
+    fn index_in_runs(docs: &[(&'static str, &'static str)], run: usize) -> Vec<Term> {
+        let starts: Vec<usize> = (0..docs.len()).step_by(run).collect();
+        let words: Vec<Words> = starts
+            .iter()
+            .map(|&start| {
+                let count = run.min(docs.len() - start);
+                collect(count, |i| Indexed {
+                    title: docs[start + i].0,
+                    text: docs[start + i].1,
+                    topics: vec!["Chips"],
+                })
+            })
+            .collect();
+        let runs: Vec<(usize, &Words)> = starts.into_iter().zip(&words).collect();
+        merge(&runs, &["the"])
+    }
+
     fn index(docs: &[(&'static str, &'static str)]) -> Vec<Term> {
-        collect(docs.len(), &["the"], |i| Indexed {
-            title: docs[i].0,
-            text: docs[i].1,
-            topics: vec!["Chips"],
-        })
+        index_in_runs(docs, docs.len().max(1))
     }
 
     fn json(term: &Term, keys: &[i64], head: bool) -> String {
@@ -224,6 +300,30 @@ mod tests {
             .map(|v| v.as_i64().unwrap())
             .sum();
         assert_eq!(newest, keys[1]);
+    }
+
+    #[test]
+    fn an_index_merged_from_runs_is_the_index_of_the_whole() {
+        let docs = [
+            ("Huawei ships", "Huawei ships the chip."),
+            ("Prices", "Huawei cuts prices, again."),
+            ("Über chips", "Zölle on chips; the ships wait."),
+            ("", ""),
+            ("Again", "prices again"),
+        ];
+        let whole: Vec<(String, Vec<u32>)> = index(&docs)
+            .into_iter()
+            .map(|t| (t.word.into(), t.hits))
+            .collect();
+        assert!(whole.iter().any(|(w, _)| w == "über"));
+        assert!(!whole.iter().any(|(w, _)| w == "the"), "stop words dropped");
+        for run in 1..docs.len() {
+            let runs: Vec<(String, Vec<u32>)> = index_in_runs(&docs, run)
+                .into_iter()
+                .map(|t| (t.word.into(), t.hits))
+                .collect();
+            assert_eq!(runs, whole, "runs of {run}");
+        }
     }
 
     #[test]

@@ -261,9 +261,10 @@ impl<'a> RenderedSite<'a> {
         let insights = self.search_insights_url();
         for file in paths {
             let text = String::from_utf8_lossy(&self.files[file]);
-            let links = match file.strip_prefix(SEARCH_CARDS) {
-                Some(_) => Some(search_card_links(&text, &insights)),
-                None => links_in(file, &text),
+            let links = if file.starts_with(SEARCH_CARDS) {
+                Some(search_card_links(&text, &insights))
+            } else {
+                links_in(file, &text)
             };
             let links = match links {
                 Some(Ok(links)) => links,

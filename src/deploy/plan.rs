@@ -42,7 +42,7 @@ impl Phase {
         match name.rsplit_once('.').map(|(_, ext)| ext) {
             Some("xml") => Phase::Feeds,
             _ if name == "feed.json" || name == "robots.txt" => Phase::Feeds,
-            _ if name == "search-index.json" => Phase::Pages,
+            _ if name == crate::render::SEARCH_MANIFEST => Phase::Pages,
             Some("html" | "txt") => Phase::Pages,
             _ => Phase::Assets,
         }

@@ -420,7 +420,7 @@ mod tests {
         let feed = String::from_utf8_lossy(&previous.files["rss.xml"]).into_owned();
         assert!(feed.contains("DRAW BUYERS"), "{feed}");
         let cards: Vec<u8> = (previous.files.iter())
-            .filter(|(path, _)| path.starts_with("search/docs/"))
+            .filter(|(path, _)| path.starts_with(crate::render::SEARCH_CARDS))
             .flat_map(|(_, bytes)| bytes.iter().copied())
             .collect();
         let cards = String::from_utf8_lossy(&cards);

@@ -157,7 +157,8 @@ impl Renderer<'_> {
             .cached_fragment::<Vec<u8>>(key)
             .unwrap_or_else(|| Arc::new(self.cards(keys, chunk)));
         self.memory.keep_fragment(key, &cards);
-        cards.to_vec()
+        // Moved out when the memory keeps nothing (`build`), copied for `serve`.
+        Arc::unwrap_or_clone(cards)
     }
 
     /// The [`Words`] of the insights `chunk`, taken from the build's memory

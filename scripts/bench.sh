@@ -127,8 +127,8 @@ max() { tr ' ' '\n' | grep . | sort -g | tail -n 1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 verdict() { if "$@"; then echo yes; else echo "**no**"; fi; }
-# "12 files written of 13000" → 12
-written() { sed -n 's/.* \([0-9]*\) files written of \([0-9]*\).*/\1 of \2/p' <<<"$1"; }
+# "12 files written of 13000" → 12 (and "1 file written of 13000" → 1)
+written() { sed -n 's/.* \([0-9]*\) file[s]\? written of \([0-9]*\).*/\1 of \2/p' <<<"$1"; }
 
 rows=()
 row() { rows+=("| $1 | $2 | $3 | $4 |"); }

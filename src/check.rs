@@ -14,6 +14,7 @@ use chrono::{DateTime, FixedOffset};
 use quick_xml::events::Event;
 
 use crate::config::Config;
+use crate::count::Count;
 use crate::error::{line_col, Diagnostic, Diagnostics};
 use crate::escape::{percent_decode, unescape_html};
 use crate::hints::closest;
@@ -40,14 +41,13 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let errors = self.diagnostics.error_count();
         let warnings = self.diagnostics.0.len() - errors;
-        let plural = |n: usize| if n == 1 { "" } else { "s" };
         write!(
             f,
-            "{errors} error{}, {warnings} warning{} ({} files and {} links checked)",
-            plural(errors),
-            plural(warnings),
-            self.files,
-            self.links
+            "{}, {} ({} and {} checked)",
+            Count(errors, "error"),
+            Count(warnings, "warning"),
+            Count(self.files, "file"),
+            Count(self.links, "link")
         )
     }
 }

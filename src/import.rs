@@ -26,6 +26,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{self, normalize, normalized_id, Insight, INSIGHTS_DIR};
+use crate::count::Count;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::lock::SiteLock;
 use crate::text::headline::{headline_of, is_cut_of};
@@ -72,14 +73,18 @@ pub struct ImportSummary {
 
 impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} files read", self.files_read)?;
+        write!(f, "{} read", Count(self.files_read, "file"))?;
         if self.emails > 0 {
-            write!(f, " ({} emails)", self.emails)?;
+            write!(f, " ({})", Count(self.emails, "email"))?;
         }
         write!(
             f,
-            ", {} insights seen, {} new, {} merged ({} near-duplicates), {} skipped",
-            self.insights_seen, self.new, self.merged, self.near_duplicates, self.skipped
+            ", {} seen, {} new, {} merged ({}), {} skipped",
+            Count(self.insights_seen, "insight"),
+            self.new,
+            self.merged,
+            Count(self.near_duplicates, "near-duplicate"),
+            self.skipped
         )
     }
 }

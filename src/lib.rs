@@ -14,6 +14,7 @@
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod count;
 pub mod deploy;
 pub mod email;
 pub mod error;
@@ -53,6 +54,7 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 use config::{Config, CONFIG_FILE};
+use count::Count;
 use error::{Diagnostic, Diagnostics};
 use lock::SiteLock;
 use memory::{DiskMemory, Memory};
@@ -128,8 +130,13 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} insights, {} issues, {} topics, {} files written of {} in {} ms",
-            self.insights, self.issues, self.topics, self.written, self.files, self.millis
+            "{}, {}, {}, {} written of {} in {} ms",
+            Count(self.insights, "insight"),
+            Count(self.issues, "issue"),
+            Count(self.topics, "topic"),
+            Count(self.written, "file"),
+            self.files,
+            self.millis
         )
     }
 }

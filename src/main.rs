@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+use brief::count::Count;
 use brief::email::{Format, Which};
 use brief::error::Diagnostics;
 use brief::import::{Change, ImportOptions, ImportReport};
@@ -272,8 +273,8 @@ fn fail(errors: &Diagnostics, changed: Option<&str>) -> ExitCode {
     print_diagnostics(errors);
     let n = errors.error_count();
     eprintln!(
-        "error: {n} error{} found; {}",
-        if n == 1 { "" } else { "s" },
+        "error: {} found; {}",
+        Count(n, "error"),
         changed.unwrap_or("nothing was changed")
     );
     ExitCode::from(1)
@@ -444,9 +445,8 @@ fn import(root: &Path, args: &ImportArgs) -> ExitCode {
     }
     if summary.write_failures > 0 {
         eprintln!(
-            "error: {} content file{} could not be written (see above)",
-            summary.write_failures,
-            if summary.write_failures == 1 { "" } else { "s" }
+            "error: {} could not be written (see above)",
+            Count(summary.write_failures, "content file")
         );
     }
     if report.failed() {

@@ -25,6 +25,7 @@ use std::time::Duration;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::config::Config;
+use crate::count::Count;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
 use crate::hidden::is_hidden;
@@ -110,7 +111,7 @@ impl PingReport {
         let unchanged = self.count(|o| *o == Outcome::Unchanged);
         let failed = self.count(Outcome::failed);
         let pinged = self.count(|o| matches!(o, Outcome::Pinged(_)));
-        let feeds = |n: usize| format!("{n} feed{}", if n == 1 { "" } else { "s" });
+        let feeds = |n: usize| Count(n, "feed");
         if unchanged == total {
             return format!(
                 "nothing to ping: none of the {} changed since the last ping",

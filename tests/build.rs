@@ -106,6 +106,21 @@ fn prints_one_summary_line() {
 }
 
 #[test]
+fn the_summary_line_counts_one_of_a_kind_in_the_singular() {
+    let site = Site::fixture("basic");
+    let insights = site.path("content/insights");
+    for entry in std::fs::read_dir(&insights).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != "cheap-tokens.md" {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let out = site.build(&[]);
+    let line = out.lines().last().unwrap();
+    assert!(line.starts_with("1 insight, 1 issue, "), "{line}");
+}
+
+#[test]
 fn every_internal_link_resolves() {
     let site = built();
     let broken = broken_links(&site.public(), "https://example.org", "/");

@@ -342,7 +342,7 @@ fn a_near_duplicate_merges_and_is_reported_while_a_different_insight_does_not() 
     assert_success(&out);
     let report = stdout(&out);
     assert!(
-        report.contains("1 files read, 2 insights seen, 1 new, 1 merged (1 near-duplicates)"),
+        report.contains("1 file read, 2 insights seen, 1 new, 1 merged (1 near-duplicate)"),
         "{report}"
     );
     assert!(report.contains("near-duplicate"), "{report}");
@@ -401,7 +401,7 @@ fn a_mixed_folder_imports_the_seed_and_names_the_other_files() {
         );
     }
     assert!(stdout(&out).contains(
-        "1 files read, 11 insights seen, 11 new, 0 merged (0 near-duplicates), 3 skipped"
+        "1 file read, 11 insights seen, 11 new, 0 merged (0 near-duplicates), 3 skipped"
     ));
     assert_eq!(insights(site.path()).len(), 11);
 }
@@ -627,7 +627,7 @@ fn one_mbox_of_all_five_gives_the_same_insights_and_reimports_idempotently() {
     let out = import(mbox.path(), &[&file]);
     assert_success(&out);
     assert!(
-        stdout(&out).contains("1 files read (5 emails), 55 insights seen, 39 new"),
+        stdout(&out).contains("1 file read (5 emails), 55 insights seen, 39 new"),
         "{}",
         stdout(&out)
     );
@@ -741,7 +741,7 @@ fn bad_messages_are_skipped_by_name_and_the_rest_imports() {
         );
     }
     assert!(
-        stdout(&out).contains("1 files read (5 emails), 55 insights seen, 39 new"),
+        stdout(&out).contains("1 file read (5 emails), 55 insights seen, 39 new"),
         "{}",
         stdout(&out)
     );
@@ -822,7 +822,7 @@ fn fifos_devices_and_huge_files_are_refused_without_reading_them() {
         );
     }
     assert!(
-        stdout(&out).contains("1 files read, 11 insights seen, 11 new"),
+        stdout(&out).contains("1 file read, 11 insights seen, 11 new"),
         "{}",
         stdout(&out)
     );
@@ -871,7 +871,7 @@ fn importing_the_site_root_reads_raw_files_only() {
         .unwrap();
     assert_success(&out);
     assert!(
-        stdout(&out).contains("1 files read, 11 insights seen, 0 new"),
+        stdout(&out).contains("1 file read, 11 insights seen, 0 new"),
         "{}",
         stdout(&out)
     );

@@ -22,6 +22,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::config::{Config, Target};
+use crate::count::Count;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::headers::Rules;
 use crate::hints::find_key_line;
@@ -190,8 +191,8 @@ fn claim_output(root: &Path, dir: &Path) -> Result<(SiteLock, Option<Diagnostic>
 fn too_many_deletes(config: &Config, settings: &Settings, count: usize) -> Diagnostic {
     let text = std::fs::read_to_string(&config.path).unwrap_or_default();
     let d = Diagnostic::error(format!(
-        "this deploy would delete {count} object{} under {}, more than `max_deletes` = {}; nothing was changed",
-        if count == 1 { "" } else { "s" },
+        "this deploy would delete {} under {}, more than `max_deletes` = {}; nothing was changed",
+        Count(count, "object"),
         settings.target,
         settings.max_deletes
     ))

@@ -23,6 +23,7 @@ use std::path::Path;
 
 use super::journal::Commit;
 use super::Emitted;
+use crate::count::Count;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hidden::is_hidden;
 
@@ -229,8 +230,7 @@ fn refuse(
         return;
     }
     paths.sort();
-    let plural = if paths.len() == 1 { "" } else { "s" };
-    let counted = format!("{} {noun}{plural}", paths.len());
+    let counted = Count(paths.len(), noun).to_string();
     refusals.push(Diagnostic::error(format!("{}: {}", what(counted), some_of(&paths))).hint(hint));
 }
 

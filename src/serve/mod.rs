@@ -21,6 +21,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use crate::config::Config;
+use crate::count::Count;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::Summary;
 use hub::{Event, Hub};
@@ -260,19 +261,20 @@ fn publish(
             let count = site.files.len();
             live.publish_site(site);
             println!(
-                "{what}{after}: done in {} ms: {} insights, {} issues, {} topics, {count} files",
+                "{what}{after}: done in {} ms: {}, {}, {}, {}",
                 started.elapsed().as_millis(),
-                summary.insights,
-                summary.issues,
-                summary.topics
+                Count(summary.insights, "insight"),
+                Count(summary.issues, "issue"),
+                Count(summary.topics, "topic"),
+                Count(count, "file")
             );
         }
         Err(errors) => {
             eprint!("{errors}");
             let n = errors.error_count();
             eprintln!(
-                "error: {what}{after} failed with {n} error{}; still serving the last good site",
-                if n == 1 { "" } else { "s" }
+                "error: {what}{after} failed with {}; still serving the last good site",
+                Count(n, "error")
             );
             live.publish_error(errors.to_string());
         }

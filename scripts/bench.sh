@@ -161,11 +161,22 @@ zola_build() { # site
 }
 
 # Times `runs` builds with function $1 (hugo_build, zola_build) of site $2; sets
-# PEER_MEDIAN, PEER_CPU (medians), PEER_PEAK (MiB) and PEER_FILES (of the last run).
+# PEER_MEDIAN, PEER_CPU (medians), PEER_PEAK (MiB) and PEER_FILES (of the last run),
+# or PEER_FAILED when a run fails (a peer killed for memory at 100k must not end
+# the benchmark: its failure is a figure too).
 peer_builds() { # build-function site runs
-  local walls="" cpus="" rsss="" i
+  local walls="" cpus="" rsss="" i status
+  PEER_FAILED=""
   for ((i = 1; i <= $3; i++)); do
-    "$1" "$2"
+    status=0
+    "$1" "$2" || status=$?
+    if [ "$status" != 0 ]; then
+      PEER_FAILED="failed with exit status $status after ${WALL} s at ${RSS:-?} MiB"
+      [ "$status" -gt 128 ] && PEER_FAILED+=" (killed by signal $((status - 128)); the kernel's out-of-memory killer sends 9)"
+      log "  $1 run $i: $PEER_FAILED"
+      rm -rf "$shm/peer-out"
+      return 0
+    fi
     log "  $1 run $i: ${WALL}s wall, ${CPU}s CPU, ${RSS} MiB"
     walls+=" $WALL" cpus+=" $CPU" rsss+=" $RSS"
   done
@@ -181,6 +192,10 @@ peer_row() { # label build-function site size goal
   local p_runs=$((${4} >= 100000 ? 1 : (runs < 3 ? runs : 3))) times goal="brief faster" met
   log "$1 build of $4 insights into tmpfs, $p_runs runs"
   peer_builds "$2" "$3" "$p_runs"
+  if [ -n "$PEER_FAILED" ]; then
+    row "$1, same corpus" "$PEER_FAILED" "$goal" "brief finished; $1 did not"
+    return
+  fi
   times=$(ratio "$PEER_MEDIAN" "$MEDIAN")
   met="brief is ${times}× faster"
   if [ "$4" = 10000 ] && [ -n "${5:-}" ]; then

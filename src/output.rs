@@ -142,6 +142,10 @@ impl DiskOutput {
             ),
             false => None,
         };
+        // A first build writes in place; a later one stages what changed.
+        let base = if fresh { dir } else { &staging };
+        let folders = files::Folders::at(base)
+            .map_err(|e| Diagnostic::io("write to the output directory", base, &e))?;
         Ok(DiskOutput {
             dir: dir.to_path_buf(),
             staging,
@@ -152,7 +156,7 @@ impl DiskOutput {
             in_the_way: Mutex::new(Vec::new()),
             emitted: Mutex::new(HashMap::new()),
             written: Mutex::new(Vec::new()),
-            folders: files::Folders::default(),
+            folders,
             files: AtomicUsize::new(0),
             listing: (!fresh).then(|| {
                 let dir = dir.to_path_buf();
@@ -324,11 +328,10 @@ impl DiskOutput {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(path.to_string());
-        let dest = self.dir.join(path);
         let meta = self
             .folders
-            .write_file(&dest, bytes)
-            .map_err(|e| Diagnostic::io("write", &dest, &e))?;
+            .write_file(path, bytes)
+            .map_err(|e| Diagnostic::io("write", &self.folders.path_of(path), &e))?;
         Ok(Stamp::of(&meta))
     }
 
@@ -358,11 +361,10 @@ impl DiskOutput {
                 .unwrap_or_else(|e| e.into_inner())
                 .push((path.to_string(), kind));
         }
-        let target = self.staging.join(path);
         let meta = self
             .folders
-            .write_file(&target, bytes)
-            .map_err(|e| Diagnostic::io("write", &target, &e))?;
+            .write_file(path, bytes)
+            .map_err(|e| Diagnostic::io("write", &self.folders.path_of(path), &e))?;
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -2,38 +2,201 @@
 //! mostly have a folder of their own, but an issue's page and both files of its
 //! email edition share one, and so do a month's archive feeds: the folders
 //! made so far are remembered, so a file beside another skips its `mkdir`
-//! (4,400 failed calls at 10k insights).
+//! (4,400 failed calls at 10k insights). On Unix, folders and files are made
+//! by paths relative to the folder the build writes into, opened once: the
+//! kernel no longer walks the output's own path twice per file (a tenth of the
+//! build's kernel time at 10k insights), and every write lands in the folder
+//! that was checked, even if its path is renamed away during the build.
 
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-#[derive(Default)]
-pub(super) struct Folders(Mutex<HashSet<PathBuf>>);
+pub(super) struct Folders {
+    base: base::Base,
+    made: Mutex<HashSet<String>>,
+}
 
 impl Folders {
-    /// Creates (or truncates) `path` and its folders, writes `bytes`, and
-    /// returns the file's metadata for its stamp.
-    pub(super) fn write_file(
-        &self,
-        path: &Path,
-        bytes: &[u8],
-    ) -> std::io::Result<std::fs::Metadata> {
-        if let Some(parent) = path.parent().filter(|p| !self.made(p)) {
-            super::make_parent(path)?;
-            self.lock().insert(parent.to_path_buf());
+    /// Files written into `folder`, which exists.
+    pub(super) fn at(folder: &Path) -> std::io::Result<Folders> {
+        Ok(Folders {
+            base: base::Base::open(folder)?,
+            made: Mutex::default(),
+        })
+    }
+
+    /// Where `rel` is written.
+    pub(super) fn path_of(&self, rel: &str) -> PathBuf {
+        self.base.path.join(rel)
+    }
+
+    /// Creates (or truncates) `rel` (a `/`-separated path) and its folders,
+    /// writes `bytes`, and returns the file's metadata for its stamp.
+    pub(super) fn write_file(&self, rel: &str, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
+        if let Some((parent, _)) = rel.rsplit_once('/').filter(|(p, _)| !self.made(p)) {
+            self.make_folder(parent)?;
+            self.lock().insert(parent.to_string());
         }
-        let mut file = std::fs::File::create(path)?;
+        let mut file = self.base.create(rel)?;
         file.write_all(bytes)?;
         file.metadata()
     }
 
-    fn made(&self, folder: &Path) -> bool {
+    /// Most pages have a folder of their own whose parent exists: one `mkdir`
+    /// instead of `create_dir_all`'s `stat` first (17k fewer calls at 10k
+    /// insights). A missing parent is made the same way, inside the base.
+    fn make_folder(&self, rel: &str) -> std::io::Result<()> {
+        match self.base.mkdir(rel) {
+            // A file in the way fails the write that follows, naming the path.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match rel.rsplit_once('/') {
+                Some((parent, _)) => {
+                    self.make_folder(parent)?;
+                    self.make_folder(rel)
+                }
+                None => Err(e),
+            },
+            result => result,
+        }
+    }
+
+    fn made(&self, folder: &str) -> bool {
         self.lock().contains(folder)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<PathBuf>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.made.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The folder a build writes into, and the two calls made in it.
+#[cfg(unix)]
+mod base {
+    use std::fs::File;
+    use std::os::fd::OwnedFd;
+    use std::path::{Path, PathBuf};
+
+    use rustix::fs::{Mode, OFlags};
+
+    pub(super) struct Base {
+        pub(super) path: PathBuf,
+        fd: OwnedFd,
+    }
+
+    impl Base {
+        pub(super) fn open(path: &Path) -> std::io::Result<Base> {
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            Ok(Base {
+                path: path.to_path_buf(),
+                fd: rustix::fs::open(path, flags, Mode::empty())?,
+            })
+        }
+
+        pub(super) fn mkdir(&self, rel: &str) -> std::io::Result<()> {
+            Ok(rustix::fs::mkdirat(
+                &self.fd,
+                rel,
+                Mode::from_raw_mode(0o777),
+            )?)
+        }
+
+        /// As `File::create` does: write only, created or truncated, mode 0666
+        /// less the umask.
+        pub(super) fn create(&self, rel: &str) -> std::io::Result<File> {
+            let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+            let fd = rustix::fs::openat(&self.fd, rel, flags, Mode::from_raw_mode(0o666))?;
+            Ok(File::from(fd))
+        }
+    }
+}
+
+/// Elsewhere, by whole paths.
+#[cfg(not(unix))]
+mod base {
+    use std::fs::File;
+    use std::path::{Path, PathBuf};
+
+    pub(super) struct Base {
+        pub(super) path: PathBuf,
+    }
+
+    impl Base {
+        pub(super) fn open(path: &Path) -> std::io::Result<Base> {
+            Ok(Base {
+                path: path.to_path_buf(),
+            })
+        }
+
+        pub(super) fn mkdir(&self, rel: &str) -> std::io::Result<()> {
+            std::fs::create_dir(self.path.join(rel))
+        }
+
+        pub(super) fn create(&self, rel: &str) -> std::io::Result<File> {
+            File::create(self.path.join(rel))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_files_and_their_folders_inside_the_base() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folders = Folders::at(tmp.path()).unwrap();
+        folders.write_file("index.html", b"home").unwrap();
+        folders
+            .write_file("issues/2026-11-18/index.html", b"a")
+            .unwrap();
+        folders
+            .write_file("issues/2026-11-18/email.txt", b"b")
+            .unwrap();
+        let meta = folders
+            .write_file("topics/ai/page/2/index.html", b"c")
+            .unwrap();
+        assert_eq!(meta.len(), 1);
+        for (rel, text) in [
+            ("index.html", "home"),
+            ("issues/2026-11-18/email.txt", "b"),
+            ("topics/ai/page/2/index.html", "c"),
+        ] {
+            assert_eq!(std::fs::read_to_string(tmp.path().join(rel)).unwrap(), text);
+        }
+        // Written again: truncated, not appended to.
+        folders.write_file("index.html", b"x").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join("index.html")).unwrap(),
+            "x"
+        );
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn writes_land_in_the_folder_opened_even_if_it_is_moved() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let folders = Folders::at(&out).unwrap();
+        let moved = tmp.path().join("moved");
+        std::fs::rename(&out, &moved).unwrap();
+        std::fs::create_dir(&out).unwrap();
+        folders.write_file("insights/a/index.html", b"a").unwrap();
+        assert!(moved.join("insights/a/index.html").is_file());
+        assert!(!out.join("insights").exists());
+    }
+
+    #[test]
+    fn a_file_in_the_way_of_a_folder_fails_the_write_and_stays() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folders = Folders::at(tmp.path()).unwrap();
+        std::fs::write(tmp.path().join("search"), "a file").unwrap();
+        assert!(folders.write_file("search/index.html", b"x").is_err());
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join("search")).unwrap(),
+            "a file"
+        );
     }
 }

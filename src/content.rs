@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use rayon::prelude::*;
@@ -577,7 +577,7 @@ fn change_time(meta: &std::fs::Metadata) -> Option<SystemTime> {
     use std::os::unix::fs::MetadataExt;
     let secs = u64::try_from(meta.ctime()).ok()?;
     let nanos = u32::try_from(meta.ctime_nsec()).ok()?;
-    UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
+    std::time::UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
 
 /// A content file's insight, and what `serve` keeps of the file (see [`KnownFile`]).

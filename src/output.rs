@@ -324,15 +324,8 @@ impl DiskOutput {
     ) -> Result<Stamp, Diagnostic> {
         log.note(path)
             .map_err(|e| Diagnostic::io("write", &self.dir.join(JOURNAL_FILE), &e))?;
-        self.written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(path.to_string());
-        let meta = self
-            .folders
-            .write_file(path, bytes)
-            .map_err(|e| Diagnostic::io("write", &self.folders.path_of(path), &e))?;
-        Ok(Stamp::of(&meta))
+        self.note_written(path);
+        self.write(path, bytes)
     }
 
     /// Stages a file unless its place already holds these bytes, noting what
@@ -361,15 +354,28 @@ impl DiskOutput {
                 .unwrap_or_else(|e| e.into_inner())
                 .push((path.to_string(), kind));
         }
+        let stamp = self.write(path, bytes)?;
+        self.note_written(path);
+        Ok(stamp)
+    }
+
+    /// Writes `path` into the folder this build writes into (the output on a
+    /// first build, else the staging area); the stamp of the file written.
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<Stamp, Diagnostic> {
         let meta = self
             .folders
             .write_file(path, bytes)
             .map_err(|e| Diagnostic::io("write", &self.folders.path_of(path), &e))?;
+        Ok(Stamp::of(&meta))
+    }
+
+    /// Notes that this build wrote `path`: the commit puts it in place (staged)
+    /// and counts it, an abort removes it.
+    fn note_written(&self, path: &str) {
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(path.to_string());
-        Ok(Stamp::of(&meta))
     }
 }
 

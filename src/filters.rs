@@ -112,7 +112,7 @@ fn fill_line<'a>(
 }
 
 /// The next word of `bytes` from `at` on: its start, its end and its length in
-/// characters (bytes that do not continue a UTF-8 sequence). ASCII whitespace
+/// characters (see [`starts_char`]). ASCII whitespace
 /// never occurs inside a multi-byte character, so the bounds are char bounds.
 fn next_word(bytes: &[u8], mut at: usize) -> Option<(usize, usize, usize)> {
     while bytes.get(at)?.is_ascii_whitespace() {
@@ -121,7 +121,7 @@ fn next_word(bytes: &[u8], mut at: usize) -> Option<(usize, usize, usize)> {
     let start = at;
     let mut chars = 0;
     while let Some(&b) = bytes.get(at).filter(|b| !b.is_ascii_whitespace()) {
-        chars += usize::from((b as i8) >= -0x40);
+        chars += usize::from(starts_char(b));
         at += 1;
     }
     Some((start, at, chars))
@@ -171,11 +171,17 @@ impl serde_json::ser::Formatter for ScriptSafe {
     }
 }
 
-/// The characters in `s`: its bytes but UTF-8 continuation bytes. Inline and
-/// branch-free, because `wrap` asks this of every word of every email, and
-/// `chars().count()` costs more in its setup than in counting a short word.
+/// The characters in `s` (a line's prefix in `wrap`; [`next_word`] counts
+/// words as it finds them).
 fn char_count(s: &str) -> usize {
-    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+    s.bytes().filter(|&b| starts_char(b)).count()
+}
+
+/// Whether `b` starts a UTF-8 character (is not a continuation byte):
+/// branch-free, where `chars().count()` costs more in its setup than in
+/// counting a short word.
+fn starts_char(b: u8) -> bool {
+    (b as i8) >= -0x40
 }
 
 #[cfg(test)]

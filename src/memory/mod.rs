@@ -49,7 +49,7 @@ struct JobRecord {
 /// Hash of a body's rendering inputs → the rendered body.
 type Bodies = HashMap<u64, Arc<Rendered>>;
 /// Hash of what a fragment of a file depends on → the fragment, of whatever
-/// type the stage that made it uses (see [`Memory::cached_fragment`]).
+/// type the stage that made it uses (see [`Memory::fragment`]).
 type Fragments = HashMap<u64, Arc<dyn Any + Send + Sync>>;
 
 /// What one build leaves for the next.
@@ -181,20 +181,24 @@ impl Memory {
     }
 
     /// A piece of a generated file (the search index's cards of a span of
-    /// days, or their words) made by an earlier build, by `key`: a hash of
-    /// everything it depends on. The memory does not know what pieces are: the
-    /// stage that made one names its type, and a piece of another type under
-    /// the same key is no piece. Only `serve` keeps them.
-    pub(crate) fn cached_fragment<T: Any + Send + Sync>(&self, key: u64) -> Option<Arc<T>> {
-        let fragment = Arc::clone(self.previous.fragments.get(&key)?);
-        fragment.downcast().ok()
-    }
-
-    /// Told of every fragment of this build, so a later build can reuse it.
-    pub(crate) fn keep_fragment<T: Any + Send + Sync>(&self, key: u64, fragment: &Arc<T>) {
+    /// days, or their words) by `key`, a hash of everything it depends on: the
+    /// one an earlier build made, else `make`'s; either way kept for the next
+    /// build. The memory does not know what pieces are: the stage that made one
+    /// names its type, and a piece of another type under the same key is no
+    /// piece. Only `serve` keeps them.
+    pub(crate) fn fragment<T: Any + Send + Sync>(
+        &self,
+        key: u64,
+        make: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        let kept = self.previous.fragments.get(&key).cloned();
+        let fragment = kept
+            .and_then(|kept| kept.downcast().ok())
+            .unwrap_or_else(|| Arc::new(make()));
         if matches!(self.kind, Kind::InMemory) {
-            lock(&self.fragments).insert(key, Arc::clone(fragment) as Arc<dyn Any + Send + Sync>);
+            lock(&self.fragments).insert(key, Arc::clone(&fragment) as Arc<dyn Any + Send + Sync>);
         }
+        fragment
     }
 
     /// The content files as the last build read them, for `content` to read
@@ -291,18 +295,21 @@ mod tests {
 
     #[test]
     fn fragments_are_found_by_key_and_type() {
+        let made = || b"made".to_vec();
         let first = Memory::in_memory(Arc::default());
-        first.keep_fragment(7, &Arc::new(b"cards".to_vec()));
+        first.fragment(7, || b"cards".to_vec());
+        first.fragment(9, || b"other cards".to_vec());
         let second = Memory::in_memory(Arc::new(first.into_recall()));
-        assert_eq!(second.cached_fragment::<Vec<u8>>(7).unwrap()[..], *b"cards");
-        assert!(
-            second.cached_fragment::<String>(7).is_none(),
+        assert_eq!(
+            *second.fragment(7, || "another type".to_string()),
             "another type"
         );
-        assert!(second.cached_fragment::<Vec<u8>>(8).is_none());
+        assert_eq!(second.fragment(7, made)[..], *b"cards");
+        assert_eq!(second.fragment(8, made)[..], *b"made");
         // Only what this build kept is left for the next.
         let third = Memory::in_memory(Arc::new(second.into_recall()));
-        assert!(third.cached_fragment::<Vec<u8>>(7).is_none());
+        assert_eq!(third.fragment(9, made)[..], *b"made");
+        assert_eq!(third.fragment(7, made)[..], *b"cards");
     }
 
     #[test]

@@ -152,11 +152,7 @@ impl Renderer<'_> {
             })
             .collect();
         let key = hash_of(&(FORMAT, "cards", inputs));
-        let cards = self
-            .memory
-            .cached_fragment::<Vec<u8>>(key)
-            .unwrap_or_else(|| Arc::new(self.cards(keys, chunk)));
-        self.memory.keep_fragment(key, &cards);
+        let cards = self.memory.fragment(key, || self.cards(keys, chunk));
         // Moved out when the memory keeps nothing (`build`), copied for `serve`.
         Arc::unwrap_or_clone(cards)
     }
@@ -173,13 +169,9 @@ impl Renderer<'_> {
             })
             .collect();
         let key = hash_of(&(FORMAT, "words", inputs));
-        let words = self.memory.cached_fragment(key).unwrap_or_else(|| {
-            Arc::new(terms::collect(chunk.len(), |i| {
-                self.indexed(chunk.start + i)
-            }))
-        });
-        self.memory.keep_fragment(key, &words);
-        words
+        self.memory.fragment(key, || {
+            terms::collect(chunk.len(), |i| self.indexed(chunk.start + i))
+        })
     }
 
     /// The cards of the insights `chunk` (site indices, newest first), oldest

@@ -159,20 +159,18 @@ impl Memory {
         lock(&self.jobs).insert(job.to_string(), record);
     }
 
-    /// A Markdown body rendered by an earlier build, by `key`: a hash of
-    /// everything its rendering reads.
-    pub(crate) fn cached_body(&self, key: u64) -> Option<Arc<Rendered>> {
-        self.previous.bodies.get(&key).cloned()
-    }
-
-    /// Told of every body of this build, so a later build can reuse it.
-    pub(crate) fn keep_body(&self, key: u64, body: &Arc<Rendered>) {
+    /// A Markdown body by `key`, a hash of everything its rendering reads: the
+    /// one an earlier build rendered, else `render`'s; either way kept for the
+    /// next build.
+    pub(crate) fn body(&self, key: u64, render: impl FnOnce() -> Rendered) -> Arc<Rendered> {
+        let body = (self.previous.bodies.get(&key).cloned()).unwrap_or_else(|| Arc::new(render()));
         if self.keeps() {
-            lock(&self.bodies).insert(key, Arc::clone(body));
+            lock(&self.bodies).insert(key, Arc::clone(&body));
         }
+        body
     }
 
-    /// Told once every body of this build has been passed to [`Memory::keep_body`]:
+    /// Told once every body of this build has been passed to [`Memory::body`]:
     /// a disk memory starts writing its body cache.
     pub(crate) fn bodies_complete(&self) {
         if let Kind::Disk(disk) = &self.kind {

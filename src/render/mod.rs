@@ -68,7 +68,7 @@ pub(crate) struct Renderer<'a> {
     site_fingerprint: u64,
     /// Each insight's body and id, in `site.insights` order.
     body_fingerprints: Vec<u64>,
-    /// The key each body is cached under (see [`Memory::cached_body`]): a hash of
+    /// The key each body is cached under (see [`Memory::body`]): a hash of
     /// everything its rendering reads.
     body_keys: Vec<u64>,
     /// Which issues each site feed document holds (see [`feeds::Archives`]).
@@ -107,14 +107,13 @@ impl<'a> Renderer<'a> {
                 // is part of both keys.
                 let shown = insight.rest_start;
                 let key = hash_of(&(markdown_options, &page_path, body_hash, shown));
-                let body = memory.cached_body(key).unwrap_or_else(|| {
+                let body = memory.body(key, || {
                     let base = LinkBase {
                         base_path: &config.base_path,
                         page_path: &page_path,
                     };
-                    Arc::new(render_shown_body(insight, &base, &config.markdown))
+                    render_shown_body(insight, &base, &config.markdown)
                 });
-                memory.keep_body(key, &body);
                 (body, key, hash_of(&(body_hash, &insight.id, shown)))
             })
             .collect();

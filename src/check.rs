@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 use quick_xml::events::Event;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::count::Count;
@@ -109,11 +110,14 @@ struct BodySource {
     links: Vec<(InternalLink, usize, usize)>,
 }
 
+/// The links of every body. The pages let go of their bodies as they
+/// rendered, so each is rendered again here: `check` builds once, into memory.
 fn body_sources(r: &Renderer) -> Vec<BodySource> {
     r.site
         .insights
-        .iter()
-        .zip(&r.bodies)
+        .par_iter()
+        .enumerate()
+        .map(|(i, insight)| (insight, r.body(i)))
         .map(|(insight, rendered)| BodySource {
             path: insight.path.clone(),
             date: insight.date,

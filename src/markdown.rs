@@ -79,13 +79,11 @@ pub(crate) fn parser_options(config: &MarkdownConfig) -> Options {
 pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered {
     let options = parser_options(config);
     let mut internal_links = Vec::new();
-    // Room for the whole body up front: the text is the body less its marks,
-    // and it is kept for the whole build (grown by doubling, a third of its
-    // room went unused: 30 MB of peak memory at 100k insights).
-    let mut text = String::with_capacity(body.len());
+    let mut text = PlainText::new(body, config);
     let mut code: Option<(String, String)> = None;
     let mut events = Vec::new();
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        text.see(&event);
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
@@ -101,16 +99,6 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
                     buf.push_str(&t);
                 }
             }
-            Event::Text(ref t) | Event::Code(ref t) => {
-                text.push_str(t);
-                events.push(event);
-            }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
-                if !text.ends_with(' ') && !text.is_empty() {
-                    text.push(' ');
-                }
-                events.push(event);
-            }
             Event::End(TagEnd::CodeBlock) => {
                 let (lang, text) = code.take().unwrap_or_default();
                 events.push(Event::Html(highlight_block(&lang, &text).into()));
@@ -123,7 +111,6 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
             }
             // Bodies come from scraped text: unless the site opts in, HTML is shown as text.
             Event::Html(raw) | Event::InlineHtml(raw) if !config.unsafe_html => {
-                text.push_str(&raw);
                 events.push(Event::Text(raw));
             }
             other => events.push(other),
@@ -131,8 +118,61 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
     }
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
-    text.truncate(text.trim_end().len());
-    Rendered::new(&html_out, text, internal_links)
+    Rendered::new(&html_out, text.finish(), internal_links)
+}
+
+/// The plain text of a body, as [`render`] makes it ([`Rendered::text`]),
+/// without rendering it: for readers of every body at once (search), which
+/// cannot keep them all rendered.
+pub(crate) fn plain_text(body: &str, config: &MarkdownConfig) -> String {
+    let mut text = PlainText::new(body, config);
+    for event in Parser::new_ext(body, parser_options(config)) {
+        text.see(&event);
+    }
+    text.finish()
+}
+
+/// A body's plain text, gathered from its Markdown events: the words of its
+/// text and inline code, and raw HTML shown as text; not code blocks. One
+/// block or line ends in one space.
+struct PlainText {
+    text: String,
+    in_code_block: bool,
+    unsafe_html: bool,
+}
+
+impl PlainText {
+    fn new(body: &str, config: &MarkdownConfig) -> PlainText {
+        PlainText {
+            // Room for the whole body up front: the text is the body less its
+            // marks (grown by doubling, a third of its room went unused).
+            text: String::with_capacity(body.len()),
+            in_code_block: false,
+            unsafe_html: config.unsafe_html,
+        }
+    }
+
+    fn see(&mut self, event: &Event) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
+            Event::Text(t) | Event::Code(t) if !self.in_code_block => self.text.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item)
+                if !self.text.ends_with(' ') && !self.text.is_empty() =>
+            {
+                self.text.push(' ');
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => {
+                self.text.push_str(raw);
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.text.truncate(self.text.trim_end().len());
+        self.text
+    }
 }
 
 /// Resolves a link destination against the page: site-relative and relative links
@@ -313,6 +353,40 @@ mod tests {
             page_path: "/insights/me/",
         };
         render(body, &base, &MarkdownConfig::default())
+    }
+
+    /// Search reads bodies' text through `plain_text`, pages through
+    /// `render`: the two must agree on every kind of Markdown, with raw HTML
+    /// shown as text or passed through, and with smart punctuation.
+    #[test]
+    fn plain_text_is_the_text_render_makes() {
+        let bodies = [
+            "One *line* with `code`, a [link](../x/) and ![an image](/a.png).",
+            "First paragraph.\n\nSecond, with a hard  \nbreak and a soft\nbreak.",
+            "- a list\n- of **items**\n\n1. and\n2. numbers",
+            "> A quote \"here\" -- and there...\n\n| a | b |\n| - | - |\n| c | d |",
+            "Before code:\n\n```rust\nfn main() {}\n```\n\n    indented code\n\nafter.",
+            "Raw <b>html</b> and <script>alert(1)</script> inline.\n\n<div>block</div>",
+            "A footnote[^1] and ~~struck~~ and - [x] a task.\n\n[^1]: The note.",
+            "Trailing spaces and breaks   \n\n\n",
+            "",
+        ];
+        for unsafe_html in [false, true] {
+            for smart_punctuation in [false, true] {
+                let config = MarkdownConfig {
+                    unsafe_html,
+                    smart_punctuation,
+                };
+                let base = LinkBase {
+                    base_path: "/",
+                    page_path: "/insights/me/",
+                };
+                for body in bodies {
+                    let rendered = render(body, &base, &config);
+                    assert_eq!(plain_text(body, &config), rendered.text, "{body:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! only new or edited bodies: Markdown with highlighting was a quarter of a no-op
 //! rebuild. Entries are keyed by a hash of everything a body's rendering reads
 //! (see `render::Renderer::new`), so they never go stale; a missing, damaged or foreign
-//! file just means rendering again. Binary and streamed: it holds every body.
+//! file just means rendering again. Binary, and written as bodies come: a build
+//! never holds every body at once to write them.
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
@@ -14,7 +15,11 @@ use crate::markdown::{InternalLink, Rendered};
 
 pub(super) const BODY_CACHE_FILE: &str = ".brief-bodies";
 
-const MAGIC: &[u8] = concat!("brief-bodies 1 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+/// What comes before each body, and after the last.
+const ENTRY: u64 = 1;
+const END: u64 = 0;
+
+const MAGIC: &[u8] = concat!("brief-bodies 2 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 
 /// The cache in `dir`, or an empty one if there is none usable.
 pub(super) fn load(dir: &Path) -> Bodies {
@@ -24,24 +29,40 @@ pub(super) fn load(dir: &Path) -> Bodies {
     read_all(&mut BufReader::new(file)).unwrap_or_default()
 }
 
-/// Writes `bodies` to `staged`; [`install`] then puts it in place.
-pub(super) fn write(staged: &Path, bodies: &Bodies) -> std::io::Result<()> {
-    let mut out = BufWriter::new(std::fs::File::create(staged)?);
-    out.write_all(MAGIC)?;
-    write_u64(&mut out, bodies.len() as u64)?;
-    for (key, body) in bodies {
-        write_u64(&mut out, *key)?;
-        write_str(&mut out, body.html())?;
-        write_str(&mut out, &body.text)?;
-        write_u64(&mut out, body.internal_links.len() as u64)?;
-        for link in &body.internal_links {
-            write_str(&mut out, &link.path)?;
-            write_str(&mut out, link.fragment.as_deref().unwrap_or(""))?;
-            write_u64(&mut out, u64::from(link.fragment.is_some()))?;
-            write_u64(&mut out, link.offset as u64)?;
-        }
+/// Writes bodies to a staged cache file as they come, so that no build holds
+/// every body to write them at the end; [`install`] then puts it in place.
+pub(super) struct Writer {
+    out: BufWriter<std::fs::File>,
+}
+
+impl Writer {
+    pub(super) fn create(staged: &Path) -> std::io::Result<Writer> {
+        let mut out = BufWriter::new(std::fs::File::create(staged)?);
+        out.write_all(MAGIC)?;
+        Ok(Writer { out })
     }
-    out.flush()
+
+    pub(super) fn add(&mut self, key: u64, body: &Rendered) -> std::io::Result<()> {
+        let out = &mut self.out;
+        write_u64(out, ENTRY)?;
+        write_u64(out, key)?;
+        write_str(out, body.html())?;
+        write_str(out, &body.text)?;
+        write_u64(out, body.internal_links.len() as u64)?;
+        for link in &body.internal_links {
+            write_str(out, &link.path)?;
+            write_str(out, link.fragment.as_deref().unwrap_or(""))?;
+            write_u64(out, u64::from(link.fragment.is_some()))?;
+            write_u64(out, link.offset as u64)?;
+        }
+        Ok(())
+    }
+
+    /// Marks the end, so that a file cut short reads as damaged, not as fewer bodies.
+    pub(super) fn finish(mut self) -> std::io::Result<()> {
+        write_u64(&mut self.out, END)?;
+        self.out.flush()
+    }
 }
 
 /// Renames a cache file written by [`write`] to the cache file of `dir`.
@@ -55,9 +76,13 @@ fn read_all(input: &mut impl Read) -> std::io::Result<Bodies> {
     if magic != MAGIC {
         return Err(damaged());
     }
-    let count = read_u64(input)?;
     let mut bodies = Bodies::new();
-    for _ in 0..count {
+    loop {
+        match read_u64(input)? {
+            END => return Ok(bodies),
+            ENTRY => {}
+            _ => return Err(damaged()),
+        }
         let key = read_u64(input)?;
         let html = read_str(input)?;
         let text = read_str(input)?;
@@ -76,7 +101,6 @@ fn read_all(input: &mut impl Read) -> std::io::Result<Bodies> {
         let body = Rendered::new(&html, text, internal_links);
         bodies.insert(key, Arc::new(body));
     }
-    Ok(bodies)
 }
 
 fn damaged() -> std::io::Error {
@@ -127,7 +151,9 @@ mod tests {
         );
         let bodies = Bodies::from([(7, Arc::new(body))]);
         let staged = tmp.path().join("staged");
-        write(&staged, &bodies).unwrap();
+        let mut writer = Writer::create(&staged).unwrap();
+        writer.add(7, &bodies[&7]).unwrap();
+        writer.finish().unwrap();
         install(tmp.path(), &staged).unwrap();
         let back = load(tmp.path());
         assert_eq!(back[&7].html(), bodies[&7].html());

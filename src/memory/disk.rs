@@ -9,14 +9,17 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::SyncSender;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+use ahash::AHashSet;
 use rayon::prelude::*;
 
 use super::body_cache::{self, BODY_CACHE_FILE};
 use super::manifest::{self, Manifest, Stamp, MANIFEST_FILE};
-use super::{lock, Bodies, JobRecord, Kind, Memory, Recall};
+use super::{lock, JobRecord, Kind, Memory, Recall};
+use crate::markdown::Rendered;
 
 /// What only the disk kind of [`Memory`] knows.
 pub(super) struct Disk {
@@ -29,6 +32,29 @@ pub(super) struct Disk {
     /// Writes this build's bodies to a temporary file while pages render; the
     /// result says whether there is one to install once the build is committed.
     body_writer: Mutex<Option<JoinHandle<bool>>>,
+    /// The way to it, until every body has been handed over.
+    body_stream: Mutex<Option<BodyStream>>,
+}
+
+/// Bodies for the body cache writer, keyed.
+type Batch = Vec<(u64, Arc<Rendered>)>;
+
+/// Bodies handed to the writer at a time: sent one by one, each woke the
+/// writer, and the rendering threads queued for the sender's lock.
+const BATCH: usize = 256;
+
+/// The bodies on their way to the body cache writer.
+struct BodyStream {
+    sender: SyncSender<Batch>,
+    batch: Batch,
+}
+
+impl BodyStream {
+    fn send(&mut self) {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        // A writer that failed has hung up: its cache is not installed.
+        let _ = self.sender.send(batch);
+    }
 }
 
 impl Disk {
@@ -43,28 +69,69 @@ impl Disk {
             && files.all(|(path, &stamp)| manifest::unchanged(&self.output.join(path), stamp))
     }
 
-    /// Starts writing the body cache, unless it would be the same as the last
-    /// one: 16 MB at 10k insights, written while the pages render.
-    pub(super) fn write_bodies(&self, bodies: Bodies, previous: &Recall) {
-        let unchanged = bodies.len() == previous.bodies.len()
-            && bodies.keys().all(|k| previous.bodies.contains_key(k));
+    /// Starts writing the body cache, unless the last one holds exactly the
+    /// bodies of `keys`: 16 MB at 10k insights, written by a thread of its
+    /// own as bodies are rendered (see [`Disk::keep_body`]).
+    pub(super) fn expect_bodies(&self, keys: &[u64], previous: &Recall) {
+        let unchanged = keys.len() == previous.bodies.len()
+            && keys.iter().all(|k| previous.bodies.contains_key(k));
         if unchanged {
             return;
         }
+        // Bounded, so bodies wait in the queue only as long as the disk is slower.
+        let (sender, batches) = std::sync::mpsc::sync_channel::<Batch>(8);
         let (cache, staged) = (self.cache.clone(), self.staged_bodies());
         let writer = std::thread::spawn(move || {
-            std::fs::create_dir_all(&cache).is_ok() && body_cache::write(&staged, &bodies).is_ok()
+            let write = || -> std::io::Result<()> {
+                std::fs::create_dir_all(&cache)?;
+                let mut writer = body_cache::Writer::create(&staged)?;
+                // A body rendered twice (a use the render jobs did not count)
+                // is written once.
+                let mut written = AHashSet::new();
+                for (key, body) in batches.into_iter().flatten() {
+                    if written.insert(key) {
+                        writer.add(key, &body)?;
+                    }
+                }
+                writer.finish()
+            };
+            write().is_ok()
         });
         *lock(&self.body_writer) = Some(writer);
+        *lock(&self.body_stream) = Some(BodyStream {
+            sender,
+            batch: Vec::with_capacity(BATCH),
+        });
     }
 
-    /// Where [`Disk::write_bodies`] writes the body cache.
+    /// Hands `body` to the body cache being written.
+    pub(super) fn keep_body(&self, key: u64, body: &Arc<Rendered>) {
+        let mut stream = lock(&self.body_stream);
+        if let Some(stream) = stream.as_mut() {
+            stream.batch.push((key, Arc::clone(body)));
+            if stream.batch.len() == BATCH {
+                stream.send();
+            }
+        }
+    }
+
+    /// Ends the body cache: every body has been handed to [`Disk::keep_body`].
+    pub(super) fn close_bodies(&self) {
+        if let Some(mut stream) = lock(&self.body_stream).take() {
+            stream.send();
+        }
+    }
+
+    /// Where [`Disk::expect_bodies`] writes the body cache.
     fn staged_bodies(&self) -> PathBuf {
         self.cache.join(format!("{BODY_CACHE_FILE}.tmp"))
     }
 
     /// Waits for the body cache writer; true if it wrote a file to install.
     fn body_cache_written(&self) -> bool {
+        // A build that failed before its last body hangs up here, so that the
+        // writer ends.
+        self.close_bodies();
         let writer = lock(&self.body_writer).take();
         writer.is_some_and(|w| w.join().unwrap_or(false))
     }
@@ -92,6 +159,7 @@ impl DiskMemory {
             cache: cache.to_path_buf(),
             previous_text,
             body_writer: Mutex::new(None),
+            body_stream: Mutex::new(None),
         });
         DiskMemory {
             memory: Memory::with(Kind::Disk(Arc::clone(&disk)), Arc::new(previous)),
@@ -224,5 +292,42 @@ mod tests {
         std::fs::write(out.join("a.html"), "AB").unwrap();
         let third = DiskMemory::open(&cache, &out);
         assert!(!third.memory().reuse("a", 1, &Output), "the file changed");
+    }
+
+    /// Bodies go to the cache as they are rendered; the cache is installed
+    /// with the build, and a build that fails before its last body (an error
+    /// found before any page) still ends the writer and installs nothing.
+    #[test]
+    fn the_body_cache_streams_and_a_failed_build_ends_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, cache) = (tmp.path().join("out"), tmp.path().join("cache"));
+        let body = || Rendered::new("<p>x</p>", "x".into(), Vec::new());
+        let failed = DiskMemory::open(&cache, &out);
+        failed.memory().expect_bodies(&[1, 2]);
+        failed.memory().body(1, body);
+        failed.abort();
+        assert!(!cache.join(BODY_CACHE_FILE).exists());
+
+        let first = DiskMemory::open(&cache, &out);
+        first.memory().expect_bodies(&[1, 2]);
+        first.memory().body(1, body);
+        first.memory().body(1, body);
+        first.memory().bodies_complete(&[1, 2]);
+        first.save(None);
+        assert_eq!(
+            body_cache::load(&cache).len(),
+            1,
+            "rendered once, kept once"
+        );
+
+        // Bodies no page asked for are carried over from the last cache.
+        let second = DiskMemory::open(&cache, &out);
+        second.memory().expect_bodies(&[1, 3]);
+        second.memory().body(3, body);
+        second.memory().bodies_complete(&[1, 3]);
+        second.save(None);
+        let mut keys: Vec<u64> = body_cache::load(&cache).into_keys().collect();
+        keys.sort_unstable();
+        assert_eq!(keys, [1, 3]);
     }
 }

@@ -159,22 +159,52 @@ impl Memory {
         lock(&self.jobs).insert(job.to_string(), record);
     }
 
+    /// Told the keys of every body this build may show (see [`Memory::body`]),
+    /// before the first is asked for: a disk memory starts writing its body
+    /// cache, unless the last one holds exactly these.
+    pub(crate) fn expect_bodies(&self, keys: &[u64]) {
+        if let Kind::Disk(disk) = &self.kind {
+            disk.expect_bodies(keys, &self.previous);
+        }
+    }
+
     /// A Markdown body by `key`, a hash of everything its rendering reads: the
     /// one an earlier build rendered, else `render`'s; either way kept for the
-    /// next build.
+    /// next build (on disk, written to the body cache at once, not held).
     pub(crate) fn body(&self, key: u64, render: impl FnOnce() -> Rendered) -> Arc<Rendered> {
         let body = (self.previous.bodies.get(&key).cloned()).unwrap_or_else(|| Arc::new(render()));
-        if self.keeps() {
-            lock(&self.bodies).insert(key, Arc::clone(&body));
-        }
+        self.keep_body(key, &body);
         body
     }
 
-    /// Told once every body of this build has been passed to [`Memory::body`]:
-    /// a disk memory starts writing its body cache.
-    pub(crate) fn bodies_complete(&self) {
+    fn keep_body(&self, key: u64, body: &Arc<Rendered>) {
+        match &self.kind {
+            Kind::InMemory => {
+                lock(&self.bodies).insert(key, Arc::clone(body));
+            }
+            Kind::Disk(disk) => disk.keep_body(key, body),
+            Kind::Nothing => {}
+        }
+    }
+
+    /// Told once the build has rendered: the bodies of `keys` that no page
+    /// needed (those pages were reused) are kept as the last build left them.
+    pub(crate) fn bodies_complete(&self, keys: &[u64]) {
+        if !self.keeps() {
+            return;
+        }
+        let kept = |key: &u64| match &self.kind {
+            Kind::InMemory => lock(&self.bodies).contains_key(key),
+            // The disk memory writes each key once anyway.
+            _ => false,
+        };
+        for key in keys {
+            if let Some(body) = self.previous.bodies.get(key).filter(|_| !kept(key)) {
+                self.keep_body(*key, body);
+            }
+        }
         if let Kind::Disk(disk) = &self.kind {
-            disk.write_bodies(std::mem::take(&mut *lock(&self.bodies)), &self.previous);
+            disk.close_bodies();
         }
     }
 

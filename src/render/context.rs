@@ -9,7 +9,7 @@ use tera::Value;
 
 use super::feeds::{self, Format};
 use super::pagination::{page_count, page_range, page_slice, pager_window};
-use super::values::{object, plain, str_of};
+use super::values::{field, object, plain};
 use super::wording::issue_title;
 use super::Renderer;
 use crate::site::{insight_path, page_path, topic_path};
@@ -249,14 +249,15 @@ impl Renderer<'_> {
 
     pub(super) fn insight_context(&self, i: usize) -> Fields {
         let insight = &self.site.insights[i];
+        let object = self.insight_value(i);
         let mut ctx = self.base_context(
             "insight",
             &insight.title,
             &insight_path(&insight.slug),
-            str_of(&self.shared.insights[i].summary),
+            field(&object, "summary"),
         );
-        ctx.insert("insight", self.insight_value(i));
-        ctx.insert("json_ld", self.insight_json_ld(i));
+        ctx.insert("json_ld", self.insight_json_ld(i, &object));
+        ctx.insert("insight", object);
         ctx
     }
 
@@ -279,17 +280,17 @@ impl Renderer<'_> {
         }))
     }
 
-    /// schema.org `NewsArticle` of an insight page, for search engines.
-    fn insight_json_ld(&self, i: usize) -> Value {
+    /// schema.org `NewsArticle` of an insight page, for search engines, from
+    /// its `insight` object.
+    fn insight_json_ld(&self, i: usize, object: &Value) -> Value {
         let site = self.site;
         let config = site.config;
-        let strings = &self.shared.insights[i];
         json_ld_script(&NewsArticle {
             context: "https://schema.org",
             kind: "NewsArticle",
             author: &self.shared.publisher,
-            date_published: str_of(&strings.date),
-            description: str_of(&strings.summary),
+            date_published: field(object, "date"),
+            description: field(object, "summary"),
             headline: &site.insights[i].title,
             in_language: &config.language,
             is_part_of: &self.shared.issue_json_ld[site.issue_of[i]],
@@ -297,9 +298,9 @@ impl Renderer<'_> {
                 .iter()
                 .map(|&t| config.topics[t].name.as_str())
                 .collect(),
-            main_entity_of_page: str_of(&strings.permalink),
+            main_entity_of_page: field(object, "permalink"),
             publisher: &self.shared.publisher,
-            url: str_of(&strings.permalink),
+            url: field(object, "permalink"),
         })
     }
 

@@ -23,6 +23,12 @@ use crate::sink::Sink;
 use crate::site::{insight_path, page_path, topic_path, Site};
 use crate::theme::Theme;
 
+/// How many times the jobs use each insight's pooled values (see [`Renderer::uses`]).
+pub(super) struct Uses {
+    pub(super) objects: Vec<usize>,
+    pub(super) bodies: Vec<usize>,
+}
+
 /// One unit of parallel work: a page or a generated file.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Job {
@@ -88,29 +94,47 @@ impl Renderer<'_> {
         jobs
     }
 
-    /// `jobs` in the order they are best run: issues, topic pages and insight
-    /// pages newest first, each issue and topic page where its newest insight
-    /// is, so that each pooled `insight` object (see
-    /// [`InsightPool`](super::values::InsightPool)) is used up soon after it is
-    /// built. Each thread takes a contiguous run of the list, so only the objects
-    /// of a few weeks of insights are alive at a time. The other jobs go first.
+    /// `jobs` in the order they are best run: pages and feed documents newest
+    /// first, each where its newest insight is, so that each insight's pooled
+    /// body and `insight` object (see [`Pool`](super::pool::Pool)) are used
+    /// up soon after they are made. Each thread takes a contiguous run of the
+    /// list, so only the values of a few weeks of insights are alive at a
+    /// time. The other jobs go first.
     pub(super) fn in_date_order(&self, jobs: Vec<Job>) -> Vec<Job> {
-        let site = self.site;
-        let newest = |job: &Job| match *job {
-            Job::Insight(i) => Some(i),
-            Job::Issue(n) => site.issues[n].insights.iter().min().copied(),
-            Job::Topic(t, p) => page_slice(&site.topics[t].insights, p, site.config.paginate)
-                .first()
-                .copied(),
-            _ => None,
-        };
-        let (mut dated, mut order): (Vec<Job>, Vec<Job>) =
-            jobs.into_iter().partition(|job| newest(job).is_some());
+        let newest = |job: &Job| self.body_inputs(*job).into_iter().min();
+        let (mut dated, mut order): (Vec<Job>, Vec<Job>) = jobs
+            .into_iter()
+            .partition(|job| !matches!(job, Job::SearchIndex) && newest(job).is_some());
         // Stable: an issue, then a topic page, come before the page of their
         // newest insight.
-        dated.sort_by_key(|job| newest(job));
+        dated.sort_by_cached_key(|job| newest(job));
         order.append(&mut dated);
         order
+    }
+
+    /// How often `jobs` take each insight's `insight` object and its body
+    /// from their pools: an object once for each page that shows the insight,
+    /// a body once for its object and once for each feed job that holds it
+    /// (search reads the Markdown, not the body).
+    pub(super) fn uses(&self, jobs: &[Job]) -> Uses {
+        let count = self.site.insights.len();
+        let (mut objects, mut feeds) = (vec![0; count], vec![0; count]);
+        for &job in jobs {
+            let uses = match job {
+                Job::Index | Job::Issue(_) | Job::Topic(..) | Job::Insight(_) => &mut objects,
+                Job::SiteFeeds | Job::FeedArchive(_) | Job::TopicFeed(_) => &mut feeds,
+                _ => continue,
+            };
+            for i in self.body_inputs(job) {
+                uses[i] += 1;
+            }
+        }
+        let bodies = objects
+            .iter()
+            .zip(feeds)
+            .map(|(&pages, feeds)| usize::from(pages > 0) + feeds)
+            .collect();
+        Uses { objects, bodies }
     }
 
     /// Every HTML page's site path and last-modified day, for the sitemap.

@@ -1,18 +1,22 @@
-//! Site model → files. Every insight body is rendered once; then every page, feed
-//! and index is an independent job rendered in parallel and handed to a [`Sink`]
-//! as soon as it is done (unless the build's [`Memory`] still holds it), so memory holds bodies and one page per thread, never
-//! the whole rendered site. Template contexts are built from references into the
-//! [`Site`]; the README documents each one.
+//! Site model → files. Every page, feed and index is an independent job
+//! rendered in parallel and handed to a [`Sink`] as soon as it is done (unless
+//! the build's [`Memory`] still holds it). An insight's body and `insight`
+//! object are made when a job first shows them and dropped after the last
+//! ([`pool`]), and jobs run in date order, so memory holds a few weeks of
+//! insights and one page per thread, never the whole rendered site. Template
+//! contexts are built from references into the [`Site`]; the README documents
+//! each one.
 //!
-//! This file is the driver: it renders the bodies, runs the jobs and hands their
-//! files to the sink. Beside it, one idea per file: `jobs` (what the jobs are and
-//! their fingerprints), `values` and `context` (template values and each page's
-//! context), `pagination`, `search` (the search index), `feeds` (RSS, Atom, JSON
-//! Feed, sitemap), `redirects` (the pages that keep insights' old paths
+//! This file is the driver: it runs the jobs and hands their files to the
+//! sink. Beside it, one idea per file: `jobs` (what the jobs are, their order,
+//! their fingerprints and uses), `pool` (values made once and dropped after
+//! their last use), `values` and `context` (template values and each page's
+//! context), `pagination`, `search` (the search index), `feeds` (RSS, Atom,
+//! JSON Feed, sitemap), `redirects` (the pages that keep insights' old paths
 //! working), `editions` (the daily and weekly email editions), `email_text`
 //! (bodies as plain text for email) and `wording` (titles and summaries they
-//! share). A new output format is a job here and a
-//! file beside it. This stage writes nothing: the sink does.
+//! share). A new output format is a job here and a file beside it. This stage
+//! writes nothing: the sink does.
 
 mod context;
 mod editions;
@@ -20,6 +24,7 @@ mod email_text;
 mod feeds;
 mod jobs;
 mod pagination;
+mod pool;
 mod redirects;
 mod search;
 mod values;
@@ -42,27 +47,29 @@ use crate::site::{insight_path, page_path, topic_path, Site};
 use crate::theme::Theme;
 use context::Fields;
 use jobs::{site_fingerprint, Job};
-use values::{InsightPool, Shared};
+use pool::Pool;
+use values::Shared;
 
 pub(crate) use editions::Edition;
 pub(crate) use search::{SEARCH_CARDS, SEARCH_MANIFEST};
 pub(crate) use wording::issue_title;
 
-/// A site being rendered: its bodies, the values its pages share and its fingerprints.
+/// A site being rendered: its jobs, the values its pages share and its fingerprints.
 pub(crate) struct Renderer<'a> {
     pub(crate) site: &'a Site<'a>,
     theme: &'a Theme,
-    /// Body HTML and plain text of each insight, in `site.insights` order: the
-    /// body shown under its title, after the lead sentence when the title is
-    /// that sentence, so that every page, feed and index shows it once.
-    pub(crate) bodies: Vec<Arc<Rendered>>,
+    /// Every page, feed and index to make, in the order they are best run.
+    jobs: Vec<Job>,
+    /// Body HTML and plain text of each insight (see [`Renderer::body`]).
+    bodies: Pool<Arc<Rendered>>,
     /// The `site` object of every template. Tera values share their contents
     /// (`Arc`), so each page's context gets it for the cost of a reference count.
     site_value: Value,
     /// Precomputed once, because each is needed on many pages (see [`Shared`]).
     shared: Shared,
-    /// The `insight` objects of the pages being rendered (see [`InsightPool`]).
-    insights: InsightPool,
+    /// The `insight` objects of the pages being rendered (see
+    /// [`Renderer::insight_value`]).
+    insights: Pool<Value>,
     /// Everything a page can show except insight bodies and ids: config, theme,
     /// every insight's front matter and the site's structure.
     site_fingerprint: u64,
@@ -90,58 +97,64 @@ fn render_shown_body(insight: &Insight, base: &LinkBase, config: &MarkdownConfig
 }
 
 impl<'a> Renderer<'a> {
-    /// Renders every insight body (in parallel; unless `memory` kept it from an
-    /// earlier build) and the shared `site` context.
+    /// A renderer of `site`: its jobs, the keys of its bodies and the `site`
+    /// context. No body is rendered yet: each is, when a page first shows it.
     pub(crate) fn new(site: &'a Site<'a>, theme: &'a Theme, memory: &'a Memory) -> Renderer<'a> {
         let config = site.config;
         let markdown_options = hash_of(&format!("{:?}{}", config.markdown, config.base_path));
-        let rendered: Vec<(Arc<Rendered>, u64, u64)> = site
+        let (body_keys, body_fingerprints): (Vec<u64>, Vec<u64>) = site
             .insights
             .par_iter()
             .map(|insight| {
                 // Bodies are the bulk of the site's text: hashed once, for both keys.
                 let body_hash = hash_of(&insight.body);
-                let page_path = insight_path(&insight.slug);
                 // What is rendered is the body shown under the title (after the
                 // lead sentence when the title is that sentence): where it starts
                 // is part of both keys.
                 let shown = insight.rest_start;
+                let page_path = insight_path(&insight.slug);
                 let key = hash_of(&(markdown_options, &page_path, body_hash, shown));
-                let body = memory.body(key, || {
-                    let base = LinkBase {
-                        base_path: &config.base_path,
-                        page_path: &page_path,
-                    };
-                    render_shown_body(insight, &base, &config.markdown)
-                });
-                (body, key, hash_of(&(body_hash, &insight.id, shown)))
+                (key, hash_of(&(body_hash, &insight.id, shown)))
             })
-            .collect();
-        memory.bodies_complete();
-        let mut bodies = Vec::with_capacity(rendered.len());
-        let mut body_keys = Vec::with_capacity(rendered.len());
-        let mut body_fingerprints = Vec::with_capacity(rendered.len());
-        for (body, key, fingerprint) in rendered {
-            bodies.push(body);
-            body_keys.push(key);
-            body_fingerprints.push(fingerprint);
-        }
-        let shared = Shared::new(site, &bodies);
+            .unzip();
+        memory.expect_bodies(&body_keys);
         let mut renderer = Renderer {
             site,
             theme,
-            bodies,
+            jobs: Vec::new(),
+            bodies: Pool::new(Vec::new()),
             site_value: Value::none(),
-            shared,
-            insights: InsightPool::new(site),
+            shared: Shared::new(site),
+            insights: Pool::new(Vec::new()),
             site_fingerprint: site_fingerprint(site, theme),
             body_fingerprints,
             body_keys,
             archives: feeds::Archives::new(site),
             memory,
         };
+        renderer.jobs = renderer.in_date_order(renderer.jobs());
+        let uses = renderer.uses(&renderer.jobs);
+        renderer.insights = Pool::new(uses.objects);
+        renderer.bodies = Pool::new(uses.bodies);
         renderer.site_value = renderer.site_value();
         renderer
+    }
+
+    /// Insight `i`'s body as its pages show it: rendered by the first page
+    /// that shows it (unless the memory kept it from an earlier build), shared
+    /// by the others, and let go after the last.
+    pub(crate) fn body(&self, i: usize) -> Arc<Rendered> {
+        self.bodies.take(i, || {
+            self.memory.body(self.body_keys[i], || {
+                let config = self.site.config;
+                let insight = &self.site.insights[i];
+                let base = LinkBase {
+                    base_path: &config.base_path,
+                    page_path: &insight_path(&insight.slug),
+                };
+                render_shown_body(insight, &base, &config.markdown)
+            })
+        })
     }
 
     /// Everything the renderer owns, without its borrows: what `serve` frees
@@ -149,7 +162,7 @@ impl<'a> Renderer<'a> {
     pub(crate) fn into_owned(self) -> impl Send + 'static {
         let values = (self.site_value, self.shared, self.insights);
         let keys = (self.body_fingerprints, self.body_keys);
-        (self.bodies, values, keys, self.archives)
+        (self.jobs, self.bodies, values, keys, self.archives)
     }
 
     /// Renders everything into `sink`. All failures are collected, each reported once.
@@ -159,7 +172,7 @@ impl<'a> Renderer<'a> {
         show_progress: bool,
     ) -> Result<(), Diagnostics> {
         self.check_aliases()?;
-        let jobs = self.in_date_order(self.jobs());
+        let jobs = &self.jobs;
         let progress = progress::bar("rendering", jobs.len() as u64, show_progress);
         let errors: Vec<Diagnostic> = jobs
             .par_iter()
@@ -170,6 +183,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         progress.finish_and_clear();
+        self.memory.bodies_complete(&self.body_keys);
         let mut seen = std::collections::HashSet::new();
         let unique = errors
             .into_iter()
@@ -212,13 +226,13 @@ impl<'a> Renderer<'a> {
             }
             Job::SiteFeeds => put_all(
                 sink,
-                feeds::site_feeds(self.site, &self.bodies, &self.archives),
+                feeds::site_feeds(self.site, &|i| self.body(i), &self.archives),
             ),
             Job::FeedArchive(m) => put_all(
                 sink,
-                feeds::archive_feeds(self.site, &self.bodies, &self.archives, m),
+                feeds::archive_feeds(self.site, &|i| self.body(i), &self.archives, m),
             ),
-            Job::TopicFeed(t) => put_all(sink, feeds::topic_feeds(self.site, &self.bodies, t)),
+            Job::TopicFeed(t) => put_all(sink, feeds::topic_feeds(self.site, &|i| self.body(i), t)),
             Job::Opml => match feeds::opml(self.site) {
                 Some(opml) => sink.put("opml.xml", opml),
                 None => Ok(()),
@@ -303,4 +317,49 @@ fn put_all(sink: &dyn Sink, documents: Vec<feeds::Document>) -> Result<(), Diagn
         sink.put(&path, bytes)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::Config;
+    use crate::memory::Memory;
+    use crate::output::MemoryOutput;
+
+    /// Renders the site at `root` (with JSON Feed on or off) and returns the
+    /// insights whose pooled body or object is still alive or was used other
+    /// than counted.
+    fn unsettled_after_build(root: &Path, json: bool) -> (Vec<usize>, Vec<usize>) {
+        let mut config = Config::load(root).unwrap();
+        config.feeds.json = json;
+        let output = MemoryOutput::default();
+        let memory = Memory::nothing();
+        let (unsettled, _) = crate::with_renderer(root, &config, false, &memory, |r| {
+            r.render_all(&output, false)?;
+            Ok((r.bodies.unsettled(), r.insights.unsettled()))
+        })
+        .unwrap();
+        unsettled
+    }
+
+    /// Memory at 100k insights depends on it: every body and `insight` object
+    /// is made once and let go after its last use, on the sample digest and on
+    /// three months of issues with feed archives, with and without JSON Feed's
+    /// own archive pages.
+    #[test]
+    fn every_pooled_value_is_used_as_counted_and_let_go() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for root in [repo.to_path_buf(), repo.join("tests/fixtures/months")] {
+            for json in [true, false] {
+                let (bodies, objects) = unsettled_after_build(&root, json);
+                let site = root.display();
+                assert!(bodies.is_empty(), "{site}, json {json}: bodies {bodies:?}");
+                assert!(
+                    objects.is_empty(),
+                    "{site}, json {json}: objects {objects:?}"
+                );
+            }
+        }
+    }
 }

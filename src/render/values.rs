@@ -4,8 +4,6 @@
 //! copies or formats them again.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -28,7 +26,7 @@ use crate::site::{insight_path, topic_path, Issue, Site};
 /// only big per-insight data, are not copied. Values are shared, not copied, by
 /// each page that shows them.
 pub(super) struct Shared {
-    /// Per insight: its `url`, `permalink`, `date`, `day`, `date_display` and `summary`.
+    /// Per insight: the strings of it that lists show (see [`InsightStrings`]).
     pub(super) insights: Vec<InsightStrings>,
     /// Per issue: its `date`, `date_display` and `url` (an insight's `day` and
     /// `date_display` are its issue's: formatting a date per insight was half of
@@ -49,15 +47,14 @@ pub(super) struct Shared {
     pub(super) topic_pages: Vec<Vec<Value>>,
 }
 
-/// Tera strings, so that each page's `insight` object shares them: a `&str`
-/// would be copied into every value made from it.
+/// Tera strings, so that each page's `insight` object and the lists that
+/// name the insight share them: a `&str` would be copied into every value made
+/// from it. Strings only its own object shows (`permalink`, `date`,
+/// `summary`) are made with the object, not kept for the whole build.
 pub(super) struct InsightStrings {
     pub(super) url: Value,
-    pub(super) permalink: Value,
-    pub(super) date: Value,
     pub(super) day: Value,
     pub(super) date_display: Value,
-    pub(super) summary: Value,
     pub(super) slug: Value,
     pub(super) title: Value,
 }
@@ -73,69 +70,35 @@ pub(super) fn str_of(value: &Value) -> &str {
     value.as_str().unwrap_or_default()
 }
 
+/// The text of string field `key` of `object` (empty if there is none).
+pub(super) fn field<'v>(object: &'v Value, key: &'v str) -> &'v str {
+    object.get_from_path(key).map_or("", str_of)
+}
+
 /// The `insight` object of the templates. Tera turns a struct into a map with
 /// one insert per field and takes the shared values it holds as they are (no
 /// copy); the fields are in alphabetical order, as in every other object.
 #[derive(serde::Serialize)]
 struct InsightObject<'a> {
     content: &'a Value,
-    date: &'a Value,
+    date: Value,
     date_display: &'a Value,
     day: &'a Value,
     draft: bool,
     id: &'a str,
     issue: &'a Value,
     lead_is_title: bool,
-    permalink: &'a Value,
+    permalink: Value,
     related: Vec<&'a Value>,
     slug: &'a Value,
     source_count: usize,
     sources: &'a [String],
-    summary: &'a Value,
+    summary: Value,
     text: String,
     title: &'a Value,
     topics: Vec<&'a Value>,
     url: &'a Value,
     weight: i64,
-}
-
-/// Each insight's `insight` object, built once and shared by every page that
-/// shows it: its own page, its issue (and the issue's email edition) and one
-/// page of each of its topics. Building the object (a map of 19 fields) for
-/// each of them was a twentieth of a build;
-/// keeping every object for the whole build would cost 170 MB at 100k insights.
-/// So each is dropped after its last use, and [`Renderer::in_date_order`] makes
-/// the uses of an insight come close together.
-pub(super) struct InsightPool {
-    slots: Vec<Mutex<Option<Value>>>,
-    uses_left: Vec<AtomicUsize>,
-}
-
-impl InsightPool {
-    pub(super) fn new(site: &Site) -> InsightPool {
-        InsightPool {
-            slots: site.insights.iter().map(|_| Mutex::new(None)).collect(),
-            uses_left: site
-                .topics_of
-                .iter()
-                .map(|topics| AtomicUsize::new(2 + topics.len()))
-                .collect(),
-        }
-    }
-
-    /// Insight `i`'s object, built by `build` if no page has used it yet. A use
-    /// beyond those counted (none is expected) builds it again, no worse.
-    fn take(&self, i: usize, build: impl FnOnce() -> Value) -> Value {
-        let mut slot = self.slots[i].lock().unwrap_or_else(|e| e.into_inner());
-        let value = slot.get_or_insert_with(build).clone();
-        let last = self.uses_left[i]
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
-            == Ok(1);
-        if last {
-            *slot = None;
-        }
-        value
-    }
 }
 
 /// A template string, marked safe when HTML escaping would leave it as it is
@@ -265,9 +228,12 @@ impl Renderer<'_> {
     /// An insight with its rendered body, and with `text`, its body as plain
     /// text for email editions (a second Markdown parse, done once per
     /// insight as the object is): the `insight` object of every template.
+    /// Made by the first page that shows the insight, shared by the others
+    /// and dropped after the last (see [`Pool`](super::pool::Pool)).
     pub(super) fn insight_value(&self, i: usize) -> Value {
         self.insights.take(i, || {
-            Value::from_serializable(&self.insight_object(i, self.email_text(i)))
+            let body = self.body(i);
+            Value::from_serializable(&self.insight_object(i, &body, self.email_text(i)))
         })
     }
 
@@ -277,21 +243,27 @@ impl Renderer<'_> {
         values.into()
     }
 
-    fn insight_object(&self, i: usize, text: String) -> InsightObject<'_> {
+    fn insight_object<'b>(
+        &'b self,
+        i: usize,
+        body: &'b Rendered,
+        text: String,
+    ) -> InsightObject<'b> {
         let site = self.site;
+        let config = site.config;
         let insight = &site.insights[i];
         let strings = &self.shared.insights[i];
         let shared = &self.shared;
         InsightObject {
-            content: self.bodies[i].html_value(),
-            date: &strings.date,
+            content: body.html_value(),
+            date: plain(&insight.date.to_rfc3339()),
             date_display: &strings.date_display,
             day: &strings.day,
             draft: insight.draft,
             id: &insight.id,
             issue: &shared.issue_links[site.issue_of[i]],
             lead_is_title: insight.rest_start.is_some(),
-            permalink: &strings.permalink,
+            permalink: plain(&config.permalink(&insight_path(&insight.slug))),
             related: site.related[i]
                 .iter()
                 .map(|&j| &shared.insight_links[j])
@@ -299,7 +271,7 @@ impl Renderer<'_> {
             slug: &strings.slug,
             source_count: insight.sources.len(),
             sources: &insight.sources,
-            summary: &strings.summary,
+            summary: plain(&summary(insight, body)),
             text,
             title: &strings.title,
             topics: site.topics_of[i]
@@ -311,7 +283,7 @@ impl Renderer<'_> {
         }
     }
 
-    /// The body insight `i` shows under its title (see [`Renderer::bodies`]) as
+    /// The body insight `i` shows under its title (see [`Renderer::body`]) as
     /// plain text with absolute links, for email.
     fn email_text(&self, i: usize) -> String {
         let config = self.site.config;
@@ -365,7 +337,7 @@ impl Renderer<'_> {
 }
 
 impl Shared {
-    pub(super) fn new(site: &Site, bodies: &[Arc<Rendered>]) -> Shared {
+    pub(super) fn new(site: &Site) -> Shared {
         let config = site.config;
         let issues: Vec<IssueStrings> = site
             .issues
@@ -379,20 +351,13 @@ impl Shared {
         let insights: Vec<InsightStrings> = site
             .insights
             .par_iter()
-            .zip(bodies)
             .zip(&site.issue_of)
-            .map(|((insight, body), &n)| {
-                let path = insight_path(&insight.slug);
-                InsightStrings {
-                    url: plain(&config.url(&path)),
-                    permalink: plain(&config.permalink(&path)),
-                    date: plain(&insight.date.to_rfc3339()),
-                    day: issues[n].date.clone(),
-                    date_display: issues[n].date_display.clone(),
-                    summary: plain(&summary(insight, body)),
-                    slug: plain(&insight.slug),
-                    title: plain(&insight.title),
-                }
+            .map(|(insight, &n)| InsightStrings {
+                url: plain(&config.url(&insight_path(&insight.slug))),
+                day: issues[n].date.clone(),
+                date_display: issues[n].date_display.clone(),
+                slug: plain(&insight.slug),
+                title: plain(&insight.title),
             })
             .collect();
         let insight_links = insights
@@ -492,30 +457,6 @@ fn issue_link_fields(issue: &Issue, strings: &IssueStrings) -> Fieldset {
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[test]
-    fn pool_builds_each_object_once_and_lets_go_after_its_last_use() {
-        let pool = InsightPool {
-            slots: vec![Mutex::new(None)],
-            uses_left: vec![AtomicUsize::new(3)],
-        };
-        let builds = AtomicUsize::new(0);
-        let build = || {
-            builds.fetch_add(1, Ordering::Relaxed);
-            Value::from("insight")
-        };
-        for _ in 0..3 {
-            assert_eq!(pool.take(0, build).as_str(), Some("insight"));
-        }
-        assert_eq!(builds.load(Ordering::Relaxed), 1);
-        assert!(
-            pool.slots[0].lock().unwrap().is_none(),
-            "dropped after the last use"
-        );
-        // An uncounted use still gets its object.
-        assert_eq!(pool.take(0, build).as_str(), Some("insight"));
-        assert_eq!(builds.load(Ordering::Relaxed), 2);
-    }
-
     #[test]
     fn plain_marks_safe_only_what_escaping_leaves_alone() {
         assert!(plain("/insights/a-b/").is_safe());

@@ -115,9 +115,15 @@ impl Archives {
         }
     }
 
-    /// The issues the current feeds' job writes: its own and the `recent` page's.
+    /// The issues the current feeds' job writes: its own, and the `recent`
+    /// page's when JSON Feed is on.
     pub(crate) fn current_issues(&self, site: &Site) -> Range<usize> {
-        self.recent.start.min(self.window_start)..site.issues.len()
+        let start = if site.config.feeds.json {
+            self.recent.start.min(self.window_start)
+        } else {
+            self.window_start
+        };
+        start..site.issues.len()
     }
 
     /// The issues of month `m`'s archive job.

@@ -35,8 +35,8 @@ pub(crate) use archive::{archive_feeds, site_feeds, Archives, ARCHIVE_DIR};
 pub(crate) use opml::opml;
 pub(crate) use xml::sitemap;
 
-/// Every insight's rendered body, in `site.insights` order.
-type Bodies = [Arc<Rendered>];
+/// Insight index → its rendered body (see [`Renderer::body`](crate::render::Renderer::body)).
+type Bodies<'a> = dyn Fn(usize) -> Arc<Rendered> + Sync + 'a;
 
 /// A file to write: its path in the output and its bytes.
 pub(crate) type Document = (String, Vec<u8>);
@@ -305,7 +305,7 @@ fn insight_item<'s>(site: &'s Site, bodies: &Bodies, i: usize) -> Item<'s> {
             .iter()
             .map(|&t| &config.topics[t])
             .collect(),
-        content: Content::new(absolutize(bodies[i].html(), &config.origin)),
+        content: Content::new(absolutize(bodies(i).html(), &config.origin)),
     }
 }
 
@@ -324,7 +324,7 @@ fn issue_html(site: &Site, bodies: &Bodies, n: usize) -> String {
             html.push_str("\">");
             html.push_str(&escape(&insight.title));
             html.push_str("</a></h2>\n");
-            absolutize_into(html, bodies[i].html(), &config.origin);
+            absolutize_into(html, bodies(i).html(), &config.origin);
         }
     };
     section(&mut html, issue.headline());

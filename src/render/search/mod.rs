@@ -11,7 +11,7 @@
 //!
 //! Files are named by their content, so a rebuild rewrites only the files whose
 //! bytes change (and the manifest), and a static host may cache them forever.
-//! This module reads the site and rendered bodies; it writes through the sink.
+//! This module reads the site and the bodies' Markdown; it writes through the sink.
 
 mod docs;
 mod shards;
@@ -33,6 +33,7 @@ use super::wording::summarize;
 use super::Renderer;
 use crate::error::Diagnostic;
 use crate::fingerprint::hash_of;
+use crate::markdown;
 use crate::sink::Sink;
 use docs::Docs;
 use shards::{name_of, Shard};
@@ -58,12 +59,21 @@ impl Renderer<'_> {
         let stop = words::stop_words(&site.config.language);
         let docs = Docs::new(site);
         // Chunks of cards are runs of insights for the words too: each chunk's
-        // words come from the build's memory unless the chunk changed.
-        let words: Vec<Arc<Words>> = docs
+        // text is read once, its cards written at once and its words kept
+        // for the index (from the build's memory unless the chunk changed).
+        let chunks: Vec<(Arc<Words>, (i64, String))> = docs
             .chunks
             .par_iter()
-            .map(|chunk| self.cached_words(chunk.clone()))
-            .collect();
+            .map(|chunk| {
+                let Chunk { words, cards } = self.cached_chunk(&docs.keys, chunk.clone());
+                // Moved out when the memory keeps nothing (`build`), copied for `serve`.
+                let cards = Arc::unwrap_or_clone(cards);
+                let hash = name_of(&cards);
+                sink.put(&format!("{SEARCH_CARDS}{hash}.json"), cards)?;
+                Ok((words, (docs.keys[chunk.end - 1], hash)))
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+        let (words, doc_files): (Vec<Arc<Words>>, Vec<(i64, String)>) = chunks.into_iter().unzip();
         // Chunks are oldest first; the index's lists are in site order.
         let runs: Vec<(usize, &Words)> = docs
             .chunks
@@ -90,34 +100,22 @@ impl Renderer<'_> {
         drop(heads);
         let list_files = shards::pack(&lists, "lists", LIST_FILE_BYTES);
         drop(lists);
-        // Before the cards, which are most of the index's bytes.
         drop(terms);
-        let doc_files: Vec<(i64, String, Vec<u8>)> = docs
-            .chunks
-            .par_iter()
-            .map(|chunk| {
-                let bytes = self.cached_cards(&docs.keys, chunk.clone());
-                (docs.keys[chunk.end - 1], name_of(&bytes), bytes)
-            })
-            .collect();
         let manifest = self.manifest(stop, &term_files, &list_files, &doc_files);
         for (dir, files) in [("terms", term_files), ("lists", list_files)] {
             for shard in files {
                 sink.put(&format!("search/{dir}/{}.json", shard.hash), shard.bytes)?;
             }
         }
-        for (_, hash, bytes) in doc_files {
-            sink.put(&format!("{SEARCH_CARDS}{hash}.json"), bytes)?;
-        }
         sink.put(SEARCH_MANIFEST, manifest)
     }
 
     /// What search finds insight `i` by: its title, its text and its topics.
-    fn indexed(&self, i: usize) -> Indexed<'_> {
+    fn indexed<'s>(&'s self, i: usize, text: &'s str) -> Indexed<'s> {
         let config = self.site.config;
         Indexed {
             title: &self.site.insights[i].title,
-            text: self.doc_text(i),
+            text,
             topics: self.site.topics_of[i]
                 .iter()
                 .map(|&t| config.topics[t].name.as_str())
@@ -127,57 +125,56 @@ impl Renderer<'_> {
 
     /// The text of insight `i` that search indexes and cuts snippets from: one
     /// function, so that what search reads of a body is decided in one place.
-    /// It must depend only on what `body_keys` hash (see [`Self::cached_cards`]
-    /// and [`Self::cached_words`]).
-    fn doc_text(&self, i: usize) -> &str {
-        &self.bodies[i].text
+    /// It must depend only on what `body_keys` hash (see
+    /// [`Self::cached_chunk`]). It is the rendered body's plain text, read
+    /// from the Markdown again: search reads every insight at once, and its
+    /// rendered bodies are not all kept (see [`Renderer::body`]).
+    fn doc_text(&self, i: usize) -> String {
+        let config = self.site.config;
+        markdown::plain_text(self.site.insights[i].shown_body(), &config.markdown)
     }
 
-    /// [`Self::cards`], taken from the build's memory when an earlier build
-    /// encoded the same chunk: cards are most of the index's bytes, and an edit
-    /// changes one chunk.
-    fn cached_cards(&self, keys: &[i64], chunk: Range<usize>) -> Vec<u8> {
+    /// [`Self::chunk`], taken from the build's memory when an earlier build
+    /// made the same: an edit changes one chunk.
+    fn cached_chunk(&self, keys: &[i64], chunk: Range<usize>) -> Chunk {
         let site = self.site;
+        let config = site.config;
         let inputs: Vec<_> = chunk
             .clone()
             .map(|i| {
                 let insight = &site.insights[i];
+                let topics = &site.topics_of[i];
+                let names: Vec<&str> = topics.iter().map(|&t| &*config.topics[t].name).collect();
                 (
                     keys[i],
                     self.body_keys[i],
                     &insight.title,
                     &insight.slug,
-                    &site.topics_of[i],
+                    topics,
+                    names,
                 )
             })
             .collect();
-        let key = hash_of(&(FORMAT, "cards", inputs));
-        let cards = self.memory.fragment(key, || self.cards(keys, chunk));
-        // Moved out when the memory keeps nothing (`build`), copied for `serve`.
-        Arc::unwrap_or_clone(cards)
+        let key = hash_of(&(FORMAT, "chunk", inputs));
+        Arc::unwrap_or_clone(self.memory.fragment(key, || self.chunk(keys, chunk)))
     }
 
-    /// The [`Words`] of the insights `chunk`, taken from the build's memory
-    /// when an earlier build collected the same: collecting them is most of the
-    /// index's time, and an edit changes one chunk.
-    fn cached_words(&self, chunk: Range<usize>) -> Arc<Words> {
-        let inputs: Vec<_> = chunk
-            .clone()
-            .map(|i| {
-                let Indexed { title, topics, .. } = self.indexed(i);
-                (title, self.body_keys[i], topics)
-            })
-            .collect();
-        let key = hash_of(&(FORMAT, "words", inputs));
-        self.memory.fragment(key, || {
-            terms::collect(chunk.len(), |i| self.indexed(chunk.start + i))
-        })
+    /// The cards and the words of the insights `chunk`, from one reading of
+    /// their text: collecting words is most of the index's time, and cards
+    /// most of its bytes.
+    fn chunk(&self, keys: &[i64], chunk: Range<usize>) -> Chunk {
+        let texts: Vec<String> = chunk.clone().map(|i| self.doc_text(i)).collect();
+        let words = terms::collect(chunk.len(), |k| self.indexed(chunk.start + k, &texts[k]));
+        Chunk {
+            words: Arc::new(words),
+            cards: Arc::new(self.cards(keys, chunk, &texts)),
+        }
     }
 
-    /// The cards of the insights `chunk` (site indices, newest first), oldest
-    /// first: `{"keys":[deltas],"docs":[[title, slug, day, [topic indices],
-    /// snippet text]]}`.
-    fn cards(&self, keys: &[i64], chunk: Range<usize>) -> Vec<u8> {
+    /// The cards of the insights `chunk` (site indices, newest first; `texts`
+    /// their texts), oldest first: `{"keys":[deltas],"docs":[[title, slug,
+    /// day, [topic indices], snippet text]]}`.
+    fn cards(&self, keys: &[i64], chunk: Range<usize>, texts: &[String]) -> Vec<u8> {
         let mut out = Vec::with_capacity(chunk.len() * (SNIPPET_CHARS + 200));
         out.extend_from_slice(b"{\"keys\":[");
         let mut last = 0;
@@ -189,7 +186,7 @@ impl Renderer<'_> {
             last = keys[i];
         }
         out.extend_from_slice(b"],\"docs\":[");
-        for (n, i) in chunk.rev().enumerate() {
+        for (n, i) in chunk.clone().rev().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
@@ -199,7 +196,7 @@ impl Renderer<'_> {
                 &insight.slug,
                 str_of(&self.shared.insights[i].day),
                 &self.site.topics_of[i],
-                summarize(self.doc_text(i), SNIPPET_CHARS),
+                summarize(&texts[i - chunk.start], SNIPPET_CHARS),
             );
             serde_json::to_writer(&mut out, &card).expect("a card serializes");
         }
@@ -213,7 +210,7 @@ impl Renderer<'_> {
         stop: &[&str],
         terms: &[Shard],
         lists: &[Shard],
-        docs: &[(i64, String, Vec<u8>)],
+        docs: &[(i64, String)],
     ) -> Vec<u8> {
         let config = self.site.config;
         let firsts = |files: &[Shard]| -> Vec<(String, String)> {
@@ -231,13 +228,20 @@ impl Renderer<'_> {
             lists: firsts(lists),
             docs: docs
                 .iter()
-                .map(|(key, hash, _)| (*key, hash.as_str()))
+                .map(|(key, hash)| (*key, hash.as_str()))
                 .collect(),
         };
         let mut out = serde_json::to_vec(&manifest).expect("the manifest serializes");
         out.push(b'\n');
         out
     }
+}
+
+/// One chunk's part of the index (see [`Docs`]).
+#[derive(Clone)]
+struct Chunk {
+    words: Arc<Words>,
+    cards: Arc<Vec<u8>>,
 }
 
 /// `search-index.json`.

@@ -63,7 +63,7 @@ pub(crate) struct Site<'a> {
 
 impl<'a> Site<'a> {
     /// Everything the site owns, without its borrow of the config: what
-    /// `serve` frees on another thread.
+    /// is freed on another thread after a build.
     pub(crate) fn into_owned(self) -> impl Send + 'static {
         let owned = (self.insights, self.issues, self.topics, self.related);
         (owned, self.issue_of, self.topics_of)

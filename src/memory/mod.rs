@@ -81,13 +81,6 @@ enum Kind {
 }
 
 impl Memory {
-    /// Whether the process goes on after this build (`serve`'s rebuilds), so
-    /// that what the build made must be freed; `build`, `check` and `email`
-    /// end the process once it is done.
-    pub(crate) fn outlives_build(&self) -> bool {
-        matches!(self.kind, Kind::InMemory)
-    }
-
     /// A memory that keeps nothing.
     pub(crate) fn nothing() -> Memory {
         Memory::with(Kind::Nothing, Arc::default())

@@ -157,8 +157,8 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// Everything the renderer owns, without its borrows: what `serve` frees
-    /// on another thread.
+    /// Everything the renderer owns, without its borrows: what is freed on
+    /// another thread after a build.
     pub(crate) fn into_owned(self) -> impl Send + 'static {
         let values = (self.site_value, self.shared, self.insights);
         let keys = (self.body_fingerprints, self.body_keys);

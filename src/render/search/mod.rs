@@ -75,18 +75,16 @@ impl Renderer<'_> {
             .collect::<Result<_, Diagnostic>>()?;
         let (words, doc_files): (Vec<Arc<Words>>, Vec<(i64, String)>) = chunks.into_iter().unzip();
         // Chunks are oldest first; the index's lists are in site order.
-        let runs: Vec<(usize, &Words)> = docs
+        let runs: Vec<(usize, Arc<Words>)> = docs
             .chunks
             .iter()
-            .zip(&words)
+            .map(|chunk| chunk.start)
+            .zip(words)
             .rev()
-            .map(|(chunk, words)| (chunk.start, &**words))
             .collect();
-        let terms = terms::merge(&runs, stop);
-        // Unless the memory keeps them, the chunks' words go before the
-        // index's files are made: at 100k insights they weigh as much as it.
-        drop(runs);
-        drop(words);
+        // Unless the memory keeps them, the chunks' words are taken apart as
+        // they are merged: at 100k insights they weigh as much as the index.
+        let terms = terms::merge(runs, stop);
         let heads: Vec<(&str, Vec<u8>)> = terms
             .par_iter()
             .map(|term| (&*term.word, json(|out| term.head_json(&docs.keys, out))))

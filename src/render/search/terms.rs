@@ -13,6 +13,7 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 use ahash::AHashMap;
 
@@ -82,71 +83,102 @@ pub(super) fn collect<'a>(count: usize, indexed: impl Fn(usize) -> Indexed<'a>) 
 /// and its words, in site order, together covering the site. Every indexed word,
 /// sorted, with its lists in site order, as if collected from the whole site at
 /// once. Stop words are dropped here, once each, rather than looked up for each
-/// of the site's millions of words.
-pub(super) fn merge(runs: &[(usize, &Words)], stop: &[&str]) -> Vec<Term> {
+/// of the site's millions of words. Runs that no one else holds (a build's)
+/// are taken apart as they are merged, so the index and its runs are not all
+/// in memory at once.
+pub(super) fn merge(runs: Vec<(usize, Arc<Words>)>, stop: &[&str]) -> Vec<Term> {
     // A k-way merge: the heap holds each run's next word, smallest first and,
     // among equal words, the run that comes first in the site.
-    let mut heap: BinaryHeap<Reverse<Next>> = runs
-        .iter()
+    let mut sources: Vec<(u32, Source)> = runs
+        .into_iter()
+        .map(|(start, words)| ((start as u32) << 1, Source::new(words)))
+        .collect();
+    let mut heap: BinaryHeap<Reverse<Next>> = sources
+        .iter_mut()
         .enumerate()
-        .filter(|(_, (_, words))| !words.0.is_empty())
-        .map(|(run, (_, words))| Reverse(Next { words, run, at: 0 }))
+        .filter_map(|(run, (_, source))| {
+            Some(Reverse(Next {
+                term: source.next()?,
+                run,
+            }))
+        })
         .collect();
     let mut terms: Vec<Term> = Vec::new();
-    while let Some(Reverse(next)) = heap.pop() {
-        let term = &next.words.0[next.at];
-        let shift = (runs[next.run].0 as u32) << 1;
-        let hits = term.hits.iter().map(|hit| hit + shift);
-        match terms.last_mut() {
-            Some(last) if last.word == term.word => last.hits.extend(hits),
-            _ if stop.contains(&&*term.word) => {}
-            _ => terms.push(Term {
-                word: term.word.clone(),
-                hits: hits.collect(),
-            }),
+    while let Some(Reverse(Next { mut term, run })) = heap.pop() {
+        let (shift, source) = &mut sources[run];
+        for hit in &mut term.hits {
+            *hit += *shift;
         }
-        if next.at + 1 < next.words.0.len() {
+        if let Some(following) = source.next() {
             heap.push(Reverse(Next {
-                at: next.at + 1,
-                ..next
+                term: following,
+                run,
             }));
+        }
+        match terms.last_mut() {
+            Some(last) if last.word == term.word => last.hits.extend_from_slice(&term.hits),
+            _ if stop.contains(&&*term.word) => {}
+            _ => terms.push(term),
         }
     }
     terms
 }
 
+/// A run's words as [`merge`] reads them: taken when the merge holds the
+/// run alone (a build), copied when the build's memory keeps it too (`serve`).
+enum Source {
+    Taken(std::vec::IntoIter<Term>),
+    Shared(Arc<Words>, usize),
+}
+
+impl Source {
+    fn new(words: Arc<Words>) -> Source {
+        match Arc::try_unwrap(words) {
+            Ok(words) => Source::Taken(words.0.into_iter()),
+            Err(shared) => Source::Shared(shared, 0),
+        }
+    }
+
+    fn next(&mut self) -> Option<Term> {
+        match self {
+            Source::Taken(terms) => terms.next(),
+            Source::Shared(words, at) => {
+                let term = words.0.get(*at)?;
+                *at += 1;
+                Some(Term {
+                    word: term.word.clone(),
+                    hits: term.hits.clone(),
+                })
+            }
+        }
+    }
+}
+
 /// A run's next word in [`merge`].
-struct Next<'a> {
-    words: &'a Words,
+struct Next {
+    term: Term,
     run: usize,
-    at: usize,
 }
 
-impl Next<'_> {
-    fn word(&self) -> &str {
-        &self.words.0[self.at].word
-    }
-}
-
-impl Ord for Next<'_> {
+impl Ord for Next {
     fn cmp(&self, other: &Self) -> Ordering {
-        utf16_order(self.word(), other.word()).then(self.run.cmp(&other.run))
+        utf16_order(&self.term.word, &other.term.word).then(self.run.cmp(&other.run))
     }
 }
 
-impl PartialOrd for Next<'_> {
+impl PartialOrd for Next {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl PartialEq for Next<'_> {
+impl PartialEq for Next {
     fn eq(&self, other: &Self) -> bool {
         self.cmp(other) == Ordering::Equal
     }
 }
 
-impl Eq for Next<'_> {}
+impl Eq for Next {}
 
 /// JavaScript's string order.
 fn utf16_order(a: &str, b: &str) -> Ordering {
@@ -220,26 +252,30 @@ pub(super) fn push_number(out: &mut Vec<u8>, n: i64) {
 mod tests {
     use super::*;
 
-    /// The index of `docs` collected in runs of `run` insights and merged.
-    fn index_in_runs(docs: &[(&'static str, &'static str)], run: usize) -> Vec<Term> {
+    /// The index of `docs` collected in runs of `run` insights and merged;
+    /// the runs held elsewhere too (as `serve` keeps them) or not.
+    fn index_in_runs(docs: &[(&'static str, &'static str)], run: usize, kept: bool) -> Vec<Term> {
         let starts: Vec<usize> = (0..docs.len()).step_by(run).collect();
-        let words: Vec<Words> = starts
+        let words: Vec<Arc<Words>> = starts
             .iter()
             .map(|&start| {
                 let count = run.min(docs.len() - start);
-                collect(count, |i| Indexed {
+                Arc::new(collect(count, |i| Indexed {
                     title: docs[start + i].0,
                     text: docs[start + i].1,
                     topics: vec!["Chips"],
-                })
+                }))
             })
             .collect();
-        let runs: Vec<(usize, &Words)> = starts.into_iter().zip(&words).collect();
-        merge(&runs, &["the"])
+        let kept_words = if kept { words.clone() } else { Vec::new() };
+        let runs: Vec<(usize, Arc<Words>)> = starts.into_iter().zip(words).collect();
+        let terms = merge(runs, &["the"]);
+        drop(kept_words);
+        terms
     }
 
     fn index(docs: &[(&'static str, &'static str)]) -> Vec<Term> {
-        index_in_runs(docs, docs.len().max(1))
+        index_in_runs(docs, docs.len().max(1), false)
     }
 
     fn json(term: &Term, keys: &[i64], head: bool) -> String {
@@ -318,11 +354,13 @@ mod tests {
         assert!(whole.iter().any(|(w, _)| w == "über"));
         assert!(!whole.iter().any(|(w, _)| w == "the"), "stop words dropped");
         for run in 1..docs.len() {
-            let runs: Vec<(String, Vec<u32>)> = index_in_runs(&docs, run)
-                .into_iter()
-                .map(|t| (t.word.into(), t.hits))
-                .collect();
-            assert_eq!(runs, whole, "runs of {run}");
+            for kept in [false, true] {
+                let runs: Vec<(String, Vec<u32>)> = index_in_runs(&docs, run, kept)
+                    .into_iter()
+                    .map(|t| (t.word.into(), t.hits))
+                    .collect();
+                assert_eq!(runs, whole, "runs of {run}, kept {kept}");
+            }
         }
     }
 

@@ -11,7 +11,7 @@ use super::{head_links, Feed, Format, FEED_HISTORY_NS};
 use crate::config::Config;
 
 pub(super) fn document(config: &Config, feed: &Feed) -> Vec<u8> {
-    let mut w = xml_writer();
+    let mut w = xml_writer(feed.size_hint(Format::Atom));
     let mut attributes = vec![("xmlns", "http://www.w3.org/2005/Atom")];
     if feed.history.archive {
         attributes.push(("xmlns:fh", FEED_HISTORY_NS));

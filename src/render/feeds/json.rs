@@ -87,7 +87,8 @@ pub(super) fn document(config: &Config, feed: &Feed) -> Vec<u8> {
         title: &feed.title,
         version: "https://jsonfeed.org/version/1.1",
     };
-    let mut bytes = serde_json::to_vec_pretty(&document).expect("JSON values serialize");
+    let mut bytes = Vec::with_capacity(feed.size_hint(Format::Json));
+    serde_json::to_writer_pretty(&mut bytes, &document).expect("JSON values serialize");
     bytes.push(b'\n');
     bytes
 }

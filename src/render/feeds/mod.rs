@@ -187,6 +187,18 @@ impl Feed<'_> {
             .collect()
     }
 
+    /// About the size of this feed's document in `format`: its items' content,
+    /// most of it, and room for the rest, so that a document of a month's
+    /// issues (hundreds of kilobytes) is written without regrowing its buffer.
+    fn size_hint(&self, format: Format) -> usize {
+        let content = |item: &Item| match format {
+            Format::Json => item.content.html.len() * 9 / 8,
+            Format::Rss | Format::Atom => item.content.xml().len(),
+        };
+        let items: usize = self.items.iter().map(|item| content(item) + 1024).sum();
+        items + 2048
+    }
+
     /// The output path of this feed's document in `format`.
     fn path(&self, format: Format) -> String {
         document_path(&self.dir, format)
@@ -318,13 +330,16 @@ fn issue_html(site: &Site, bodies: &Bodies, n: usize) -> String {
     let section = |html: &mut String, insights: &[usize]| {
         for &i in insights {
             let insight = &site.insights[i];
+            let body = bodies(i);
+            // Room for the body and its heading at once, as the buffer grows.
+            html.reserve(body.html().len() + 256);
             let url = config.permalink(&insight_path(&insight.slug));
             html.push_str("<h2><a href=\"");
             html.push_str(&escape(&url));
             html.push_str("\">");
             html.push_str(&escape(&insight.title));
             html.push_str("</a></h2>\n");
-            absolutize_into(html, bodies(i).html(), &config.origin);
+            absolutize_into(html, body.html(), &config.origin);
         }
     };
     section(&mut html, issue.headline());

@@ -15,7 +15,7 @@ use crate::site::{topic_path, Site};
 pub(crate) fn opml(site: &Site) -> Option<Vec<u8>> {
     let config = site.config;
     let format = Format::enabled(&config.feeds).next()?;
-    let mut w = xml_writer();
+    let mut w = xml_writer(0);
     open(&mut w, element("opml", &[("version", "2.0")]));
     open(&mut w, BytesStart::new("head"));
     text_element(&mut w, "title", &config.title);

@@ -11,7 +11,7 @@ use super::{head_links, Feed, Format, FEED_HISTORY_NS};
 use crate::config::Config;
 
 pub(super) fn document(config: &Config, feed: &Feed) -> Vec<u8> {
-    let mut w = xml_writer();
+    let mut w = xml_writer(feed.size_hint(Format::Rss));
     let mut attributes = vec![
         ("version", "2.0"),
         ("xmlns:atom", "http://www.w3.org/2005/Atom"),

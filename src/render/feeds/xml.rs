@@ -13,9 +13,10 @@ use crate::printable::printable;
 
 pub(super) type Xml = Writer<Vec<u8>>;
 
-/// A writer with the XML declaration written, indenting by two spaces.
-pub(super) fn xml_writer() -> Xml {
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+/// A writer with the XML declaration written, indenting by two spaces, with
+/// room for `capacity` bytes.
+pub(super) fn xml_writer(capacity: usize) -> Xml {
+    let mut w = Writer::new_with_indent(Vec::with_capacity(capacity), b' ', 2);
     write(
         &mut w,
         Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)),
@@ -78,7 +79,8 @@ pub(super) fn rfc3339(date: &DateTime<FixedOffset>) -> String {
 }
 
 pub(crate) fn sitemap(config: &Config, pages: &[(String, Option<NaiveDate>)]) -> Vec<u8> {
-    let mut w = xml_writer();
+    // A line of about a hundred bytes per page.
+    let mut w = xml_writer(pages.len() * 128);
     open(
         &mut w,
         element(
@@ -110,7 +112,7 @@ mod tests {
 
     #[test]
     fn attributes_are_escaped_and_cleaned() {
-        let mut w = xml_writer();
+        let mut w = xml_writer(0);
         empty(&mut w, element("o", &[("text", "R&D <\"x\">\u{1}")]));
         let out = String::from_utf8(w.into_inner()).unwrap();
         assert!(

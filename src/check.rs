@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 use quick_xml::events::Event;
-use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::count::Count;
@@ -110,20 +109,18 @@ struct BodySource {
     links: Vec<(InternalLink, usize, usize)>,
 }
 
-/// The links of every body. The pages let go of their bodies as they
-/// rendered, so each is rendered again here: `check` builds once, into memory.
+/// The links of every body, as rendering found them.
 fn body_sources(r: &Renderer) -> Vec<BodySource> {
     r.site
         .insights
-        .par_iter()
+        .iter()
         .enumerate()
-        .map(|(i, insight)| (insight, r.body(i)))
-        .map(|(insight, rendered)| BodySource {
+        .map(|(i, insight)| BodySource {
             path: insight.path.clone(),
             date: insight.date,
             date_line: insight.key_lines.date,
-            links: rendered
-                .internal_links
+            links: r
+                .internal_links(i)
                 .iter()
                 .map(|link| {
                     let (line, col) = line_col(&insight.body, link.offset);

@@ -30,7 +30,7 @@ mod search;
 mod values;
 mod wording;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Value};
@@ -39,7 +39,7 @@ use crate::config::MarkdownConfig;
 use crate::content::Insight;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
-use crate::markdown::{self, LinkBase, Rendered};
+use crate::markdown::{self, InternalLink, LinkBase, Rendered};
 use crate::memory::Memory;
 use crate::progress;
 use crate::sink::Sink;
@@ -62,6 +62,9 @@ pub(crate) struct Renderer<'a> {
     jobs: Vec<Job>,
     /// Body HTML and plain text of each insight (see [`Renderer::body`]).
     bodies: Pool<Arc<Rendered>>,
+    /// The internal links of each body once rendered, kept when the body goes:
+    /// `check` verifies them after the pages let go of the bodies.
+    links: Vec<OnceLock<Vec<InternalLink>>>,
     /// The `site` object of every template. Tera values share their contents
     /// (`Arc`), so each page's context gets it for the cost of a reference count.
     site_value: Value,
@@ -123,6 +126,7 @@ impl<'a> Renderer<'a> {
             theme,
             jobs: Vec::new(),
             bodies: Pool::new(Vec::new()),
+            links: site.insights.iter().map(|_| OnceLock::new()).collect(),
             site_value: Value::none(),
             shared: Shared::new(site),
             insights: Pool::new(Vec::new()),
@@ -145,7 +149,7 @@ impl<'a> Renderer<'a> {
     /// by the others, and let go after the last.
     pub(crate) fn body(&self, i: usize) -> Arc<Rendered> {
         self.bodies.take(i, || {
-            self.memory.body(self.body_keys[i], || {
+            let body = self.memory.body(self.body_keys[i], || {
                 let config = self.site.config;
                 let insight = &self.site.insights[i];
                 let base = LinkBase {
@@ -153,8 +157,22 @@ impl<'a> Renderer<'a> {
                     page_path: &insight_path(&insight.slug),
                 };
                 render_shown_body(insight, &base, &config.markdown)
-            })
+            });
+            self.links[i].get_or_init(|| body.internal_links.clone());
+            body
         })
+    }
+
+    /// The internal links of insight `i`'s body: kept from its rendering, or
+    /// rendered now if no page has shown it.
+    pub(crate) fn internal_links(&self, i: usize) -> &[InternalLink] {
+        match self.links[i].get() {
+            Some(links) => links,
+            None => {
+                self.body(i);
+                self.links[i].get().map_or(&[], Vec::as_slice)
+            }
+        }
     }
 
     /// Everything the renderer owns, without its borrows: what is freed on
@@ -162,7 +180,13 @@ impl<'a> Renderer<'a> {
     pub(crate) fn into_owned(self) -> impl Send + 'static {
         let values = (self.site_value, self.shared, self.insights);
         let keys = (self.body_fingerprints, self.body_keys);
-        (self.jobs, self.bodies, values, keys, self.archives)
+        (
+            self.jobs,
+            (self.bodies, self.links),
+            values,
+            keys,
+            self.archives,
+        )
     }
 
     /// Renders everything into `sink`. All failures are collected, each reported once.

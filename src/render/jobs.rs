@@ -102,6 +102,8 @@ impl Renderer<'_> {
     /// time. The other jobs go first.
     pub(super) fn in_date_order(&self, jobs: Vec<Job>) -> Vec<Job> {
         let newest = |job: &Job| self.body_inputs(*job).into_iter().min();
+        // The search index reads every insight's Markdown, not the pools: it
+        // goes first with the other undated jobs, the longest of them.
         let (mut dated, mut order): (Vec<Job>, Vec<Job>) = jobs
             .into_iter()
             .partition(|job| !matches!(job, Job::SearchIndex) && newest(job).is_some());

@@ -22,9 +22,10 @@ use crate::site::{insight_path, topic_path, Issue, Site};
 /// Strings and small values that many pages repeat. An insight shows on its own
 /// page, its issue, every topic page and the home page; building its URLs, dates
 /// (chrono formatting) and summary again for each was a fifth of a build's CPU.
-/// Everything here is small and linear in the site: the Markdown bodies, the
-/// only big per-insight data, are not copied. Values are shared, not copied, by
-/// each page that shows them.
+/// Kept here for the whole build: what lists of other pages show. What only an
+/// insight's own object shows is made once with the object (see
+/// [`Renderer::insight_value`]). Values are shared, not copied, by each page
+/// that shows them.
 pub(super) struct Shared {
     /// Per insight: the strings of it that lists show (see [`InsightStrings`]).
     pub(super) insights: Vec<InsightStrings>,

@@ -65,7 +65,7 @@ impl Writer {
     }
 }
 
-/// Renames a cache file written by [`write`] to the cache file of `dir`.
+/// Renames a cache file written by a [`Writer`] to the cache file of `dir`.
 pub(super) fn install(dir: &Path, staged: &Path) -> std::io::Result<()> {
     std::fs::rename(staged, dir.join(BODY_CACHE_FILE))
 }

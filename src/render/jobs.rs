@@ -101,17 +101,24 @@ impl Renderer<'_> {
     /// list, so only the values of a few weeks of insights are alive at a
     /// time. The other jobs go first.
     pub(super) fn in_date_order(&self, jobs: Vec<Job>) -> Vec<Job> {
-        let newest = |job: &Job| self.body_inputs(*job).into_iter().min();
-        // The search index reads every insight's Markdown, not the pools: it
-        // goes first with the other undated jobs, the longest of them.
-        let (mut dated, mut order): (Vec<Job>, Vec<Job>) = jobs
+        let newest = |job: Job| match job {
+            // The search index reads every insight's Markdown, not the pools:
+            // it goes first with the other undated jobs, the longest of them.
+            Job::SearchIndex => None,
+            _ => self.body_inputs(job).into_iter().min(),
+        };
+        let (mut dated, undated): (Vec<_>, Vec<_>) = jobs
             .into_iter()
-            .partition(|job| !matches!(job, Job::SearchIndex) && newest(job).is_some());
+            .map(|job| (newest(job), job))
+            .partition(|(newest, _)| newest.is_some());
         // Stable: an issue, then a topic page, come before the page of their
         // newest insight.
-        dated.sort_by_cached_key(|job| newest(job));
-        order.append(&mut dated);
-        order
+        dated.sort_by_key(|&(newest, _)| newest);
+        undated
+            .into_iter()
+            .chain(dated)
+            .map(|(_, job)| job)
+            .collect()
     }
 
     /// How often `jobs` take each insight's `insight` object and its body

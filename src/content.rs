@@ -360,7 +360,12 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
     }
     errors.into_result()?;
 
-    let mut body = split.body.replace("\r\n", "\n");
+    // Most files have no carriage return: a copy, not a search for "\r\n".
+    let mut body = if split.body.contains('\r') {
+        split.body.replace("\r\n", "\n")
+    } else {
+        split.body.to_owned()
+    };
     make_printable(&mut body);
     let mut title = fm.title;
     make_printable(&mut title);

@@ -100,11 +100,28 @@ fn starts_paragraph(markdown: &str) -> bool {
     let first = markdown
         .find("\n\n")
         .map_or(markdown, |end| &markdown[..end]);
+    if is_one_line_of_prose(first) {
+        return true;
+    }
     match Parser::new_ext(first, options()).next() {
         Some(event) => matches!(event, Event::Start(Tag::Paragraph)),
         None if first.len() == markdown.len() => true,
         None => starts_paragraph(markdown[first.len()..].trim_start_matches('\n')),
     }
+}
+
+/// Whether `lines` (a block's lines) are one line starting with a letter: always
+/// a paragraph, since every other block starts with a mark (`#`, `>`, `-`, a
+/// digit, `<`, `[`, a fence, indentation) or needs a second line (a setext
+/// underline, a table's delimiter row). Most rests are such a line, and
+/// answering without a parser spares each insight a parser's set-up on every
+/// build.
+fn is_one_line_of_prose(lines: &str) -> bool {
+    lines
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphabetic)
+        && !lines.trim_end().contains('\n')
 }
 
 /// The extensions the renderer turns on that change block structure, without
@@ -326,6 +343,40 @@ mod tests {
         assert!(!starts_paragraph("[a]: /x\n\n- item"));
         assert!(starts_paragraph("[a]: /x"));
         assert!(!starts_paragraph("[a]: /x\n\n    indented code"));
+    }
+
+    #[test]
+    fn one_line_of_prose_is_a_paragraph_as_the_parser_says() {
+        let by_parser = |text: &str| {
+            matches!(
+                Parser::new_ext(text, options()).next(),
+                Some(Event::Start(Tag::Paragraph))
+            )
+        };
+        let lines = [
+            "Then more.",
+            "then more.\n",
+            "Then *more* <b>x</b> `c` [l](/x).\n",
+            "Tables | need | rows",
+            "Ab\n===",
+            "Ab\n---",
+            "Ab\n|-|-|",
+            "A | b\n--|--",
+            "x\n- item",
+            "Zed\r\n",
+        ];
+        for text in lines {
+            if is_one_line_of_prose(text) {
+                assert!(by_parser(text), "{text:?}");
+            }
+        }
+        assert!(is_one_line_of_prose("Then more.\n"));
+        assert!(
+            !is_one_line_of_prose("Ab\n==="),
+            "a second line goes to the parser"
+        );
+        assert!(!is_one_line_of_prose("1. Then"));
+        assert!(!is_one_line_of_prose(""));
     }
 
     #[test]

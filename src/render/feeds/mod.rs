@@ -370,16 +370,22 @@ fn issue_topics<'s>(site: &'s Site, issue: &Issue) -> Vec<&'s Topic> {
 /// to absolute URLs. Text may contain `href="/…"` too (the Markdown renderer does
 /// not escape quotes in text), so only attributes inside a tag are touched.
 pub(crate) fn absolutize(html: &str, origin: &str) -> String {
-    let mut out = String::with_capacity(html.len() + 64);
+    // Room for the origin at every candidate link: an email edition has dozens,
+    // and growing its buffer once copied the whole edition again.
+    let links = memchr::memmem::find_iter(html.as_bytes(), ROOT_RELATIVE).count();
+    let mut out = String::with_capacity(html.len() + links * origin.len());
     absolutize_into(&mut out, html, origin);
     out
 }
+
+/// What starts a root-relative attribute value.
+const ROOT_RELATIVE: &str = "=\"/";
 
 /// [`absolutize`], appending to `out`.
 fn absolutize_into(out: &mut String, html: &str, origin: &str) {
     // Every email and feed body passes through here; memchr's search is several
     // times faster than `str::find` for a three-byte needle.
-    let attribute = memchr::memmem::Finder::new("=\"/");
+    let attribute = memchr::memmem::Finder::new(ROOT_RELATIVE);
     let mut in_tag = false;
     let mut rest = html;
     while let Some(pos) = attribute.find(rest.as_bytes()) {

@@ -21,9 +21,16 @@ pub(crate) fn summarize(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_string();
     }
-    // Where character `max` starts, if there is one: the text is longer.
-    let Some((end, _)) = text.char_indices().nth(max) else {
-        return text.to_string();
+    // Where character `max` starts, if there is one: the text is longer. In
+    // ASCII (most text) that is byte `max`, found without decoding characters:
+    // every insight is summarized twice a build, for its page and for search.
+    let end = if text.as_bytes()[..max].is_ascii() {
+        max
+    } else {
+        match text.char_indices().nth(max) {
+            Some((end, _)) => end,
+            None => return text.to_string(),
+        }
     };
     let cut = &text[..end];
     let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
@@ -38,5 +45,9 @@ mod tests {
     fn summarize_cuts_on_words() {
         assert_eq!(summarize("short", 10), "short");
         assert_eq!(summarize("one two three four", 12), "one two…");
+        // Characters, not bytes: the ASCII shortcut and the decoding agree.
+        assert_eq!(summarize("éé éé éé", 5), "éé…");
+        assert_eq!(summarize("ab éé éé", 5), "ab…");
+        assert_eq!(summarize("ééééé", 5), "ééééé");
     }
 }

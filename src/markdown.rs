@@ -25,6 +25,9 @@ pub struct Rendered {
     /// The body as plain text (for summaries, search and feeds' descriptions).
     pub text: String,
     pub internal_links: Vec<InternalLink>,
+    /// The body as an email's text, when made with the rendering (in the same
+    /// pass, by the render stage); not kept in the body cache.
+    pub(crate) email_text: Option<String>,
 }
 
 impl Rendered {
@@ -33,6 +36,7 @@ impl Rendered {
             html: tera::Value::safe_string(html),
             text,
             internal_links,
+            email_text: None,
         }
     }
 
@@ -77,6 +81,17 @@ pub(crate) fn parser_options(config: &MarkdownConfig) -> Options {
 }
 
 pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered {
+    render_seeing(body, base, config, &mut |_| {})
+}
+
+/// [`render`], handing `seen` each Markdown event of `body` as parsed: for
+/// what else is made of a body's events (its email text), in the same pass.
+pub(crate) fn render_seeing(
+    body: &str,
+    base: &LinkBase,
+    config: &MarkdownConfig,
+    seen: &mut dyn FnMut(&Event),
+) -> Rendered {
     let options = parser_options(config);
     let mut internal_links = Vec::new();
     let mut text = PlainText::new(body, config);
@@ -84,6 +99,7 @@ pub fn render(body: &str, base: &LinkBase, config: &MarkdownConfig) -> Rendered 
     let mut events = Vec::new();
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         text.see(&event);
+        seen(&event);
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {

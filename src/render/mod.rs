@@ -35,7 +35,7 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use crate::config::MarkdownConfig;
+use crate::config::Config;
 use crate::content::Insight;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
@@ -46,6 +46,7 @@ use crate::sink::Sink;
 use crate::site::{insight_path, page_path, topic_path, Site};
 use crate::theme::Theme;
 use context::Fields;
+use email_text::EmailText;
 use jobs::{site_fingerprint, Job};
 use pool::Pool;
 use values::Shared;
@@ -88,10 +89,15 @@ pub(crate) struct Renderer<'a> {
 }
 
 /// The Markdown an insight shows under its title (see
-/// [`Insight::shown_body`]), rendered; its links' offsets are counted from the
-/// top of the whole body, so `check` names their lines in the content file.
-fn render_shown_body(insight: &Insight, base: &LinkBase, config: &MarkdownConfig) -> Rendered {
-    let mut rendered = markdown::render(insight.shown_body(), base, config);
+/// [`Insight::shown_body`]), rendered, with its email text made in the same
+/// pass; its links' offsets are counted from the top of the whole body, so
+/// `check` names their lines in the content file.
+fn render_shown_body(insight: &Insight, base: &LinkBase, config: &Config) -> Rendered {
+    let shown = insight.shown_body();
+    let mut email = EmailText::new(shown, base, &config.origin);
+    let mut rendered =
+        markdown::render_seeing(shown, base, &config.markdown, &mut |event| email.see(event));
+    rendered.email_text = Some(email.finish());
     let start = insight.rest_start.unwrap_or(0);
     for link in &mut rendered.internal_links {
         link.offset += start;
@@ -104,7 +110,11 @@ impl<'a> Renderer<'a> {
     /// context. No body is rendered yet: each is, when a page first shows it.
     pub(crate) fn new(site: &'a Site<'a>, theme: &'a Theme, memory: &'a Memory) -> Renderer<'a> {
         let config = site.config;
-        let markdown_options = hash_of(&format!("{:?}{}", config.markdown, config.base_path));
+        // The origin, for the email text made with each body.
+        let markdown_options = hash_of(&format!(
+            "{:?}{}{}",
+            config.markdown, config.base_path, config.origin
+        ));
         let (body_keys, body_fingerprints): (Vec<u64>, Vec<u64>) = site
             .insights
             .par_iter()
@@ -156,7 +166,7 @@ impl<'a> Renderer<'a> {
                     base_path: &config.base_path,
                     page_path: &insight_path(&insight.slug),
                 };
-                render_shown_body(insight, &base, &config.markdown)
+                render_shown_body(insight, &base, config)
             });
             self.links[i].get_or_init(|| body.internal_links.clone());
             body

@@ -227,14 +227,15 @@ impl Renderer<'_> {
     }
 
     /// An insight with its rendered body, and with `text`, its body as plain
-    /// text for email editions (a second Markdown parse, done once per
-    /// insight as the object is): the `insight` object of every template.
+    /// text for email editions (made with the body, or, for a body from the
+    /// body cache, by a parse of its own): the `insight` object of every template.
     /// Made by the first page that shows the insight, shared by the others
     /// and dropped after the last (see [`Pool`](super::pool::Pool)).
     pub(super) fn insight_value(&self, i: usize) -> Value {
         self.insights.take(i, || {
             let body = self.body(i);
-            Value::from_serializable(&self.insight_object(i, &body, self.email_text(i)))
+            let text = (body.email_text.clone()).unwrap_or_else(|| self.email_text(i));
+            Value::from_serializable(&self.insight_object(i, &body, text))
         })
     }
 

@@ -82,6 +82,9 @@ fn fill_line<'a>(
     prefix: &mut &'a str,
     indent: &'a str,
 ) {
+    if is_simple_prose(line) {
+        return fill_simple_line(out, line, width, prefix, indent);
+    }
     let bytes = line.as_bytes();
     let mut column = 0;
     // The part of `line` waiting to be copied: whole words and single spaces.
@@ -109,6 +112,52 @@ fn fill_line<'a>(
         run = start..end;
     }
     out.push_str(&line[run]);
+}
+
+/// Whether `line` is ASCII words one space apart, no space at either end:
+/// most lines of an email's text, which [`fill_simple_line`] wraps without
+/// reading them word by word.
+fn is_simple_prose(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    line.is_ascii()
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !bytes.iter().any(|&b| b.is_ascii_whitespace() && b != b' ')
+        && memchr::memmem::find(bytes, b"  ").is_none()
+}
+
+/// [`fill_line`] of a line that [`is_simple_prose`]: each output line is the
+/// longest run of words that fits, found as the last space within the room
+/// left after the prefix (bytes are characters here); a word longer than that
+/// room gets a line of its own.
+fn fill_simple_line<'a>(
+    out: &mut String,
+    line: &str,
+    width: usize,
+    prefix: &mut &'a str,
+    indent: &'a str,
+) {
+    let mut rest = line;
+    loop {
+        out.push_str(prefix);
+        let room = width.saturating_sub(char_count(prefix));
+        *prefix = indent;
+        if rest.len() <= room {
+            out.push_str(rest);
+            return;
+        }
+        let bytes = rest.as_bytes();
+        let cut = match bytes[..=room].iter().rposition(|&b| b == b' ') {
+            Some(space) => space,
+            None => memchr::memchr(b' ', bytes).unwrap_or(rest.len()),
+        };
+        out.push_str(&rest[..cut]);
+        if cut == rest.len() {
+            return;
+        }
+        out.push('\n');
+        rest = &rest[cut + 1..];
+    }
 }
 
 /// The next word of `bytes` from `at` on: its start, its end and its length in
@@ -261,6 +310,9 @@ mod tests {
             "one two  three\tfour\u{a0}five  six seven eight nine ten eleven twelve",
             "  lead spaces and trailing ones   \nsecond line\n\n    code  kept\nlast",
             "a https://example.org/a/very/long/path/that/is/longer/than/the/width b c",
+            "Simple prose of short and loooooooooooong words, one space apart: it fills to the width.",
+            "exactly five chars each words here ok\nand a second simple line of prose",
+            "supercalifragilistic a bb ccc dddd eeeee ffffff ggggggg hhhhhhhh iiiiiiiii",
             "naïve café — über straße and ümlauts: ëëë ïïï ööö üüü ÿÿÿ ààà",
             "",
             "\n\n",

@@ -94,27 +94,23 @@ pub fn config(data: &[u8]) {
     }
 }
 
-/// A site the raw-insight target imports into: the fixture's config and a few
-/// insights, so new lines meet existing ones (identity, near duplicates, slugs).
-fn import_site() -> &'static Path {
-    static SITE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    SITE.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("brief-fuzz-import-{}", std::process::id()));
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-        let fixture = if fixture.exists() {
-            fixture
-        } else {
-            // Built from fuzz/: the fixture is one level up.
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/basic")
-        };
-        std::fs::create_dir_all(dir.join("content/insights")).expect("temp site");
-        std::fs::copy(fixture.join("config.toml"), dir.join("config.toml")).expect("config");
-        for name in ["huawei-ramp.md", "open-models.md", "moe.md"] {
-            let from = fixture.join("content/insights").join(name);
-            std::fs::copy(from, dir.join("content/insights").join(name)).expect("insight");
-        }
-        dir
-    })
+/// A site for the raw-insight target to import into, in `dir`: the fixture's
+/// config and a few insights, so new lines meet existing ones (identity, near
+/// duplicates, slugs).
+pub fn make_import_site(dir: &Path) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+    let fixture = if fixture.exists() {
+        fixture
+    } else {
+        // Built from fuzz/: the fixture is one level up.
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/basic")
+    };
+    std::fs::create_dir_all(dir.join("content/insights")).expect("temp site");
+    std::fs::copy(fixture.join("config.toml"), dir.join("config.toml")).expect("config");
+    for name in ["huawei-ramp.md", "open-models.md", "moe.md"] {
+        let from = fixture.join("content/insights").join(name);
+        std::fs::copy(from, dir.join("content/insights").join(name)).expect("insight");
+    }
 }
 
 /// A raw insight file as a scanning service might deliver it, imported with
@@ -122,8 +118,7 @@ fn import_site() -> &'static Path {
 /// boilerplate and `Related Insights` handling, identity, near duplicates,
 /// titles, topics and slugs. Nothing may panic, nothing may be written, and the
 /// counts must add up.
-pub fn raw_insight(data: &[u8]) {
-    let site = import_site();
+pub fn raw_insight(site: &Path, data: &[u8]) {
     let raw = site.join(format!(
         "raw-{}.txt",
         std::thread::current()

@@ -8,14 +8,25 @@ mod common;
 #[path = "../fuzz/targets.rs"]
 mod targets;
 
-type Target = fn(&[u8]);
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
 
-const TARGETS: &[(&str, Target)] = &[
-    ("front_matter", targets::front_matter),
-    ("markdown", targets::markdown),
-    ("config", targets::config),
-    ("raw_insight", targets::raw_insight),
-];
+type Target<'a> = Box<dyn Fn(&[u8]) + 'a>;
+
+/// Every target by name; the raw-insight one imports into `site` (a test's
+/// own temporary directory, removed when it ends).
+fn targets(site: &Path) -> Vec<(&'static str, Target<'_>)> {
+    targets::make_import_site(site);
+    vec![
+        ("front_matter", Box::new(targets::front_matter)),
+        ("markdown", Box::new(targets::markdown)),
+        ("config", Box::new(targets::config)),
+        (
+            "raw_insight",
+            Box::new(|data| targets::raw_insight(site, data)),
+        ),
+    ]
+}
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = common::repo().join("fuzz/regressions").join(target);
@@ -32,11 +43,12 @@ fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn committed_inputs_do_not_panic() {
-    for (name, target) in TARGETS {
+    let site = tempfile::tempdir().unwrap();
+    for (name, target) in targets(site.path()) {
         let inputs = inputs(name);
         assert!(!inputs.is_empty(), "no inputs for {name}");
         for (path, data) in inputs {
-            let result = std::panic::catch_unwind(|| target(&data));
+            let result = catch_unwind(AssertUnwindSafe(|| target(&data)));
             assert!(result.is_ok(), "{name} panicked on {path}");
         }
     }
@@ -129,7 +141,8 @@ fn mutate(rng: &mut Rng, data: &mut Vec<u8>) {
 #[test]
 fn mutated_seeds_do_not_panic() {
     const STEPS: usize = 300;
-    for (name, target) in TARGETS {
+    let site = tempfile::tempdir().unwrap();
+    for (name, target) in targets(site.path()) {
         let seeds: Vec<Vec<u8>> = inputs(name)
             .into_iter()
             .map(|(_, d)| d)
@@ -140,7 +153,7 @@ fn mutated_seeds_do_not_panic() {
             let seed = rng.below(seeds.len());
             let mut data = seeds[seed].clone();
             mutate(&mut rng, &mut data);
-            let result = std::panic::catch_unwind(|| target(&data));
+            let result = catch_unwind(AssertUnwindSafe(|| target(&data)));
             assert!(
                 result.is_ok(),
                 "{name} panicked at step {step} on {:?}",

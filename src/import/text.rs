@@ -2,6 +2,7 @@
 //! [`crate::text::headline`] makes): a slug from the headline, and topics from
 //! the configured keywords. Pure functions.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::config::Topic;
@@ -75,7 +76,7 @@ fn headline_slug(headline: &str, id: &str) -> String {
 /// inside words dropped (`China's` → `chinas`, `U.S.` → `us`), a hyphenated
 /// compound kept as one (`open-source`).
 fn slug_words(text: &str) -> Vec<String> {
-    let spaced: String = text
+    let spaced: String = spelled_in_ascii(text)
         .chars()
         .filter(|c| !matches!(c, '\'' | '’' | '.'))
         .map(|c| {
@@ -91,6 +92,25 @@ fn slug_words(text: &str) -> Vec<String> {
         .map(slugify)
         .filter(|w| !w.is_empty())
         .collect()
+}
+
+/// `text` with its letters and digits outside ASCII spelled in ASCII (`Über` →
+/// `Uber`, `économie` → `economie`, `芯片` → `Xin Pian`), punctuation left as
+/// it is: slugs keep to ASCII, and leaving such letters out made `ber` of
+/// `Über` and no slug at all of a headline in Chinese.
+fn spelled_in_ascii(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match deunicode::deunicode_char(c) {
+            // A syllable of Chinese comes with a space after it: words apart.
+            Some(ascii) if c.is_alphanumeric() && !c.is_ascii() => out.push_str(ascii),
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn is_meaningful(word: &str) -> bool {
@@ -120,7 +140,7 @@ fn unique(base: String, taken: impl Fn(&str) -> bool) -> String {
 fn base_slug(title: &str, id: &str) -> String {
     // `China's` → `chinas` and `U.S.` → `us`; a dash or any other symbol
     // separates words (`slugify` alone would glue `utility—free` into one).
-    let words: String = title
+    let words: String = spelled_in_ascii(title)
         .chars()
         .filter(|c| !matches!(c, '\'' | '’' | '.'))
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
@@ -257,7 +277,8 @@ mod tests {
             "chinas-pause-nvidia-h200-chip-orders"
         );
         assert_eq!(headline_slug("It is what it is", "ab"), "it-is-what-it-is");
-        assert_eq!(headline_slug("中国", "ab12"), "insight-ab12");
+        assert_eq!(headline_slug("中国", "ab12"), "zhong-guo");
+        assert_eq!(headline_slug("¿?", "ab12"), "insight-ab12");
         let long = headline_slug(&format!("{} chips", "x".repeat(70)), "ab");
         assert!(long.len() <= SHORT_SLUG_MAX, "{long}");
         for headline in [
@@ -274,6 +295,25 @@ mod tests {
             headline_slug("Supply of family chips", "ab"),
             "supply-family-chips"
         );
+    }
+
+    #[test]
+    fn letters_outside_ascii_are_spelled_in_ascii() {
+        assert_eq!(
+            headline_slug("Über die Zukunft der Chips — 芯片 im Überblick", "ab"),
+            "uber-die-zukunft-der-chips-xin"
+        );
+        assert_eq!(
+            base_slug("L'économie française ralentit, dit l'État", "ab"),
+            "leconomie-francaise-ralentit-dit-letat"
+        );
+        assert_eq!(base_slug("芯片出口管制", "ab"), "xin-pian-chu-kou-guan-zhi");
+        assert_eq!(
+            base_slug("Straße in Ørsted’s plan", "ab"),
+            "strasse-in-orsteds-plan"
+        );
+        // Punctuation still separates words, as it did.
+        assert_eq!(base_slug("utility—free «AI»", "ab"), "utility-free-ai");
     }
 
     #[test]
@@ -297,7 +337,8 @@ mod tests {
         );
         let long = base_slug(&"word ".repeat(30), "ab");
         assert!(long.len() <= SLUG_MAX && !long.ends_with('-'), "{long}");
-        assert_eq!(base_slug("中国", "ab12"), "insight-ab12");
+        assert_eq!(base_slug("中国", "ab12"), "zhong-guo");
+        assert_eq!(base_slug("— ¿? —", "ab12"), "insight-ab12");
         assert_eq!(
             base_slug("China's utility—free (U.S. AI)", "ab"),
             "chinas-utility-free-us-ai"

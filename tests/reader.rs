@@ -454,3 +454,30 @@ fn insight_pages_carry_news_article_json_ld_that_cannot_break_out() {
         "https://example.org/search/?q={query}"
     );
 }
+
+/// A day of one insight reads "The top insight of the day", not "The top 1
+/// insights", on its page, the home page and in both email texts; counts of
+/// one are singular.
+#[test]
+fn counts_of_one_read_as_english() {
+    let site = Site::fixture("basic");
+    for f in std::fs::read_dir(site.path("content/insights")).unwrap() {
+        std::fs::remove_file(f.unwrap().path()).unwrap();
+    }
+    write_insight(site.root(), "alone", "2026-11-18", "Alone. It stands.");
+    write_insight(site.root(), "earlier", "2026-11-17", "Earlier. It was.");
+    let (_tmp, out) = build(site.root(), &[]);
+    for rel in [
+        "index.html",
+        "issues/2026-11-18/index.html",
+        "issues/2026-11-18/email.txt",
+        "issues/2026-11-18/email.html",
+    ] {
+        let text = read(&out, rel);
+        assert!(text.contains("The top insight of the day."), "{rel}");
+        assert!(!text.contains(" 1 insights"), "{rel}");
+    }
+    assert!(read(&out, "index.html").contains(">1 insight<"));
+    assert!(read(&out, "issues/2026-11-18/index.html").contains(">Top insight</h2>"));
+    assert!(read(&out, "search/index.html").contains("Search all 2 insights<"));
+}

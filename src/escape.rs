@@ -2,8 +2,13 @@
 //! attribute value (`&`, `<`, `>`, `"`, `'`) become entities, for brief's own
 //! markup and for what templates print alike; nothing else is touched (Tera's
 //! default also escapes `/`, which turns every URL into `&#x2F;` soup). URL paths:
-//! [`percent_decode`] reads them the way a server does. A leaf helper: pure
-//! functions, no IO, no knowledge of any stage.
+//! [`percent_decode`] reads them the way a server does, [`url_path`] writes a
+//! file's path as one. A leaf helper: pure functions, no IO, no knowledge of
+//! any stage.
+
+use std::borrow::Cow;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
 /// `text` with the HTML specials escaped.
 pub(crate) fn escape_html(text: &str) -> String {
@@ -92,6 +97,34 @@ fn html_specials(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// What a file's path must escape to be a URL's path: controls, the space,
+/// what would end or split the path (`#`, `?`), `%` itself, and what RFC 3986
+/// never allows unescaped (`"`, `<`, `>`, `` ` ``, `{`, `}`, `|`, `\`, `^`, `[`,
+/// `]`). Bytes outside ASCII are always escaped.
+const URL_PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'[')
+    .add(b']');
+
+/// A site path (a file's, `/`-separated) as it is written in a URL:
+/// `files/Über 100%.pdf` → `files/%C3%9Cber%20100%25.pdf`. The inverse of
+/// [`percent_decode`].
+pub(crate) fn url_path(path: &str) -> Cow<'_, str> {
+    utf8_percent_encode(path, URL_PATH).into()
+}
+
 /// A URL path (or fragment) with its `%XX` escapes decoded, the way a server
 /// reads a request: `None` when a `%` does not start two hex digits or the bytes
 /// are not UTF-8, because such a URL names no file (`serve` answers 400, and
@@ -121,6 +154,27 @@ pub(crate) fn percent_decode(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_paths_escape_what_a_url_cannot_hold_and_decode_back() {
+        assert_eq!(
+            url_path("insights/a-b_c/index.html"),
+            "insights/a-b_c/index.html"
+        );
+        assert_eq!(
+            url_path("files/Über Bericht (final) 100%.pdf"),
+            "files/%C3%9Cber%20Bericht%20(final)%20100%25.pdf"
+        );
+        assert_eq!(url_path("a+b&c=d;e,f'g~.txt"), "a+b&c=d;e,f'g~.txt");
+        assert_eq!(url_path("q?#x[1]"), "q%3F%23x%5B1%5D");
+        for path in [
+            "files/中文 名.txt",
+            "100%/x y#z?.pdf",
+            "a\\b|c^d`e{f}\"g<h>",
+        ] {
+            assert_eq!(percent_decode(&url_path(path)).as_deref(), Some(path));
+        }
+    }
 
     #[test]
     fn escapes_markup_characters_only() {

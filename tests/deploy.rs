@@ -517,6 +517,45 @@ fn a_deleted_insight_is_removed_and_nothing_outside_the_prefix_is_touched() {
     }
 }
 
+/// Static files named with spaces, `%`, `+`, `&`, quotes and letters outside
+/// ASCII: each is stored under its own name (signing escapes the key), compares
+/// unchanged on the rerun, is deleted when it goes, and is listed in
+/// `--changed-urls` as a URL, escaped.
+#[test]
+fn files_with_awkward_names_round_trip_and_are_listed_as_urls() {
+    let site = sample_site("names", "");
+    let names = [
+        "files/Über Bericht (final) 100%.pdf",
+        "files/a+b&c=d;e,f'g~.txt",
+        "files/中文 名.txt",
+    ];
+    for name in names {
+        site.write(&format!("static/{name}"), name);
+    }
+    site.build(&[]);
+    counts(&deploy(&site, &[]));
+    assert_remote_is_site(&site, "names");
+    assert_eq!(
+        counts(&deploy(&site, &[])).0,
+        0,
+        "the rerun uploads nothing"
+    );
+
+    for name in &names[..2] {
+        std::fs::remove_file(site.path(&format!("static/{name}"))).unwrap();
+    }
+    site.build(&[]);
+    let urls = site.path("changed.txt");
+    let (_, deleted, _) = counts(&deploy(&site, &["--changed-urls", urls.to_str().unwrap()]));
+    assert_eq!(deleted, 2);
+    assert_remote_is_site(&site, "names");
+    assert_eq!(
+        site.read("changed.txt"),
+        "https://brief.example.org/files/%C3%9Cber%20Bericht%20(final)%20100%25.pdf\n\
+         https://brief.example.org/files/a+b&c=d;e,f'g~.txt\n"
+    );
+}
+
 #[test]
 fn refuses_more_deletes_than_max_deletes_unless_forced() {
     let site = sample_site("max-deletes", "max_deletes = 1\n");

@@ -24,6 +24,7 @@ use std::time::Instant;
 use crate::config::{Config, Target};
 use crate::count::Count;
 use crate::error::{Diagnostic, Diagnostics};
+use crate::escape::url_path;
 use crate::headers::Rules;
 use crate::hints::find_key_line;
 use crate::lock::SiteLock;
@@ -486,15 +487,16 @@ fn parallel<T: Sync, R: Send>(items: &[T], jobs: usize, work: impl Fn(&T) -> R +
 }
 
 /// Writes the absolute URL of every uploaded or deleted file to `file`, one a
-/// line, sorted: what a CDN purge needs. A page (`x/index.html`) is listed
+/// line, sorted, escaped as URLs are (`files/a%20b.pdf`): what a CDN purge needs. A page (`x/index.html`) is listed
 /// under the URL readers use (`…/x/`) and its file URL.
 fn write_changed_urls(file: &Path, config: &Config, changed: &[String]) -> Result<(), Diagnostic> {
     let mut urls: Vec<String> = changed
         .iter()
         .flat_map(|path| {
+            let path = url_path(path);
             let folder = (path == "index.html" || path.ends_with("/index.html"))
                 .then(|| config.permalink(&path[..path.len() - "index.html".len()]));
-            folder.into_iter().chain([config.permalink(path)])
+            folder.into_iter().chain([config.permalink(&path)])
         })
         .collect();
     urls.sort_unstable();

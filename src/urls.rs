@@ -59,16 +59,19 @@ fn split_http_url(url: &str) -> Result<(String, &str), String> {
 /// ends attribute values too) and `%` starting a two-digit hex escape.
 fn check_url_chars(url: &str) -> Result<(), String> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&()*+,;=%".contains(c);
-    if let Some(c) = url.chars().find(|&c| !allowed(c)) {
+    if let Some((at, c)) = url.char_indices().find(|&(_, c)| !allowed(c)) {
         let what = match c {
             ' ' => "a space".to_string(),
             '"' | '\'' => format!("a quote ({c})"),
             c if c.is_control() => format!("the control character {c:?}"),
             c => format!("{c:?}"),
         };
-        return Err(format!(
-            "it contains {what}; write it percent-encoded (a space is %20)"
-        ));
+        let fix = if !c.is_ascii() && in_host(url, at) {
+            "write the host name in its ASCII form (punycode, `xn--…`)"
+        } else {
+            "write it percent-encoded (a space is %20)"
+        };
+        return Err(format!("it contains {what}; {fix}"));
     }
     let bad_escape = url.match_indices('%').any(|(i, _)| {
         let hex = url.get(i + 1..i + 3).unwrap_or("");
@@ -78,6 +81,17 @@ fn check_url_chars(url: &str) -> Result<(), String> {
         return Err("a `%` must start an escape of two hex digits, such as %20".into());
     }
     Ok(())
+}
+
+/// Whether byte `at` of `url` is in its host (between `://` and the path).
+fn in_host(url: &str, at: usize) -> bool {
+    url.find("://").is_some_and(|scheme_end| {
+        let start = scheme_end + 3;
+        let end = url[start..]
+            .find(['/', '?', '#'])
+            .map_or(url.len(), |i| start + i);
+        (start..end).contains(&at)
+    })
 }
 
 /// `example.org`, `localhost:1111`, `127.0.0.1`, `[::1]:8080`.
@@ -175,6 +189,8 @@ mod tests {
             ("https://<x>/", "'<'"),
             ("https:///", "no host"),
             ("https://é.org/", "'é'"),
+            ("https://exämple.org/", "punycode"),
+            ("https://example.org/dïgest/", "percent-encoded"),
         ] {
             let err = split_base_url(bad).unwrap_err();
             assert!(err.contains(why), "{bad}: {err}");

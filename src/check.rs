@@ -22,6 +22,7 @@ use crate::markdown::{join_relative, url_scheme, InternalLink};
 use crate::memory::Memory;
 use crate::output::{Files, MemoryOutput};
 use crate::render::{Renderer, SEARCH_CARDS, SEARCH_MANIFEST};
+use crate::site::insight_path;
 
 /// What a check found, and how much it looked at.
 #[derive(Debug, Default)]
@@ -64,10 +65,17 @@ pub fn check(root: &Path, drafts: bool) -> Report {
     };
     let output = MemoryOutput::default();
     let mut bodies = Vec::new();
+    let mut draft_pages = HashSet::new();
     let memory = Memory::nothing();
     let rendered =
         crate::render_site_inspect(root, &config, drafts, &memory, &output, false, &mut |r| {
-            bodies = body_sources(r)
+            bodies = body_sources(r);
+            draft_pages = r
+                .site
+                .drafts_left_out
+                .iter()
+                .map(|s| insight_path(s))
+                .collect();
         });
     let mut diagnostics = match rendered {
         Ok((_, warnings)) => warnings,
@@ -77,7 +85,7 @@ pub fn check(root: &Path, drafts: bool) -> Report {
         }
     };
     let files = output.into_files();
-    let site = RenderedSite::new(&config, root, &files);
+    let site = RenderedSite::new(&config, root, &files, draft_pages);
     let now = chrono::Utc::now().fixed_offset();
     let mut reported = HashSet::new();
     for body in &bodies {
@@ -164,6 +172,10 @@ impl Problem {
 
     fn into_diagnostic(self, target: &str, site: &RenderedSite) -> Diagnostic {
         match self {
+            Problem::NoFile if site.is_draft_page(target) => Diagnostic::error(format!(
+                "broken link to {target}: that insight is a draft, and drafts are not built"
+            ))
+            .hint("publish it (`draft = false`), or build and check with --drafts to preview both"),
             Problem::NoFile => {
                 let d = Diagnostic::error(format!("broken link to {target}: no page or file there"));
                 match site.nearest_page(target) {
@@ -192,10 +204,17 @@ struct RenderedSite<'a> {
     files: &'a Files,
     /// `id` attributes of each HTML page.
     ids: HashMap<&'a str, HashSet<String>>,
+    /// The site paths of the pages of drafts left out of the build.
+    draft_pages: HashSet<String>,
 }
 
 impl<'a> RenderedSite<'a> {
-    fn new(config: &'a Config, root: &'a Path, files: &'a Files) -> Self {
+    fn new(
+        config: &'a Config,
+        root: &'a Path,
+        files: &'a Files,
+        draft_pages: HashSet<String>,
+    ) -> Self {
         let ids = files
             .iter()
             .filter(|(path, _)| path.ends_with(".html"))
@@ -212,7 +231,14 @@ impl<'a> RenderedSite<'a> {
             root,
             files,
             ids,
+            draft_pages,
         }
+    }
+
+    /// Whether `site_path` is the page of a draft left out of the build.
+    fn is_draft_page(&self, site_path: &str) -> bool {
+        let page = site_path.strip_suffix("index.html").unwrap_or(site_path);
+        self.draft_pages.contains(page)
     }
 
     /// The produced file a site path (no base path) names, if any: a folder means

@@ -358,10 +358,13 @@ pub(crate) fn with_renderer<T>(
             return Err(errors.sorted());
         }
     };
-    if !drafts {
-        insights.retain(|i| !i.draft);
-    }
-    let site = Site::new(config, insights).map_err(Diagnostics::sorted)?;
+    let drafts_left_out = if drafts {
+        Vec::new()
+    } else {
+        leave_out_drafts(&mut insights, &mut errors)
+    };
+    let mut site = Site::new(config, insights).map_err(Diagnostics::sorted)?;
+    site.drafts_left_out = drafts_left_out;
     let renderer = Renderer::new(&site, &theme, memory);
     let made = use_it(&renderer)?;
     // Freed on another thread: `serve`'s browsers need not wait for it (a
@@ -371,6 +374,40 @@ pub(crate) fn with_renderer<T>(
     let owned = (renderer.into_owned(), site.into_owned());
     std::thread::spawn(move || drop(owned));
     Ok((made, errors))
+}
+
+/// Takes the drafts out of `insights`, and out of the `related` lists of the
+/// others, and returns their slugs: a draft's page is not built, and naming
+/// one is not a mistake (it is published later), so each such name is a
+/// warning, not the error of a slug that names no insight.
+fn leave_out_drafts(
+    insights: &mut Vec<content::Insight>,
+    warnings: &mut Diagnostics,
+) -> Vec<String> {
+    if !insights.iter().any(|i| i.draft) {
+        return Vec::new();
+    }
+    let (drafts, published): (Vec<_>, Vec<_>) = insights.drain(..).partition(|i| i.draft);
+    let draft_slugs: std::collections::HashSet<&str> =
+        drafts.iter().map(|i| i.slug.as_str()).collect();
+    for mut insight in published {
+        insight.related.retain(|slug| {
+            let draft = draft_slugs.contains(slug.as_str());
+            if draft {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "`related` names {slug:?}, a draft: left out until it is published"
+                    ))
+                    .at(&insight.path)
+                    .line(insight.key_lines.related)
+                    .hint("set `draft = false` in it, or build with --drafts to see both"),
+                );
+            }
+            !draft
+        });
+        insights.push(insight);
+    }
+    drafts.into_iter().map(|i| i.slug).collect()
 }
 
 /// Where the build cache of `output` (a resolved path) lives:

@@ -59,6 +59,9 @@ pub(crate) struct Site<'a> {
     pub(crate) issue_of: Vec<usize>,
     /// For each insight: the indices of its topics in `config.topics`.
     pub(crate) topics_of: Vec<Vec<usize>>,
+    /// The slugs of the drafts this build leaves out (built only with
+    /// `--drafts`): a link to one of their pages is broken until it is published.
+    pub(crate) drafts_left_out: Vec<String>,
 }
 
 impl<'a> Site<'a> {
@@ -124,6 +127,7 @@ impl<'a> Site<'a> {
             related,
             issue_of,
             topics_of,
+            drafts_left_out: Vec::new(),
         })
     }
 

@@ -376,6 +376,49 @@ fn drafts_are_built_only_on_request() {
     assert!(site.path("public/insights/secret/index.html").exists());
 }
 
+/// A published insight may name a draft in `related` and link to its page:
+/// the build leaves the draft out of the list with a warning (it is no typo),
+/// `check` calls the link what it is, and `--drafts` shows both, related.
+#[test]
+fn naming_a_draft_is_a_warning_until_it_is_published() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/insights/secret.md",
+        "+++\ntitle = \"Secret draft\"\ndate = 2026-11-20\ndraft = true\n+++\nNot yet.\n",
+    );
+    site.write(
+        "content/insights/teaser.md",
+        "+++\ntitle = \"Teaser\"\ndate = 2026-11-20\nrelated = [\"secret\"]\n+++\nTeaser. See [soon](../secret/).\n",
+    );
+    let built = site.brief(&["build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(
+        stderr(&built).contains("teaser.md:4: warning: `related` names \"secret\", a draft"),
+        "{}",
+        stderr(&built)
+    );
+    let teaser = site.read("public/insights/teaser/index.html");
+    assert!(!teaser.contains("Secret draft"), "the draft is not listed");
+
+    let checked = site.brief(&["check"]);
+    assert!(!checked.status.success());
+    assert!(
+        stderr(&checked).contains(
+            "teaser.md:6:13: error: broken link to /insights/secret/: that insight is a draft"
+        ),
+        "{}",
+        stderr(&checked)
+    );
+    let checked = site.brief(&["check", "--drafts"]);
+    assert!(checked.status.success(), "{}", stderr(&checked));
+
+    site.build(&["--drafts"]);
+    let teaser = site.read("public/insights/teaser/index.html");
+    assert!(teaser.contains("Secret draft"), "related with --drafts");
+    let secret = site.read("public/insights/secret/index.html");
+    assert!(secret.contains("Teaser"), "and related both ways");
+}
+
 #[test]
 fn site_templates_and_static_files_override_the_theme() {
     let site = Site::fixture("basic");

@@ -263,6 +263,7 @@ mod tests {
             related: Vec::new(),
             issue_of: Vec::new(),
             topics_of: Vec::new(),
+            drafts_left_out: Vec::new(),
         };
         Archives::new(&site)
     }

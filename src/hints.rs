@@ -59,9 +59,35 @@ pub(crate) fn toml_diagnostic(
     if d.message.starts_with("unknown field `") || d.message.starts_with("missing field `") {
         return with_serde_hint(d);
     }
+    if message == "duplicate key" {
+        return d.hint(duplicate_key_hint(text, source_line, first_line));
+    }
     match toml_value_hint(&message, source_line) {
         Some(h) => d.hint(h),
         None => d,
+    }
+}
+
+/// Where the key (or table) set twice on `source_line` was set first.
+fn duplicate_key_hint(text: &str, source_line: &str, first_line: usize) -> String {
+    let line = source_line.trim();
+    if line.starts_with('[') {
+        let first = text.lines().position(|l| l.trim() == line);
+        return match first {
+            Some(n) => format!(
+                "{line} is already on line {}: put its keys under that one",
+                n + 1 + first_line
+            ),
+            None => format!("{line} appears twice: put its keys under one of them"),
+        };
+    }
+    let key = line_key(line).unwrap_or(line);
+    match find_key_line(text, key) {
+        Some(n) => format!(
+            "`{key}` is already set on line {}: keep one of the two",
+            n + first_line
+        ),
+        None => format!("`{key}` is set twice: keep one of the two"),
     }
 }
 
@@ -116,5 +142,31 @@ fn unknown_field_hint(field: &str, message: &str) -> String {
     match closest(field, expected.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
         None => format!("remove `{field}`; it is not a key brief knows"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostic(toml_text: &str, first_line: usize) -> Diagnostic {
+        let err = toml::from_str::<toml::Table>(toml_text).unwrap_err();
+        toml_diagnostic(&err, toml_text, Path::new("x.toml"), first_line)
+    }
+
+    #[test]
+    fn a_key_or_table_set_twice_points_at_the_first() {
+        let d = diagnostic("title = \"a\"\ndate = 1\ntitle = \"b\"\n", 1);
+        assert_eq!(d.message, "duplicate key");
+        assert_eq!(d.line, Some(4));
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("`title` is already set on line 2: keep one of the two")
+        );
+        let d = diagnostic("[feeds]\nrss = true\n\n[feeds]\natom = true\n", 0);
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("[feeds] is already on line 1: put its keys under that one")
+        );
     }
 }

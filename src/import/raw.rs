@@ -290,15 +290,19 @@ pub(crate) struct RawLine<'a> {
     pub(crate) role: Role,
 }
 
-/// Splits raw text into insight lines: blank and boilerplate lines dropped, text
-/// kept verbatim apart from surrounding whitespace (and a BOM).
+/// Splits raw text into insight lines: blank and boilerplate lines dropped, and
+/// lines without a letter (dates, rules such as `---`); text kept verbatim
+/// apart from surrounding whitespace (and a BOM) and the block marks it starts
+/// with (see [`without_block_marks`]).
 pub(crate) fn insight_lines<'a>(text: &'a str, rules: &ImportConfig) -> Vec<RawLine<'a>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut role = Role::Lead;
     let mut lines = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || rules.skip_lines.iter().any(|s| same_line(s, line)) {
+        let line = without_block_marks(line.trim());
+        if !line.chars().any(char::is_alphabetic)
+            || rules.skip_lines.iter().any(|s| same_line(s, line))
+        {
             continue;
         }
         if same_line(&rules.related_marker, line) {
@@ -312,6 +316,37 @@ pub(crate) fn insight_lines<'a>(text: &'a str, rules: &ImportConfig) -> Vec<RawL
         });
     }
     lines
+}
+
+/// `line` without the Markdown block marks it starts with: a list item's
+/// (`- `, `* `, `+ `, `1. `, `1) `), a quote's (`>`) or a heading's (`## `).
+/// Scanning services and HTML emails (their `<li>` become `- `) number, bullet
+/// or quote their insights; kept, a mark would make the insight a list or a
+/// quote, shown under a headline that repeats its first sentence.
+fn without_block_marks(mut line: &str) -> &str {
+    while let Some(end) = block_mark_end(line.as_bytes()) {
+        line = line[end..].trim_start();
+    }
+    line
+}
+
+/// Where the block mark `line` starts with ends, if it starts with one.
+fn block_mark_end(line: &[u8]) -> Option<usize> {
+    let spaced = |at: usize| matches!(line.get(at), Some(b' ' | b'\t')).then_some(at + 1);
+    match *line.first()? {
+        b'-' | b'*' | b'+' => spaced(1),
+        b'>' => Some(1),
+        b'#' => {
+            let level = line.iter().take_while(|&&b| b == b'#').count();
+            (level <= 6).then(|| spaced(level)).flatten()
+        }
+        b'0'..=b'9' => {
+            let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+            let numbered = digits <= 9 && matches!(line.get(digits), Some(b'.' | b')'));
+            numbered.then(|| spaced(digits + 1)).flatten()
+        }
+        _ => None,
+    }
 }
 
 /// Boilerplate and the marker are recognised whatever their case and spacing.
@@ -358,6 +393,38 @@ mod tests {
                     line: 7,
                     role: Role::Related
                 },
+            ]
+        );
+    }
+
+    #[test]
+    fn block_marks_are_left_out_and_lines_without_letters_dropped() {
+        let text = "2026-11-22\n1. First, the U.S. acts.\n- Bulleted one.\n* Starred one.\n\
+                    + Plus one.\n> Quoted one.\n> - Quoted item.\n## Heading one.\n12) Twelfth.\n\
+                    ---\n* * *\n===\n\n**Bold** stays.\n#1 priority stays.\n1.5 million stays.\n\
+                    2025 stays a year.\n-5% stays.\n####### Seven hashes stay.\n## Related Insights\nAfter.\n";
+        let lines: Vec<(&str, Role)> = insight_lines(text, &ImportConfig::default())
+            .iter()
+            .map(|l| (l.text, l.role))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("First, the U.S. acts.", Role::Lead),
+                ("Bulleted one.", Role::Lead),
+                ("Starred one.", Role::Lead),
+                ("Plus one.", Role::Lead),
+                ("Quoted one.", Role::Lead),
+                ("Quoted item.", Role::Lead),
+                ("Heading one.", Role::Lead),
+                ("Twelfth.", Role::Lead),
+                ("**Bold** stays.", Role::Lead),
+                ("#1 priority stays.", Role::Lead),
+                ("1.5 million stays.", Role::Lead),
+                ("2025 stays a year.", Role::Lead),
+                ("-5% stays.", Role::Lead),
+                ("####### Seven hashes stay.", Role::Lead),
+                ("After.", Role::Related),
             ]
         );
     }

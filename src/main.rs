@@ -488,12 +488,12 @@ fn rename(root: &Path, args: &RenameArgs) -> ExitCode {
             println!("  + {line}");
         }
     }
-    let files = report.changes.len();
+    let files = Count(report.changes.len(), "file");
     if args.dry_run {
-        println!("dry run: would change {files} files; nothing was written");
+        println!("dry run: would change {files}; nothing was written");
     } else {
         println!(
-            "renamed {:?} to {:?} in {files} files; /insights/{}/ stays as a redirect",
+            "renamed {:?} to {:?} in {files}; /insights/{}/ stays as a redirect",
             args.old, args.new, args.old
         );
     }

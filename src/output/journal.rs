@@ -29,6 +29,7 @@ use std::sync::Mutex;
 
 use super::record::RECORD_FILE;
 use super::STAGING_DIR;
+use crate::count::Count;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::lock::SiteLock;
 
@@ -248,8 +249,8 @@ impl fmt::Display for Recovery {
             Recovery::Clean => write!(f, "no build was cut short"),
             Recovery::Completed(p) => write!(
                 f,
-                "completed a build that was cut short while it replaced files ({} files put in place, {} removed)",
-                p.placed, p.removed
+                "completed a build that was cut short while it replaced files ({} put in place, {} removed)",
+                Count(p.placed, "file"), p.removed
             ),
             Recovery::RolledBack { removed } => write!(
                 f,

@@ -105,8 +105,12 @@ fn spelled_in_ascii(text: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match deunicode::deunicode_char(c) {
+            _ if c.is_ascii() => out.push(c),
             // A syllable of Chinese comes with a space after it: words apart.
-            Some(ascii) if c.is_alphanumeric() && !c.is_ascii() => out.push_str(ascii),
+            Some(ascii) if c.is_alphanumeric() => out.push_str(ascii),
+            // A combining accent (`e` + U+0301 is how some systems write `é`)
+            // is part of its letter, not a break between words.
+            Some("") => {}
             _ => out.push(c),
         }
     }
@@ -311,6 +315,11 @@ mod tests {
         assert_eq!(
             base_slug("Straße in Ørsted’s plan", "ab"),
             "strasse-in-orsteds-plan"
+        );
+        // Decomposed accents (as some systems write them) break no word.
+        assert_eq!(
+            base_slug("E\u{301}conomie u\u{308}ber", "ab"),
+            "economie-uber"
         );
         // Punctuation still separates words, as it did.
         assert_eq!(base_slug("utility—free «AI»", "ab"), "utility-free-ai");

@@ -103,6 +103,19 @@ fn incremental_builds_equal_fresh_builds_after_every_kind_of_edit() {
     );
     assert_incremental_matches_fresh(&site, &["--drafts"], "--drafts");
     assert_incremental_matches_fresh(&site, &[], "dropping --drafts");
+    site.write(
+        "content/insights/teaser.md",
+        "+++\ntitle = \"Teaser\"\ndate = 2026-11-20\nrelated = [\"secret\"]\n+++\nTeaser. Soon.\n",
+    );
+    assert_incremental_matches_fresh(&site, &[], "naming a draft in `related`");
+    site.write(
+        "content/insights/secret.md",
+        "+++\ntitle = \"Secret draft\"\ndate = 2026-11-20\n+++\nNot yet.\n",
+    );
+    assert_incremental_matches_fresh(&site, &[], "publishing the draft");
+    assert!(site
+        .read("public/insights/teaser/index.html")
+        .contains("Secret draft"));
 }
 
 #[test]

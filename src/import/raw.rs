@@ -299,7 +299,7 @@ pub(crate) fn insight_lines<'a>(text: &'a str, rules: &ImportConfig) -> Vec<RawL
     let mut role = Role::Lead;
     let mut lines = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let line = without_block_marks(line.trim());
+        let (line, heading) = without_block_marks(line.trim());
         if !line.chars().any(char::is_alphabetic)
             || rules.skip_lines.iter().any(|s| same_line(s, line))
         {
@@ -307,6 +307,11 @@ pub(crate) fn insight_lines<'a>(text: &'a str, rules: &ImportConfig) -> Vec<RawL
         }
         if same_line(&rules.related_marker, line) {
             role = Role::Related;
+            continue;
+        }
+        // An email's headings title its sections ("Top insights"); an insight
+        // is a paragraph.
+        if heading {
             continue;
         }
         lines.push(RawLine {
@@ -319,15 +324,18 @@ pub(crate) fn insight_lines<'a>(text: &'a str, rules: &ImportConfig) -> Vec<RawL
 }
 
 /// `line` without the Markdown block marks it starts with: a list item's
-/// (`- `, `* `, `+ `, `1. `, `1) `), a quote's (`>`) or a heading's (`## `).
-/// Scanning services and HTML emails (their `<li>` become `- `) number, bullet
-/// or quote their insights; kept, a mark would make the insight a list or a
-/// quote, shown under a headline that repeats its first sentence.
-fn without_block_marks(mut line: &str) -> &str {
+/// (`- `, `* `, `+ `, `1. `, `1) `), a quote's (`>`) or a heading's (`## `),
+/// and whether one was a heading's. Scanning services and HTML emails (their
+/// `<li>` become `- `) number, bullet or quote their insights; kept, a mark
+/// would make the insight a list or a quote, shown under a headline that
+/// repeats its first sentence.
+fn without_block_marks(mut line: &str) -> (&str, bool) {
+    let mut heading = false;
     while let Some(end) = block_mark_end(line.as_bytes()) {
+        heading |= line.starts_with('#');
         line = line[end..].trim_start();
     }
-    line
+    (line, heading)
 }
 
 /// Where the block mark `line` starts with ends, if it starts with one.
@@ -398,7 +406,7 @@ mod tests {
     }
 
     #[test]
-    fn block_marks_are_left_out_and_lines_without_letters_dropped() {
+    fn block_marks_are_left_out_and_headings_and_lines_without_letters_dropped() {
         let text = "2026-11-22\n1. First, the U.S. acts.\n- Bulleted one.\n* Starred one.\n\
                     + Plus one.\n> Quoted one.\n> - Quoted item.\n## Heading one.\n12) Twelfth.\n\
                     ---\n* * *\n===\n\n**Bold** stays.\n#1 priority stays.\n1.5 million stays.\n\
@@ -416,7 +424,6 @@ mod tests {
                 ("Plus one.", Role::Lead),
                 ("Quoted one.", Role::Lead),
                 ("Quoted item.", Role::Lead),
-                ("Heading one.", Role::Lead),
                 ("Twelfth.", Role::Lead),
                 ("**Bold** stays.", Role::Lead),
                 ("#1 priority stays.", Role::Lead),

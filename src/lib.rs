@@ -39,6 +39,7 @@ mod hints;
 mod mailbox;
 mod media_type;
 mod memory;
+mod moved;
 mod progress;
 mod render;
 mod sink;
@@ -58,6 +59,7 @@ use count::Count;
 use error::{Diagnostic, Diagnostics};
 use lock::SiteLock;
 use memory::{DiskMemory, Memory};
+use moved::Moves;
 use output::{CommitError, DiskOutput, Recovery};
 use render::Renderer;
 use sink::Sink;
@@ -158,15 +160,18 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
     let mut notes = recover_output(&output_dir, &lock)?;
     // The cache lives outside the output, so a deploy never ships it (it would
     // carry drafts from a `--drafts` build).
-    let memory = DiskMemory::open(&cache_dir(root, &output_dir), &output_dir);
+    let cache = cache_dir(root, &output_dir);
+    let memory = DiskMemory::open(&cache, &output_dir);
     let mut out = DiskOutput::open(&output_dir, memory.files_on_record(), options.force)?;
-    let rendered = render_site(
+    let mut moves = Moves::default();
+    let rendered = render_site_inspect(
         root,
         &config,
         options.drafts,
         memory.memory(),
         &out,
         std::io::stderr().is_terminal(),
+        &mut |renderer| moves = Moves::since_last_build(&cache, &renderer.site.insights),
     );
     let rendered = rendered.and_then(|done| {
         write_headers_file(&config, &out)?;
@@ -195,6 +200,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostic
         }
     };
     memory.save(manifest);
+    moves.record(&cache);
+    notes.extend(moves.warnings);
     summary.files = stats.files;
     summary.written = stats.written;
     summary.millis = started.elapsed().as_millis();

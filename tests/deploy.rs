@@ -63,20 +63,26 @@ fn start_weed() -> Weed {
     );
     std::fs::write(dir.join("s3.json"), identity).unwrap();
     let [s3, s3_grpc, master, master_grpc, volume, volume_grpc, filer, filer_grpc] = free_ports();
+    // Its logs go to stderr (into weed.log) and its sockets into `dir` where it
+    // lets them; those it always puts in /tmp go with the server.
     let server = format!(
-        "weed server -dir={data} -s3 -s3.port={s3} -s3.port.grpc={s3_grpc} \
+        "weed -logtostderr server -dir={data} -s3 -s3.port={s3} -s3.port.grpc={s3_grpc} \
          -s3.port.iceberg=0 -s3.port.lance=0 -s3.config={config} \
+         -s3.localSocket={sockets}/s3.sock -filer.localSocket={sockets}/filer.sock \
          -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.port={master} -master.port.grpc={master_grpc} \
          -volume.port={volume} -volume.port.grpc={volume_grpc} -filer.port={filer} \
          -filer.port.grpc={filer_grpc} -master.telemetry=false -master.volumeSizeLimitMB=64 \
          -volume.max=0",
         data = dir.join("data").display(),
         config = dir.join("s3.json").display(),
+        sockets = dir.display(),
     );
     let watchdog = format!(
         "{server} >{log} 2>&1 & weed=$!\n\
          while kill -0 {me} 2>/dev/null; do sleep 0.5; done\n\
-         kill $weed; sleep 2; kill -9 $weed 2>/dev/null; rm -rf {dir}",
+         kill $weed; sleep 2; kill -9 $weed 2>/dev/null; rm -rf {dir} \
+         /tmp/seaweedfs-master-grpc-{master_grpc}.sock /tmp/seaweedfs-volume-grpc-{volume_grpc}.sock \
+         /tmp/seaweedfs-s3-grpc-{s3_grpc}.sock",
         log = dir.join("weed.log").display(),
         me = std::process::id(),
         dir = dir.display(),

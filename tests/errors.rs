@@ -12,23 +12,21 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use common::{brief, brief_unprivileged, copy_dir, fixture, snapshot, stderr};
+use common::{brief, brief_unprivileged, copy_dir, fixture, shared_dir, snapshot, stderr};
 
 const MOE: &str = "content/insights/moe.md";
 
 /// A built copy of the fixture, made once; every test copies it.
 fn built_fixture() -> &'static Path {
-    static BUILT: OnceLock<tempfile::TempDir> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let root = dir.path().join("site");
-            copy_dir(&fixture("basic"), &root);
-            let out = brief(&root, &["build"]);
-            assert!(out.status.success(), "{}", stderr(&out));
-            dir
-        })
-        .path()
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = shared_dir("errors-fixture");
+        let root = dir.join("site");
+        copy_dir(&fixture("basic"), &root);
+        let out = brief(&root, &["build"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        dir
+    })
 }
 
 struct Site {

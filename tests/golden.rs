@@ -1,5 +1,5 @@
 //! Golden files: what readers get, pinned whole. The sample digest (the
-//! repository's own `config.toml` and `content/`) is built into a temp dir with a
+//! repository's own `config.toml` and `content/`) is built into `target/tmp/` with a
 //! fixed `--base-url` (with a path, so every link shows the base path), and the
 //! home page, an issue page, an insight page, the subscribe page, the three site
 //! feeds, a month's archive feeds, a topic's feeds, the OPML file and the issue's
@@ -9,25 +9,29 @@
 
 mod common;
 
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::Site;
+use common::{shared_dir, Site};
 
 const BASE_URL: &str = "https://example.org/digest/";
 
-/// The sample digest, built once for every test of this file.
-fn built() -> &'static Site {
-    static BUILT: OnceLock<Site> = OnceLock::new();
+/// The output of the sample digest, built once for every test of this file.
+fn built() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
         let site = Site::sample();
-        site.build(&["--base-url", BASE_URL]);
-        site
+        let out = shared_dir("golden-public");
+        let out_arg = out.to_string_lossy().into_owned();
+        site.build(&["--base-url", BASE_URL, "--output", &out_arg]);
+        out
     })
 }
 
 /// Asserts that the built file `rel` matches its golden file `name`.
 fn golden(name: &str, rel: &str) {
-    let text = built().read(&format!("public/{rel}"));
+    let path = built().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
     insta::assert_snapshot!(name, text);
 }
 

@@ -40,6 +40,17 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// An empty folder `name` under Cargo's temporary directory for integration
+/// tests (`target/tmp/`), what an earlier run left there removed first. For a
+/// site a whole test file shares through a `static`, which is never dropped:
+/// a `TempDir` there stayed in /tmp after every run.
+pub fn shared_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a folder in target/tmp");
+    dir
+}
+
 /// A site copied into a fresh temp dir (removed on drop).
 pub struct Site {
     pub dir: tempfile::TempDir,

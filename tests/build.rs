@@ -419,6 +419,26 @@ fn naming_a_draft_is_a_warning_until_it_is_published() {
     assert!(secret.contains("Teaser"), "and related both ways");
 }
 
+/// A draft that reuses a published insight's slug (its next version, say)
+/// does not hide the published one from `related`.
+#[test]
+fn a_draft_sharing_a_published_slug_leaves_the_published_one_related() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/insights/moe-next.md",
+        "+++\ntitle = \"Next MoE\"\ndate = 2026-11-20\ndraft = true\nslug = \"moe\"\n+++\nSoon.\n",
+    );
+    site.write(
+        "content/insights/teaser.md",
+        "+++\ntitle = \"Teaser\"\ndate = 2026-11-20\nrelated = [\"moe\"]\n+++\nTeaser. Soon.\n",
+    );
+    let built = site.brief(&["build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(!stderr(&built).contains("a draft"), "{}", stderr(&built));
+    let teaser = site.read("public/insights/teaser/index.html");
+    assert!(teaser.contains("href=\"/insights/moe/\""), "still related");
+}
+
 #[test]
 fn site_templates_and_static_files_override_the_theme() {
     let site = Site::fixture("basic");

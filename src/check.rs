@@ -20,6 +20,7 @@ use crate::escape::{percent_decode, unescape_html};
 use crate::hints::closest;
 use crate::markdown::{join_relative, url_scheme, InternalLink};
 use crate::memory::Memory;
+use crate::moved::Moves;
 use crate::output::{Files, MemoryOutput};
 use crate::render::{Renderer, SEARCH_CARDS, SEARCH_MANIFEST};
 use crate::site::insight_path;
@@ -66,7 +67,9 @@ pub fn check(root: &Path, drafts: bool) -> Report {
     let output = MemoryOutput::default();
     let mut bodies = Vec::new();
     let mut draft_pages = HashSet::new();
+    let mut moved = Diagnostics::default();
     let memory = Memory::nothing();
+    let cache = crate::default_cache_dir(root);
     let rendered =
         crate::render_site_inspect(root, &config, drafts, &memory, &output, false, &mut |r| {
             bodies = body_sources(r);
@@ -76,9 +79,16 @@ pub fn check(root: &Path, drafts: bool) -> Report {
                 .iter()
                 .map(|s| insight_path(s))
                 .collect();
+            // What the next build into `public/` would warn of, until it has.
+            if let Some(cache) = &cache {
+                moved = Moves::since_last_build(cache, &r.site.insights).warnings;
+            }
         });
     let mut diagnostics = match rendered {
-        Ok((_, warnings)) => warnings,
+        Ok((_, mut warnings)) => {
+            warnings.extend(moved);
+            warnings
+        }
         Err(errors) => {
             report.diagnostics = errors;
             return report;

@@ -423,6 +423,13 @@ fn leave_out_drafts(
     drafts.into_iter().map(|i| i.slug).collect()
 }
 
+/// The build cache of the site's default output (`public/`), when that output
+/// can be placed at all: what `check` compares the site with.
+pub(crate) fn default_cache_dir(root: &Path) -> Option<PathBuf> {
+    let dir = output::place::output_dir(root, &output_path(root, None), SOURCES).ok()?;
+    Some(cache_dir(root, &dir))
+}
+
 /// Where the build cache of `output` (a resolved path) lives:
 /// `.brief-cache/<hash of its path>/` in the site root, one per output
 /// directory, never inside the output.

@@ -259,9 +259,10 @@ fn unreferenced_slug(site: &Site) -> String {
         .to_string()
 }
 
-/// A content file renamed by hand moves its insight's URL: the build says so
-/// once, with the alias that would keep the old URL; with that alias, or after
-/// `brief rename`, it says nothing.
+/// A content file renamed by hand moves its insight's URL: `check` says so
+/// until a build has, and the build says so once, with the alias that would
+/// keep the old URL; with that alias, or after `brief rename`, neither says
+/// anything.
 #[test]
 fn a_file_renamed_by_hand_warns_once_that_its_old_url_goes() {
     let site = Site::sample();
@@ -269,12 +270,24 @@ fn a_file_renamed_by_hand_warns_once_that_its_old_url_goes() {
     let old = unreferenced_slug(&site);
     let file = |slug: &str| site.path(&format!("content/insights/{slug}.md"));
     std::fs::rename(file(&old), file(NEW)).unwrap();
-    let out = site.brief(&["build"]);
-    assert!(out.status.success(), "{}", stderr(&out));
     let warning = format!(
         "{NEW}.md:2: warning: this insight was at /insights/{old}/ in the last build and is now at /insights/{NEW}/"
     );
+    // `check` says it before the build does, and changes nothing.
+    for _ in 0..2 {
+        let checked = site.brief(&["check"]);
+        assert!(checked.status.success(), "{}", stderr(&checked));
+        assert!(stderr(&checked).contains(&warning), "{}", stderr(&checked));
+    }
+    let out = site.brief(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains(&warning), "{}", stderr(&out));
+    let checked = site.brief(&["check"]);
+    assert!(
+        !stderr(&checked).contains("warning"),
+        "{}",
+        stderr(&checked)
+    );
     assert!(stderr(&out).contains(&format!("aliases = [\"/insights/{old}/\"]")));
     let again = site.brief(&["build"]);
     assert!(!stderr(&again).contains("warning"), "{}", stderr(&again));

@@ -2,8 +2,8 @@
 //! changed since the last build into the same output (its file renamed by
 //! hand, or a `slug` key edited), with nothing serving its old path any more.
 //! The build still goes ahead (the change may be meant), but says which URL
-//! goes and how to keep it. `brief rename` adds the alias itself, so it never
-//! warns.
+//! goes and how to keep it; `check` says the same until a build has. `brief
+//! rename` adds the alias itself, so it never warns.
 //!
 //! The record is `slugs` in the output's build cache: one `id<TAB>slug` line
 //! per built insight, sorted, rewritten after a committed build that changed

@@ -3,6 +3,8 @@
 //! (`[email] manage_url`). Strict on purpose: a value that passes is written into
 //! HTML attributes and XML as it is. Pure functions, no IO; a leaf.
 
+use std::ops::Range;
+
 /// Splits an absolute http(s) URL into origin and a path that starts and ends
 /// with `/`. Strict: the URL is written into every page, feed and attribute, so
 /// only characters a URL may carry as they are pass (no spaces or quotes), with
@@ -29,15 +31,15 @@ pub(crate) fn check_http_url(url: &str) -> Result<(), String> {
 /// absolute http(s) URL without user name, fragment or unsafe characters.
 fn split_http_url(url: &str) -> Result<(String, &str), String> {
     check_url_chars(url)?;
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| "it has no scheme".to_string())?;
+    let hosted = host_span(url).ok_or_else(|| "it has no scheme".to_string())?;
+    let scheme = &url[..hosted.start - "://".len()];
     if scheme != "http" && scheme != "https" {
         return Err(format!("the scheme must be http or https, not {scheme:?}"));
     }
-    let (host, path) = match rest.find(['/', '?', '#']) {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
+    let host = &url[hosted.clone()];
+    let path = match &url[hosted.end..] {
+        "" => "/",
+        path => path,
     };
     if host.contains('@') {
         return Err("it must not carry a user name or password".into());
@@ -66,7 +68,7 @@ fn check_url_chars(url: &str) -> Result<(), String> {
             c if c.is_control() => format!("the control character {c:?}"),
             c => format!("{c:?}"),
         };
-        let fix = if !c.is_ascii() && in_host(url, at) {
+        let fix = if !c.is_ascii() && host_span(url).is_some_and(|host| host.contains(&at)) {
             "write the host name in its ASCII form (punycode, `xn--…`)"
         } else {
             "write it percent-encoded (a space is %20)"
@@ -83,15 +85,14 @@ fn check_url_chars(url: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether byte `at` of `url` is in its host (between `://` and the path).
-fn in_host(url: &str, at: usize) -> bool {
-    url.find("://").is_some_and(|scheme_end| {
-        let start = scheme_end + 3;
-        let end = url[start..]
-            .find(['/', '?', '#'])
-            .map_or(url.len(), |i| start + i);
-        (start..end).contains(&at)
-    })
+/// Where the host (and port) of `url` is: from its `://` to its path, query
+/// or fragment. `None` without a scheme.
+fn host_span(url: &str) -> Option<Range<usize>> {
+    let start = url.find("://")? + "://".len();
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    Some(start..end)
 }
 
 /// `example.org`, `localhost:1111`, `127.0.0.1`, `[::1]:8080`.

@@ -395,14 +395,12 @@ fn leave_out_drafts(
         return Vec::new();
     }
     let (drafts, published): (Vec<_>, Vec<_>) = insights.drain(..).partition(|i| i.draft);
+    let mut draft_slugs: std::collections::HashSet<&str> =
+        drafts.iter().map(|i| i.slug.as_str()).collect();
     // A slug both a draft and a published insight have names the published one.
-    let published_slugs: std::collections::HashSet<String> =
-        published.iter().map(|i| i.slug.clone()).collect();
-    let draft_slugs: std::collections::HashSet<&str> = drafts
-        .iter()
-        .map(|i| i.slug.as_str())
-        .filter(|slug| !published_slugs.contains(*slug))
-        .collect();
+    for insight in &published {
+        draft_slugs.remove(insight.slug.as_str());
+    }
     for mut insight in published {
         insight.related.retain(|slug| {
             let draft = draft_slugs.contains(slug.as_str());

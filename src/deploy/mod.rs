@@ -487,8 +487,9 @@ fn parallel<T: Sync, R: Send>(items: &[T], jobs: usize, work: impl Fn(&T) -> R +
 }
 
 /// Writes the absolute URL of every uploaded or deleted file to `file`, one a
-/// line, sorted, escaped as URLs are (`files/a%20b.pdf`): what a CDN purge needs. A page (`x/index.html`) is listed
-/// under the URL readers use (`…/x/`) and its file URL.
+/// line, sorted, escaped as URLs are (`files/a%20b.pdf`): what a CDN purge
+/// needs. A page (`x/index.html`) is listed under the URL readers use (`…/x/`)
+/// and its file URL.
 fn write_changed_urls(file: &Path, config: &Config, changed: &[String]) -> Result<(), Diagnostic> {
     let mut urls: Vec<String> = changed
         .iter()

@@ -348,34 +348,6 @@ fn an_insight(site: &Site, nth: usize) -> String {
     names[nth].clone()
 }
 
-/// An insight no other insight names in `related`, so it can go.
-fn an_unreferenced_insight(site: &Site) -> String {
-    let dir = site.path("content/insights");
-    let texts: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read_to_string(&p).unwrap())
-        })
-        .collect();
-    let mut names: Vec<&String> = texts
-        .iter()
-        .map(|(name, _)| name)
-        .filter(|name| {
-            let slug = format!("\"{}\"", name.trim_end_matches(".md"));
-            !texts
-                .iter()
-                .any(|(other, text)| other != *name && text.contains(&slug))
-        })
-        .collect();
-    names.sort();
-    names
-        .first()
-        .expect("an insight nobody relates to")
-        .to_string()
-}
-
 /// The files of `after` that are new or differ from `before`.
 fn changed_files(
     before: &BTreeMap<String, Vec<u8>>,
@@ -506,7 +478,7 @@ fn a_deleted_insight_is_removed_and_nothing_outside_the_prefix_is_touched() {
     }
     counts(&deploy(&site, &[]));
     let before = snapshot(&site.public());
-    let victim = an_unreferenced_insight(&site);
+    let victim = site.unreferenced_insight();
     std::fs::remove_file(site.path(&format!("content/insights/{victim}"))).unwrap();
     site.build(&[]);
     let after = snapshot(&site.public());
@@ -758,7 +730,7 @@ fn site_with_pending_changes(bucket: &str) -> (Site, Vec<String>) {
             1,
         ),
     );
-    let victim = an_unreferenced_insight(&site);
+    let victim = site.unreferenced_insight();
     std::fs::remove_file(site.path(&format!("content/insights/{victim}"))).unwrap();
     site.build(&[]);
     let after = snapshot(&site.public());

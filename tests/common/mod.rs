@@ -86,6 +86,35 @@ impl Site {
         self.path("public")
     }
 
+    /// The file name of an insight no other insight names in `related`: one
+    /// that can go, or be renamed by hand, without breaking the build.
+    pub fn unreferenced_insight(&self) -> String {
+        let dir = self.path("content/insights");
+        let texts: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&p).unwrap())
+            })
+            .collect();
+        let mut names: Vec<&String> = texts
+            .iter()
+            .map(|(name, _)| name)
+            .filter(|name| {
+                let slug = format!("\"{}\"", name.trim_end_matches(".md"));
+                !texts
+                    .iter()
+                    .any(|(other, text)| other != *name && text.contains(&slug))
+            })
+            .collect();
+        names.sort();
+        names
+            .first()
+            .expect("an insight nobody relates to")
+            .to_string()
+    }
+
     /// The modification time of each output file whose path `keep` accepts:
     /// what a rebuild rewrote shows as a changed time.
     pub fn modified(&self, keep: impl Fn(&str) -> bool) -> BTreeMap<String, SystemTime> {

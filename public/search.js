@@ -67,16 +67,40 @@
 
   // ---- words ----------------------------------------------------------------------
 
+  // Letters of scripts written without spaces (Chinese, Japanese kana): the
+  // index holds a run of them as its pairs of characters (one alone as
+  // itself), and a query is split alike. The ranges of UNSPACED in words.rs.
+  var UNSPACED = /[\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{2fa1f}\u{30000}-\u{323af}]/u;
+
+  // A word's pieces as the index holds them: each stretch of unspaced letters
+  // as its pairs, each other stretch whole.
+  function pieces(word) {
+    var out = [], chars = Array.from(word), start = 0;
+    for (var i = 1; i <= chars.length; i++) {
+      var unspaced = UNSPACED.test(chars[start]);
+      if (i < chars.length && UNSPACED.test(chars[i]) === unspaced) continue;
+      var stretch = chars.slice(start, i);
+      if (!unspaced) out.push({ word: stretch.join(""), chars: stretch.length });
+      else if (stretch.length === 1) out.push({ word: stretch[0], unspaced: true });
+      for (var j = 1; unspaced && j < stretch.length; j++) out.push({ word: stretch[j - 1] + stretch[j], unspaced: true });
+      start = i;
+    }
+    return out;
+  }
+
   // The query's words: lowercased, split as the index splits text. Stop words
   // are dropped, except the last word while it is being typed (a prefix).
   function queryWords(query) {
     var typing = !/\s$/.test(query);
-    var parts = query.toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).filter(Boolean);
-    return parts.filter(function (w, i) {
-      var chars = Array.from(w).length;
-      if (chars < MIN_CHARS || chars > MAX_CHARS) return false;
-      return manifest.stop_words.indexOf(w) === -1 || (typing && i === parts.length - 1);
-    }).filter(function (w, i, all) { return all.indexOf(w) === i; });
+    var parts = [];
+    query.toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).filter(Boolean).forEach(function (w) {
+      parts.push.apply(parts, pieces(w));
+    });
+    return parts.filter(function (p, i) {
+      if (p.unspaced) return true;
+      if (p.chars < MIN_CHARS || p.chars > MAX_CHARS) return false;
+      return manifest.stop_words.indexOf(p.word) === -1 || (typing && i === parts.length - 1);
+    }).map(function (p) { return p.word; }).filter(function (w, i, all) { return all.indexOf(w) === i; });
   }
 
   // The indexed words `prefix` expands to, each with its entry:
@@ -169,9 +193,12 @@
     return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
 
-  // Matches of the words at the start of a word of `text`.
+  // Matches of the words at the start of a word of `text`; pairs of unspaced
+  // letters wherever they are.
   function matcher(words) {
-    return new RegExp("(?<![\\p{Alphabetic}\\p{N}])(?:" + words.map(escapeRegExp).join("|") + ")", "giu");
+    return new RegExp(words.map(function (w) {
+      return (UNSPACED.test(w) ? "" : "(?<![\\p{Alphabetic}\\p{N}])") + escapeRegExp(w);
+    }).join("|"), "giu");
   }
 
   // Text with every match wrapped in <mark>, built as DOM nodes so nothing

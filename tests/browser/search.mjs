@@ -14,6 +14,7 @@
 // - each later word loads no file twice;
 // - results highlight the match, show a date and topics, rank title matches
 //   before the others, and a prefix of the word finds it while typing;
+// - a Chinese word inside a sentence is found and highlighted;
 // - the results can be walked and opened by keyboard;
 // - with JavaScript off the page says search needs it.
 // --json prints the payload figures as JSON (scripts/bench.sh reads them).
@@ -58,6 +59,10 @@ if (!site) {
   writeFileSync(join(site, "content", "insights", "markup.md"),
     '+++\ntitle = "Huawei <img src=x onerror=alert(1)> tags"\ndate = 2026-11-20\nsources = ["x.txt"]\n+++\n' +
     "Huawei <b>bold</b> claims & more.\n");
+  // Chinese is written without spaces: its words are found inside sentences.
+  writeFileSync(join(site, "content", "insights", "zh-chips.md"),
+    '+++\ntitle = "华为芯片供应链出现新变化"\ndate = 2026-11-19\nsources = ["zh.txt"]\ntopics = ["chips"]\n+++\n' +
+    "深度求索把价格下调与华为芯片供应挂钩。\n");
   // Enough insights over enough days for the index to need many shards, so
   // that loading only some of them means something.
   const words = ["grid", "chip", "model", "price", "robot", "cloud", "agent", "talent"];
@@ -186,6 +191,14 @@ try {
   const typed = await query(page, stem);
   if (!typed.length) fail(`the prefix "${stem}" finds nothing`);
   else if (!typed.some((r) => r.marks.some((m) => m.startsWith(stem)))) fail(`"${stem}": matches not highlighted`);
+
+  // Chinese: a word inside a sentence (the index holds pairs of characters).
+  for (const word of siteArg ? [] : ["芯片", "供应链", "价格下调"]) {
+    const found = await query(page, word);
+    const hit = found.find((r) => r.href === `${prefix}insights/zh-chips/`);
+    if (!hit) fail(`"${word}": the Chinese insight is not found`);
+    else if (!hit.marks.join("").includes(word.slice(0, 2))) fail(`"${word}": its match is not highlighted (${hit.marks})`);
+  }
 
   // More results on demand, by keyboard, for a query with more than a page.
   const many = figures.queries.find((q) => q.results === 10);

@@ -3,7 +3,9 @@
 //! there (keep them in step): the text is lowercased as a whole, a word is a run
 //! of letters and digits (Unicode `Alphabetic` or `Numeric`, what JavaScript's
 //! `[\p{Alphabetic}\p{N}]` matches), and words of one character, very long
-//! words and the language's stop words are not indexed. Pure: no I/O.
+//! words and the language's stop words are not indexed. Scripts written
+//! without spaces between words (Chinese, Japanese kana) are read in pairs
+//! of characters instead ([`UNSPACED`]). Pure: no I/O.
 
 /// Shorter words are not indexed: single letters are possessive `s`, initials
 /// and list markers, and match almost everything as a prefix.
@@ -20,6 +22,34 @@ const ENGLISH_STOP_WORDS: &[&str] = &[
     "those", "to", "was", "we", "were", "what", "when", "which", "while", "who", "will", "with",
     "would", "you", "your",
 ];
+
+/// Letters of scripts written without spaces between words: the ideographic
+/// iteration and zero marks (`々`, `〆`, `〇`), Hiragana and Katakana, the CJK
+/// ideographs (with extension A, the compatibility
+/// ideographs and extensions B and later) and halfwidth Katakana. A run of
+/// them is indexed as its overlapping pairs of characters (bigrams; a run of
+/// one character as itself), the way search engines read such text without a
+/// dictionary: `芯片供应` gives `芯片`, `片供` and `供应`, so a word in the
+/// middle of a sentence is found, as the query's pairs are. `search.js` holds
+/// the same ranges as a character class (a test keeps the two in step).
+pub(super) const UNSPACED: [(char, char); 9] = [
+    ('\u{3005}', '\u{3007}'),
+    ('\u{3040}', '\u{30ff}'),
+    ('\u{31f0}', '\u{31ff}'),
+    ('\u{3400}', '\u{4dbf}'),
+    ('\u{4e00}', '\u{9fff}'),
+    ('\u{f900}', '\u{faff}'),
+    ('\u{ff66}', '\u{ff9f}'),
+    ('\u{20000}', '\u{2fa1f}'),
+    ('\u{30000}', '\u{323af}'),
+];
+
+/// Whether `c` is a letter of a script written without spaces ([`UNSPACED`]).
+fn is_unspaced(c: char) -> bool {
+    UNSPACED
+        .iter()
+        .any(|&(low, high)| (low..=high).contains(&c))
+}
 
 /// The stop words of a site written in `language` (an HTML language tag):
 /// English ones for English, none for other languages, whose words would be
@@ -50,28 +80,80 @@ pub(super) fn each_word<'t>(lowercased: &'t str, mut found: impl FnMut(&'t str))
         }
         let start = at;
         let mut chars = 0;
-        while let Some(width) = word_char_at(lowercased, at) {
-            at += width;
+        let mut unspaced = false;
+        loop {
+            while bytes.get(at).is_some_and(u8::is_ascii_alphanumeric) {
+                at += 1;
+                chars += 1;
+            }
+            let Some(c) = wide_word_char_at(lowercased, at) else {
+                break;
+            };
+            unspaced = unspaced || is_unspaced(c);
+            at += c.len_utf8();
             chars += 1;
         }
         if chars == 0 {
             // A character that is neither ASCII nor a letter or digit.
             at += lowercased[at..].chars().next().map_or(1, char::len_utf8);
+        } else if unspaced {
+            each_piece(&lowercased[start..at], &mut found);
         } else {
             emit(&lowercased[start..at], chars, &mut found);
         }
     }
 }
 
-/// The width in bytes of the letter or digit starting at byte `at` of `text`,
-/// if one does.
-fn word_char_at(text: &str, at: usize) -> Option<usize> {
-    let b = *text.as_bytes().get(at)?;
-    if b.is_ascii() {
-        return b.is_ascii_alphanumeric().then_some(1);
+/// The letter or digit outside ASCII starting at byte `at` of `text`, if one
+/// does.
+fn wide_word_char_at(text: &str, at: usize) -> Option<char> {
+    if text.as_bytes().get(at).is_none_or(u8::is_ascii) {
+        return None;
     }
-    let c = text[at..].chars().next()?;
-    c.is_alphanumeric().then(|| c.len_utf8())
+    text[at..].chars().next().filter(|c| c.is_alphanumeric())
+}
+
+/// The words of `run` (letters and digits, some of them [`UNSPACED`]): each
+/// stretch of unspaced letters as its pairs of characters (one letter alone
+/// as itself), each stretch of other letters and digits as a word.
+fn each_piece<'t>(run: &'t str, found: &mut impl FnMut(&'t str)) {
+    let mut rest = run;
+    while let Some(first) = rest.chars().next() {
+        let unspaced = is_unspaced(first);
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| is_unspaced(c) != unspaced)
+            .map_or(rest.len(), |(at, _)| at);
+        let (stretch, after) = rest.split_at(end);
+        if unspaced {
+            each_pair(stretch, found);
+        } else {
+            emit(stretch, stretch.chars().count(), found);
+        }
+        rest = after;
+    }
+}
+
+/// Each pair of adjacent characters of `stretch`, in order; `stretch` itself
+/// when it is one character.
+fn each_pair<'t>(stretch: &'t str, found: &mut impl FnMut(&'t str)) {
+    let mut ends = stretch
+        .char_indices()
+        .skip(1)
+        .map(|(at, _)| at)
+        .chain([stretch.len()]);
+    let Some(mut second) = ends.next() else {
+        return;
+    };
+    if second == stretch.len() {
+        found(stretch);
+        return;
+    }
+    let mut first = 0;
+    for end in ends {
+        found(&stretch[first..end]);
+        (first, second) = (second, end);
+    }
 }
 
 /// Hands `word` of `chars` characters to `found` if it is of an indexable length.
@@ -109,11 +191,25 @@ mod tests {
         assert!(stop_words("fr").is_empty());
     }
 
-    /// Words as `each_word` found them by splitting at every `char`.
-    fn words_by_char(text: &str) -> Vec<&str> {
-        text.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| (MIN_CHARS..=MAX_CHARS).contains(&w.chars().count()))
-            .collect()
+    /// Words as `each_word` finds them, by splitting at every `char` and
+    /// pairing unspaced letters by their positions in a `Vec<char>`.
+    fn words_by_char(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            let chars: Vec<char> = word.chars().collect();
+            for stretch in chars.chunk_by(|a, b| is_unspaced(*a) == is_unspaced(*b)) {
+                if !is_unspaced(stretch[0]) {
+                    if (MIN_CHARS..=MAX_CHARS).contains(&stretch.len()) {
+                        out.push(stretch.iter().collect());
+                    }
+                } else if stretch.len() == 1 {
+                    out.push(stretch[0].to_string());
+                } else {
+                    out.extend(stretch.windows(2).map(|pair| pair.iter().collect()));
+                }
+            }
+        }
+        out
     }
 
     #[test]
@@ -121,6 +217,8 @@ mod tests {
         let texts = [
             "china’s h200 orders — the $1.10 price, e.g. in 2026: a pause",
             "ärger über zölle; naïve café (déjà vu) ½ ² ٣٤ 二〇二六年 ﬁx",
+            "华为芯片供应 h200芯片订单 鱼 東京の電力 한국 반도체 ab华cd",
+            "𠀀𠀁x 々〆〇 ｶﾀｶﾅ ㇰㇱ",
             "e\u{301}té a\u{300} x",
             "",
             "a",
@@ -132,6 +230,44 @@ mod tests {
         ];
         for text in texts {
             assert_eq!(words(text), words_by_char(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn unspaced_scripts_are_read_in_pairs_of_characters() {
+        assert_eq!(
+            words("华为芯片供应"),
+            ["华为", "为芯", "芯片", "片供", "供应"]
+        );
+        assert_eq!(words("h200芯片订单"), ["h200", "芯片", "片订", "订单"]);
+        assert_eq!(
+            words("鱼 東京の電力"),
+            ["鱼", "東京", "京の", "の電", "電力"]
+        );
+        // Korean is written with spaces: its words stay whole.
+        assert_eq!(words("한국 반도체"), ["한국", "반도체"]);
+    }
+
+    /// `search.js` splits a query by the same ranges.
+    #[test]
+    fn the_script_knows_the_same_unspaced_ranges() {
+        let script = include_str!("../../../themes/default/static/search.js");
+        let class: String = UNSPACED
+            .iter()
+            .map(|&(low, high)| format!("{}-{}", js_escape(low), js_escape(high)))
+            .collect();
+        assert!(
+            script.contains(&format!("var UNSPACED = /[{class}]/u;")),
+            "search.js has no UNSPACED class [{class}]"
+        );
+    }
+
+    fn js_escape(c: char) -> String {
+        let code = u32::from(c);
+        if code > 0xffff {
+            format!("\\u{{{code:x}}}")
+        } else {
+            format!("\\u{code:04x}")
         }
     }
 

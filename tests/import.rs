@@ -287,6 +287,44 @@ fn headlines_are_whole_sentences_or_clauses_never_cut_when_a_boundary_exists() {
     assert_eq!(blocked.body_after_lead(), None);
 }
 
+/// Chinese and Japanese put no space after a full stop: the headline is still
+/// the first sentence, and the page shows each sentence once.
+#[test]
+fn chinese_and_japanese_headlines_are_their_first_sentence_shown_once() {
+    let site = site();
+    let raw = site.path().join("raw-2026-11-20.txt");
+    fs::write(
+        &raw,
+        "深度求索将进一步的API降价与华为芯片供应挂钩。如果昇腾芯片的产能跟不上，降价计划可能会推迟到明年第二季度。\n\
+         日本の電力会社は長期契約を見直し始めている。背景には需要の急増がある。\n",
+    )
+    .unwrap();
+    assert_success(&import(site.path(), &[&raw]));
+    let all = insights(site.path());
+    let zh = by_text(&all, "深度求索");
+    assert_eq!(zh.title, "深度求索将进一步的API降价与华为芯片供应挂钩");
+    assert_eq!(
+        zh.body_after_lead().unwrap(),
+        "如果昇腾芯片的产能跟不上，降价计划可能会推迟到明年第二季度。\n"
+    );
+    let ja = by_text(&all, "日本の");
+    assert_eq!(ja.title, "日本の電力会社は長期契約を見直し始めている");
+    let out = tempfile::tempdir().unwrap();
+    assert_success(&brief(
+        site.path(),
+        &["build", "--output", out.path().to_str().unwrap()],
+    ));
+    let page =
+        fs::read_to_string(out.path().join(format!("insights/{}/index.html", zh.slug))).unwrap();
+    let article = &page[page.find("<article").unwrap()..page.find("</article>").unwrap()];
+    assert_eq!(article.matches("华为芯片供应挂钩").count(), 1, "{article}");
+    assert_eq!(
+        article.matches("降价计划可能会推迟").count(),
+        1,
+        "{article}"
+    );
+}
+
 #[test]
 fn a_title_an_earlier_import_cut_is_renewed_once_and_hand_titles_never() {
     let site = site();

@@ -17,7 +17,7 @@
 
 use super::folded;
 use super::lead::first_block;
-use super::sentences::{first_sentence_end, is_abbreviation};
+use super::sentences::{first_sentence_end, is_abbreviation, is_closer};
 
 /// The longest headline, in characters.
 pub(crate) const HEADLINE_MAX: usize = 140;
@@ -122,11 +122,15 @@ fn fits(text: &str) -> bool {
     text.chars().count() <= HEADLINE_MAX
 }
 
-/// The sentence without its final dot (kept after an abbreviation: "the U.S.").
-/// Question and exclamation marks and ellipses stay: they carry meaning.
+/// The sentence without its final dot (kept after an abbreviation: "the U.S.")
+/// or full stop (`。`). Question and exclamation marks and ellipses stay: they
+/// carry meaning.
 fn without_stop(sentence: &str) -> String {
-    let body = sentence.trim_end_matches(is_closing);
+    let body = sentence.trim_end_matches(is_closer);
     let closers = &sentence[body.len()..];
+    if let Some(before) = body.strip_suffix('。') {
+        return format!("{before}{closers}");
+    }
     match body.strip_suffix('.') {
         Some(before) if !before.ends_with('.') && !ends_with_abbreviation(before) => {
             format!("{before}{closers}")
@@ -138,10 +142,6 @@ fn without_stop(sentence: &str) -> String {
 fn ends_with_abbreviation(before_dot: &str) -> bool {
     let word = before_dot.rsplit(char::is_whitespace).next().unwrap_or("");
     is_abbreviation(word.trim_start_matches(|c: char| !c.is_alphanumeric()))
-}
-
-fn is_closing(c: char) -> bool {
-    matches!(c, '"' | '\'' | '”' | '’' | ')' | ']')
 }
 
 /// `sentence` shortened to fit (see the module's steps).
@@ -209,13 +209,13 @@ fn marks(text: &str) -> Vec<Mark> {
         let space_after = next.is_none_or(char::is_whitespace);
         let quoted = double || single;
         match c {
-            '(' | '[' if !quoted => {
+            '(' | '[' | '（' if !quoted => {
                 if brackets == 0 {
                     bracket_start = o;
                 }
                 brackets += 1;
             }
-            ')' | ']' if !quoted && brackets > 0 => {
+            ')' | ']' | '）' if !quoted && brackets > 0 => {
                 brackets -= 1;
                 if brackets == 0 {
                     let end = offset(i + 1);
@@ -227,8 +227,8 @@ fn marks(text: &str) -> Vec<Mark> {
                 }
             }
             '"' => double = !double,
-            '“' => double = true,
-            '”' => double = false,
+            '“' | '「' | '『' => double = true,
+            '”' | '」' | '』' => double = false,
             '‘' => single = true,
             '\'' | '’' if single && word_before && !next.is_some_and(char::is_alphanumeric) => {
                 single = false
@@ -257,7 +257,13 @@ fn marks(text: &str) -> Vec<Mark> {
                 }
             }
             _ if quoted => {}
-            ':' | ';' if space_after => marks.push(Mark {
+            // Chinese and Japanese punctuation takes no space after it.
+            '，' => marks.push(Mark {
+                start: o,
+                end: offset(i + 1),
+                kind: Kind::Comma,
+            }),
+            ':' | ';' | '：' | '；' if space_after || !c.is_ascii() => marks.push(Mark {
                 start: o,
                 end: offset(i + 1),
                 kind: Kind::Break,
@@ -408,7 +414,7 @@ fn leading_clause(text: &str) -> Option<String> {
 }
 
 fn is_closing_mark(c: char) -> bool {
-    matches!(c, ',' | ';' | ':')
+    matches!(c, ',' | ';' | ':' | '，' | '；' | '：')
 }
 
 /// `text` cut after the last whole word that leaves room for "…".
@@ -518,6 +524,35 @@ mod tests {
             "again ".repeat(10)
         );
         assert!(headline_of(&quoted).ends_with('…'));
+    }
+
+    #[test]
+    fn chinese_and_japanese_headlines_end_at_their_full_stop() {
+        assert_eq!(
+            headline_of(
+                "深度求索将API降价与华为芯片供应挂钩。如果昇腾芯片的产能跟不上，降价计划会推迟。"
+            ),
+            "深度求索将API降价与华为芯片供应挂钩"
+        );
+        assert_eq!(
+            headline_of("「電力が足りない！」と社長は言った。背景には需要の急増がある。"),
+            "「電力が足りない！」と社長は言った"
+        );
+        assert_eq!(
+            headline_of("需求还在增长吗？答案是肯定的。"),
+            "需求还在增长吗？"
+        );
+        // A long sentence ends at its last clause boundary that fits.
+        let long = format!(
+            "{}，{}；{}。",
+            "甲".repeat(60),
+            "乙".repeat(50),
+            "丙".repeat(60)
+        );
+        assert_eq!(
+            headline_of(&long),
+            format!("{}，{}", "甲".repeat(60), "乙".repeat(50))
+        );
     }
 
     #[test]

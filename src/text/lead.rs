@@ -38,21 +38,23 @@ struct Run {
 }
 
 /// Where `body` goes on after its lead sentence (the body's length for a body
-/// of one sentence), when `title` is that sentence: the same words, whatever the
-/// case, punctuation, whitespace or Markdown marks. `None` when the title is not
-/// the lead (a hand-written headline, a clause of a long sentence) or the lead
-/// cannot be cut out cleanly (it ends inside emphasis or a link): then the
-/// whole body is shown under the title.
+/// of one sentence), when `title` is that sentence, or the whole first
+/// paragraph: the same words, whatever the case, punctuation, whitespace or
+/// Markdown marks. (A paragraph of two sentences is a title when they were read
+/// as one: Chinese and Japanese text before brief knew their full stops.)
+/// `None` when the title is not the lead (a hand-written headline, a clause of
+/// a long sentence) or the lead cannot be cut out cleanly (it ends inside
+/// emphasis or a link): then the whole body is shown under the title.
 pub(crate) fn rest_start(title: &str, body: &str) -> Option<usize> {
     let block = first_block(body)?;
     if !block.top_paragraph {
         return None;
     }
     let plain = block.plain.trim_end();
-    let lead_end = first_sentence_end(plain).unwrap_or(plain.len());
-    if !same_words(title, &plain[..lead_end]) {
-        return None;
-    }
+    let first_end = first_sentence_end(plain).unwrap_or(plain.len());
+    let lead_end = [first_end, plain.len()]
+        .into_iter()
+        .find(|&end| same_words(title, &plain[..end]))?;
     let cut = if lead_end == plain.len() {
         block.end
     } else {
@@ -332,6 +334,30 @@ mod tests {
                 body
             ),
             Some("By spreading resources, it limits profits.\n")
+        );
+    }
+
+    #[test]
+    fn a_title_of_the_whole_first_paragraph_is_not_shown_again() {
+        // Imported before brief knew the Chinese full stop: both sentences
+        // became the title.
+        let body =
+            "深度求索将API降价与华为芯片供应挂钩。如果产能跟不上，计划会推迟。\n\n第二段。\n";
+        assert_eq!(
+            rest_after_lead(
+                "深度求索将API降价与华为芯片供应挂钩。如果产能跟不上，计划会推迟。",
+                body
+            ),
+            Some("第二段。\n")
+        );
+        assert_eq!(
+            rest_after_lead("深度求索将API降价与华为芯片供应挂钩", body),
+            Some("如果产能跟不上，计划会推迟。\n\n第二段。\n")
+        );
+        // Words of the paragraph that stop short of its end are no lead.
+        assert_eq!(
+            rest_after_lead("深度求索将API降价与华为芯片供应挂钩。如果产能", body),
+            None
         );
     }
 

@@ -4,8 +4,11 @@
 //! it), an abbreviation that never ends a sentence (`e.g.`, `Dr.`, `vs.`), or
 //! one that rarely does (`U.S.`, `Inc.`, an initial) unless a word that usually
 //! opens a sentence follows (`… in the U.S. The …`). Closing quotes and brackets
-//! after the stop belong to the sentence. Plain text only: Markdown is turned
-//! into text before it gets here (see [`super::lead`]).
+//! after the stop belong to the sentence. The full stops of Chinese and
+//! Japanese (`。`, `！`, `？`) end a sentence wherever text follows, with or
+//! without a space (those scripts put none), except inside Japanese quoted
+//! speech (`「…！」と言った`). Plain text only: Markdown is
+//! turned into text before it gets here (see [`super::lead`]).
 
 /// Abbreviations (lowercase, without their last dot) after which a sentence
 /// goes on whatever follows: titles before a name, Latin and reference terms.
@@ -100,15 +103,26 @@ pub(crate) fn first_sentence_end(text: &str) -> Option<usize> {
 }
 
 fn is_stop(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '…')
+    matches!(c, '.' | '!' | '?' | '…') || is_wide_stop(c)
 }
 
-fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»')
+/// The full stop, exclamation and question marks of Chinese and Japanese.
+pub(crate) fn is_wide_stop(c: char) -> bool {
+    matches!(c, '。' | '！' | '？')
+}
+
+pub(crate) fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | ')' | ']' | '»' | '」' | '』' | '）' | '】' | '》' | '〉'
+    )
 }
 
 fn is_opener(c: char) -> bool {
-    matches!(c, '"' | '\'' | '“' | '‘' | '(' | '[' | '«')
+    matches!(
+        c,
+        '"' | '\'' | '“' | '‘' | '(' | '[' | '«' | '「' | '『' | '（' | '【' | '《' | '〈'
+    )
 }
 
 /// The end of the run of stops starting at `stop` (`?!`, `...`) and of the
@@ -137,6 +151,10 @@ pub(crate) fn is_abbreviation(word: &str) -> bool {
 fn ends_sentence(text: &str, stop: usize, end: usize) -> bool {
     let after = &text[end..];
     let next = after.trim_start();
+    if text[stop..end].contains(is_wide_stop) {
+        // Japanese quoted speech goes on after its closing bracket: 「…！」と言った。
+        return !next.is_empty() && !text[stop..end].ends_with(['」', '』']);
+    }
     // No space after it (`$1.10`, `2.5x`, `U.S.'s`, `…and`), or the end.
     if next.len() == after.len() || next.is_empty() {
         return false;
@@ -323,6 +341,27 @@ mod tests {
                 "OK."
             ]
         );
+    }
+
+    #[test]
+    fn chinese_and_japanese_stops_end_a_sentence_without_a_space() {
+        assert_eq!(
+            split("深度求索将API降价与华为芯片供应挂钩。如果产能跟不上，计划会推迟。"),
+            [
+                "深度求索将API降价与华为芯片供应挂钩。",
+                "如果产能跟不上，计划会推迟。"
+            ]
+        );
+        assert_eq!(
+            split("「電力が足りない！」と言った。背景には需要がある？ Yes."),
+            [
+                "「電力が足りない！」と言った。",
+                "背景には需要がある？",
+                "Yes."
+            ]
+        );
+        // A stop with nothing after it ends the text, not a sentence before it.
+        assert_eq!(split("只有一句。"), ["只有一句。"]);
     }
 
     #[test]

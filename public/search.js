@@ -69,7 +69,8 @@
 
   // Letters of scripts written without spaces (Chinese, Japanese kana): the
   // index holds a run of them as its pairs of characters (one alone as
-  // itself), and a query is split alike. The ranges of UNSPACED in words.rs.
+  // itself), and a query is split alike. The ranges of UNSPACED in
+  // src/text/unspaced.rs.
   var UNSPACED = /[\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{2fa1f}\u{30000}-\u{323af}]/u;
 
   // A word's pieces as the index holds them: each stretch of unspaced letters

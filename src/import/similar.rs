@@ -19,6 +19,8 @@
 
 use std::collections::HashMap;
 
+use crate::text::unspaced::is_unspaced;
+
 /// Three words: a typo costs at most three shingles, yet insights that merely
 /// share a phrase such as "mixture of experts" stay far apart.
 const SHINGLE_WORDS: usize = 3;
@@ -30,13 +32,39 @@ pub(crate) struct Shingles(Vec<u64>);
 impl Shingles {
     /// The shingles of text already [`normalize`](crate::content::normalize)d.
     pub(crate) fn of_normalized(normalized: &str) -> Shingles {
-        let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut words: Vec<&str> = Vec::new();
+        for word in normalized.split(' ').filter(|w| !w.is_empty()) {
+            push_tokens(word, &mut words);
+        }
         // A text shorter than one shingle is a single shingle of all its words.
         let size = SHINGLE_WORDS.min(words.len()).max(1);
         let mut hashes: Vec<u64> = words.windows(size).map(hash_words).collect();
         hashes.sort_unstable();
         hashes.dedup();
         Shingles(hashes)
+    }
+}
+
+/// Pushes the tokens of `word` that shingles are made of: the word, or, when
+/// it holds letters of a script written without spaces (Chinese, Japanese),
+/// each such letter on its own and each stretch of other letters and digits
+/// between them. (A Chinese sentence reads as one or two "words" between its
+/// commas: a typo in it would change every shingle.)
+fn push_tokens<'t>(word: &'t str, tokens: &mut Vec<&'t str>) {
+    if word.is_ascii() || !word.contains(is_unspaced) {
+        tokens.push(word);
+        return;
+    }
+    let mut start = 0;
+    for (at, c) in word.char_indices().filter(|&(_, c)| is_unspaced(c)) {
+        if start < at {
+            tokens.push(&word[start..at]);
+        }
+        start = at + c.len_utf8();
+        tokens.push(&word[at..start]);
+    }
+    if start < word.len() {
+        tokens.push(&word[start..]);
     }
 }
 
@@ -371,6 +399,19 @@ mod tests {
         let a = shingles(SEED);
         assert!(reference_jaccard(&a, &shingles(&typo)) > 0.8);
         assert!(reference_jaccard(&a, &shingles(&word)) > 0.8);
+    }
+
+    #[test]
+    fn chinese_text_is_compared_character_by_character() {
+        let text = "深度求索将进一步的API降价与华为芯片供应挂钩，如果昇腾芯片的产能跟不上，降价计划可能会推迟到明年第二季度。";
+        let typo = text.replace("昇腾", "升腾");
+        let other = "日本の電力会社はデータセンター向けの長期契約を見直し始めている。";
+        let a = shingles(text);
+        assert!(reference_jaccard(&a, &shingles(&typo)) > 0.8);
+        assert!(reference_jaccard(&a, &shingles(other)) < 0.1);
+        let mut tokens = Vec::new();
+        push_tokens("的api降价", &mut tokens);
+        assert_eq!(tokens, ["的", "api", "降", "价"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub(crate) mod headline;
 pub(crate) mod lead;
 pub(crate) mod sentences;
+pub(crate) mod unspaced;
 
 /// The letters and digits of `text`, lowercased: what two texts must share to
 /// say the same words, whatever their case, punctuation, spacing or Markdown.

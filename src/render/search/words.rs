@@ -5,7 +5,12 @@
 //! `[\p{Alphabetic}\p{N}]` matches), and words of one character, very long
 //! words and the language's stop words are not indexed. Scripts written
 //! without spaces between words (Chinese, Japanese kana) are read in pairs
-//! of characters instead ([`UNSPACED`]). Pure: no I/O.
+//! of characters instead (overlapping bigrams, a run of one character as
+//! itself, the way search engines read such text without a dictionary:
+//! `芯片供应` gives `芯片`, `片供` and `供应`, so a word in the middle of a
+//! sentence is found, as the query's pairs are). Pure: no I/O.
+
+use crate::text::unspaced::is_unspaced;
 
 /// Shorter words are not indexed: single letters are possessive `s`, initials
 /// and list markers, and match almost everything as a prefix.
@@ -22,34 +27,6 @@ const ENGLISH_STOP_WORDS: &[&str] = &[
     "those", "to", "was", "we", "were", "what", "when", "which", "while", "who", "will", "with",
     "would", "you", "your",
 ];
-
-/// Letters of scripts written without spaces between words: the ideographic
-/// iteration and zero marks (`々`, `〆`, `〇`), Hiragana and Katakana, the CJK
-/// ideographs (with extension A, the compatibility
-/// ideographs and extensions B and later) and halfwidth Katakana. A run of
-/// them is indexed as its overlapping pairs of characters (bigrams; a run of
-/// one character as itself), the way search engines read such text without a
-/// dictionary: `芯片供应` gives `芯片`, `片供` and `供应`, so a word in the
-/// middle of a sentence is found, as the query's pairs are. `search.js` holds
-/// the same ranges as a character class (a test keeps the two in step).
-pub(super) const UNSPACED: [(char, char); 9] = [
-    ('\u{3005}', '\u{3007}'),
-    ('\u{3040}', '\u{30ff}'),
-    ('\u{31f0}', '\u{31ff}'),
-    ('\u{3400}', '\u{4dbf}'),
-    ('\u{4e00}', '\u{9fff}'),
-    ('\u{f900}', '\u{faff}'),
-    ('\u{ff66}', '\u{ff9f}'),
-    ('\u{20000}', '\u{2fa1f}'),
-    ('\u{30000}', '\u{323af}'),
-];
-
-/// Whether `c` is a letter of a script written without spaces ([`UNSPACED`]).
-fn is_unspaced(c: char) -> bool {
-    UNSPACED
-        .iter()
-        .any(|&(low, high)| (low..=high).contains(&c))
-}
 
 /// The stop words of a site written in `language` (an HTML language tag):
 /// English ones for English, none for other languages, whose words would be
@@ -113,7 +90,7 @@ fn wide_word_char_at(text: &str, at: usize) -> Option<char> {
     text[at..].chars().next().filter(|c| c.is_alphanumeric())
 }
 
-/// The words of `run` (letters and digits, some of them [`UNSPACED`]): each
+/// The words of `run` (letters and digits, some of them unspaced): each
 /// stretch of unspaced letters as its pairs of characters (one letter alone
 /// as itself), each stretch of other letters and digits as a word.
 fn each_piece<'t>(run: &'t str, found: &mut impl FnMut(&'t str)) {
@@ -166,6 +143,7 @@ fn emit<'t>(word: &'t str, chars: usize, found: &mut impl FnMut(&'t str)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::unspaced::UNSPACED;
 
     fn words(text: &str) -> Vec<&str> {
         let mut out = Vec::new();

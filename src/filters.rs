@@ -7,6 +7,7 @@
 use tera::{Filter, Kwargs, State, TeraResult, Value};
 
 use crate::escape::write_escaped;
+use crate::text::unspaced::is_unspaced;
 
 /// Registers the filters on a theme's Tera instance (before templates are added:
 /// Tera checks every filter a template names when it parses it).
@@ -49,6 +50,8 @@ fn wrap_filter(text: &str, args: Kwargs, _: &State) -> TeraResult<String> {
 /// blank, without trailing indentation. Width counts characters. Words are split
 /// at ASCII whitespace only: a no-break space keeps its words together, as it
 /// should (and the byte-wise split is several times faster, on every email).
+/// Chinese and Japanese lines break between characters, two columns each
+/// (see [`fill_unspaced_line`]).
 pub(crate) fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut prefix = first;
@@ -60,6 +63,9 @@ pub(crate) fn wrap(text: &str, width: usize, first: &str, indent: &str) -> Strin
             out.push_str(line);
             out.push('\n');
             prefix = indent;
+        } else if !line.is_ascii() && line.contains(is_unspaced) {
+            fill_unspaced_line(&mut out, line, width, &mut prefix, indent);
+            out.push('\n');
         } else {
             fill_line(&mut out, line, width, &mut prefix, indent);
             out.push('\n');
@@ -112,6 +118,89 @@ fn fill_line<'a>(
         run = start..end;
     }
     out.push_str(&line[run]);
+}
+
+/// [`fill_line`] of a line with Chinese or Japanese text, which puts no
+/// spaces between words: a line may break before any of its characters, but
+/// not before punctuation nor after an opening bracket, and each of them (and
+/// fullwidth punctuation) takes two columns, as terminals and mail clients show
+/// them.
+fn fill_unspaced_line<'a>(
+    out: &mut String,
+    line: &str,
+    width: usize,
+    prefix: &mut &'a str,
+    indent: &'a str,
+) {
+    let mut column = 0;
+    let mut started = false;
+    for word in line.split_ascii_whitespace() {
+        let mut rest = word;
+        let mut spaced = true;
+        while !rest.is_empty() {
+            let (unit, after) = rest.split_at(unbreakable_len(rest));
+            let gap = usize::from(spaced);
+            let needed = columns(unit);
+            if started && column + gap + needed <= width {
+                if spaced {
+                    out.push(' ');
+                }
+                column += gap;
+            } else {
+                if started {
+                    out.push('\n');
+                }
+                out.push_str(prefix);
+                column = columns(prefix);
+                *prefix = indent;
+                started = true;
+            }
+            out.push_str(unit);
+            column += needed;
+            (rest, spaced) = (after, false);
+        }
+    }
+}
+
+/// The length in bytes of the start of `text` (no whitespace in it) that no
+/// line may break inside: opening brackets, then one Chinese or Japanese
+/// character or a run of other characters (a Latin word, a number), then the
+/// punctuation after it.
+fn unbreakable_len(text: &str) -> usize {
+    let mut chars = text.char_indices().peekable();
+    while chars.next_if(|&(_, c)| is_opening(c)).is_some() {}
+    if chars.next_if(|&(_, c)| is_unspaced(c)).is_none() {
+        while chars
+            .next_if(|&(_, c)| !is_unspaced(c) && !is_opening(c))
+            .is_some()
+        {}
+    }
+    while chars
+        .next_if(|&(_, c)| !c.is_alphanumeric() && !is_opening(c))
+        .is_some()
+    {}
+    chars.peek().map_or(text.len(), |&(at, _)| at)
+}
+
+fn is_opening(c: char) -> bool {
+    matches!(
+        c,
+        '(' | '[' | '“' | '‘' | '「' | '『' | '（' | '【' | '《' | '〈' | '〔' | '［' | '｛'
+    )
+}
+
+/// The columns `text` takes on a terminal: two for each Chinese or Japanese
+/// character and each fullwidth sign, one for any other character.
+fn columns(text: &str) -> usize {
+    text.chars()
+        .map(|c| {
+            let wide = is_unspaced(c)
+                || ('\u{3000}'..='\u{303f}').contains(&c)
+                || ('\u{ff01}'..='\u{ff60}').contains(&c)
+                || ('\u{ffe0}'..='\u{ffe6}').contains(&c);
+            1 + usize::from(wide)
+        })
+        .sum()
 }
 
 /// Whether `line` is ASCII words one space apart, no space at either end:
@@ -261,6 +350,29 @@ mod tests {
         let url = "https://example.org/a/very/long/path/";
         let out = wrap(&format!("see {url} now\n\n    let x = 1;\n"), 20, "", "  ");
         assert_eq!(out, format!("see\n  {url}\n  now\n\n      let x = 1;\n"));
+    }
+
+    #[test]
+    fn chinese_and_japanese_lines_break_between_characters_at_two_columns_each() {
+        let text = "深度求索将进一步的API降价与华为芯片供应挂钩，如果昇腾芯片的产能跟不上，降价计划可能会推迟到明年第二季度。「電力が足りない！」と社長は言った。".repeat(3);
+        let wrapped = wrap(&text, 40, "1. ", "   ");
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert!(lines.len() > 10, "{wrapped}");
+        for line in &lines {
+            assert!(columns(line) <= 40, "{line:?} is {} columns", columns(line));
+            let body = &line[3..];
+            assert!(!body.starts_with(['，', '。', '！', '」']), "{line:?}");
+            assert!(!body.ends_with('「'), "{line:?}");
+        }
+        assert!(lines[0].starts_with("1. 深度"));
+        let joined: String = lines.iter().map(|line| &line[3..]).collect();
+        assert_eq!(joined, text);
+        // A Latin word inside is never cut, and spaces between words stay.
+        assert!(!wrapped.contains("A\n") && !wrapped.contains("P\n"));
+        assert_eq!(
+            wrap("中文 and English 混合", 72, "", ""),
+            "中文 and English 混合"
+        );
     }
 
     /// The word-by-word fill `wrap` copied before it copied runs of words.

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::config::Topic;
 use crate::content::{normalize, slugify};
+use crate::text::unspaced::is_unspaced;
 
 /// Slugs longer than this are cut on a dash: URLs stay readable.
 const SLUG_MAX: usize = 60;
@@ -202,11 +203,16 @@ impl Keyword {
 /// The configured topics compiled once for matching many insights: keywords are
 /// looked up by their first word, so each word of a text costs one hash lookup
 /// plus a check of the one-word prefixes (`sanction*`), whatever the keyword count.
+///
+/// A keyword in Chinese or Japanese characters matches wherever it occurs in
+/// the text: those scripts put no spaces around words, so there is no whole
+/// word to find.
 #[derive(Debug)]
 pub(crate) struct TopicMatcher {
     slugs: Vec<String>,
     by_first_word: HashMap<String, Vec<(usize, Keyword)>>,
     prefixes: Vec<(usize, String)>,
+    unspaced: Vec<(usize, String)>,
 }
 
 impl TopicMatcher {
@@ -215,10 +221,14 @@ impl TopicMatcher {
             slugs: topics.iter().map(|t| t.slug.clone()).collect(),
             by_first_word: HashMap::new(),
             prefixes: Vec::new(),
+            unspaced: Vec::new(),
         };
         for (topic, t) in topics.iter().enumerate() {
             for keyword in t.keywords.iter().filter_map(|k| Keyword::parse(k)) {
-                if keyword.prefix && keyword.words.len() == 1 {
+                let text = keyword.words.join(" ");
+                if text.contains(is_unspaced) {
+                    matcher.unspaced.push((topic, text));
+                } else if keyword.prefix && keyword.words.len() == 1 {
                     matcher.prefixes.push((topic, keyword.words[0].clone()));
                 } else {
                     let first = keyword.words[0].clone();
@@ -246,6 +256,9 @@ impl TopicMatcher {
             for (topic, prefix) in &self.prefixes {
                 hit[*topic] = hit[*topic] || word.starts_with(prefix.as_str());
             }
+        }
+        for (topic, keyword) in &self.unspaced {
+            hit[*topic] = hit[*topic] || normalized.contains(keyword.as_str());
         }
         self.slugs
             .iter()
@@ -385,5 +398,24 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(topics_of("the AIM of it; Ai labs"), ["ai"]);
+    }
+
+    #[test]
+    fn chinese_and_japanese_keywords_match_inside_a_sentence() {
+        let m = TopicMatcher::new(&[
+            topic("chips", &["芯片", "半導体"]),
+            topic("huawei", &["华为", "Huawei"]),
+            topic("energy", &["電力*"]),
+        ]);
+        let topics_of = |text: &str| m.topics_of(&normalize(text));
+        assert_eq!(
+            topics_of("深度求索将API降价与华为芯片供应挂钩。"),
+            ["chips", "huawei"]
+        );
+        assert_eq!(
+            topics_of("日本の電力会社は半導体工場と契約した。"),
+            ["chips", "energy"]
+        );
+        assert_eq!(topics_of("价格下调。"), Vec::<String>::new());
     }
 }

@@ -129,6 +129,41 @@ fn search_index_has_a_card_for_every_insight_with_plain_text() {
     );
 }
 
+/// Text written with combining accents (`u` + U+0308, as some systems and PDF
+/// exports write `ü`) is indexed as a reader types it: one character.
+#[test]
+fn search_indexes_accented_letters_in_composed_form() {
+    let site = Site::fixture("basic");
+    std::fs::write(
+        site.path("content/insights/zurich.md"),
+        "+++\ntitle = \"Zu\u{308}rich banks\"\ndate = 2026-11-21\n+++\nZu\u{308}rich banks weigh cafe\u{301} chains.\n",
+    )
+    .unwrap();
+    let (_tmp, out) = build(site.root(), &[]);
+    let card = search_cards(&out)
+        .1
+        .into_iter()
+        .find(|c| c.url == "/insights/zurich/")
+        .expect("zurich is indexed");
+    assert_eq!(card.title, "Zürich banks");
+    assert!(card.text.contains("café"), "{}", card.text);
+    let manifest: Value = serde_json::from_str(&read(&out, "search-index.json")).unwrap();
+    let words: Vec<String> = manifest["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|file| {
+            let path = format!("search/terms/{}.json", file[1].as_str().unwrap());
+            let shard: Value = serde_json::from_str(&read(&out, &path)).unwrap();
+            shard["terms"].as_array().unwrap().clone()
+        })
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect();
+    for word in ["zürich", "café"] {
+        assert!(words.iter().any(|w| w == word), "{word} is not indexed");
+    }
+}
+
 #[test]
 fn search_index_urls_honour_the_base_url_path() {
     let (_tmp, out) = build(

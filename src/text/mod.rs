@@ -2,12 +2,26 @@
 //! insight's lead sentence is and what follows it in the Markdown, and the
 //! headline made from it. Pure functions over strings; a leaf below `content`
 //! (which offers the lead split on an insight) and `import` (which makes
-//! headlines).
+//! headlines); and which scripts are written without spaces, and text in
+//! composed form, for search and import.
 
 pub(crate) mod headline;
 pub(crate) mod lead;
 pub(crate) mod sentences;
 pub(crate) mod unspaced;
+
+use std::borrow::Cow;
+
+/// `text` in Unicode's composed form (NFC): `é` as one character, as
+/// keyboards type it, also where the text has `e` and a combining accent (as
+/// some systems and PDF exports write it). Search reads text in this form, and
+/// its script normalizes a query the same way.
+pub(crate) fn composed(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(text)
+}
 
 /// The letters and digits of `text`, lowercased: what two texts must share to
 /// say the same words, whatever their case, punctuation, spacing or Markdown.

@@ -14,7 +14,8 @@
 // - each later word loads no file twice;
 // - results highlight the match, show a date and topics, rank title matches
 //   before the others, and a prefix of the word finds it while typing;
-// - a Chinese word inside a sentence is found and highlighted;
+// - a Chinese word inside a sentence is found and highlighted, and so is a
+//   word typed with an accent in text that writes it as a combining mark;
 // - the results can be walked and opened by keyboard;
 // - with JavaScript off the page says search needs it.
 // --json prints the payload figures as JSON (scripts/bench.sh reads them).
@@ -63,6 +64,10 @@ if (!site) {
   writeFileSync(join(site, "content", "insights", "zh-chips.md"),
     '+++\ntitle = "华为芯片供应链出现新变化"\ndate = 2026-11-19\nsources = ["zh.txt"]\ntopics = ["chips"]\n+++\n' +
     "深度求索把价格下调与华为芯片供应挂钩。\n");
+  // Accents written as combining marks (u + U+0308): a reader types ü.
+  writeFileSync(join(site, "content", "insights", "zurich.md"),
+    '+++\ntitle = "Zu\u0308rich banks weigh chips"\ndate = 2026-11-19\nsources = ["z.txt"]\ntopics = ["chips"]\n+++\n' +
+    "Zu\u0308rich banks weigh cafe\u0301 chains.\n");
   // Enough insights over enough days for the index to need many shards, so
   // that loading only some of them means something.
   const words = ["grid", "chip", "model", "price", "robot", "cloud", "agent", "talent"];
@@ -192,11 +197,14 @@ try {
   if (!typed.length) fail(`the prefix "${stem}" finds nothing`);
   else if (!typed.some((r) => r.marks.some((m) => m.startsWith(stem)))) fail(`"${stem}": matches not highlighted`);
 
-  // Chinese: a word inside a sentence (the index holds pairs of characters).
-  for (const word of siteArg ? [] : ["芯片", "供应链", "价格下调"]) {
+  // Chinese: a word inside a sentence (the index holds pairs of characters);
+  // accents typed as one character find text written with combining marks.
+  const special = [["芯片", "zh-chips"], ["供应链", "zh-chips"], ["价格下调", "zh-chips"],
+    ["zürich", "zurich"], ["café", "zurich"]];
+  for (const [word, slug] of siteArg ? [] : special) {
     const found = await query(page, word);
-    const hit = found.find((r) => r.href === `${prefix}insights/zh-chips/`);
-    if (!hit) fail(`"${word}": the Chinese insight is not found`);
+    const hit = found.find((r) => r.href === `${prefix}insights/${slug}/`);
+    if (!hit) fail(`"${word}": ${slug} is not found`);
     else if (!hit.marks.join("").includes(word.slice(0, 2))) fail(`"${word}": its match is not highlighted (${hit.marks})`);
   }
 

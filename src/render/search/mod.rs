@@ -18,6 +18,7 @@ mod shards;
 mod terms;
 mod words;
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -35,6 +36,7 @@ use crate::error::Diagnostic;
 use crate::fingerprint::hash_of;
 use crate::markdown;
 use crate::sink::Sink;
+use crate::text::composed;
 use docs::Docs;
 use shards::{name_of, Shard};
 use terms::{push_number, Indexed, Term, Words};
@@ -112,7 +114,7 @@ impl Renderer<'_> {
     fn indexed<'s>(&'s self, i: usize, text: &'s str) -> Indexed<'s> {
         let config = self.site.config;
         Indexed {
-            title: &self.site.insights[i].title,
+            title: composed(&self.site.insights[i].title),
             text,
             topics: self.site.topics_of[i]
                 .iter()
@@ -126,10 +128,15 @@ impl Renderer<'_> {
     /// It must depend only on what `body_keys` hash (see
     /// [`Self::cached_chunk`]). It is the rendered body's plain text, read
     /// from the Markdown again: search reads every insight at once, and its
-    /// rendered bodies are not all kept (see [`Renderer::body`]).
+    /// rendered bodies are not all kept (see [`Renderer::body`]). In composed
+    /// form (see [`composed`]), as the script reads a query.
     fn doc_text(&self, i: usize) -> String {
         let config = self.site.config;
-        markdown::plain_text(self.site.insights[i].shown_body(), &config.markdown)
+        let text = markdown::plain_text(self.site.insights[i].shown_body(), &config.markdown);
+        match composed(&text) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(text) => text,
+        }
     }
 
     /// [`Self::chunk`], taken from the build's memory when an earlier build
@@ -190,7 +197,7 @@ impl Renderer<'_> {
             }
             let insight = &self.site.insights[i];
             let card = (
-                &insight.title,
+                composed(&insight.title),
                 &insight.slug,
                 str_of(&self.shared.insights[i].day),
                 &self.site.topics_of[i],

@@ -94,7 +94,7 @@
   function queryWords(query) {
     var typing = !/\s$/.test(query);
     var parts = [];
-    query.toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).filter(Boolean).forEach(function (w) {
+    query.normalize("NFC").toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).filter(Boolean).forEach(function (w) {
       parts.push.apply(parts, pieces(w));
     });
     return parts.filter(function (p, i) {

@@ -480,8 +480,10 @@ pub(crate) fn slugify(text: &str) -> String {
 }
 
 /// Text reduced to what identifies an insight: lowercase words, punctuation and
-/// runs of whitespace folded to single spaces.
+/// runs of whitespace folded to single spaces, accents composed (`u` and a
+/// combining U+0308 are `ü`, as one file may write what another types).
 pub(crate) fn normalize(text: &str) -> String {
+    let text = crate::text::composed(text);
     let mut out = String::with_capacity(text.len());
     for word in text
         .split(|c: char| !c.is_alphanumeric())
@@ -910,6 +912,12 @@ mod tests {
         );
         assert_ne!(insight_id("a b"), insight_id("a c"));
         assert_eq!(insight_id("x").len(), 16);
+        // Accents as combining marks are the accented letters.
+        assert_eq!(
+            insight_id("Zu\u{308}rich weighs cafe\u{301} chains"),
+            insight_id("Zürich weighs café chains")
+        );
+        assert_ne!(insight_id("Zürich"), insight_id("Zurich"));
     }
 
     #[test]

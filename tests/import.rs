@@ -366,6 +366,31 @@ fn a_title_an_earlier_import_cut_is_renewed_once_and_hand_titles_never() {
     assert_eq!(snapshot(site.path()), before);
 }
 
+/// One file writes `ü` as `u` and a combining mark, another as one letter:
+/// the same insight, merged by its id (not as a near duplicate).
+#[test]
+fn accents_written_either_way_are_one_insight() {
+    let site = site();
+    let composed = site.path().join("2026-11-20.txt");
+    let decomposed = site.path().join("2026-11-21.txt");
+    fs::write(&composed, "Zürich banks weigh café chains as rates fall.\n").unwrap();
+    fs::write(
+        &decomposed,
+        "Zu\u{308}rich banks weigh cafe\u{301} chains as rates fall.\n",
+    )
+    .unwrap();
+    let out = import(site.path(), &[&composed, &decomposed]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("2 insights seen, 1 new, 1 merged (0 near-duplicates)"),
+        "{}",
+        stdout(&out)
+    );
+    let all = insights(site.path());
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].sources, ["2026-11-20.txt", "2026-11-21.txt"]);
+}
+
 #[test]
 fn a_near_duplicate_merges_and_is_reported_while_a_different_insight_does_not() {
     let site = site();

@@ -68,8 +68,8 @@ pub fn check(root: &Path, drafts: bool) -> Report {
     let mut bodies = Vec::new();
     let mut draft_pages = HashSet::new();
     let mut moved = Diagnostics::default();
-    let memory = Memory::nothing();
     let cache = crate::default_cache_dir(root);
+    let memory = Memory::nothing().with_slug_record(cache.clone());
     let rendered =
         crate::render_site_inspect(root, &config, drafts, &memory, &output, false, &mut |r| {
             bodies = body_sources(r);

@@ -534,6 +534,13 @@ pub(crate) struct KnownFile {
     insight: Arc<Insight>,
 }
 
+impl KnownFile {
+    /// The insight the file held.
+    pub(crate) fn insight(&self) -> &Insight {
+        &self.insight
+    }
+}
+
 /// Content file path → what the last build made of it.
 pub(crate) type KnownFiles = HashMap<PathBuf, KnownFile>;
 

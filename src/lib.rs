@@ -370,7 +370,8 @@ pub(crate) fn with_renderer<T>(
     } else {
         leave_out_drafts(&mut insights, &mut errors)
     };
-    let mut site = Site::new(config, insights).map_err(Diagnostics::sorted)?;
+    let mut site =
+        Site::after(config, insights, &|| memory.former_slugs()).map_err(Diagnostics::sorted)?;
     site.drafts_left_out = drafts_left_out;
     let renderer = Renderer::new(&site, &theme, memory);
     let made = use_it(&renderer)?;

@@ -7,7 +7,9 @@
 //!
 //! The record is `slugs` in the output's build cache: one `id<TAB>slug` line
 //! per built insight, sorted, rewritten after a committed build that changed
-//! it. A missing or unreadable record only means no warning.
+//! it. A missing or unreadable record only means no warning. The site model
+//! also reads it (through the build's memory) to name the new slug when a
+//! `related` entry names an old one.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -29,15 +31,12 @@ pub(crate) struct Moves {
 impl Moves {
     /// Compares `insights` (a build's) with the record in `cache`.
     pub(crate) fn since_last_build(cache: &Path, insights: &[Insight]) -> Moves {
-        let previous = std::fs::read_to_string(cache.join(RECORD_FILE)).unwrap_or_default();
+        let previous = read_record(cache);
         let record = record_of(insights);
         if record == previous {
             return Moves::default();
         }
-        let before: HashMap<&str, &str> = previous
-            .lines()
-            .filter_map(|line| line.split_once('\t'))
-            .collect();
+        let before = parse_record(&previous);
         Moves {
             warnings: moved_without_alias(&before, insights),
             record: Some(record),
@@ -58,6 +57,27 @@ impl Moves {
             let _ = std::fs::remove_file(&temp);
         }
     }
+}
+
+/// The slug each insight (by id) had in the last build into the output whose
+/// build cache is `cache`; empty when there is no record.
+pub(crate) fn former_slugs(cache: &Path) -> HashMap<String, String> {
+    parse_record(&read_record(cache))
+        .into_iter()
+        .map(|(id, slug)| (id.to_string(), slug.to_string()))
+        .collect()
+}
+
+fn read_record(cache: &Path) -> String {
+    std::fs::read_to_string(cache.join(RECORD_FILE)).unwrap_or_default()
+}
+
+/// id → slug, from the record's lines.
+fn parse_record(record: &str) -> HashMap<&str, &str> {
+    record
+        .lines()
+        .filter_map(|line| line.split_once('\t'))
+        .collect()
 }
 
 /// The `id<TAB>slug` lines of `insights`, sorted.

@@ -3,7 +3,7 @@
 //! never re-sorts or clones the site per page.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use rayon::slice::ParallelSliceMut;
@@ -72,14 +72,26 @@ impl<'a> Site<'a> {
         (owned, self.issue_of, self.topics_of)
     }
 
-    /// Groups insights into issues and topics and resolves `related` slugs. Errors:
-    /// duplicate slugs or ids, and `related` slugs that name no insight.
+    /// [`Site::after`] a build that left no record: the tests' site.
+    #[cfg(test)]
     pub(crate) fn new(config: &'a Config, insights: Vec<Insight>) -> Result<Site<'a>, Diagnostics> {
+        Site::after(config, insights, &HashMap::new)
+    }
+
+    /// Groups insights into issues and topics and resolves `related` slugs. Errors:
+    /// duplicate slugs or ids, and `related` slugs that name no insight; for one
+    /// naming an insight's old slug, `former_slugs` (id → slug in the last
+    /// build, asked only then) tells what the insight is called now.
+    pub(crate) fn after(
+        config: &'a Config,
+        insights: Vec<Insight>,
+        former_slugs: &dyn Fn() -> HashMap<String, String>,
+    ) -> Result<Site<'a>, Diagnostics> {
         let insights = newest_first(insights);
         let mut errors = Diagnostics::default();
         let by_slug = index_unique(&insights, |i| &i.slug, duplicate_slug, &mut errors);
         index_unique(&insights, |i| &i.id, duplicate_id, &mut errors);
-        let related = resolve_related(&insights, &by_slug, &mut errors);
+        let related = resolve_related(&insights, &by_slug, former_slugs, &mut errors);
         errors.into_result()?;
 
         let issues = group_issues(&insights, config.issue_size);
@@ -270,9 +282,11 @@ fn duplicate_id(a: &Insight, b: &Insight) -> Diagnostic {
 fn resolve_related(
     insights: &[Insight],
     by_slug: &HashMap<&str, usize>,
+    former_slugs: &dyn Fn() -> HashMap<String, String>,
     errors: &mut Diagnostics,
 ) -> Vec<Vec<usize>> {
     let mut related: Vec<Vec<usize>> = vec![Vec::new(); insights.len()];
+    let mut renamed = None;
     for (i, insight) in insights.iter().enumerate() {
         for slug in &insight.related {
             match by_slug.get(slug.as_str()) {
@@ -282,15 +296,9 @@ fn resolve_related(
                 }
                 Some(_) => {}
                 None => {
-                    let mut d = Diagnostic::error(format!(
-                        "`related` names {slug:?}, which is no insight's slug"
-                    ))
-                    .at(&insight.path)
-                    .line(insight.key_lines.related);
-                    if let Some(best) = crate::hints::closest(slug, by_slug.keys().copied()) {
-                        d = d.hint(format!("did you mean {best:?}?"));
-                    }
-                    errors.push(d);
+                    let renamed =
+                        renamed.get_or_insert_with(|| renamed_slugs(insights, former_slugs()));
+                    errors.push(unknown_related(insight, slug, by_slug, renamed));
                 }
             }
         }
@@ -302,6 +310,47 @@ fn resolve_related(
         list.retain(|&j| j != i);
     }
     related
+}
+
+/// The error for `related` entry `slug` of `insight`, which names no insight:
+/// with the slug's new name when the insight was renamed since the last build
+/// (`renamed`: old slug → new), else the closest slug by spelling.
+fn unknown_related(
+    insight: &Insight,
+    slug: &str,
+    by_slug: &HashMap<&str, usize>,
+    renamed: &HashMap<String, String>,
+) -> Diagnostic {
+    let d = Diagnostic::error(format!(
+        "`related` names {slug:?}, which is no insight's slug"
+    ))
+    .at(&insight.path)
+    .line(insight.key_lines.related);
+    if let Some(new) = renamed.get(slug) {
+        return d.hint(format!(
+            "that insight is {new:?} since the last build (its file or `slug` changed): \
+             write {new:?} here (`brief rename` updates every `related` for you)"
+        ));
+    }
+    match crate::hints::closest(slug, by_slug.keys().copied()) {
+        Some(best) => d.hint(format!("did you mean {best:?}?")),
+        None => d,
+    }
+}
+
+/// Old slug → new slug of each of `insights` whose slug differs from the one
+/// `former` (id → slug in the last build) holds, unless another insight now
+/// has the old slug.
+fn renamed_slugs(insights: &[Insight], former: HashMap<String, String>) -> HashMap<String, String> {
+    let current: HashSet<&str> = insights.iter().map(|i| i.slug.as_str()).collect();
+    insights
+        .iter()
+        .filter_map(|i| {
+            let old = former.get(&i.id)?;
+            (*old != i.slug && !current.contains(old.as_str()))
+                .then(|| (old.clone(), i.slug.clone()))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -279,3 +279,44 @@ fn a_file_renamed_by_hand_warns_once_that_its_old_url_goes() {
     let out = site.brief(&["build"]);
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
 }
+
+/// A file renamed by hand while another insight's `related` names its old
+/// slug: the error says what the insight is called now, in `check`, `build`
+/// and (from its memory of the last build) `serve`'s overlay alike.
+#[test]
+fn a_related_slug_renamed_by_hand_names_the_new_slug() {
+    let site = Site::sample();
+    site.build(&[]);
+    let related_line = snapshot(&site.path("content/insights"))
+        .into_values()
+        .map(|bytes| String::from_utf8(bytes).unwrap())
+        .find_map(|text| {
+            let line = text.lines().find(|l| l.starts_with("related = [\""))?;
+            Some(line.to_string())
+        })
+        .expect("the sample digest relates insights");
+    let old = related_line.split('"').nth(1).unwrap().to_string();
+    let file = |slug: &str| site.path(&format!("content/insights/{slug}.md"));
+    std::fs::rename(file(&old), file(NEW)).unwrap();
+    let before = snapshot(&site.path("public"));
+    for command in ["check", "build"] {
+        let out = site.brief(&[command]);
+        assert_eq!(out.status.code(), Some(1), "{command}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "`related` names {old:?}, which is no insight's slug"
+            )),
+            "{command}: {err}"
+        );
+        assert!(
+            err.contains(&format!("that insight is {NEW:?} since the last build")),
+            "{command}: {err}"
+        );
+    }
+    assert_eq!(
+        snapshot(&site.path("public")),
+        before,
+        "a failed build changes nothing"
+    );
+}

@@ -479,6 +479,24 @@ fn a_broken_edit_keeps_the_last_good_page_and_reports_the_error() {
     events.wait_for("event: reload");
 }
 
+/// `serve` remembers what its last build called each insight: a file renamed
+/// by hand that a `related` still names gets the new slug in the error.
+#[test]
+fn a_related_slug_renamed_by_hand_names_the_new_slug_in_the_overlay() {
+    let server = Server::start();
+    let mut events = server.events(1);
+    std::fs::rename(
+        server.path("content/insights/huawei-ramp.md"),
+        server.path("content/insights/huawei-output.md"),
+    )
+    .unwrap();
+    let frame = events.wait_for("event: build-error");
+    assert!(
+        frame.contains("that insight is \\\"huawei-output\\\" since the last build"),
+        "{frame}"
+    );
+}
+
 #[test]
 fn a_page_from_an_older_build_is_reloaded_as_soon_as_it_connects() {
     let server = Server::start();

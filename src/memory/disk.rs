@@ -162,7 +162,8 @@ impl DiskMemory {
             body_stream: Mutex::new(None),
         });
         DiskMemory {
-            memory: Memory::with(Kind::Disk(Arc::clone(&disk)), Arc::new(previous)),
+            memory: Memory::with(Kind::Disk(Arc::clone(&disk)), Arc::new(previous))
+                .with_slug_record(Some(cache.to_path_buf())),
             disk,
         }
     }

@@ -18,6 +18,7 @@ mod manifest;
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::content::KnownFiles;
@@ -65,6 +66,9 @@ pub(crate) struct Recall {
 pub(crate) struct Memory {
     kind: Kind,
     previous: Arc<Recall>,
+    /// The build cache whose slug record (see `moved`) says what each insight
+    /// was called in the last build, when the last build's files are not held.
+    slug_record: Option<PathBuf>,
     jobs: Mutex<Jobs>,
     bodies: Mutex<Bodies>,
     fragments: Mutex<Fragments>,
@@ -103,7 +107,29 @@ impl Memory {
             files: Mutex::default(),
             kind,
             previous,
+            slug_record: None,
         }
+    }
+
+    /// This memory, reading the slugs of the last build from the record in the
+    /// build cache `cache` (`check`, which keeps nothing, still names them).
+    pub(crate) fn with_slug_record(mut self, cache: Option<PathBuf>) -> Memory {
+        self.slug_record = cache;
+        self
+    }
+
+    /// The slug each insight (by id) had in the last build: `serve` remembers
+    /// its last build's files; `build` and `check` read the record that the
+    /// last build into the output left. Read when asked (only an error asks).
+    pub(crate) fn former_slugs(&self) -> HashMap<String, String> {
+        if matches!(self.kind, Kind::InMemory) {
+            let insights = self.previous.files.values().map(|file| file.insight());
+            return insights.map(|i| (i.id.clone(), i.slug.clone())).collect();
+        }
+        self.slug_record
+            .as_deref()
+            .map(crate::moved::former_slugs)
+            .unwrap_or_default()
     }
 
     /// What this build leaves for the next (`serve`).

@@ -123,12 +123,12 @@ fn fits(text: &str) -> bool {
 }
 
 /// The sentence without its final dot (kept after an abbreviation: "the U.S.")
-/// or full stop (`。`). Question and exclamation marks and ellipses stay: they
+/// or full stop (`。`, `۔`, `।`). Question and exclamation marks and ellipses stay: they
 /// carry meaning.
 fn without_stop(sentence: &str) -> String {
     let body = sentence.trim_end_matches(is_closer);
     let closers = &sentence[body.len()..];
-    if let Some(before) = body.strip_suffix('。') {
+    if let Some(before) = body.strip_suffix(['。', '۔', '।']) {
         return format!("{before}{closers}");
     }
     match body.strip_suffix('.') {
@@ -257,13 +257,14 @@ fn marks(text: &str) -> Vec<Mark> {
                 }
             }
             _ if quoted => {}
-            // Chinese and Japanese punctuation takes no space after it.
-            '，' => marks.push(Mark {
+            // Chinese and Japanese punctuation takes no space after it; the
+            // Arabic comma (U+060C) does.
+            '，' | '\u{60c}' if c == '，' || space_after => marks.push(Mark {
                 start: o,
                 end: offset(i + 1),
                 kind: Kind::Comma,
             }),
-            ':' | ';' | '：' | '；' if space_after || !c.is_ascii() => marks.push(Mark {
+            ':' | ';' | '：' | '；' | '؛' if space_after || !c.is_ascii() => marks.push(Mark {
                 start: o,
                 end: offset(i + 1),
                 kind: Kind::Break,
@@ -414,7 +415,7 @@ fn leading_clause(text: &str) -> Option<String> {
 }
 
 fn is_closing_mark(c: char) -> bool {
-    matches!(c, ',' | ';' | ':' | '，' | '；' | '：')
+    matches!(c, ',' | ';' | ':' | '，' | '；' | '：' | '\u{60c}' | '؛')
 }
 
 /// `text` cut after the last whole word that leaves room for "…".
@@ -553,6 +554,22 @@ mod tests {
             headline_of(&long),
             format!("{}，{}", "甲".repeat(60), "乙".repeat(50))
         );
+    }
+
+    #[test]
+    fn arabic_hebrew_and_hindi_headlines_end_at_their_first_sentence() {
+        assert_eq!(
+            headline_of(
+                "تربط ديب سيك تخفيضات الأسعار بإمدادات رقائق هواوي. إذا لم تواكب القدرة، تتأخر."
+            ),
+            "تربط ديب سيك تخفيضات الأسعار بإمدادات رقائق هواوي"
+        );
+        assert_eq!(headline_of("המחיר ירד. זה חשוב."), "המחיר ירד");
+        assert_eq!(headline_of("कीमतें गिरीं। यह अहम है।"), "कीमतें गिरीं");
+        // A long Arabic sentence ends at a comma.
+        let clause = format!("كلمة {}", "طويلة ".repeat(20));
+        let long = format!("{}، {}.", clause.trim_end(), "أخرى ".repeat(20));
+        assert_eq!(headline_of(&long), clause.trim_end());
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Where a sentence of plain English text ends. A stop (`.`, `!`, `?`, `…`)
-//! ends a sentence when whitespace and the start of another sentence follow it;
+//! Where a sentence of plain English text ends. A stop (`.`, `!`, `?`, `…`,
+//! and `؟`, `۔`, `।`) ends a sentence when whitespace and the start of another
+//! sentence (a capital, or a letter of a script without case) follow it;
 //! a dot does not when it belongs to a number (`$1.10`, `2.5x`: no space after
 //! it), an abbreviation that never ends a sentence (`e.g.`, `Dr.`, `vs.`), or
 //! one that rarely does (`U.S.`, `Inc.`, an initial) unless a word that usually
@@ -103,7 +104,8 @@ pub(crate) fn first_sentence_end(text: &str) -> Option<usize> {
 }
 
 fn is_stop(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '…') || is_wide_stop(c)
+    // Also the Arabic question mark, the Urdu full stop and the Devanagari danda.
+    matches!(c, '.' | '!' | '?' | '…' | '؟' | '۔' | '।') || is_wide_stop(c)
 }
 
 /// The full stop, exclamation and question marks of Chinese and Japanese.
@@ -178,14 +180,17 @@ fn ends_sentence(text: &str, stop: usize, end: usize) -> bool {
 }
 
 /// Whether `next` (text after a stop and its space) looks like a new sentence:
-/// a capital, a digit, a currency sign, an opening quote or bracket before one
-/// of those, or a word with a capital inside (`iPhone`).
+/// a capital, a letter of a script without case (Arabic, Hebrew, Hindi, …), a
+/// digit, a currency sign, an opening quote or bracket before one of those, or
+/// a word with a capital inside (`iPhone`).
 fn starts_sentence(next: &str, next_word: &str) -> bool {
     let unquoted = next.trim_start_matches(is_opener);
     let Some(c) = unquoted.chars().next() else {
         return false;
     };
+    let caseless = c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase();
     c.is_uppercase()
+        || caseless
         || c.is_ascii_digit()
         || matches!(c, '$' | '€' | '£' | '¥')
         || next_word.chars().any(char::is_uppercase)
@@ -341,6 +346,22 @@ mod tests {
                 "OK."
             ]
         );
+    }
+
+    #[test]
+    fn scripts_without_case_start_a_sentence_after_a_stop() {
+        assert_eq!(
+            split("تربط ديب سيك الأسعار بإمدادات هواوي. إذا لم تواكب القدرة، تتأخر؟ نعم."),
+            [
+                "تربط ديب سيك الأسعار بإمدادات هواوي.",
+                "إذا لم تواكب القدرة، تتأخر؟",
+                "نعم."
+            ]
+        );
+        assert_eq!(split("המחיר ירד. זה חשוב."), ["המחיר ירד.", "זה חשוב."]);
+        assert_eq!(split("कीमतें गिरीं। यह अहम है।"), ["कीमतें गिरीं।", "यह अहम है।"]);
+        // Lowercase still goes on: an abbreviation's dot in English.
+        assert_eq!(split("The U.S. market grew."), ["The U.S. market grew."]);
     }
 
     #[test]

@@ -390,6 +390,42 @@ fn brief_email_for_a_day_without_an_issue_fails_with_a_hint() {
 
 // ---- meta tags ------------------------------------------------------------------
 
+/// A site in a language written right to left (Arabic, Hebrew, Persian,
+/// Urdu, or a right-to-left script) says so on every page and email, so
+/// browsers and mail clients lay it out from the right; others say nothing.
+#[test]
+fn pages_and_emails_of_a_right_to_left_language_say_so() {
+    let html_tag = |out: &Path, file: &str| {
+        let text = read(out, file);
+        let start = text.find("<html").unwrap();
+        text[start..start + text[start..].find('>').unwrap() + 1].to_string()
+    };
+    let files = [
+        "index.html",
+        "insights/moe/index.html",
+        "issues/2026-11-19/email.html",
+        "404.html",
+    ];
+    for (language, tag) in [
+        ("ar", r#"<html lang="ar" dir="rtl">"#),
+        ("he-IL", r#"<html lang="he-IL" dir="rtl">"#),
+        ("pa-Arab", r#"<html lang="pa-Arab" dir="rtl">"#),
+        ("ar-Latn", r#"<html lang="ar-Latn">"#),
+        ("en", r#"<html lang="en">"#),
+    ] {
+        let site = Site::fixture("basic");
+        let config = site.read("config.toml");
+        site.write(
+            "config.toml",
+            &config.replace("language = \"en\"", &format!("language = \"{language}\"")),
+        );
+        let (_tmp, out) = build(site.root(), &[]);
+        for file in files {
+            assert_eq!(html_tag(&out, file), tag, "{language}: {file}");
+        }
+    }
+}
+
 #[test]
 fn every_page_has_social_meta_canonical_feeds_and_favicon() {
     let (_tmp, out) = build(&fixture("basic"), &[]);

@@ -299,36 +299,7 @@ pub struct Config {
     pub path: PathBuf,
 }
 
-/// Languages written right to left (ISO 639 codes): Arabic, Aramaic, Sorani
-/// Kurdish, Dhivehi, Persian, Hebrew (and its old code), Kashmiri, Pashto,
-/// Sindhi, Syriac, Uyghur, Urdu, Yiddish.
-const RTL_LANGUAGES: &[&str] = &[
-    "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug", "ur", "yi",
-];
-
-/// Scripts written right to left (ISO 15924, as a language tag's script
-/// subtag: `pa-Arab`): Arabic, Hebrew, Thaana, Syriac, N'Ko, Adlam, Hanifi Rohingya.
-const RTL_SCRIPTS: &[&str] = &["arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"];
-
 impl Config {
-    /// The writing direction of the site's `language`: `"rtl"` for a language
-    /// or script written right to left (`ar`, `he`, `fa`, `ur`, `pa-Arab`, …),
-    /// else `"ltr"`. The default theme sets it on every page and email.
-    pub(crate) fn direction(&self) -> &'static str {
-        let mut subtags = self.language.split(['-', '_']).map(str::to_ascii_lowercase);
-        let primary = subtags.next().unwrap_or_default();
-        let script = subtags.find(|s| s.len() == 4 && s.bytes().all(|b| b.is_ascii_alphabetic()));
-        let rtl = match script {
-            Some(script) => RTL_SCRIPTS.contains(&script.as_str()),
-            None => RTL_LANGUAGES.contains(&primary.as_str()),
-        };
-        if rtl {
-            "rtl"
-        } else {
-            "ltr"
-        }
-    }
-
     /// Reads `config.toml` under `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);

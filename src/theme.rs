@@ -85,6 +85,11 @@ impl Theme {
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(write_html_escaped);
         crate::filters::register(&mut tera);
+        // Tera's global context is read after a page's own: `dir` costs the
+        // lookups of other values nothing (as a key of `site` it would make
+        // every lookup there a hash, past twelve keys).
+        let direction = crate::text::direction_of(&config.language);
+        tera.global_context().insert("dir", direction);
         let raw: Vec<(String, String)> = sources
             .into_iter()
             .map(|(name, (_, text))| (name, text))

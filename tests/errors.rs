@@ -354,7 +354,7 @@ fn reports_unknown_template_variable_with_line() {
         )
         .both_fail(&[
             "templates/search.html:3:7: error: template error: Variable `nosuch` is not defined.",
-            "Available variables: feeds, json_ld, kind, page, site",
+            "Available variables: dir, feeds, json_ld, kind, page, site",
             "hint:",
         ]);
 }

@@ -165,7 +165,6 @@ impl Renderer<'_> {
             "base_url": config.base_url,
             "base_path": config.base_path,
             "language": config.language,
-            "direction": config.direction(),
             "insight_count": self.site.insights.len(),
             "issue_count": self.site.issues.len(),
             "feeds": {

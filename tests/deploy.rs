@@ -64,7 +64,10 @@ fn start_weed() -> Weed {
     std::fs::write(dir.join("s3.json"), identity).unwrap();
     let [s3, s3_grpc, master, master_grpc, volume, volume_grpc, filer, filer_grpc] = free_ports();
     // Its logs go to stderr (into weed.log) and its sockets into `dir` where it
-    // lets them; those it always puts in /tmp go with the server.
+    // lets them; those it always puts in /tmp go with the server. It keeps
+    // writing until 64 MiB are left on the disk: by default it stops at 1 %
+    // free, which a large shared disk reaches with gigabytes to spare (every
+    // upload then hangs until the tests time out).
     let server = format!(
         "weed -logtostderr server -dir={data} -s3 -s3.port={s3} -s3.port.grpc={s3_grpc} \
          -s3.port.iceberg=0 -s3.port.lance=0 -s3.config={config} \
@@ -72,7 +75,7 @@ fn start_weed() -> Weed {
          -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.port={master} -master.port.grpc={master_grpc} \
          -volume.port={volume} -volume.port.grpc={volume_grpc} -filer.port={filer} \
          -filer.port.grpc={filer_grpc} -master.telemetry=false -master.volumeSizeLimitMB=64 \
-         -volume.max=0",
+         -volume.max=0 -volume.minFreeSpace=64MiB",
         data = dir.join("data").display(),
         config = dir.join("s3.json").display(),
         sockets = dir.display(),

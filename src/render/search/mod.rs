@@ -110,11 +110,12 @@ impl Renderer<'_> {
         sink.put(SEARCH_MANIFEST, manifest)
     }
 
-    /// What search finds insight `i` by: its title, its text and its topics.
-    fn indexed<'s>(&'s self, i: usize, text: &'s str) -> Indexed<'s> {
+    /// What search finds insight `i` by: its title and text (as
+    /// [`Self::chunk`] composed them) and its topics.
+    fn indexed<'s>(&'s self, i: usize, title: &'s str, text: &'s str) -> Indexed<'s> {
         let config = self.site.config;
         Indexed {
-            title: composed(&self.site.insights[i].title),
+            title,
             text,
             topics: self.site.topics_of[i]
                 .iter()
@@ -168,18 +169,31 @@ impl Renderer<'_> {
     /// their text: collecting words is most of the index's time, and cards
     /// most of its bytes.
     fn chunk(&self, keys: &[i64], chunk: Range<usize>) -> Chunk {
+        // Titles in composed form, as the script reads a query.
+        let titles: Vec<Cow<str>> = chunk
+            .clone()
+            .map(|i| composed(&self.site.insights[i].title))
+            .collect();
         let texts: Vec<String> = chunk.clone().map(|i| self.doc_text(i)).collect();
-        let words = terms::collect(chunk.len(), |k| self.indexed(chunk.start + k, &texts[k]));
+        let words = terms::collect(chunk.len(), |k| {
+            self.indexed(chunk.start + k, &titles[k], &texts[k])
+        });
         Chunk {
             words: Arc::new(words),
-            cards: Arc::new(self.cards(keys, chunk, &texts)),
+            cards: Arc::new(self.cards(keys, chunk, &titles, &texts)),
         }
     }
 
-    /// The cards of the insights `chunk` (site indices, newest first; `texts`
-    /// their texts), oldest first: `{"keys":[deltas],"docs":[[title, slug,
-    /// day, [topic indices], snippet text]]}`.
-    fn cards(&self, keys: &[i64], chunk: Range<usize>, texts: &[String]) -> Vec<u8> {
+    /// The cards of the insights `chunk` (site indices, newest first; `titles`
+    /// and `texts` theirs), oldest first: `{"keys":[deltas],"docs":[[title,
+    /// slug, day, [topic indices], snippet text]]}`.
+    fn cards(
+        &self,
+        keys: &[i64],
+        chunk: Range<usize>,
+        titles: &[Cow<str>],
+        texts: &[String],
+    ) -> Vec<u8> {
         let mut out = Vec::with_capacity(chunk.len() * (SNIPPET_CHARS + 200));
         out.extend_from_slice(b"{\"keys\":[");
         let mut last = 0;
@@ -197,7 +211,7 @@ impl Renderer<'_> {
             }
             let insight = &self.site.insights[i];
             let card = (
-                composed(&insight.title),
+                &titles[i - chunk.start],
                 &insight.slug,
                 str_of(&self.shared.insights[i].day),
                 &self.site.topics_of[i],

@@ -11,7 +11,6 @@
 //! sort by UTF-16 code units, the order JavaScript compares strings in, so the
 //! script finds a word's file by the same comparison.
 
-use std::borrow::Cow;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::sync::Arc;
@@ -26,7 +25,7 @@ pub(super) const HEAD: usize = 100;
 
 /// What search indexes of one insight.
 pub(super) struct Indexed<'a> {
-    pub(super) title: Cow<'a, str>,
+    pub(super) title: &'a str,
     pub(super) text: &'a str,
     pub(super) topics: Vec<&'a str>,
 }
@@ -262,7 +261,7 @@ mod tests {
             .map(|&start| {
                 let count = run.min(docs.len() - start);
                 Arc::new(collect(count, |i| Indexed {
-                    title: Cow::Borrowed(docs[start + i].0),
+                    title: docs[start + i].0,
                     text: docs[start + i].1,
                     topics: vec!["Chips"],
                 }))

@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use crate::text::unspaced::is_unspaced;
+use crate::text::unspaced::stretches;
 
 /// Three words: a typo costs at most three shingles, yet insights that merely
 /// share a phrase such as "mixture of experts" stay far apart.
@@ -51,20 +51,20 @@ impl Shingles {
 /// between them. (A Chinese sentence reads as one or two "words" between its
 /// commas: a typo in it would change every shingle.)
 fn push_tokens<'t>(word: &'t str, tokens: &mut Vec<&'t str>) {
-    if word.is_ascii() || !word.contains(is_unspaced) {
+    if word.is_ascii() {
         tokens.push(word);
         return;
     }
-    let mut start = 0;
-    for (at, c) in word.char_indices().filter(|&(_, c)| is_unspaced(c)) {
-        if start < at {
-            tokens.push(&word[start..at]);
+    for (stretch, unspaced) in stretches(word) {
+        if unspaced {
+            tokens.extend(
+                stretch
+                    .char_indices()
+                    .map(|(at, c)| &stretch[at..at + c.len_utf8()]),
+            );
+        } else {
+            tokens.push(stretch);
         }
-        start = at + c.len_utf8();
-        tokens.push(&word[at..start]);
-    }
-    if start < word.len() {
-        tokens.push(&word[start..]);
     }
 }
 

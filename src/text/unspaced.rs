@@ -27,3 +27,39 @@ pub(crate) fn is_unspaced(c: char) -> bool {
             .iter()
             .any(|&(low, high)| (low..=high).contains(&c))
 }
+
+/// The stretches of `word` (letters and digits, no spaces), in order: each
+/// with whether its letters are unspaced (`h200芯片` → `h200`, then `芯片`).
+pub(crate) fn stretches(word: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut rest = word;
+    std::iter::from_fn(move || {
+        let unspaced = is_unspaced(rest.chars().next()?);
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| is_unspaced(c) != unspaced)
+            .map_or(rest.len(), |(at, _)| at);
+        let (stretch, after) = rest.split_at(end);
+        rest = after;
+        Some((stretch, unspaced))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_word_splits_into_stretches_of_unspaced_letters_and_others() {
+        let all: Vec<(&str, bool)> = stretches("h200芯片ab东京").collect();
+        assert_eq!(
+            all,
+            [
+                ("h200", false),
+                ("芯片", true),
+                ("ab", false),
+                ("东京", true)
+            ]
+        );
+        assert_eq!(stretches("").count(), 0);
+    }
+}

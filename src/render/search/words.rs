@@ -10,7 +10,7 @@
 //! `芯片供应` gives `芯片`, `片供` and `供应`, so a word in the middle of a
 //! sentence is found, as the query's pairs are). Pure: no I/O.
 
-use crate::text::unspaced::is_unspaced;
+use crate::text::unspaced::{is_unspaced, stretches};
 
 /// Shorter words are not indexed: single letters are possessive `s`, initials
 /// and list markers, and match almost everything as a prefix.
@@ -94,20 +94,12 @@ fn wide_word_char_at(text: &str, at: usize) -> Option<char> {
 /// stretch of unspaced letters as its pairs of characters (one letter alone
 /// as itself), each stretch of other letters and digits as a word.
 fn each_piece<'t>(run: &'t str, found: &mut impl FnMut(&'t str)) {
-    let mut rest = run;
-    while let Some(first) = rest.chars().next() {
-        let unspaced = is_unspaced(first);
-        let end = rest
-            .char_indices()
-            .find(|&(_, c)| is_unspaced(c) != unspaced)
-            .map_or(rest.len(), |(at, _)| at);
-        let (stretch, after) = rest.split_at(end);
+    for (stretch, unspaced) in stretches(run) {
         if unspaced {
             each_pair(stretch, found);
         } else {
             emit(stretch, stretch.chars().count(), found);
         }
-        rest = after;
     }
 }
 

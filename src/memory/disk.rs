@@ -26,7 +26,7 @@ pub(super) struct Disk {
     /// The output directory whose files the manifest lists.
     output: PathBuf,
     /// Its build cache.
-    cache: PathBuf,
+    pub(super) cache: PathBuf,
     /// The last build's manifest as read.
     previous_text: String,
     /// Writes this build's bodies to a temporary file while pages render; the
@@ -162,8 +162,7 @@ impl DiskMemory {
             body_stream: Mutex::new(None),
         });
         DiskMemory {
-            memory: Memory::with(Kind::Disk(Arc::clone(&disk)), Arc::new(previous))
-                .with_slug_record(Some(cache.to_path_buf())),
+            memory: Memory::with(Kind::Disk(Arc::clone(&disk)), Arc::new(previous)),
             disk,
         }
     }

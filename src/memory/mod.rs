@@ -66,8 +66,8 @@ pub(crate) struct Recall {
 pub(crate) struct Memory {
     kind: Kind,
     previous: Arc<Recall>,
-    /// The build cache whose slug record (see `moved`) says what each insight
-    /// was called in the last build, when the last build's files are not held.
+    /// For a memory that keeps nothing (`check`): the build cache whose slug
+    /// record (see `moved`) says what each insight was called in the last build.
     slug_record: Option<PathBuf>,
     jobs: Mutex<Jobs>,
     bodies: Mutex<Bodies>,
@@ -122,14 +122,15 @@ impl Memory {
     /// its last build's files; `build` and `check` read the record that the
     /// last build into the output left. Read when asked (only an error asks).
     pub(crate) fn former_slugs(&self) -> HashMap<String, String> {
-        if matches!(self.kind, Kind::InMemory) {
-            let insights = self.previous.files.values().map(|file| file.insight());
-            return insights.map(|i| (i.id.clone(), i.slug.clone())).collect();
-        }
-        self.slug_record
-            .as_deref()
-            .map(crate::moved::former_slugs)
-            .unwrap_or_default()
+        let cache = match &self.kind {
+            Kind::InMemory => {
+                let insights = self.previous.files.values().map(|file| file.insight());
+                return insights.map(|i| (i.id.clone(), i.slug.clone())).collect();
+            }
+            Kind::Disk(disk) => Some(disk.cache.as_path()),
+            Kind::Nothing => self.slug_record.as_deref(),
+        };
+        cache.map(crate::moved::former_slugs).unwrap_or_default()
     }
 
     /// What this build leaves for the next (`serve`).

@@ -109,7 +109,7 @@ fn is_stop(c: char) -> bool {
 }
 
 /// The full stop, exclamation and question marks of Chinese and Japanese.
-pub(crate) fn is_wide_stop(c: char) -> bool {
+fn is_wide_stop(c: char) -> bool {
     matches!(c, '。' | '！' | '？')
 }
 

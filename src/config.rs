@@ -14,11 +14,15 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::hints::{find_key_line, toml_diagnostic};
 use crate::mailbox::Mailbox;
 use crate::printable::{make_printable, printable};
+use crate::text::dates::Dates;
 use crate::urls::{check_http_url, check_link, split_base_url};
 
 mod deploy;
+mod issue_title;
+
 pub use deploy::Target;
 pub(crate) use deploy::{parse_endpoint, DeployConfig, DeployRule};
+pub(crate) use issue_title::IssueTitle;
 
 pub(crate) const CONFIG_FILE: &str = "config.toml";
 
@@ -43,6 +47,8 @@ struct RawConfig {
     timezone: Option<String>,
     #[serde(default = "default_theme")]
     theme: String,
+    #[serde(default)]
+    issue_title: Option<String>,
     #[serde(default = "default_issue_size")]
     issue_size: usize,
     #[serde(default = "default_paginate")]
@@ -281,6 +287,10 @@ pub struct Config {
     /// The path part of `base_url`, starting and ending with `/`.
     pub base_path: String,
     pub(crate) language: String,
+    /// How days and months read in `language`.
+    pub(crate) dates: Dates,
+    /// How an issue is named (`issue_title`, or the language's default).
+    pub(crate) issue_title: IssueTitle,
     pub(crate) timezone: SiteTz,
     pub(crate) theme: String,
     pub issue_size: usize,
@@ -411,6 +421,23 @@ impl Config {
                 );
             }
         }
+        let issue_title = match raw
+            .issue_title
+            .as_deref()
+            .map(|t| IssueTitle::parse(&printable(t)))
+        {
+            None => IssueTitle::default_for(&raw.language),
+            Some(Ok(title)) => title,
+            Some(Err(msg)) => {
+                errors.push(
+                    Diagnostic::error(format!("invalid `issue_title`: {msg}"))
+                        .at(path)
+                        .line(key_line("issue_title"))
+                        .hint("write a title such as \"Issue #{number} — {date}\""),
+                );
+                IssueTitle::default_for(&raw.language)
+            }
+        };
         let topics = check_topics(raw.topics, text, path, &mut errors);
         let deploy = raw
             .deploy
@@ -425,6 +452,8 @@ impl Config {
             base_url: format!("{origin}{base_path}"),
             origin,
             base_path,
+            dates: Dates::of(&raw.language),
+            issue_title,
             language: printable(&raw.language).into_owned(),
             timezone,
             theme: raw.theme,

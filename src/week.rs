@@ -12,6 +12,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::site::{rank, Site};
+use crate::text::dates::Dates;
 
 /// How many recent weeks a "no insights that week" hint names.
 const HINT_WEEKS: usize = 5;
@@ -44,18 +45,9 @@ impl IsoWeek {
         self.first_day() + chrono::Days::new(6)
     }
 
-    /// `16–22 November 2026`, `30 November – 6 December 2026`, or with both
-    /// years when the week spans two.
-    pub(crate) fn range_display(self) -> String {
-        let (first, last) = (self.first_day(), self.last_day());
-        let end = last.format("%-d %B %Y");
-        if first.year() != last.year() {
-            format!("{} – {end}", first.format("%-d %B %Y"))
-        } else if first.month() != last.month() {
-            format!("{} – {end}", first.format("%-d %B"))
-        } else {
-            format!("{}–{end}", first.day())
-        }
+    /// Its days as `dates` write a span: `16–22 November 2026` in English.
+    pub(crate) fn range_display(self, dates: &Dates) -> String {
+        dates.span(self.first_day(), self.last_day())
     }
 }
 
@@ -206,7 +198,8 @@ fn no_insights(
     let message = match id {
         Some(id) => format!(
             "there are no insights{about} in week {id} ({})",
-            id.range_display()
+            // A message: in English, as every message is.
+            id.range_display(&Dates::default())
         ),
         None => format!("there are no insights{about} yet, so there is no weekly edition"),
     };
@@ -278,7 +271,11 @@ mod tests {
 
     #[test]
     fn ranges_name_months_and_years_once_where_they_agree() {
-        let w = |s: &str| s.parse::<IsoWeek>().unwrap().range_display();
+        let w = |s: &str| {
+            s.parse::<IsoWeek>()
+                .unwrap()
+                .range_display(&Dates::default())
+        };
         assert_eq!(w("2026-W47"), "16–22 November 2026");
         assert_eq!(w("2026-W49"), "30 November – 6 December 2026");
         assert_eq!(w("2026-W53"), "28 December 2026 – 3 January 2027");

@@ -327,6 +327,17 @@ fn rejects_base_url_without_scheme() {
     ]);
 }
 
+#[test]
+fn rejects_an_issue_title_with_a_misspelt_placeholder() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+    site.write("config.toml", format!("issue_title = \"No. {{nuber}}\"\n{config}"))
+        .both_fail(&[
+            "config.toml:1: error: invalid `issue_title`: {nuber} is not a placeholder (there are {number} and {date})",
+            "hint: write a title such as \"Issue #{number} — {date}\"",
+        ]);
+}
+
 // ---- templates -------------------------------------------------------------
 
 fn search_template(content: &str) -> String {

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{attr_values, brief, fixture, Site};
+use common::{attr_values, brief, fixture, stdout, Site};
 use serde_json::Value;
 
 /// Builds `root` into a fresh temp dir, with `extra` build arguments.
@@ -423,6 +423,70 @@ fn pages_and_emails_of_a_right_to_left_language_say_so() {
         for file in files {
             assert_eq!(html_tag(&out, file), tag, "{language}: {file}");
         }
+    }
+}
+
+/// Dates read as the site's language writes them, wherever brief writes one:
+/// issue pages, the issue's title in pages and feeds, the archive feeds'
+/// months, email editions and the weekly edition's span of days. English
+/// sites keep `19 November 2026` (the golden files hold the rest of their
+/// pages); `issue_title` names issues in any words.
+#[test]
+fn dates_and_issue_titles_read_in_the_sites_language() {
+    let cases = [
+        (
+            "de",
+            "",
+            "19. November 2026",
+            "#2 — 19. November 2026",
+            "November 2026",
+        ),
+        (
+            "zh",
+            "issue_title = \"第{number}期 · {date}\"\n",
+            "2026年11月19日",
+            "第2期 · 2026年11月19日",
+            "2026年11月",
+        ),
+        (
+            "en",
+            "",
+            "19 November 2026",
+            "Issue #2 — 19 November 2026",
+            "November 2026",
+        ),
+    ];
+    for (language, extra, day, title, month) in cases {
+        let site = Site::fixture("basic");
+        let config = site.read("config.toml").replace(
+            "language = \"en\"",
+            &format!("language = \"{language}\"\n{extra}"),
+        );
+        site.write("config.toml", &config);
+        let (_tmp, out) = build(site.root(), &[]);
+        let page = read(&out, "issues/2026-11-19/index.html");
+        assert!(
+            page.contains(&format!("<time datetime=\"2026-11-19\">{day}</time></h1>")),
+            "{language}: the issue page's heading"
+        );
+        assert!(
+            page.contains(&format!("<title>{title} · Fixture Digest</title>")),
+            "{language}: the issue page's title"
+        );
+        let rss = read(&out, "rss.xml");
+        assert!(
+            rss.contains(&format!("<title>{title}</title>")),
+            "{language}: {rss}"
+        );
+        let archive = read(&out, "feeds/archive/2026-11/atom.xml");
+        assert!(
+            archive.contains(&format!("<title>Fixture Digest — {month}</title>")),
+            "{language}: {archive}"
+        );
+        let email = stdout(&site.brief(&["email", "2026-11-19"]));
+        assert!(email.contains(title), "{language}: {email}");
+        let week = stdout(&site.brief(&["email", "--week"]));
+        assert!(week.contains(day), "{language}: the week's span: {week}");
     }
 }
 

@@ -79,7 +79,10 @@ impl Renderer<'_> {
                 ("id", plain(&week.id.to_string())),
                 ("issues", issues.into()),
                 ("number", week.id.week.into()),
-                ("range_display", plain(&week.id.range_display())),
+                (
+                    "range_display",
+                    plain(&week.id.range_display(&self.site.config.dates)),
+                ),
                 ("rest", self.insight_values(week.rest())),
                 ("start", plain(&week.id.first_day().to_string())),
                 ("title", plain(&title)),

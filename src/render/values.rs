@@ -13,7 +13,7 @@ use tera::Value;
 use super::email_text;
 use super::feeds::{self, Format};
 use super::pagination::{page_count, pager_links};
-use super::wording::{display_day, issue_title, summarize};
+use super::wording::{issue_title, summarize};
 use super::Renderer;
 use crate::content::Insight;
 use crate::markdown::{LinkBase, Rendered};
@@ -346,7 +346,7 @@ impl Shared {
             .par_iter()
             .map(|issue| IssueStrings {
                 date: plain(&issue.date.to_string()),
-                date_display: plain(&display_day(issue.date)),
+                date_display: plain(&config.dates.day(issue.date)),
                 url: plain(&config.url(&issue.path())),
             })
             .collect();

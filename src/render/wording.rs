@@ -1,17 +1,16 @@
-//! The few words that pages, feeds and the search index share: an issue's title,
-//! a day as readers see it, and a summary cut from a body's plain text.
-
-use chrono::NaiveDate;
+//! The few words that pages, feeds and the search index share: an issue's title
+//! and a summary cut from a body's plain text.
 
 use crate::site::Site;
 
+/// Issue `n`'s title, e.g. `Issue #3 — 20 November 2026` (see `issue_title`
+/// in the config).
 pub(crate) fn issue_title(site: &Site, n: usize) -> String {
     let issue = &site.issues[n];
-    format!("Issue #{} — {}", issue.number, display_day(issue.date))
-}
-
-pub(crate) fn display_day(day: NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
+    let config = site.config;
+    config
+        .issue_title
+        .of(issue.number, &config.dates.day(issue.date))
 }
 
 /// Plain text cut to at most `max` characters on a word boundary.

@@ -3,8 +3,10 @@
 //! headline made from it. Pure functions over strings; a leaf below `content`
 //! (which offers the lead split on an insight) and `import` (which makes
 //! headlines); and which scripts are written without spaces, and text in
-//! composed form, for search and import.
+//! composed form, for search and import; and how the site's language writes
+//! dates and which way it runs, for the pages.
 
+pub(crate) mod dates;
 pub(crate) mod headline;
 pub(crate) mod lead;
 pub(crate) mod sentences;

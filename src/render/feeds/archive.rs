@@ -198,7 +198,7 @@ pub(crate) fn archive_feeds(
     let feed = archive_feed(
         site,
         bodies,
-        format!("{} — {}", config.title, month.first.format("%B %Y")),
+        format!("{} — {}", config.title, config.dates.month(month.first)),
         month.dir(),
         month.issues.clone(),
         History {

@@ -94,7 +94,7 @@
   function queryWords(query) {
     var typing = !/\s$/.test(query);
     var parts = [];
-    query.normalize("NFC").toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).filter(Boolean).forEach(function (w) {
+    query.normalize("NFC").toLowerCase().split(/[^\p{Alphabetic}\p{N}\p{M}]+/u).filter(Boolean).forEach(function (w) {
       parts.push.apply(parts, pieces(w));
     });
     return parts.filter(function (p, i) {
@@ -198,7 +198,7 @@
   // letters wherever they are.
   function matcher(words) {
     return new RegExp(words.map(function (w) {
-      return (UNSPACED.test(w) ? "" : "(?<![\\p{Alphabetic}\\p{N}])") + escapeRegExp(w);
+      return (UNSPACED.test(w) ? "" : "(?<![\\p{Alphabetic}\\p{N}\\p{M}])") + escapeRegExp(w);
     }).join("|"), "giu");
   }
 

@@ -1,14 +1,19 @@
 //! The words of a text as search sees them. `search.js` in the default theme
 //! splits a reader's query by the same rules, so each rule here has its twin
 //! there (keep them in step): the text is lowercased as a whole, a word is a run
-//! of letters and digits (Unicode `Alphabetic` or `Numeric`, what JavaScript's
-//! `[\p{Alphabetic}\p{N}]` matches), and words of one character, very long
+//! of letters, digits and the marks written on them (Unicode `Alphabetic`,
+//! `Numeric` or `Mark`, what JavaScript's `[\p{Alphabetic}\p{N}\p{M}]`
+//! matches: a Hindi word goes on across its virama, `हिन्दी`, which is a mark
+//! and not a letter), and words of one character, very long
 //! words and the language's stop words are not indexed. Scripts written
 //! without spaces between words (Chinese, Japanese kana) are read in pairs
 //! of characters instead (overlapping bigrams, a run of one character as
 //! itself, the way search engines read such text without a dictionary:
 //! `芯片供应` gives `芯片`, `片供` and `供应`, so a word in the middle of a
 //! sentence is found, as the query's pairs are). Pure: no I/O.
+
+use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
+use icu_properties::CodePointMapData;
 
 use crate::text::unspaced::{is_unspaced, stretches};
 
@@ -81,13 +86,22 @@ pub(super) fn each_word<'t>(lowercased: &'t str, mut found: impl FnMut(&'t str))
     }
 }
 
-/// The letter or digit outside ASCII starting at byte `at` of `text`, if one
-/// does.
+/// The letter, digit or mark outside ASCII starting at byte `at` of `text`,
+/// if one does.
 fn wide_word_char_at(text: &str, at: usize) -> Option<char> {
     if text.as_bytes().get(at).is_none_or(u8::is_ascii) {
         return None;
     }
-    text[at..].chars().next().filter(|c| c.is_alphanumeric())
+    text[at..].chars().next().filter(|&c| is_word_char(c))
+}
+
+/// Whether `c` belongs to a word: a letter, a digit, or a mark written on one
+/// (accents that did not compose, Indic viramas and vowel signs).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || {
+        let category = CodePointMapData::<GeneralCategory>::new().get(c);
+        GeneralCategoryGroup::Mark.contains(category)
+    }
 }
 
 /// The words of `run` (letters and digits, some of them unspaced): each
@@ -152,6 +166,8 @@ mod tests {
         );
         let text = "Ärger über Zölle".to_lowercase();
         assert_eq!(words(&text), ["ärger", "über", "zölle"]);
+        // A virama (U+094D) and vowel signs are marks: the words stay whole.
+        assert_eq!(words("हिन्दी भाषा में"), ["हिन्दी", "भाषा", "में"]);
     }
 
     #[test]
@@ -165,7 +181,7 @@ mod tests {
     /// pairing unspaced letters by their positions in a `Vec<char>`.
     fn words_by_char(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
+        for word in text.split(|c: char| !is_word_char(c)) {
             let chars: Vec<char> = word.chars().collect();
             for stretch in chars.chunk_by(|a, b| is_unspaced(*a) == is_unspaced(*b)) {
                 if !is_unspaced(stretch[0]) {
@@ -189,7 +205,8 @@ mod tests {
             "ärger über zölle; naïve café (déjà vu) ½ ² ٣٤ 二〇二六年 ﬁx",
             "华为芯片供应 h200芯片订单 鱼 東京の電力 한국 반도체 ab华cd",
             "𠀀𠀁x 々〆〇 ｶﾀｶﾅ ㇰㇱ",
-            "e\u{301}té a\u{300} x",
+            "e\u{301}té a\u{300} x \u{301}",
+            "हिन्दी भाषा में खोज, বাংলা ভাষা, தமிழ்",
             "",
             "a",
             "ab",
@@ -230,6 +247,14 @@ mod tests {
             script.contains(&format!("var UNSPACED = /[{class}]/u;")),
             "search.js has no UNSPACED class [{class}]"
         );
+    }
+
+    /// `search.js` splits a query into words of the same characters.
+    #[test]
+    fn the_script_knows_the_same_word_characters() {
+        let script = include_str!("../../../themes/default/static/search.js");
+        assert!(script.contains(r"split(/[^\p{Alphabetic}\p{N}\p{M}]+/u)"));
+        assert!(script.contains(r#""(?<![\\p{Alphabetic}\\p{N}\\p{M}])""#));
     }
 
     fn js_escape(c: char) -> String {

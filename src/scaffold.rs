@@ -16,16 +16,17 @@ use crate::import::{create_file, new_slug};
 use crate::lock::SiteLock;
 
 /// The config of a new site: every key shown, with what it does.
-const CONFIG_TEMPLATE: &str = r#"# Site settings. Every key is optional; the values shown are the defaults
+const CONFIG_TEMPLATE: &str = r##"# Site settings. Every key is optional; the values shown are the defaults
 # unless marked otherwise.
 
 title = "My insight digest"                  # not a default: name your site
 description = "Short analytical insights, one daily issue at a time."
 base_url = "https://example.org/"            # where the site is published; may carry a path
-language = "en"
+language = "en"                              # also how dates read: "de" gives "20. November 2026"
 timezone = "UTC"                             # an IANA name or an offset such as "+08:00"
 theme = "default"                            # built in; or a folder under themes/
 issue_size = 5                               # insights in each issue's headline
+# issue_title = "Issue #{number} — {date}"   # the default in English; "#{number} — {date}" otherwise
 paginate = 20                                # entries per archive or topic page
 
 [feeds]
@@ -74,7 +75,7 @@ slug = "markets"
 name = "Markets"
 description = "Prices, costs and investment."
 keywords = ["price*", "cost*", "invest*", "valuation*"]
-"#;
+"##;
 
 const WELCOME_TITLE: &str = "Welcome to your insight digest";
 const WELCOME_BODY: &str =
@@ -236,6 +237,11 @@ mod tests {
             content::parse_insight(&text, Path::new("content/insights/w.md"), &config).unwrap();
         assert_eq!(insight.title, WELCOME_TITLE);
         assert_eq!(insight.topics, ["ai"]);
+        // The commented `issue_title` is the default it says it is.
+        let uncommented = CONFIG_TEMPLATE.replace("# issue_title", "issue_title");
+        let explicit = Config::parse(&uncommented, Path::new("config.toml")).unwrap();
+        assert_ne!(uncommented, CONFIG_TEMPLATE);
+        assert_eq!(explicit.issue_title, config.issue_title);
     }
 
     #[test]

@@ -600,7 +600,8 @@ type LoadedFile = Result<(Insight, Option<KnownFile>), Diagnostics>;
 /// What [`load_insights_from`] read.
 pub(crate) struct Loaded {
     pub(crate) insights: Vec<Insight>,
-    /// About entries of `content/` that are not read.
+    /// About entries of `content/` that are not read, and insights related
+    /// to themselves.
     pub(crate) warnings: Diagnostics,
     /// What to know of the files next time: empty unless `known` was given.
     pub(crate) files: KnownFiles,
@@ -655,6 +656,9 @@ pub(crate) fn load_insights_from(
     for (path, result) in results {
         match result {
             Ok((insight, file)) => {
+                if let Some(warning) = related_to_itself(&insight) {
+                    errors.push(warning);
+                }
                 insights.push(insight);
                 if let Some(file) = file {
                     kept.insert(path, file);
@@ -668,6 +672,21 @@ pub(crate) fn load_insights_from(
         insights,
         warnings,
         files: kept,
+    })
+}
+
+/// A warning for an insight whose `related` names its own slug (a copied
+/// line, most likely): the site leaves the entry out, as a page never lists
+/// itself, but the editor meant some other insight.
+fn related_to_itself(insight: &Insight) -> Option<Diagnostic> {
+    let slug = &insight.slug;
+    insight.related.contains(slug).then(|| {
+        Diagnostic::warning(format!(
+            "`related` names {slug:?}, this insight itself: left out"
+        ))
+        .at(&insight.path)
+        .line(insight.key_lines.related)
+        .hint("name another insight, or remove the entry")
     })
 }
 

@@ -491,6 +491,33 @@ fn rejects_related_slug_that_names_no_insight() {
     ]);
 }
 
+/// An insight related to itself is left out of its own list (a page never
+/// lists itself), and both `build` and `check` say so rather than drop the
+/// entry in silence.
+#[test]
+fn warns_about_an_insight_related_to_itself() {
+    let site = Site::new();
+    let text = std::fs::read_to_string(site.root.join("content/insights/open-models.md")).unwrap();
+    site.write(
+        "content/insights/open-models.md",
+        text.replace(
+            "related = [\"huawei-ramp\"]",
+            "related = [\"huawei-ramp\", \"open-models\"]",
+        ),
+    );
+    let warning = "content/insights/open-models.md:6: warning: `related` names \"open-models\", this insight itself: left out";
+    for command in [&["build"][..], &["check"]] {
+        let out = site.run(command);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{command:?}: {err}");
+        assert!(err.contains(warning), "{command:?}: {err}");
+    }
+    let page =
+        std::fs::read_to_string(site.root.join("public/insights/open-models/index.html")).unwrap();
+    assert!(page.contains("/insights/huawei-ramp/"));
+    assert!(!page.contains("href=\"/insights/open-models/\""));
+}
+
 #[test]
 fn warns_about_an_insight_dated_in_the_future() {
     let site = Site::new();

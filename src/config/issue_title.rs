@@ -3,6 +3,8 @@
 //! so a typo in a placeholder is an error naming the key, not a title that
 //! prints `{nmber}` on every page.
 
+use crate::text::is_english;
+
 /// One piece of an issue title pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
@@ -24,12 +26,12 @@ const NEUTRAL: &str = "#{number} — {date}";
 impl IssueTitle {
     /// The default pattern for a site in `language`.
     pub(super) fn default_for(language: &str) -> IssueTitle {
-        let english = language
-            .split(['-', '_'])
-            .next()
-            .is_some_and(|primary| primary.eq_ignore_ascii_case("en"));
-        IssueTitle::parse(if english { ENGLISH } else { NEUTRAL })
-            .expect("the built-in patterns are valid")
+        let pattern = if is_english(language) {
+            ENGLISH
+        } else {
+            NEUTRAL
+        };
+        IssueTitle::parse(pattern).expect("the built-in patterns are valid")
     }
 
     /// `pattern` with `{number}` and `{date}` read out; anything else in

@@ -12,6 +12,8 @@ use icu_datetime::fieldsets::{YM, YMD};
 use icu_datetime::FixedCalendarDateTimeFormatter;
 use icu_locale_core::Locale;
 
+use super::is_english;
+
 /// How dates read in one language. Made once per site (its formatters hold the
 /// language's patterns and names), then shared by every page.
 #[derive(Debug, Clone, Default)]
@@ -29,12 +31,8 @@ struct Cldr {
 impl Dates {
     /// The dates of `language` (a language tag, `-` or `_` between subtags).
     pub(crate) fn of(language: &str) -> Dates {
-        let english = language
-            .split(['-', '_'])
-            .next()
-            .is_some_and(|primary| primary.eq_ignore_ascii_case("en"));
         let cldr = match language.replace('_', "-").parse::<Locale>() {
-            Ok(locale) if !english => Cldr::of(locale),
+            Ok(locale) if !is_english(language) => Cldr::of(locale),
             _ => None,
         };
         Dates { cldr }

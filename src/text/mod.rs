@@ -38,6 +38,15 @@ pub(crate) fn folded_chars(text: &str) -> impl Iterator<Item = char> + '_ {
         .flat_map(char::to_lowercase)
 }
 
+/// Whether `language` (a language tag, `-` or `_` between subtags) is
+/// English: `en`, `en-GB`, `EN_us`.
+pub(crate) fn is_english(language: &str) -> bool {
+    language
+        .split(['-', '_'])
+        .next()
+        .is_some_and(|primary| primary.eq_ignore_ascii_case("en"))
+}
+
 /// Languages written right to left (ISO 639 codes): Arabic, Aramaic, Sorani
 /// Kurdish, Dhivehi, Persian, Hebrew (and its old code), Kashmiri, Pashto,
 /// Sindhi, Syriac, Uyghur, Urdu, Yiddish.

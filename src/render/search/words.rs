@@ -15,6 +15,7 @@
 use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
 use icu_properties::CodePointMapData;
 
+use crate::text::is_english;
 use crate::text::unspaced::{is_unspaced, stretches};
 
 /// Shorter words are not indexed: single letters are possessive `s`, initials
@@ -37,8 +38,7 @@ const ENGLISH_STOP_WORDS: &[&str] = &[
 /// English ones for English, none for other languages, whose words would be
 /// dropped by mistake.
 pub(super) fn stop_words(language: &str) -> &'static [&'static str] {
-    let primary = language.split(['-', '_']).next().unwrap_or_default();
-    if primary.eq_ignore_ascii_case("en") {
+    if is_english(language) {
         ENGLISH_STOP_WORDS
     } else {
         &[]

@@ -428,9 +428,10 @@ fn pages_and_emails_of_a_right_to_left_language_say_so() {
 
 /// Dates read as the site's language writes them, wherever brief writes one:
 /// issue pages, the issue's title in pages and feeds, the archive feeds'
-/// months, email editions and the weekly edition's span of days. English
-/// sites keep `19 November 2026` (the golden files hold the rest of their
-/// pages); `issue_title` names issues in any words.
+/// months, email editions and the weekly edition's span of days; titles
+/// brief makes have no English word in another language. English sites keep
+/// `19 November 2026` (the golden files hold the rest of their pages);
+/// `issue_title` names issues in any words.
 #[test]
 fn dates_and_issue_titles_read_in_the_sites_language() {
     let cases = [
@@ -440,6 +441,7 @@ fn dates_and_issue_titles_read_in_the_sites_language() {
             "19. November 2026",
             "#2 — 19. November 2026",
             "November 2026",
+            "2026-W47",
         ),
         (
             "zh",
@@ -447,6 +449,7 @@ fn dates_and_issue_titles_read_in_the_sites_language() {
             "2026年11月19日",
             "第2期 · 2026年11月19日",
             "2026年11月",
+            "2026-W47",
         ),
         (
             "en",
@@ -454,9 +457,10 @@ fn dates_and_issue_titles_read_in_the_sites_language() {
             "19 November 2026",
             "Issue #2 — 19 November 2026",
             "November 2026",
+            "Week 47 of 2026",
         ),
     ];
-    for (language, extra, day, title, month) in cases {
+    for (language, extra, day, title, month, week_title) in cases {
         let site = Site::fixture("basic");
         let config = site.read("config.toml").replace(
             "language = \"en\"",
@@ -487,6 +491,10 @@ fn dates_and_issue_titles_read_in_the_sites_language() {
         assert!(email.contains(title), "{language}: {email}");
         let week = stdout(&site.brief(&["email", "--week"]));
         assert!(week.contains(day), "{language}: the week's span: {week}");
+        assert!(
+            week.starts_with(&format!("Fixture Digest · {week_title}\n")),
+            "{language}: the week's title: {week}"
+        );
     }
 }
 

@@ -7,7 +7,7 @@
 use tera::{Filter, Kwargs, State, TeraResult, Value};
 
 use crate::escape::write_escaped;
-use crate::text::unspaced::is_unspaced;
+use crate::text::unspaced::is_wide;
 
 /// Registers the filters on a theme's Tera instance (before templates are added:
 /// Tera checks every filter a template names when it parses it).
@@ -63,7 +63,7 @@ pub(crate) fn wrap(text: &str, width: usize, first: &str, indent: &str) -> Strin
             out.push_str(line);
             out.push('\n');
             prefix = indent;
-        } else if !line.is_ascii() && line.contains(is_unspaced) {
+        } else if !line.is_ascii() && line.contains(is_wide) {
             fill_unspaced_line(&mut out, line, width, &mut prefix, indent);
             out.push('\n');
         } else {
@@ -169,9 +169,9 @@ fn fill_unspaced_line<'a>(
 fn unbreakable_len(text: &str) -> usize {
     let mut chars = text.char_indices().peekable();
     while chars.next_if(|&(_, c)| is_opening(c)).is_some() {}
-    if chars.next_if(|&(_, c)| is_unspaced(c)).is_none() {
+    if chars.next_if(|&(_, c)| is_wide(c)).is_none() {
         while chars
-            .next_if(|&(_, c)| !is_unspaced(c) && !is_opening(c))
+            .next_if(|&(_, c)| !is_wide(c) && !is_opening(c))
             .is_some()
         {}
     }
@@ -194,7 +194,7 @@ fn is_opening(c: char) -> bool {
 fn columns(text: &str) -> usize {
     text.chars()
         .map(|c| {
-            let wide = is_unspaced(c)
+            let wide = is_wide(c)
                 || ('\u{3000}'..='\u{303f}').contains(&c)
                 || ('\u{ff01}'..='\u{ff60}').contains(&c)
                 || ('\u{ffe0}'..='\u{ffe6}').contains(&c);
@@ -372,6 +372,17 @@ mod tests {
         assert_eq!(
             wrap("中文 and English 混合", 72, "", ""),
             "中文 and English 混合"
+        );
+    }
+
+    /// Thai puts no spaces between words but is not wide, and its vowel
+    /// signs sit on the letter before them: a line breaks only at spaces.
+    #[test]
+    fn wrap_breaks_thai_only_at_spaces() {
+        let text = "ราคาชิปลดลง ผู้ผลิตในเชียงใหม่เพิ่มกำลังการผลิต";
+        assert_eq!(
+            wrap(text, 20, "", ""),
+            "ราคาชิปลดลง\nผู้ผลิตในเชียงใหม่เพิ่มกำลังการผลิต"
         );
     }
 

@@ -417,5 +417,8 @@ mod tests {
             ["chips", "energy"]
         );
         assert_eq!(topics_of("价格下调。"), Vec::<String>::new());
+        // Thai too puts no spaces between words.
+        let m = TopicMatcher::new(&[topic("chips", &["ชิป"])]);
+        assert_eq!(m.topics_of(&normalize("ราคาชิปในเชียงใหม่ลดลง")), ["chips"]);
     }
 }

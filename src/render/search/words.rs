@@ -6,7 +6,8 @@
 //! matches: a Hindi word goes on across its virama, `हिन्दी`, which is a mark
 //! and not a letter), and words of one character, very long
 //! words and the language's stop words are not indexed. Scripts written
-//! without spaces between words (Chinese, Japanese kana) are read in pairs
+//! without spaces between words (Chinese, Japanese kana, Thai, Lao, Burmese,
+//! Khmer) are read in pairs
 //! of characters instead (overlapping bigrams, a run of one character as
 //! itself, the way search engines read such text without a dictionary:
 //! `芯片供应` gives `芯片`, `片供` and `供应`, so a word in the middle of a
@@ -149,7 +150,7 @@ fn emit<'t>(word: &'t str, chars: usize, found: &mut impl FnMut(&'t str)) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::unspaced::UNSPACED;
+    use crate::text::unspaced::{SOUTHEAST_ASIAN, WIDE};
 
     fn words(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
@@ -207,6 +208,7 @@ mod tests {
             "𠀀𠀁x 々〆〇 ｶﾀｶﾅ ㇰㇱ",
             "e\u{301}té a\u{300} x \u{301}",
             "हिन्दी भाषा में खोज, বাংলা ভাষা, தமிழ்",
+            "เชียงใหม่ ๒๕๖๙ ພາສາລາວ မြန်မာ ភាសាខ្មែរ",
             "",
             "a",
             "ab",
@@ -233,14 +235,19 @@ mod tests {
         );
         // Korean is written with spaces: its words stay whole.
         assert_eq!(words("한국 반도체"), ["한국", "반도체"]);
+        // Thai too is written without spaces between words, its vowel signs
+        // and tone marks (marks) in pairs like any character.
+        assert_eq!(words("ภาษาไทย"), ["ภา", "าษ", "ษา", "าไ", "ไท", "ทย"]);
+        assert_eq!(words("ใหม่"), ["ให", "หม", "ม่"]);
     }
 
     /// `search.js` splits a query by the same ranges.
     #[test]
     fn the_script_knows_the_same_unspaced_ranges() {
         let script = include_str!("../../../themes/default/static/search.js");
-        let class: String = UNSPACED
+        let class: String = SOUTHEAST_ASIAN
             .iter()
+            .chain(&WIDE)
             .map(|&(low, high)| format!("{}-{}", js_escape(low), js_escape(high)))
             .collect();
         assert!(

@@ -67,11 +67,12 @@
 
   // ---- words ----------------------------------------------------------------------
 
-  // Letters of scripts written without spaces (Chinese, Japanese kana): the
+  // Letters of scripts written without spaces (Chinese, Japanese kana, Thai,
+  // Lao, Burmese, Khmer): the
   // index holds a run of them as its pairs of characters (one alone as
-  // itself), and a query is split alike. The ranges of UNSPACED in
-  // src/text/unspaced.rs.
-  var UNSPACED = /[\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{2fa1f}\u{30000}-\u{323af}]/u;
+  // itself), and a query is split alike. The ranges of SOUTHEAST_ASIAN and
+  // WIDE in src/text/unspaced.rs.
+  var UNSPACED = /[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{2fa1f}\u{30000}-\u{323af}]/u;
 
   // A word's pieces as the index holds them: each stretch of unspaced letters
   // as its pairs, each other stretch whole.
@@ -203,20 +204,30 @@
   }
 
   // Text with every match wrapped in <mark>, built as DOM nodes so nothing
-  // from the index is ever parsed as HTML.
+  // from the index is ever parsed as HTML. Pairs of unspaced letters overlap
+  // (供应, 应链): each match is looked for again one character on, and
+  // overlapping or touching matches make one mark (供应链).
   function highlight(text, words) {
     var frag = document.createDocumentFragment();
     var re = matcher(words);
-    var last = 0;
+    var marked = [];
     var match;
     while ((match = re.exec(text)) !== null) {
-      if (!match[0]) { re.lastIndex++; continue; }
-      frag.appendChild(document.createTextNode(text.slice(last, match.index)));
-      var mark = document.createElement("mark");
-      mark.textContent = match[0];
-      frag.appendChild(mark);
-      last = match.index + match[0].length;
+      var start = match.index, end = start + match[0].length;
+      re.lastIndex = start + (text.codePointAt(start) > 0xffff ? 2 : 1);
+      if (end === start) continue;
+      var previous = marked[marked.length - 1];
+      if (previous && start <= previous[1]) previous[1] = Math.max(previous[1], end);
+      else marked.push([start, end]);
     }
+    var last = 0;
+    marked.forEach(function (span) {
+      frag.appendChild(document.createTextNode(text.slice(last, span[0])));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(span[0], span[1]);
+      frag.appendChild(mark);
+      last = span[1];
+    });
     frag.appendChild(document.createTextNode(text.slice(last)));
     return frag;
   }

@@ -57,25 +57,20 @@ let site = siteArg && resolve(siteArg);
 if (!site) {
   site = join(temp, "site");
   cpSync(join(here, "..", "fixtures", "basic"), site, { recursive: true });
-  writeFileSync(join(site, "content", "insights", "markup.md"),
-    '+++\ntitle = "Huawei <img src=x onerror=alert(1)> tags"\ndate = 2026-11-20\nsources = ["x.txt"]\n+++\n' +
-    "Huawei <b>bold</b> claims & more.\n");
+  // An insight of the fixture's second day, seen in one source.
+  const insight = (slug, title, body, topics = "") =>
+    writeFileSync(join(site, "content", "insights", `${slug}.md`),
+      `+++\ntitle = "${title}"\ndate = 2026-11-19\nsources = ["${slug}.txt"]\n${topics}+++\n${body}\n`);
+  insight("markup", "Huawei <img src=x onerror=alert(1)> tags", "Huawei <b>bold</b> claims & more.");
   // Chinese is written without spaces: its words are found inside sentences.
-  writeFileSync(join(site, "content", "insights", "zh-chips.md"),
-    '+++\ntitle = "华为芯片供应链出现新变化"\ndate = 2026-11-19\nsources = ["zh.txt"]\ntopics = ["chips"]\n+++\n' +
-    "深度求索把价格下调与华为芯片供应挂钩。\n");
+  insight("zh-chips", "华为芯片供应链出现新变化", "深度求索把价格下调与华为芯片供应挂钩。", 'topics = ["chips"]\n');
   // Hindi: a virama (U+094D) is a mark inside the word, not a break.
-  writeFileSync(join(site, "content", "insights", "hi-lang.md"),
-    '+++\ntitle = "हिन्दी पाठकों के लिए खोज"\ndate = 2026-11-19\nsources = ["hi.txt"]\n+++\n' +
-    "हिन्दी भाषा में चिप की कीमतें गिरीं।\n");
+  insight("hi-lang", "हिन्दी पाठकों के लिए खोज", "हिन्दी भाषा में चिप की कीमतें गिरीं।");
   // Thai is written without spaces between words, as Chinese is.
-  writeFileSync(join(site, "content", "insights", "th-chips.md"),
-    '+++\ntitle = "ราคาชิปในเชียงใหม่ลดลง"\ndate = 2026-11-19\nsources = ["th.txt"]\n+++\n' +
-    "ผู้ผลิตเพิ่มกำลังการผลิตภาษาไทย\n");
+  insight("th-chips", "ราคาชิปในเชียงใหม่ลดลง", "ผู้ผลิตเพิ่มกำลังการผลิตภาษาไทย");
   // Accents written as combining marks (u + U+0308): a reader types ü.
-  writeFileSync(join(site, "content", "insights", "zurich.md"),
-    '+++\ntitle = "Zu\u0308rich banks weigh chips"\ndate = 2026-11-19\nsources = ["z.txt"]\ntopics = ["chips"]\n+++\n' +
-    "Zu\u0308rich banks weigh cafe\u0301 chains.\n");
+  insight("zurich", "Zu\u0308rich banks weigh chips", "Zu\u0308rich banks weigh cafe\u0301 chains.",
+    'topics = ["chips"]\n');
   // Enough insights over enough days for the index to need many shards, so
   // that loading only some of them means something.
   const words = ["grid", "chip", "model", "price", "robot", "cloud", "agent", "talent"];

@@ -51,7 +51,7 @@ fn wrap_filter(text: &str, args: Kwargs, _: &State) -> TeraResult<String> {
 /// at ASCII whitespace only: a no-break space keeps its words together, as it
 /// should (and the byte-wise split is several times faster, on every email).
 /// Chinese and Japanese lines break between characters, two columns each
-/// (see [`fill_unspaced_line`]).
+/// (see [`fill_wide_line`]).
 pub(crate) fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut prefix = first;
@@ -64,7 +64,7 @@ pub(crate) fn wrap(text: &str, width: usize, first: &str, indent: &str) -> Strin
             out.push('\n');
             prefix = indent;
         } else if !line.is_ascii() && line.contains(is_wide) {
-            fill_unspaced_line(&mut out, line, width, &mut prefix, indent);
+            fill_wide_line(&mut out, line, width, &mut prefix, indent);
             out.push('\n');
         } else {
             fill_line(&mut out, line, width, &mut prefix, indent);
@@ -125,7 +125,7 @@ fn fill_line<'a>(
 /// not before punctuation nor after an opening bracket, and each of them (and
 /// fullwidth punctuation) takes two columns, as terminals and mail clients show
 /// them.
-fn fill_unspaced_line<'a>(
+fn fill_wide_line<'a>(
     out: &mut String,
     line: &str,
     width: usize,

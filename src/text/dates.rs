@@ -31,11 +31,13 @@ struct Cldr {
 impl Dates {
     /// The dates of `language` (a language tag, `-` or `_` between subtags).
     pub(crate) fn of(language: &str) -> Dates {
-        let cldr = match language.replace('_', "-").parse::<Locale>() {
-            Ok(locale) if !is_english(language) => Cldr::of(locale),
-            _ => None,
-        };
-        Dates { cldr }
+        if is_english(language) {
+            return Dates::default();
+        }
+        let locale = language.replace('_', "-").parse::<Locale>().ok();
+        Dates {
+            cldr: locale.and_then(Cldr::of),
+        }
     }
 
     /// A day, e.g. `20 November 2026`.

@@ -23,6 +23,8 @@ use crate::hidden::is_hidden;
 use crate::hints::{closest, find_key_line, line_key, toml_diagnostic, with_serde_hint};
 use crate::printable::{make_printable, printable};
 
+mod plain_toml;
+
 pub const INSIGHTS_DIR: &str = "content/insights";
 
 /// One insight, loaded and checked.
@@ -191,7 +193,7 @@ fn last_key_line(after_opener: &str, separator: char) -> Option<usize> {
 }
 
 /// The front matter as written. `deny_unknown_fields`: a misspelt key is an error.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FrontMatter {
     #[serde(default)]
@@ -268,8 +270,11 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
     let split = split_front_matter(text).map_err(|d| d.at(path))?;
     let fm_offset = split.front_matter_line - 1;
     let fm: FrontMatter = match split.format {
-        FrontMatterFormat::Toml => toml::from_str(split.front_matter)
-            .map_err(|e| toml_diagnostic(&e, split.front_matter, path, fm_offset))?,
+        FrontMatterFormat::Toml => match plain_toml::read(split.front_matter) {
+            Some(fm) => fm,
+            None => toml::from_str(split.front_matter)
+                .map_err(|e| toml_diagnostic(&e, split.front_matter, path, fm_offset))?,
+        },
         FrontMatterFormat::Yaml => serde_yaml::from_str(split.front_matter).map_err(|e| {
             // serde_yaml appends "at line N column M" counted inside the block.
             let text = e.to_string();

@@ -195,9 +195,12 @@ impl DiskOutput {
                     }
                 }),
         };
+        let files = self.files.load(Ordering::Relaxed);
+        // The build's file lists and folders, freed while the build ends.
+        crate::drop_elsewhere((self, written, emitted));
         let (written, removed) = outcome?;
         Ok(OutputStats {
-            files: self.files.load(Ordering::Relaxed),
+            files,
             written,
             removed,
         })

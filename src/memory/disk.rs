@@ -224,6 +224,8 @@ impl DiskMemory {
                 .and_then(|_| std::fs::write(&staged, text))
                 .and_then(|_| std::fs::rename(staged, disk.cache.join(MANIFEST_FILE)));
         }
+        // Every page's record: its freeing was the last thing a build waited for.
+        crate::drop_elsewhere(self);
     }
 
     /// Drops this build's memory: the build failed, and the last one's stays.

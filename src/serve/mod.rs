@@ -95,10 +95,8 @@ impl Live {
             error: None,
         });
         self.hub.broadcast(&Event::Reload { build });
-        // Usually the last reference to the previous build: freeing its ten
-        // thousands of pages and values takes tens of milliseconds at 10k insights,
-        // which nobody needs to wait for.
-        std::thread::spawn(move || drop(old));
+        // Usually the last reference to the previous build.
+        crate::drop_elsewhere(old);
     }
 
     /// Keeps serving the last good files and shows `text` in every open page.

@@ -29,6 +29,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod week;
 
+mod arrange;
 mod eml;
 mod escape;
 mod filters;

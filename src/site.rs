@@ -183,8 +183,9 @@ fn newest_first(insights: Vec<Insight>) -> Vec<Insight> {
     // The index breaks ties, so the unstable sort keeps the order the files came in.
     keys.par_sort_unstable();
     let order: Vec<usize> = keys.into_iter().map(|(_, _, n)| n).collect();
-    let mut slots: Vec<Option<Insight>> = insights.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|n| slots[n].take()).collect()
+    let mut insights = insights;
+    crate::arrange::by_order(&mut insights, &order);
+    insights
 }
 
 /// Issue ranking: heavier first, then seen in more sources, then by title.

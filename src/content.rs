@@ -599,8 +599,10 @@ fn change_time(meta: &std::fs::Metadata) -> Option<SystemTime> {
     std::time::UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
 
-/// A content file's insight, and what `serve` keeps of the file (see [`KnownFile`]).
-type LoadedFile = Result<(Insight, Option<KnownFile>), Diagnostics>;
+/// A content file's insight, and what `serve` keeps of the file (see
+/// [`KnownFile`]). The insight stays behind its `Arc` until the files are in
+/// order: the results are collected, sorted and filtered as small values.
+type LoadedFile = Result<(Arc<Insight>, Option<KnownFile>), Diagnostics>;
 
 /// What [`load_insights_from`] read.
 pub(crate) struct Loaded {
@@ -641,8 +643,8 @@ pub(crate) fn load_insights_from(
             let loaded = load_file(&path, config, config_key, previous, read_at).map(|file| {
                 // Only a memory that keeps files needs the insight twice.
                 match known {
-                    Some(_) => (Insight::clone(&file.insight), Some(file)),
-                    None => (Arc::unwrap_or_clone(file.insight), None),
+                    Some(_) => (Arc::clone(&file.insight), Some(file)),
+                    None => (file.insight, None),
                 }
             });
             (path, loaded)
@@ -674,7 +676,11 @@ pub(crate) fn load_insights_from(
     let (insights, kept): (Vec<Insight>, Vec<Kept>) = results
         .into_par_iter()
         .map(|(path, result)| match result {
-            Ok((insight, file)) => (insight, file.map(|file| Box::new((path, file)))),
+            Ok((insight, file)) => {
+                let kept = file.map(|file| Box::new((path, file)));
+                // Moved out of its `Arc` (a copy only when `serve` keeps the file).
+                (Arc::unwrap_or_clone(insight), kept)
+            }
             Err(_) => unreachable!("only the files read are left"),
         })
         .unzip();

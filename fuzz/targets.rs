@@ -43,6 +43,18 @@ pub fn front_matter(data: &[u8]) {
     }
 }
 
+/// brief's reader of the common front matter never reads a text otherwise
+/// than `toml` does: what it reads, `toml` reads the same (whatever it leaves,
+/// `toml` decides).
+pub fn front_matter_toml(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let (Some(plain), full) = brief::content::front_matter_both_ways(text) {
+        assert_eq!(Some(plain), full, "read otherwise than toml: {text:?}");
+    }
+}
+
 /// An insight body rendered as scraped text is: raw HTML and script URLs must
 /// never reach the output.
 pub fn markdown(data: &[u8]) {

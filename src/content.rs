@@ -218,6 +218,19 @@ pub(crate) struct FrontMatter {
     pub(crate) aliases: Vec<String>,
 }
 
+/// Front matter (the text between the `+++` lines) as brief's own reader and
+/// as `toml` read it, each in its `Debug` form; `None` from the first when it
+/// leaves the text to `toml`, from the second when `toml` rejects it. For the
+/// fuzz target that holds the two readers to each other.
+#[doc(hidden)]
+pub fn front_matter_both_ways(text: &str) -> (Option<String>, Option<String>) {
+    let plain = plain_toml::read(text).map(|fm| format!("{fm:?}"));
+    let full = toml::from_str::<FrontMatter>(text)
+        .ok()
+        .map(|fm| format!("{fm:?}"));
+    (plain, full)
+}
+
 /// A front-matter date as written: a TOML date/datetime or a string (YAML).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RawDate(pub(crate) String);

@@ -19,6 +19,7 @@ fn targets(site: &Path) -> Vec<(&'static str, Target<'_>)> {
     targets::make_import_site(site);
     vec![
         ("front_matter", Box::new(targets::front_matter)),
+        ("front_matter_toml", Box::new(targets::front_matter_toml)),
         ("markdown", Box::new(targets::markdown)),
         ("config", Box::new(targets::config)),
         (

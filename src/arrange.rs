@@ -1,10 +1,10 @@
-//! Putting a vector of large values in a worked-out order, in place. Sorting
+//! Putting a vector of values in a worked-out order, in place. Sorting
 //! insights themselves moved each of them many times (a sort swaps elements
 //! about n log n times), and collecting them anew in order wrote them all into
-//! fresh memory, which the kernel zeroes first: at 100k insights, a quarter of
-//! a second in which the build could do nothing else. Sorting small keys,
-//! then moving each value once into its place, does the same work in a
-//! fraction of the time. A leaf: it depends on nothing in the crate.
+//! fresh memory, which the kernel zeroes first: at 100k insights, part of a
+//! quarter of a second in which the build could do nothing else. Sorting
+//! small keys, then moving each value once into its place, does the same work
+//! in a fraction of the time. A leaf: it depends on nothing in the crate.
 
 /// Reorders `items` in place so that position `k` holds what was at
 /// `order[k]`. `order` is a permutation of `0..items.len()`.

@@ -206,11 +206,10 @@ fn date(text: &str) -> Option<(RawDate, &str)> {
         4 | 7 => *b == b'-',
         _ => b.is_ascii_digit(),
     });
-    let ends = rest.is_empty() || rest.starts_with([' ', '\t', '#']);
     let real = || NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok();
     // `2026-11-18 09:30:00` is a datetime: a space and a digit go on.
     let time_follows = skip_space(rest).starts_with(|c: char| c.is_ascii_digit());
-    (shape && ends && !time_follows && real()).then(|| (RawDate(day.to_string()), rest))
+    (shape && ends_value(rest) && !time_follows && real()).then(|| (RawDate(day.to_string()), rest))
 }
 
 /// A decimal integer as brief writes weights: no sign but `-`, no leading
@@ -225,8 +224,7 @@ fn integer(text: &str) -> Option<(i64, &str)> {
     let (number, rest) = text.split_at(len);
     let digits = &number[digits_start..];
     let plain = !digits.is_empty() && (digits == "0" || !digits.starts_with('0'));
-    let ends = rest.is_empty() || rest.starts_with([' ', '\t', '#']);
-    if plain && ends {
+    if plain && ends_value(rest) {
         number.parse().ok().map(|n| (n, rest))
     } else {
         None
@@ -239,7 +237,14 @@ fn boolean(text: &str) -> Option<(bool, &str)> {
     } else {
         (false, text.strip_prefix("false")?)
     };
-    (rest.is_empty() || rest.starts_with([' ', '\t', '#'])).then_some((value, rest))
+    ends_value(rest).then_some((value, rest))
+}
+
+/// Whether a bare value (a date, a number, a boolean) ends where `rest`
+/// starts: at the end of the line, a space or a comment, not inside a longer
+/// token such as `2026-11-18T09:30` or `falsey`.
+fn ends_value(rest: &str) -> bool {
+    rest.is_empty() || rest.starts_with([' ', '\t', '#'])
 }
 
 #[cfg(test)]

@@ -278,7 +278,7 @@ impl<'a> Renderer<'a> {
                 &self.subscribe_context(),
             ),
             Job::SearchIndex => self.search_index(sink),
-            Job::Sitemap => sink.put("sitemap.xml", feeds::sitemap(config, &self.page_paths())),
+            Job::Sitemap => sink.put("sitemap.xml", feeds::sitemap(config, self.page_paths())),
             Job::Robots => {
                 let robots = format!(
                     "User-agent: *\nAllow: /\nSitemap: {}\n",

@@ -70,7 +70,6 @@ impl Renderer<'_> {
     fn files_aliases_may_not_take(&self) -> HashMap<String, String> {
         let mut taken: HashMap<String, String> = self
             .page_paths()
-            .into_iter()
             .map(|(path, _)| (page_file(&path), format!("the page {path}")))
             .collect();
         taken.insert("404.html".into(), "the page 404.html".into());

@@ -78,9 +78,13 @@ pub(super) fn rfc3339(date: &DateTime<FixedOffset>) -> String {
     date.to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
-pub(crate) fn sitemap(config: &Config, pages: &[(String, Option<NaiveDate>)]) -> Vec<u8> {
-    // A line of about a hundred bytes per page.
-    let mut w = xml_writer(pages.len() * 128);
+pub(crate) fn sitemap(
+    config: &Config,
+    pages: impl Iterator<Item = (String, Option<NaiveDate>)>,
+) -> Vec<u8> {
+    // A line of about a hundred bytes per page (the count is at most the
+    // number of render jobs, most of them pages).
+    let mut w = xml_writer(pages.size_hint().1.unwrap_or_default() * 128);
     open(
         &mut w,
         element(
@@ -90,7 +94,7 @@ pub(crate) fn sitemap(config: &Config, pages: &[(String, Option<NaiveDate>)]) ->
     );
     for (path, lastmod) in pages {
         open(&mut w, BytesStart::new("url"));
-        text_element(&mut w, "loc", &config.permalink(path));
+        text_element(&mut w, "loc", &config.permalink(&path));
         if let Some(day) = lastmod {
             text_element(&mut w, "lastmod", &day.to_string());
         }

@@ -84,8 +84,8 @@ impl Renderer<'_> {
             .zip(words)
             .rev()
             .collect();
-        // Unless the memory keeps them, the chunks' words are taken apart as
-        // they are merged: at 100k insights they weigh as much as the index.
+        // The chunks' words are let go as soon as they are merged (unless the
+        // memory keeps them).
         let terms = terms::merge(runs, stop);
         let heads: Vec<(&str, Vec<u8>)> = terms
             .par_iter()

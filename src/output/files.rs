@@ -5,11 +5,12 @@
 //! (4,400 failed calls at 10k insights). They are remembered by a hash of
 //! their path, not the path: 130,000 folder names at 100k insights took 10 MB
 //! of the build's peak memory. A hash that matches by chance costs one retry,
-//! never a missing folder (see [`Folders::write_file`]). On Unix, folders and files are made
-//! by paths relative to the folder the build writes into, opened once: the
-//! kernel no longer walks the output's own path twice per file (a tenth of the
-//! build's kernel time at 10k insights), and every write lands in the folder
-//! that was checked, even if its path is renamed away during the build.
+//! never a missing folder (see [`Folders::write_file`]). On Unix, folders and
+//! files are made by paths relative to the folder the build writes into,
+//! opened once: the kernel no longer walks the output's own path twice per
+//! file (a tenth of the build's kernel time at 10k insights), and every write
+//! lands in the folder that was checked, even if its path is renamed away
+//! during the build.
 
 use std::collections::HashSet;
 use std::io::Write;

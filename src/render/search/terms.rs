@@ -42,10 +42,10 @@ pub(super) struct Term {
 /// insight, so a run's words stay valid wherever the run moves in the site.
 /// The index is the [`merge`] of its runs' words: an edit collects one run
 /// again, not the whole site. Packed, every word's text in one string and
-/// every list in one array: the runs are all held until they are merged, and
-/// a word and a list apiece (two allocations and 40 bytes of handles for a
-/// few bytes of text and a hit or two) made them 90 MB at 100k insights, a
-/// fifth of the build's peak memory.
+/// every list in one array: the runs are all held until they are merged (at
+/// 100k insights, while the build's memory is at its peak), and a word and a
+/// list apiece cost two allocations and 40 bytes of handles for a few bytes
+/// of text and a hit or two.
 pub(super) struct Words {
     text: String,
     hits: Vec<u32>,

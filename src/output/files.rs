@@ -41,9 +41,12 @@ impl Folders {
     /// writes `bytes`, and returns the file's metadata for its stamp.
     pub(super) fn write_file(&self, rel: &str, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
         let parent = rel.rsplit_once('/').map(|(parent, _)| parent);
-        if let Some(parent) = parent.filter(|p| !self.made(p)) {
-            self.make_folder(parent)?;
-            self.lock().insert(folder_hash(parent));
+        if let Some(parent) = parent {
+            let hash = folder_hash(parent);
+            if !self.lock().contains(&hash) {
+                self.make_folder(parent)?;
+                self.lock().insert(hash);
+            }
         }
         let mut file = match (self.base.create(rel), parent) {
             // The folder was taken for made because another's hash is the
@@ -74,10 +77,6 @@ impl Folders {
             },
             result => existing_is_fine(result),
         }
-    }
-
-    fn made(&self, folder: &str) -> bool {
-        self.lock().contains(&folder_hash(folder))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<u64>> {

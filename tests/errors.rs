@@ -600,6 +600,21 @@ fn refuses_an_output_dir_that_holds_the_site() {
 }
 
 #[test]
+fn refuses_a_file_as_output_dir_and_keeps_it() {
+    let site = Site::new();
+    site.write("notes.txt", "an editor's notes");
+    let file = site.root.join("notes.txt").to_string_lossy().into_owned();
+    site.fails(
+        &["build", "--output", &file],
+        &[
+            "error: refusing to build into",
+            "it is a file, not a folder",
+        ],
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "an editor's notes");
+}
+
+#[test]
 fn a_build_failing_midway_leaves_public_untouched() {
     let site = Site::new();
     let insight_tpl = std::fs::read_to_string("themes/default/templates/insight.html").unwrap();

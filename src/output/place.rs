@@ -37,6 +37,11 @@ pub(crate) fn output_dir(
     if site.starts_with(&out) {
         return refuse("it contains the site or its content".into());
     }
+    // A file there would be read as a folder: its journal and record "not a
+    // directory", reported as a build cut short.
+    if std::fs::metadata(&out).is_ok_and(|meta| !meta.is_dir()) {
+        return refuse("it is a file, not a folder".into());
+    }
     for name in sources {
         let source = resolve(&site.join(name))?;
         if out == source {
@@ -129,6 +134,12 @@ mod tests {
         ] {
             let err = output_dir(&root, &out, SOURCES).unwrap_err().to_string();
             assert!(err.contains(why), "{}: {err}", out.display());
+        }
+        std::fs::write(root.join("sub/file"), "kept").unwrap();
+        symlink(root.join("sub/file"), root.join("file-link")).unwrap();
+        for out in [root.join("sub/file"), root.join("file-link")] {
+            let err = output_dir(&root, &out, SOURCES).unwrap_err().to_string();
+            assert!(err.contains("it is a file, not a folder"), "{err}");
         }
         let fine = output_dir(&root, &root.join("out/new"), SOURCES).unwrap();
         assert_eq!(fine, std::fs::canonicalize(&root).unwrap().join("out/new"));

@@ -924,8 +924,21 @@ fn a_credential_in_the_config_is_an_error() {
 fn an_output_without_a_built_site_is_refused() {
     let site = offline_site("[deploy]\ntarget = \"s3://b-b/\"\n");
     let err = failure(&site, &[], &[]);
-    assert!(err.contains("no built site here"), "{err}");
+    assert!(
+        err.contains("no built site here: the folder does not exist"),
+        "{err}"
+    );
     assert!(err.contains("run `brief build` first"), "{err}");
+    std::fs::write(site.path("a-file"), "notes").unwrap();
+    let err = failure(
+        &site,
+        &["--dir", site.path("a-file").to_str().unwrap()],
+        &[],
+    );
+    assert!(
+        err.contains("no built site here: it is a file, not a folder"),
+        "{err}"
+    );
     std::fs::create_dir_all(site.path("empty")).unwrap();
     let err = failure(&site, &["--dir", site.path("empty").to_str().unwrap()], &[]);
     assert!(err.contains("there is no index.html"), "{err}");

@@ -166,12 +166,14 @@ pub fn deploy(root: &Path, options: &DeployOptions) -> Result<Report, Diagnostic
 fn claim_output(root: &Path, dir: &Path) -> Result<(SiteLock, Option<Diagnostic>), Diagnostics> {
     let build_first = "run `brief build` first (or pass --dir DIR)";
     if !dir.is_dir() {
-        return Err(
-            Diagnostic::error("no built site here: the folder does not exist")
-                .at(dir)
-                .hint(build_first)
-                .into(),
-        );
+        let why = match dir.exists() {
+            true => "it is a file, not a folder",
+            false => "the folder does not exist",
+        };
+        return Err(Diagnostic::error(format!("no built site here: {why}"))
+            .at(dir)
+            .hint(build_first)
+            .into());
     }
     let lock = SiteLock::acquire(root)?;
     let recovery = output::recover(dir, &lock)?;

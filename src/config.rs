@@ -100,6 +100,15 @@ fn default_highlight_theme_dark() -> String {
 fn yes() -> bool {
     true
 }
+/// Whether `language` is a BCP 47 language tag (`_` taken for `-`, as in
+/// `en_US`): what the pages' `lang` attribute and the feeds' language need.
+fn is_language_tag(language: &str) -> bool {
+    language
+        .replace('_', "-")
+        .parse::<icu_locale_core::Locale>()
+        .is_ok()
+}
+
 fn default_feed_limit() -> usize {
     20
 }
@@ -370,10 +379,28 @@ impl Config {
                 SiteTz::Fixed(FixedOffset::east_opt(0).unwrap())
             }),
         };
-        for (key, value) in [("issue_size", raw.issue_size), ("paginate", raw.paginate)] {
+        if !is_language_tag(&raw.language) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "`language` {:?} is not a language tag",
+                    raw.language
+                ))
+                .at(path)
+                .line(key_line("language"))
+                .hint("use a BCP 47 tag such as \"en\", \"de\", \"pt-BR\" or \"zh-Hant\""),
+            );
+        }
+        // A feed of no items would leave every subscriber with nothing: a site
+        // without feeds turns them off (`rss`, `atom`, `json`).
+        let counts = [
+            ("issue_size", "issue_size", raw.issue_size),
+            ("paginate", "paginate", raw.paginate),
+            ("feeds.limit", "limit", raw.feeds.limit),
+        ];
+        for (name, key, value) in counts {
             if value == 0 {
                 errors.push(
-                    Diagnostic::error(format!("`{key}` must be at least 1"))
+                    Diagnostic::error(format!("`{name}` must be at least 1"))
                         .at(path)
                         .line(key_line(key)),
                 );
@@ -616,6 +643,25 @@ mod tests {
         assert_eq!(c.base_path, "/digest/");
         assert_eq!(c.url("/issues/"), "/digest/issues/");
         assert_eq!(c.permalink("rss.xml"), "https://example.org/digest/rss.xml");
+    }
+
+    #[test]
+    fn rejects_counts_of_zero_and_a_language_that_is_no_tag_at_their_lines() {
+        let err = parse("language = \"xx-123-!!\"\npaginate = 0\n[feeds]\nlimit = 0")
+            .unwrap_err()
+            .to_string();
+        for needle in [
+            "config.toml:1: error: `language` \"xx-123-!!\" is not a language tag",
+            "config.toml:2: error: `paginate` must be at least 1",
+            "config.toml:4: error: `feeds.limit` must be at least 1",
+        ] {
+            assert!(err.contains(needle), "{err}");
+        }
+        for language in ["en", "de", "pt-BR", "pt_BR", "zh-Hant", "sr-Latn-RS", "ar"] {
+            let toml = format!("language = \"{language}\"");
+            assert!(parse(&toml).is_ok(), "{language}");
+        }
+        assert!(parse("language = \"\"").is_err());
     }
 
     #[test]

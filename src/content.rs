@@ -387,6 +387,7 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
     make_printable(&mut body);
     let mut title = fm.title;
     make_printable(&mut title);
+    make_one_line(&mut title);
     let mut sources = fm.sources;
     sources.iter_mut().for_each(make_printable);
     let rest_start = fm
@@ -842,6 +843,20 @@ fn read_text(path: &Path) -> Result<(String, FileStamp), Diagnostic> {
     Ok((text, FileStamp::of(&meta)))
 }
 
+/// `title` as one line, as every place that shows it needs (a page's
+/// `<title>` and headline, a feed item's title, a search result): its line
+/// breaks, tabs and runs of spaces become one space, and it is trimmed.
+/// ASCII whitespace only: a no-break space is the editor's choice and stays.
+pub(crate) fn make_one_line(title: &mut String) {
+    let is_one_line = !title.contains(['\n', '\r', '\t', '\x0c'])
+        && !title.contains("  ")
+        && !title.starts_with(' ')
+        && !title.ends_with(' ');
+    if !is_one_line {
+        *title = title.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+    }
+}
+
 /// All of `file`, whose size was `len` when asked. A regular file reads short
 /// only at its end, so a read that returns exactly those `len` bytes of the
 /// `len + 1` asked for is the whole file: one `read` per content file instead
@@ -872,6 +887,16 @@ fn is_content_file(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_is_one_line() {
+        let i = parse("+++\ntitle = \"\"\"\n  China\tleads\r\n  the\\u00a0race  \"\"\"\ndate = 2026-11-18\n+++\nBody.\n")
+            .unwrap();
+        assert_eq!(i.title, "China leads the\u{a0}race");
+        let mut plain = String::from("Already one line");
+        make_one_line(&mut plain);
+        assert_eq!(plain, "Already one line");
+    }
 
     #[test]
     fn a_file_is_read_whole_whatever_size_was_asked() {

@@ -144,7 +144,9 @@ pub fn new_insight(
 ) -> Result<PathBuf, Diagnostics> {
     let config = Config::load(root)?;
     let _lock = SiteLock::acquire(root)?;
-    let title = title.trim();
+    let mut title = title.to_string();
+    content::make_one_line(&mut title);
+    let title = title.as_str();
     if title.is_empty() {
         return Err(Diagnostic::error("the title is empty")
             .hint("pass a title: `brief new \"What happened\"`")

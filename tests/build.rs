@@ -558,6 +558,19 @@ fn new_twice_gives_two_buildable_insights() {
     }
 }
 
+/// A title given on two lines (a paste) is written, and shown, as one.
+#[test]
+fn new_writes_a_title_on_one_line() {
+    let site = Site::fixture("basic");
+    let out = site.brief(&["new", "  Chips\n  on\tone line ", "--date", "2026-11-20"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = site.read("content/insights/chips-on-one-line.md");
+    assert!(file.contains("title = \"Chips on one line\"\n"), "{file}");
+    site.build(&[]);
+    let page = site.read("public/insights/chips-on-one-line/index.html");
+    assert!(page.contains("<title>Chips on one line · "), "{page}");
+}
+
 /// Issue 13: control characters and non-characters in titles, bodies, sources and
 /// topic names reach no page, feed or `<meta>`, and no terminal message.
 #[test]

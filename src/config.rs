@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hints::{find_key_line, toml_diagnostic};
 use crate::mailbox::Mailbox;
-use crate::printable::{make_printable, printable};
+use crate::printable::{make_one_line, make_printable, printable};
 use crate::text::dates::Dates;
 use crate::urls::{check_http_url, check_link, split_base_url};
 
@@ -559,9 +559,21 @@ fn check_topics(
                     .line(line),
             );
         }
+        let mut name = printable(&t.name).into_owned();
+        make_one_line(&mut name);
+        if name.is_empty() {
+            errors.push(
+                Diagnostic::error(format!("topic {:?} has an empty `name`", t.slug))
+                    .at(path)
+                    .line(line)
+                    .hint(
+                        "give it the name its pages and tags show, e.g. name = \"Export controls\"",
+                    ),
+            );
+        }
         topics.push(Topic {
             slug: t.slug,
-            name: printable(&t.name).into_owned(),
+            name,
             description: printable(&t.description).into_owned(),
             keywords: t.keywords,
         });
@@ -662,6 +674,21 @@ mod tests {
             assert!(parse(&toml).is_ok(), "{language}");
         }
         assert!(parse("language = \"\"").is_err());
+    }
+
+    #[test]
+    fn a_topic_name_is_one_line_and_not_empty() {
+        let c =
+            parse("[[topics]]\nslug = \"ai\"\nname = \"\"\"\nArtificial\n  intelligence\"\"\"\n")
+                .unwrap();
+        assert_eq!(c.topics[0].name, "Artificial intelligence");
+        let err = parse("[[topics]]\nslug = \"ai\"\nname = \" \\u0007 \"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml:2: error: topic \"ai\" has an empty `name`"),
+            "{err}"
+        );
     }
 
     #[test]

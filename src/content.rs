@@ -21,7 +21,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
 use crate::hidden::is_hidden;
 use crate::hints::{closest, find_key_line, line_key, toml_diagnostic, with_serde_hint};
-use crate::printable::{make_printable, printable};
+use crate::printable::{make_one_line, make_printable, printable};
 
 mod plain_toml;
 
@@ -843,20 +843,6 @@ fn read_text(path: &Path) -> Result<(String, FileStamp), Diagnostic> {
     Ok((text, FileStamp::of(&meta)))
 }
 
-/// `title` as one line, as every place that shows it needs (a page's
-/// `<title>` and headline, a feed item's title, a search result): its line
-/// breaks, tabs and runs of spaces become one space, and it is trimmed.
-/// ASCII whitespace only: a no-break space is the editor's choice and stays.
-pub(crate) fn make_one_line(title: &mut String) {
-    let is_one_line = !title.contains(['\n', '\r', '\t', '\x0c'])
-        && !title.contains("  ")
-        && !title.starts_with(' ')
-        && !title.ends_with(' ');
-    if !is_one_line {
-        *title = title.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
-    }
-}
-
 /// All of `file`, whose size was `len` when asked. A regular file reads short
 /// only at its end, so a read that returns exactly those `len` bytes of the
 /// `len + 1` asked for is the whole file: one `read` per content file instead
@@ -893,9 +879,6 @@ mod tests {
         let i = parse("+++\ntitle = \"\"\"\n  China\tleads\r\n  the\\u00a0race  \"\"\"\ndate = 2026-11-18\n+++\nBody.\n")
             .unwrap();
         assert_eq!(i.title, "China leads the\u{a0}race");
-        let mut plain = String::from("Already one line");
-        make_one_line(&mut plain);
-        assert_eq!(plain, "Already one line");
     }
 
     #[test]

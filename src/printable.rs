@@ -58,9 +58,37 @@ fn may_start_unprintable(b: u8) -> bool {
         | (b >= 0xf0)
 }
 
+/// `text` as one line, as a title or a name needs to be wherever it is shown
+/// (a page's `<title>` and headline, a feed item's title, a tag): its line
+/// breaks, tabs and runs of spaces become one space, and it is trimmed. ASCII
+/// whitespace only: a no-break space is the writer's choice and stays.
+pub(crate) fn make_one_line(text: &mut String) {
+    let is_one_line = !text.contains(['\n', '\r', '\t', '\x0c'])
+        && !text.contains("  ")
+        && !text.starts_with(' ')
+        && !text.ends_with(' ');
+    if !is_one_line {
+        *text = text.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_collapses_ascii_whitespace_only() {
+        for (text, line) in [
+            ("Already one line", "Already one line"),
+            ("  two\r\n lines\tand  runs ", "two lines and runs"),
+            ("no\u{a0}break", "no\u{a0}break"),
+            (" \n ", ""),
+        ] {
+            let mut text = text.to_string();
+            make_one_line(&mut text);
+            assert_eq!(text, line);
+        }
+    }
 
     #[test]
     fn drops_controls_and_non_characters_only() {

@@ -145,7 +145,7 @@ pub fn new_insight(
     let config = Config::load(root)?;
     let _lock = SiteLock::acquire(root)?;
     let mut title = title.to_string();
-    content::make_one_line(&mut title);
+    crate::printable::make_one_line(&mut title);
     let title = title.as_str();
     if title.is_empty() {
         return Err(Diagnostic::error("the title is empty")

@@ -390,6 +390,16 @@ impl Config {
                 .hint("use a BCP 47 tag such as \"en\", \"de\", \"pt-BR\" or \"zh-Hant\""),
             );
         }
+        let mut title = printable(&raw.title).into_owned();
+        make_one_line(&mut title);
+        if title.is_empty() {
+            errors.push(
+                Diagnostic::error("`title` is empty")
+                    .at(path)
+                    .line(key_line("title"))
+                    .hint("name the site: every page's title, feed and email shows it"),
+            );
+        }
         // A feed of no items would leave every subscriber with nothing: a site
         // without feeds turns them off (`rss`, `atom`, `json`).
         let counts = [
@@ -474,7 +484,7 @@ impl Config {
         let mut email = raw.email;
         make_printable(&mut email.footer);
         Ok(Config {
-            title: printable(&raw.title).into_owned(),
+            title,
             description: printable(&raw.description).into_owned(),
             base_url: format!("{origin}{base_path}"),
             origin,
@@ -682,6 +692,13 @@ mod tests {
             parse("[[topics]]\nslug = \"ai\"\nname = \"\"\"\nArtificial\n  intelligence\"\"\"\n")
                 .unwrap();
         assert_eq!(c.topics[0].name, "Artificial intelligence");
+        let c = parse("title = \"\"\"\nThe\n  digest\"\"\"\n").unwrap();
+        assert_eq!(c.title, "The digest");
+        let err = parse("title = \"  \"").unwrap_err().to_string();
+        assert!(
+            err.contains("config.toml:1: error: `title` is empty"),
+            "{err}"
+        );
         let err = parse("[[topics]]\nslug = \"ai\"\nname = \" \\u0007 \"\n")
             .unwrap_err()
             .to_string();

@@ -649,6 +649,11 @@ mod tests {
         Config::parse(text, Path::new("config.toml"))
     }
 
+    /// The errors of a config that `parse` refuses, as printed.
+    fn refusal(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
     #[test]
     fn defaults_fill_an_empty_config() {
         let c = parse("").unwrap();
@@ -669,9 +674,7 @@ mod tests {
 
     #[test]
     fn rejects_counts_of_zero_and_a_language_that_is_no_tag_at_their_lines() {
-        let err = parse("language = \"xx-123-!!\"\npaginate = 0\n[feeds]\nlimit = 0")
-            .unwrap_err()
-            .to_string();
+        let err = refusal("language = \"xx-123-!!\"\npaginate = 0\n[feeds]\nlimit = 0");
         for needle in [
             "config.toml:1: error: `language` \"xx-123-!!\" is not a language tag",
             "config.toml:2: error: `paginate` must be at least 1",
@@ -694,14 +697,12 @@ mod tests {
         assert_eq!(c.topics[0].name, "Artificial intelligence");
         let c = parse("title = \"\"\"\nThe\n  digest\"\"\"\n").unwrap();
         assert_eq!(c.title, "The digest");
-        let err = parse("title = \"  \"").unwrap_err().to_string();
+        let err = refusal("title = \"  \"");
         assert!(
             err.contains("config.toml:1: error: `title` is empty"),
             "{err}"
         );
-        let err = parse("[[topics]]\nslug = \"ai\"\nname = \" \\u0007 \"\n")
-            .unwrap_err()
-            .to_string();
+        let err = refusal("[[topics]]\nslug = \"ai\"\nname = \" \\u0007 \"\n");
         assert!(
             err.contains("config.toml:2: error: topic \"ai\" has an empty `name`"),
             "{err}"
@@ -718,9 +719,7 @@ mod tests {
 
     #[test]
     fn rejects_a_script_link_as_manage_url_at_its_line() {
-        let err = parse("[email]\nmanage_url = \"javascript:alert(1)\"")
-            .unwrap_err()
-            .to_string();
+        let err = refusal("[email]\nmanage_url = \"javascript:alert(1)\"");
         assert!(
             err.contains("config.toml:2: error: invalid `email.manage_url`"),
             "{err}"
@@ -729,9 +728,7 @@ mod tests {
 
     #[test]
     fn rejects_a_relative_websub_hub_and_a_bad_sender_at_their_lines() {
-        let err = parse("[feeds]\nwebsub_hub = \"hub.example.org\"\n[email]\nfrom = \"Digest\"")
-            .unwrap_err()
-            .to_string();
+        let err = refusal("[feeds]\nwebsub_hub = \"hub.example.org\"\n[email]\nfrom = \"Digest\"");
         assert!(
             err.contains("config.toml:2: error: invalid `feeds.websub_hub` \"hub.example.org\": it has no scheme"),
             "{err}"
@@ -749,7 +746,7 @@ mod tests {
 
     #[test]
     fn rejects_unknown_key_with_a_suggestion() {
-        let err = parse("titel = \"x\"").unwrap_err().to_string();
+        let err = refusal("titel = \"x\"");
         assert!(err.contains("config.toml:1:1"), "{err}");
         assert!(err.contains("unknown field `titel`"), "{err}");
         assert!(err.contains("did you mean `title`?"), "{err}");
@@ -757,9 +754,7 @@ mod tests {
 
     #[test]
     fn rejects_a_credential_in_the_deploy_section() {
-        let err = parse("[deploy]\ntarget = \"s3://b/\"\nsecret_access_key = \"x\"")
-            .unwrap_err()
-            .to_string();
+        let err = refusal("[deploy]\ntarget = \"s3://b/\"\nsecret_access_key = \"x\"");
         assert!(err.contains("config.toml:3:1"), "{err}");
         assert!(
             err.contains("`secret_access_key` looks like a credential"),
@@ -771,7 +766,7 @@ mod tests {
     #[test]
     fn checks_deploy_values_with_their_lines() {
         let text = "[deploy]\ntarget = \"my-bucket\"\nendpoint = \"s3.example.net\"\n\n[[deploy.rules]]\npattern = \"[\"\n";
-        let err = parse(text).unwrap_err().to_string();
+        let err = refusal(text);
         assert!(
             err.contains("config.toml:2: error: invalid `deploy.target`"),
             "{err}"

@@ -307,6 +307,22 @@ fn rejects_invalid_config_toml() {
 }
 
 #[test]
+fn rejects_a_language_that_is_no_tag_a_feed_of_nothing_and_a_nameless_topic() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+    let config = config
+        .replace("language = \"en\"", "language = \"xx-123-!!\"")
+        .replace("limit = 20", "limit = 0")
+        .replace("name = \"Pricing\"", "name = \"  \"");
+    site.write("config.toml", config).both_fail(&[
+        "config.toml:4: error: `language` \"xx-123-!!\" is not a language tag",
+        "use a BCP 47 tag such as",
+        "config.toml:9: error: `feeds.limit` must be at least 1",
+        "config.toml:23: error: topic \"pricing\" has an empty `name`",
+    ]);
+}
+
+#[test]
 fn rejects_an_unknown_theme() {
     let site = Site::new();
     let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();

@@ -254,7 +254,7 @@ impl fmt::Display for Recovery {
             ),
             Recovery::RolledBack { removed } => write!(
                 f,
-                "rolled back a first build that was cut short ({removed} files and folders it had made removed)"
+                "rolled back a first build that was cut short ({removed} of the top-level files and folders it had made removed, with all they held)"
             ),
         }
     }

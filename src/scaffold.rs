@@ -115,9 +115,25 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
 }
 
 fn refuse_non_empty(dir: &Path) -> Result<(), Diagnostic> {
+    let new_dir = "choose a new or empty directory: `brief init my-digest`";
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
+        // Not there, yet there: a link to something that does not exist.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && dir.symlink_metadata().is_ok() => {
+            return Err(Diagnostic::error(
+                "refusing to create a site here: it is a link to something that does not exist",
+            )
+            .at(dir)
+            .hint("remove the link, or make the folder it points to"));
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(Diagnostic::error(
+                "refusing to create a site here: it is a file, not a folder",
+            )
+            .at(dir)
+            .hint(new_dir));
+        }
         Err(e) => return Err(Diagnostic::io("read the directory", dir, &e)),
     };
     let visible = entries
@@ -130,7 +146,7 @@ fn refuse_non_empty(dir: &Path) -> Result<(), Diagnostic> {
             entry.file_name()
         ))
         .at(dir)
-        .hint("choose a new or empty directory: `brief init my-digest`")),
+        .hint(new_dir)),
     }
 }
 

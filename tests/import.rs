@@ -558,6 +558,27 @@ fn init_scaffolds_a_loadable_site_and_refuses_a_non_empty_dir() {
 }
 
 #[test]
+fn init_refuses_a_file_and_a_dangling_link_naming_them() {
+    let parent = tempfile::tempdir().unwrap();
+    let file = parent.path().join("notes.txt");
+    fs::write(&file, "an editor's notes").unwrap();
+    let mut cases = vec![(file.clone(), "it is a file, not a folder")];
+    #[cfg(unix)]
+    {
+        let link = parent.path().join("gone");
+        std::os::unix::fs::symlink(parent.path().join("nowhere"), &link).unwrap();
+        cases.push((link, "it is a link to something that does not exist"));
+    }
+    for (target, why) in cases {
+        let out = brief(parent.path(), &["init", target.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains(why), "{}", stderr(&out));
+    }
+    assert_eq!(fs::read_to_string(&file).unwrap(), "an editor's notes");
+    assert!(!parent.path().join("nowhere").exists());
+}
+
+#[test]
 fn new_writes_an_insight_that_parses_with_a_unique_slug() {
     let site = site();
     let args = [

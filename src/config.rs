@@ -13,8 +13,8 @@ use serde::Deserialize;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hints::{find_key_line, toml_diagnostic};
 use crate::mailbox::Mailbox;
-use crate::printable::{make_one_line, make_printable, printable};
-use crate::text::dates::Dates;
+use crate::printable::{make_printable, make_printable_line, printable};
+use crate::text::dates::{locale_of, Dates};
 use crate::urls::{check_http_url, check_link, split_base_url};
 
 mod deploy;
@@ -100,15 +100,6 @@ fn default_highlight_theme_dark() -> String {
 fn yes() -> bool {
     true
 }
-/// Whether `language` is a BCP 47 language tag (`_` taken for `-`, as in
-/// `en_US`): what the pages' `lang` attribute and the feeds' language need.
-fn is_language_tag(language: &str) -> bool {
-    language
-        .replace('_', "-")
-        .parse::<icu_locale_core::Locale>()
-        .is_ok()
-}
-
 fn default_feed_limit() -> usize {
     20
 }
@@ -379,7 +370,8 @@ impl Config {
                 SiteTz::Fixed(FixedOffset::east_opt(0).unwrap())
             }),
         };
-        if !is_language_tag(&raw.language) {
+        // What the pages' `lang` attribute and the feeds' language need.
+        if locale_of(&raw.language).is_none() {
             errors.push(
                 Diagnostic::error(format!(
                     "`language` {:?} is not a language tag",
@@ -390,8 +382,8 @@ impl Config {
                 .hint("use a BCP 47 tag such as \"en\", \"de\", \"pt-BR\" or \"zh-Hant\""),
             );
         }
-        let mut title = printable(&raw.title).into_owned();
-        make_one_line(&mut title);
+        let mut title = raw.title;
+        make_printable_line(&mut title);
         if title.is_empty() {
             errors.push(
                 Diagnostic::error("`title` is empty")
@@ -569,8 +561,8 @@ fn check_topics(
                     .line(line),
             );
         }
-        let mut name = printable(&t.name).into_owned();
-        make_one_line(&mut name);
+        let mut name = t.name;
+        make_printable_line(&mut name);
         if name.is_empty() {
             errors.push(
                 Diagnostic::error(format!("topic {:?} has an empty `name`", t.slug))

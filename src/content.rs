@@ -21,7 +21,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
 use crate::hidden::is_hidden;
 use crate::hints::{closest, find_key_line, line_key, toml_diagnostic, with_serde_hint};
-use crate::printable::{make_one_line, make_printable, printable};
+use crate::printable::{make_printable, make_printable_line, printable};
 
 mod plain_toml;
 
@@ -386,8 +386,7 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
     };
     make_printable(&mut body);
     let mut title = fm.title;
-    make_printable(&mut title);
-    make_one_line(&mut title);
+    make_printable_line(&mut title);
     let mut sources = fm.sources;
     sources.iter_mut().for_each(make_printable);
     let rest_start = fm

@@ -58,6 +58,13 @@ fn may_start_unprintable(b: u8) -> bool {
         | (b >= 0xf0)
 }
 
+/// [`make_printable`], then [`make_one_line`]: a title or a name as it is
+/// shown.
+pub(crate) fn make_printable_line(text: &mut String) {
+    make_printable(text);
+    make_one_line(text);
+}
+
 /// `text` as one line, as a title or a name needs to be wherever it is shown
 /// (a page's `<title>` and headline, a feed item's title, a tag): its line
 /// breaks, tabs and runs of spaces become one space, and it is trimmed. ASCII

@@ -28,15 +28,20 @@ struct Cldr {
     month: FixedCalendarDateTimeFormatter<Gregorian, YM>,
 }
 
+/// The locale `language` names: a BCP 47 tag, `_` taken for `-` (`en_US`).
+/// `None` when it is no tag.
+pub(crate) fn locale_of(language: &str) -> Option<Locale> {
+    language.replace('_', "-").parse::<Locale>().ok()
+}
+
 impl Dates {
     /// The dates of `language` (a language tag, `-` or `_` between subtags).
     pub(crate) fn of(language: &str) -> Dates {
         if is_english(language) {
             return Dates::default();
         }
-        let locale = language.replace('_', "-").parse::<Locale>().ok();
         Dates {
-            cldr: locale.and_then(Cldr::of),
+            cldr: locale_of(language).and_then(Cldr::of),
         }
     }
 

@@ -25,6 +25,11 @@
   var form = input && input.form;
   if (!input || !list || !status) return;
   var indexUrl = new URL(input.getAttribute("data-index"), window.location.href);
+  // The messages, in the site's language: the page's `search-words` (from the
+  // theme's words/*.toml), plural forms picked by the browser's CLDR rules.
+  var wordsElement = document.getElementById("search-words");
+  var words = wordsElement ? JSON.parse(wordsElement.textContent) : {};
+  var plurals = pluralRules(document.documentElement.lang);
   var manifest = null;
   var files = {};
   var generation = 0;
@@ -267,10 +272,31 @@
   }
 
   function counted(found, query) {
-    if (!found.count) return "No results for “" + query + "”.";
+    if (!found.count) return say(words.none, { query: query });
     var n = found.count;
-    var text = (found.exact ? "" : "About ") + n + (n === 1 ? " result" : " results");
-    return text + (n > found.shown ? ", the first " + found.shown + " shown" : "");
+    var text = say(found.exact ? words.results : words.about, { n: n });
+    return text + (n > found.shown ? say(words.shown, { n: found.shown }) : "");
+  }
+
+  // ---- words --------------------------------------------------------------------
+
+  function pluralRules(lang) {
+    try {
+      return new Intl.PluralRules(lang || "en");
+    } catch (e) {
+      return new Intl.PluralRules("en");
+    }
+  }
+
+  // A phrase with its {names} filled in; a phrase of plural forms (an object)
+  // gives the form for `values.n`. As the `say` filter of the templates does.
+  function say(phrase, values) {
+    if (phrase && typeof phrase === "object") {
+      phrase = phrase[plurals.select(values.n || 0)] || phrase.other;
+    }
+    return String(phrase || "").replace(/\{(\w+)\}/g, function (all, name) {
+      return name in values ? String(values[name]) : all;
+    });
   }
 
   function render() {
@@ -280,7 +306,7 @@
     var words = queryWords(query);
     if (!words.length) {
       list.textContent = "";
-      status.textContent = query.trim() ? "Type a longer word." : "";
+      status.textContent = query.trim() ? say(words.longer, {}) : "";
       if (more) more.hidden = true;
       return;
     }
@@ -304,7 +330,7 @@
         });
       })
       .catch(function () {
-        if (mine === generation) status.textContent = "The search index could not be loaded.";
+        if (mine === generation) status.textContent = say(words.failed, {});
       });
   }
 
@@ -340,14 +366,14 @@
 
   var params = new URLSearchParams(window.location.search);
   if (params.get("q")) input.value = params.get("q");
-  status.textContent = "Loading the index…";
+  status.textContent = say(words.loading, {});
   load(indexUrl.href)
     .then(function (data) {
       manifest = data;
       status.textContent = "";
       render();
     })
-    .catch(function () { status.textContent = "The search index could not be loaded."; });
+    .catch(function () { status.textContent = say(words.failed, {}); });
   input.addEventListener("input", function () { shown = PAGE; render(); remember(); });
   if (more) more.addEventListener("click", function () { shown += PAGE; render(); });
   document.addEventListener("keydown", onKey);

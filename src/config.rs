@@ -71,6 +71,8 @@ struct RawConfig {
     topics: Vec<RawTopic>,
     #[serde(default)]
     extra: toml::Table,
+    #[serde(default)]
+    words: toml::Table,
 }
 
 fn default_title() -> String {
@@ -305,6 +307,8 @@ pub struct Config {
     pub(crate) deploy: Option<DeployConfig>,
     pub(crate) topics: Vec<Topic>,
     pub(crate) extra: toml::Table,
+    /// `[words]`: the site's own phrases over its theme's (see `words.rs`).
+    pub(crate) words: toml::Table,
     /// Where the config was read from, for messages.
     pub path: PathBuf,
 }
@@ -497,6 +501,7 @@ impl Config {
             deploy,
             topics,
             extra: raw.extra,
+            words: raw.words,
             path: path.to_path_buf(),
         })
     }

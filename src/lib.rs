@@ -48,6 +48,7 @@ mod site;
 mod text;
 mod theme;
 mod urls;
+mod words;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -22,7 +22,7 @@ const CONFIG_TEMPLATE: &str = r##"# Site settings. Every key is optional; the va
 title = "My insight digest"                  # not a default: name your site
 description = "Short analytical insights, one daily issue at a time."
 base_url = "https://example.org/"            # where the site is published; may carry a path
-language = "en"                              # also how dates read: "de" gives "20. November 2026"
+language = "en"                              # dates, and the theme's words: "de" gives "20. November 2026", "Ausgaben"
 timezone = "UTC"                             # an IANA name or an offset such as "+08:00"
 theme = "default"                            # built in; or a folder under themes/
 issue_size = 5                               # insights in each issue's headline
@@ -43,6 +43,11 @@ limit = 20                                   # items per feed
 # to = ""                                    # default: the from address
 # manage_url = "https://example.org/manage"  # or your mailer's merge tag
 # footer = ""                                # default: a line naming the site
+
+# The theme's phrases, changed one by one (every name is in the README).
+# [words]
+# issues = "Editions"
+# insights = { one = "{n} note", other = "{n} notes" }
 
 [import]
 # Boilerplate lines of raw insight files, dropped wherever they appear.

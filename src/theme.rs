@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::escape::write_html_escaped;
 use crate::hidden::is_hidden;
+use crate::words::{Words, WordsFile};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -48,6 +49,8 @@ pub(crate) struct Theme {
     pub(crate) template_origins: BTreeMap<String, Origin>,
     /// Output path (relative, `/`-separated) → bytes; the site's files win.
     pub(crate) static_files: BTreeMap<String, Vec<u8>>,
+    /// The phrases the templates show, in the site's language.
+    pub(crate) words: Words,
     /// A hash of every template source and static file: an incremental render
     /// may reuse pages only while it is unchanged.
     pub(crate) fingerprint: u64,
@@ -58,8 +61,15 @@ impl Theme {
         let theme_dir = root.join("themes").join(&config.theme);
         let mut sources: BTreeMap<String, (Origin, String)> = BTreeMap::new();
         let mut static_files = BTreeMap::new();
+        let mut words_files = BTreeMap::new();
         let mut errors = Diagnostics::default();
-        collect_embedded(&DEFAULT_THEME, &mut sources, &mut static_files);
+        collect_embedded(
+            &DEFAULT_THEME,
+            &mut sources,
+            &mut static_files,
+            &mut words_files,
+        );
+        collect_words(&theme_dir, &mut words_files, &mut errors);
         for dir in [theme_dir, root.to_path_buf()] {
             for (rel, path, bytes) in collect_dir(&dir.join("templates"), &mut errors) {
                 match String::from_utf8(bytes) {
@@ -76,6 +86,7 @@ impl Theme {
             }
         }
         errors.into_result()?;
+        let words = Words::load(&words_files, config)?;
 
         let template_origins: BTreeMap<String, Origin> = sources
             .iter()
@@ -85,22 +96,25 @@ impl Theme {
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(write_html_escaped);
         crate::filters::register(&mut tera);
+        tera.register_filter("say", words.filter());
         // Tera's global context is read after a page's own: `dir` costs the
         // lookups of other values nothing (as a key of `site` it would make
         // every lookup there a hash, past twelve keys).
         let direction = crate::text::direction_of(&config.language);
         tera.global_context().insert("dir", direction);
+        tera.global_context().insert("words", &words.value());
         let raw: Vec<(String, String)> = sources
             .into_iter()
             .map(|(name, (_, text))| (name, text))
             .collect();
-        let fingerprint = crate::fingerprint::hash_of(&(&raw, &static_files));
+        let fingerprint = crate::fingerprint::hash_of(&(&raw, &static_files, words.fingerprint()));
         tera.add_raw_templates(raw)
             .map_err(|e| load_diagnostics(&e, &template_origins))?;
         Ok(Theme {
             tera,
             template_origins,
             static_files,
+            words,
             fingerprint,
         })
     }
@@ -134,6 +148,7 @@ fn collect_embedded(
     dir: &Dir<'static>,
     templates: &mut BTreeMap<String, (Origin, String)>,
     statics: &mut BTreeMap<String, Vec<u8>>,
+    words: &mut BTreeMap<String, Vec<WordsFile>>,
 ) {
     for file in dir.files() {
         let path = file.path().to_string_lossy().replace('\\', "/");
@@ -142,10 +157,44 @@ fn collect_embedded(
             templates.insert(name.to_string(), (Origin::Embedded(path.clone()), text));
         } else if let Some(name) = path.strip_prefix("static/") {
             statics.insert(name.to_string(), file.contents().to_vec());
+        } else if let Some(language) = words_language(&path) {
+            let text = String::from_utf8_lossy(file.contents()).into_owned();
+            let path = Origin::Embedded(path.clone()).display_path();
+            words
+                .entry(language)
+                .or_default()
+                .push(WordsFile { path, text });
         }
     }
     for sub in dir.dirs() {
-        collect_embedded(sub, templates, statics);
+        collect_embedded(sub, templates, statics, words);
+    }
+}
+
+/// The language of a theme's `words/<language>.toml`, from its path.
+fn words_language(path: &str) -> Option<String> {
+    let name = path.strip_prefix("words/")?.strip_suffix(".toml")?;
+    (!name.contains('/')).then(|| name.replace('_', "-"))
+}
+
+/// The words files of the theme on disk (`themes/<name>/words/`), after the
+/// built-in theme's of the same language.
+fn collect_words(
+    theme_dir: &Path,
+    words: &mut BTreeMap<String, Vec<WordsFile>>,
+    errors: &mut Diagnostics,
+) {
+    for (rel, path, bytes) in collect_dir(&theme_dir.join("words"), errors) {
+        let Some(language) = words_language(&format!("words/{rel}")) else {
+            continue;
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => words
+                .entry(language)
+                .or_default()
+                .push(WordsFile { path, text }),
+            Err(_) => errors.push(Diagnostic::error("words file is not valid UTF-8").at(&path)),
+        }
     }
 }
 

@@ -323,6 +323,19 @@ fn rejects_a_language_that_is_no_tag_a_feed_of_nothing_and_a_nameless_topic() {
 }
 
 #[test]
+fn rejects_a_phrase_the_theme_does_not_have_and_one_without_other() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+    let config =
+        format!("{config}\n[words]\nisues = \"Editions\"\ninsights = {{ one = \"{{n}} note\" }}\n");
+    site.write("config.toml", config).both_fail(&[
+        "error: unknown phrase `words.isues`",
+        "did you mean `issues`? The theme's phrases are in its words/en.toml",
+        "error: `words.insights` has plural forms but no `other`, which every language uses",
+    ]);
+}
+
+#[test]
 fn rejects_an_unknown_theme() {
     let site = Site::new();
     let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();

@@ -498,6 +498,107 @@ fn dates_and_issue_titles_read_in_the_sites_language() {
     }
 }
 
+/// The site in `language`, with `extra` after the language line of its config.
+fn site_in(language: &str, extra: &str) -> Site {
+    let site = Site::fixture("basic");
+    let config = site.read("config.toml").replace(
+        "language = \"en\"",
+        &format!("language = \"{language}\"\n{extra}"),
+    );
+    site.write("config.toml", &config);
+    site
+}
+
+/// Every word the default theme shows is the site's language's (German here):
+/// navigation, counts in the language's plural forms, the search page and
+/// the messages it hands to search.js, the 404 page, the page titles brief
+/// makes and the email editions. (English sites: the golden files.)
+#[test]
+fn the_themes_words_read_in_the_sites_language() {
+    let site = site_in("de", "");
+    let (_tmp, out) = build(site.root(), &[]);
+    let home = read(&out, "index.html");
+    for words in [
+        "<a class=\"skip-link\" href=\"#main\">Zum Inhalt springen</a>",
+        "<nav aria-label=\"Hauptmenü\">",
+        "<a href=\"/issues/\">Ausgaben</a>",
+        "<a href=\"/subscribe/\">Abonnieren</a>:",
+        "Neueste Ausgabe · <a href=\"/issues/2026-11-20/\">#3</a>",
+        ">Letzte Ausgaben</h2>",
+    ] {
+        assert!(home.contains(words), "{words}: {home}");
+    }
+    let topic = read(&out, "topics/chips/index.html");
+    assert!(
+        topic.contains("<p class=\"meta\">5 Erkenntnisse · Feeds:"),
+        "{topic}"
+    );
+    let archive = read(&out, "issues/index.html");
+    assert!(archive.contains("<title>Alle Ausgaben · Fixture Digest</title>"));
+    let search = read(&out, "search/index.html");
+    assert!(
+        search.contains(">Alle 12 Erkenntnisse durchsuchen</label>"),
+        "{search}"
+    );
+    let start = search
+        .find("<script type=\"application/json\" id=\"search-words\">")
+        .unwrap();
+    let json = &search[start..];
+    let json = &json[json.find('>').unwrap() + 1..json.find("</script>").unwrap()];
+    let messages: Value = serde_json::from_str(json).expect("the messages are JSON");
+    assert_eq!(messages["none"], "Keine Ergebnisse für „{query}“.");
+    assert_eq!(messages["results"]["one"], "{n} Ergebnis");
+    let missing = read(&out, "404.html");
+    assert!(missing.contains("<title>Seite nicht gefunden · Fixture Digest</title>"));
+    assert!(missing.contains(
+        "Versuchen Sie die <a href=\"/\">neueste Ausgabe</a>, das <a href=\"/issues/\">Archiv</a>"
+    ));
+    let email = read(&out, "issues/2026-11-19/email.txt");
+    assert!(
+        email.ends_with("Sie erhalten diese E-Mail, weil Sie Fixture Digest abonniert haben.\nUm sie nicht mehr zu erhalten, antworten Sie mit „abbestellen“.\n"),
+        "{email}"
+    );
+    let week = stdout(&site.brief(&["email", "--week"]));
+    assert!(week.contains("\nDIE AUSGABEN DER WOCHE\n"), "{week}");
+}
+
+/// A site changes single phrases under `[words]` (plural forms too), and a
+/// theme of its own brings phrases of its own, in each language it has.
+#[test]
+fn a_site_and_its_theme_bring_their_own_words() {
+    let words =
+        "[words]\ntopics = \"Sujets\"\ninsights = { one = \"{n} note\", other = \"{n} notes\" }\n";
+    let site = site_in("fr", "theme = \"mine\"\n");
+    let config = site.read("config.toml");
+    site.write("config.toml", &format!("{config}\n{words}"));
+    site.write(
+        "themes/mine/words/en.toml",
+        "colophon = \"Made by {who}\"\n",
+    );
+    site.write(
+        "themes/mine/words/fr.toml",
+        "colophon = \"Fait par {who}\"\n",
+    );
+    site.write(
+        "themes/mine/templates/topics.html",
+        "{% extends \"base.html\" %}{% block content %}<p>{{ words.colophon | say(who=\"<nous>\") }}</p>{% endblock content %}",
+    );
+    let (_tmp, out) = build(site.root(), &[]);
+    let home = read(&out, "index.html");
+    assert!(home.contains("<a href=\"/topics/\">Sujets</a>"), "{home}");
+    assert!(
+        home.contains("<a href=\"/issues/\">Numéros</a>"),
+        "the theme's French stays: {home}"
+    );
+    let topic = read(&out, "topics/chips/index.html");
+    assert!(
+        topic.contains("<p class=\"meta\">5 notes · Flux:"),
+        "{topic}"
+    );
+    let topics = read(&out, "topics/index.html");
+    assert!(topics.contains("<p>Fait par &lt;nous&gt;</p>"), "{topics}");
+}
+
 #[test]
 fn every_page_has_social_meta_canonical_feeds_and_favicon() {
     let (_tmp, out) = build(&fixture("basic"), &[]);

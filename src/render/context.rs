@@ -91,6 +91,11 @@ impl Renderer<'_> {
         ctx
     }
 
+    /// Phrase `key` of the theme's words, as it stands (a page's title).
+    pub(super) fn say(&self, key: &str) -> String {
+        self.theme.words.say(key, None, &[])
+    }
+
     pub(super) fn simple_context(&self, kind: &str, title: &str) -> Fields {
         let path = if kind == "search" {
             "/search/"
@@ -124,7 +129,12 @@ impl Renderer<'_> {
 
     pub(super) fn archive_context(&self, page: usize) -> Fields {
         let site = self.site;
-        let mut ctx = self.base_context("issues", "All issues", &page_path("/issues/", page), "");
+        let mut ctx = self.base_context(
+            "issues",
+            &self.say("all_issues"),
+            &page_path("/issues/", page),
+            "",
+        );
         // Newest first, without materialising the whole reversed list per page.
         let total = site.issues.len();
         let items = page_range(total, page, site.config.paginate)
@@ -157,7 +167,7 @@ impl Renderer<'_> {
     }
 
     pub(super) fn topics_context(&self) -> Fields {
-        self.base_context("topics", "Topics", "/topics/", "")
+        self.base_context("topics", &self.say("topics"), "/topics/", "")
     }
 
     pub(super) fn topic_context(&self, t: usize, page: usize) -> Fields {
@@ -192,7 +202,7 @@ impl Renderer<'_> {
     pub(super) fn subscribe_context(&self) -> Fields {
         let site = self.site;
         let config = site.config;
-        let mut ctx = self.base_context("subscribe", "Subscribe", "/subscribe/", "");
+        let mut ctx = self.base_context("subscribe", &self.say("subscribe"), "/subscribe/", "");
         let site_feeds: Vec<(Format, String)> = Format::enabled(&config.feeds)
             .map(|format| (format, format!("/{}", format.file())))
             .collect();

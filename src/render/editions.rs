@@ -50,10 +50,8 @@ impl Renderer<'_> {
     fn email_settings(&self) -> Value {
         let config = self.site.config;
         let footer = if config.email.footer.is_empty() {
-            format!(
-                "You are receiving this because you subscribed to {}.",
-                config.title
-            )
+            let site = [("site", config.title.as_str())];
+            self.theme.words.say("email_footer", None, &site)
         } else {
             config.email.footer.clone()
         };

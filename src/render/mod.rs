@@ -251,16 +251,23 @@ impl<'a> Renderer<'a> {
                 sink,
                 "/search/",
                 "search.html",
-                &self.simple_context("search", "Search"),
+                &self.simple_context("search", &self.say("search")),
             ),
             Job::NotFound => {
-                let html =
-                    self.render_bytes("404.html", &self.simple_context("404", "Page not found"))?;
+                let html = self.render_bytes(
+                    "404.html",
+                    &self.simple_context("404", &self.say("not_found")),
+                )?;
                 sink.put("404.html", html)
             }
             Job::SiteFeeds => put_all(
                 sink,
-                feeds::site_feeds(self.site, &|i| self.body(i), &self.archives),
+                feeds::site_feeds(
+                    self.site,
+                    &|i| self.body(i),
+                    &self.archives,
+                    &self.theme.words,
+                ),
             ),
             Job::FeedArchive(m) => put_all(
                 sink,

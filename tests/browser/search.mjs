@@ -17,12 +17,13 @@
 // - a Chinese word inside a sentence is found and highlighted, and so is a
 //   word typed with an accent in text that writes it as a combining mark;
 // - the results can be walked and opened by keyboard;
-// - with JavaScript off the page says search needs it.
+// - with JavaScript off the page says search needs it;
+// - in a German site the messages are German.
 // --json prints the payload figures as JSON (scripts/bench.sh reads them).
 // Exits non-zero on any failure.
 
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -242,6 +243,33 @@ try {
   const text = await off.textContent("body");
   if (!/needs JavaScript/.test(text)) fail("with JavaScript off the page does not say search needs it");
   await off.context().close();
+
+  // In German: the script's messages are the theme's German words, their
+  // plural forms picked by the browser's rules.
+  if (!siteArg) {
+    const config = join(site, "config.toml");
+    writeFileSync(config, readFileSync(config, "utf8").replace('language = "en"', 'language = "de"'));
+    execFileSync(resolve(binary), ["--root", site, "build", "-o", out, "--base-url", `https://example.org${prefix}`],
+      { stdio: "ignore" });
+    const german = await openSearch();
+    for (const [word, expected] of [
+      ["huawei", /^(Etwa )?\d+ Ergebnisse?(, die ersten \d+ angezeigt)?$/],
+      ["qqqzzz", /^Keine Ergebnisse für „qqqzzz“\.$/],
+    ]) {
+      await german.fill("#search-input", "");
+      await german.type("#search-input", word, { delay: 15 });
+      const status = await german.waitForFunction(
+        (re) => {
+          const text = document.getElementById("search-status").textContent;
+          return new RegExp(re).test(text) && text;
+        },
+        expected.source, { timeout: 15000 },
+      ).then((h) => h.jsonValue()).catch(() => null);
+      if (!status) fail(`German: "${word}" does not show a status matching ${expected}: ` +
+        `"${await german.textContent("#search-status")}"`);
+    }
+    await german.context().close();
+  }
 } finally {
   await browser.close();
   server.close();

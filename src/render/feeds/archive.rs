@@ -30,6 +30,7 @@ use chrono::{Datelike as _, NaiveDate};
 use super::{issue_item, Bodies, Document, Feed, Format, History};
 use crate::config::Config;
 use crate::site::Site;
+use crate::words::Words;
 
 /// The folder of every archive document.
 pub(crate) const ARCHIVE_DIR: &str = "/feeds/archive/";
@@ -141,7 +142,12 @@ impl Archives {
 
 /// The current site feeds in every enabled format, and the `recent` JSON Feed
 /// page when there is one.
-pub(crate) fn site_feeds(site: &Site, bodies: &Bodies, archives: &Archives) -> Vec<Document> {
+pub(crate) fn site_feeds(
+    site: &Site,
+    bodies: &Bodies,
+    archives: &Archives,
+    words: &Words,
+) -> Vec<Document> {
     let config = site.config;
     let mut feed = Feed {
         title: config.title.clone(),
@@ -172,7 +178,7 @@ pub(crate) fn site_feeds(site: &Site, bodies: &Bodies, archives: &Archives) -> V
         let page = archive_feed(
             site,
             bodies,
-            format!("{} — earlier issues", config.title),
+            words.say("earlier_issues", None, &[("site", &config.title)]),
             RECENT_DIR.to_string(),
             archives.recent.clone(),
             History {

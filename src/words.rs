@@ -1,0 +1,485 @@
+//! The words a theme shows (navigation, "The top 5 insights of the day", the
+//! search page's messages, email footers), in the site's `language`. A theme
+//! keeps them in `words/<language>.toml` beside its templates; brief reads the
+//! English file, then the file of the language (`pt`), then of the language
+//! and region (`pt-BR`), each over the last, and finally the site's own
+//! `[words]` in config.toml: a language file may leave phrases out (they stay
+//! English) and a site may change single phrases. Templates read the phrases
+//! as `words` and fill them in with the `say` filter, which picks a phrase's
+//! plural form by the language's CLDR rules (ICU's data, already brief's for
+//! dates). Part of the theme stage; knows nothing of pages.
+
+use std::collections::BTreeMap;
+#[cfg(test)]
+use std::path::Path;
+use std::sync::Arc;
+
+use icu_plurals::{PluralCategory, PluralRules};
+use tera::{Filter, Kwargs, State, TeraResult, Value};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::hints::{closest, find_key_line, toml_diagnostic};
+use crate::text::dates::locale_of;
+
+/// The language whose file every theme must have, with every phrase.
+pub(crate) const FALLBACK_LANGUAGE: &str = "en";
+
+/// The plural forms a phrase may have, as CLDR names them.
+const FORMS: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+/// One phrase: a text, or a text per plural form (`other` always among them).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Phrase {
+    Text(String),
+    Forms(BTreeMap<String, String>),
+}
+
+/// A words file as read: where it came from (for messages) and its text.
+pub(crate) struct WordsFile {
+    pub(crate) path: std::path::PathBuf,
+    pub(crate) text: String,
+}
+
+/// The phrases of a site's language, and its plural rules.
+pub(crate) struct Words {
+    phrases: BTreeMap<String, Phrase>,
+    rules: Arc<PluralRules>,
+}
+
+impl Words {
+    /// The phrases for `config.language` from the theme's words files
+    /// (`files`: name without `.toml` → the files of that name, the built-in
+    /// theme's first), then the config's `[words]`.
+    pub(crate) fn load(
+        files: &BTreeMap<String, Vec<WordsFile>>,
+        config: &Config,
+    ) -> Result<Words, Diagnostics> {
+        let mut phrases = BTreeMap::new();
+        let mut errors = Diagnostics::default();
+        for name in file_names(&config.language) {
+            for file in files.get(&name).into_iter().flatten() {
+                read_file(file, &mut phrases, &mut errors);
+            }
+        }
+        errors.into_result()?;
+        apply_overrides(&config.words, config, &mut phrases)?;
+        Ok(Words {
+            phrases,
+            rules: Arc::new(plural_rules(&config.language)),
+        })
+    }
+
+    /// The words as the templates' `words`: strings, and maps of plural forms.
+    pub(crate) fn value(&self) -> Value {
+        let map: tera::Map = self
+            .phrases
+            .iter()
+            .map(|(key, phrase)| (key.clone().into(), phrase_value(phrase)))
+            .collect();
+        Value::from(map)
+    }
+
+    /// Phrase `key` with its placeholders filled from `values` (for text brief
+    /// makes itself: page titles, feed titles, email footers). A key the theme
+    /// lacks is printed as itself, as a template would show it missing.
+    pub(crate) fn say(&self, key: &str, n: Option<u64>, values: &[(&str, &str)]) -> String {
+        let text = match self.phrases.get(key) {
+            Some(phrase) => self.form(phrase, n),
+            None => return key.to_string(),
+        };
+        let mut out = String::with_capacity(text.len());
+        fill(text, &mut out, false, |name, out| {
+            if name == "n" {
+                if let Some(n) = n {
+                    out.push_str(&n.to_string());
+                    return true;
+                }
+            }
+            match values.iter().find(|(k, _)| *k == name) {
+                Some((_, value)) => {
+                    out.push_str(value);
+                    true
+                }
+                None => false,
+            }
+        });
+        out
+    }
+
+    /// The `say` filter of the templates, sharing these words' plural rules.
+    pub(crate) fn filter(&self) -> Say {
+        Say {
+            rules: Arc::clone(&self.rules),
+        }
+    }
+
+    /// A hash of every phrase: pages must be made again when one changes.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        crate::fingerprint::hash_of(&self.phrases)
+    }
+
+    fn form<'p>(&self, phrase: &'p Phrase, n: Option<u64>) -> &'p str {
+        match phrase {
+            Phrase::Text(text) => text,
+            Phrase::Forms(forms) => pick_form(forms, n.map(|n| self.rules.category_for(n))),
+        }
+    }
+}
+
+/// The files a site in `language` reads, from the fallback up: `en`, then
+/// `pt`, then `pt-BR` (each only once, and only if a tag can be made of it).
+fn file_names(language: &str) -> Vec<String> {
+    let mut names = vec![FALLBACK_LANGUAGE.to_string()];
+    if let Some(locale) = locale_of(language) {
+        let primary = locale.id.language.to_string();
+        let full = locale.to_string();
+        for name in [primary, full] {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// The cardinal plural rules of `language`, English's if ICU has none.
+fn plural_rules(language: &str) -> PluralRules {
+    locale_of(language)
+        .and_then(|locale| PluralRules::try_new_cardinal((&locale).into()).ok())
+        .unwrap_or_else(|| {
+            PluralRules::try_new_cardinal(icu_locale_core::locale!("en").into())
+                .expect("ICU's compiled data has English")
+        })
+}
+
+/// Reads one words file into `phrases`, each of its phrases over the one
+/// before it of the same name.
+fn read_file(file: &WordsFile, phrases: &mut BTreeMap<String, Phrase>, errors: &mut Diagnostics) {
+    let table: toml::Table = match toml::from_str(&file.text) {
+        Ok(table) => table,
+        Err(e) => {
+            errors.push(toml_diagnostic(&e, &file.text, &file.path, 0));
+            return;
+        }
+    };
+    for (key, value) in table {
+        match phrase_of(&value) {
+            Ok(phrase) => {
+                phrases.insert(key, phrase);
+            }
+            Err(problem) => errors.push(
+                Diagnostic::error(format!("phrase `{key}` {problem}"))
+                    .at(&file.path)
+                    .line(find_key_line(&file.text, &key).unwrap_or(1))
+                    .hint(PHRASE_HINT),
+            ),
+        }
+    }
+}
+
+const PHRASE_HINT: &str =
+    "write a string, or a table of plural forms such as { one = \"{n} insight\", other = \"{n} insights\" }";
+
+/// The site's `[words]` over the theme's: each must name a phrase the theme
+/// has (a typo must not pass silently), with a string or plural forms.
+fn apply_overrides(
+    overrides: &toml::Table,
+    config: &Config,
+    phrases: &mut BTreeMap<String, Phrase>,
+) -> Result<(), Diagnostics> {
+    if overrides.is_empty() {
+        return Ok(());
+    }
+    // Only a mistake needs the lines: read the config again for them then.
+    let text = std::fs::read_to_string(&config.path).unwrap_or_default();
+    let at = |key: &str, message: String| {
+        Diagnostic::error(message)
+            .at(&config.path)
+            .line(find_key_line(&text, key).unwrap_or(1))
+    };
+    let mut errors = Diagnostics::default();
+    for (key, value) in overrides {
+        if !phrases.contains_key(key) {
+            let hint = match closest(key, phrases.keys().map(String::as_str)) {
+                Some(near) => format!("did you mean `{near}`? The theme's phrases are in its words/{FALLBACK_LANGUAGE}.toml"),
+                None => format!("the theme's phrases are in its words/{FALLBACK_LANGUAGE}.toml (the README lists the default theme's)"),
+            };
+            errors.push(at(key, format!("unknown phrase `words.{key}`")).hint(hint));
+            continue;
+        }
+        match phrase_of(value) {
+            Ok(phrase) => {
+                phrases.insert(key.clone(), phrase);
+            }
+            Err(problem) => {
+                errors.push(at(key, format!("`words.{key}` {problem}")).hint(PHRASE_HINT))
+            }
+        }
+    }
+    errors.into_result().map(|_| ())
+}
+
+/// A TOML value as a phrase, or what is wrong with it (in words that fit
+/// after its name).
+fn phrase_of(value: &toml::Value) -> Result<Phrase, String> {
+    match value {
+        toml::Value::String(text) => Ok(Phrase::Text(text.clone())),
+        toml::Value::Table(table) => {
+            let mut forms = BTreeMap::new();
+            for (form, text) in table {
+                if !FORMS.contains(&form.as_str()) {
+                    return Err(format!(
+                        "has a plural form `{form}`, which no language has (there are {})",
+                        FORMS.join(", ")
+                    ));
+                }
+                let Some(text) = text.as_str() else {
+                    return Err(format!("has a plural form `{form}` that is not a string"));
+                };
+                forms.insert(form.clone(), text.to_string());
+            }
+            if !forms.contains_key("other") {
+                return Err("has plural forms but no `other`, which every language uses".into());
+            }
+            Ok(Phrase::Forms(forms))
+        }
+        _ => Err("is neither a string nor a table of plural forms".into()),
+    }
+}
+
+fn phrase_value(phrase: &Phrase) -> Value {
+    match phrase {
+        Phrase::Text(text) => Value::from(text.as_str()),
+        Phrase::Forms(forms) => {
+            let map: tera::Map = forms
+                .iter()
+                .map(|(form, text)| (form.clone().into(), Value::from(text.as_str())))
+                .collect();
+            Value::from(map)
+        }
+    }
+}
+
+/// The form for `category` (none: no count given), else `other`.
+fn pick_form(forms: &BTreeMap<String, String>, category: Option<PluralCategory>) -> &str {
+    let name = category.map_or("other", category_name);
+    forms
+        .get(name)
+        .or_else(|| forms.get("other"))
+        .map_or("", String::as_str)
+}
+
+fn category_name(category: PluralCategory) -> &'static str {
+    match category {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
+    }
+}
+
+/// Copies `text` to `out` (HTML-escaped with `escape`) with each `{name}`
+/// replaced by what `put` writes for it; a name `put` does not know (it
+/// returns false) stays as written, so a phrase missing a value shows where.
+fn fill(
+    text: &str,
+    out: &mut String,
+    escape: bool,
+    mut put: impl FnMut(&str, &mut String) -> bool,
+) {
+    let copy = |piece: &str, out: &mut String| match escape {
+        true => out.push_str(&crate::escape::escape_html(piece)),
+        false => out.push_str(piece),
+    };
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        copy(&rest[..open], out);
+        if !put(&rest[open + 1..open + len], out) {
+            copy(&rest[open..=open + len], out);
+        }
+        rest = &rest[open + len + 1..];
+    }
+    copy(rest, out);
+}
+
+/// `{{ words.insights | say(n=3) }}`, `{{ words.page_of | say(n=2, total=9) }}`:
+/// the phrase's form for the count `n` (a phrase of one form is that form),
+/// with `{n}` and every other `{name}` filled from the arguments. In an HTML
+/// template the phrase is escaped and so is each value, unless it is safe
+/// (a link made with `{% set %}…{% endset %}`), and the result is safe; in a
+/// plain-text template nothing is escaped.
+pub(crate) struct Say {
+    rules: Arc<PluralRules>,
+}
+
+impl Filter<&Value, TeraResult<Value>> for Say {
+    fn call(&self, phrase: &Value, kwargs: Kwargs, state: &State) -> TeraResult<Value> {
+        let n = kwargs.get::<u64>("n")?;
+        let text = match phrase.is_map() {
+            true => {
+                let name = n.map_or("other", |n| category_name(self.rules.category_for(n)));
+                phrase
+                    .get_from_path(name)
+                    .filter(|form| !form.is_undefined())
+                    .or_else(|| phrase.get_from_path("other"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+            }
+            false => phrase.as_str().unwrap_or_default(),
+        };
+        let escaping = state.autoescaping_enabled();
+        let mut out = String::with_capacity(text.len() + 64);
+        let mut failed = None;
+        fill(text, &mut out, escaping, |name, out| {
+            let value = match kwargs.get::<&Value>(name) {
+                Ok(Some(value)) => value,
+                Ok(None) => return false,
+                Err(e) => {
+                    failed = Some(e);
+                    return false;
+                }
+            };
+            let shown = match escaping && !value.is_safe() {
+                true => crate::escape::escape_html(&value.to_string()),
+                false => value.to_string(),
+            };
+            out.push_str(&shown);
+            true
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        Ok(match escaping {
+            true => Value::safe_string(&out),
+            false => Value::from(out),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> Config {
+        Config::parse(text, Path::new("config.toml")).expect("a valid config")
+    }
+
+    fn files(list: &[(&str, &str)]) -> BTreeMap<String, Vec<WordsFile>> {
+        let mut files: BTreeMap<String, Vec<WordsFile>> = BTreeMap::new();
+        for (language, text) in list {
+            files
+                .entry(language.to_string())
+                .or_default()
+                .push(WordsFile {
+                    path: format!("words/{language}.toml").into(),
+                    text: text.to_string(),
+                });
+        }
+        files
+    }
+
+    const EN: &str = r#"
+issues = "Issues"
+insights = { one = "{n} insight", other = "{n} insights" }
+page_of = "Page {n} of {total}"
+"#;
+
+    #[test]
+    fn a_language_reads_english_then_its_own_then_its_region() {
+        assert_eq!(file_names("en"), ["en"]);
+        assert_eq!(file_names("de"), ["en", "de"]);
+        assert_eq!(file_names("pt_BR"), ["en", "pt", "pt-BR"]);
+        let files = files(&[
+            ("en", EN),
+            ("pt", "issues = \"Edições\""),
+            (
+                "pt-BR",
+                "insights = { one = \"{n} ideia\", other = \"{n} ideias\" }",
+            ),
+        ]);
+        let words = Words::load(&files, &config("language = \"pt-BR\"")).unwrap();
+        assert_eq!(words.say("issues", None, &[]), "Edições");
+        assert_eq!(words.say("insights", Some(2), &[]), "2 ideias");
+        // What no file of the language has stays English.
+        let values = [("total", "9")];
+        assert_eq!(words.say("page_of", Some(2), &values), "Page 2 of 9");
+    }
+
+    #[test]
+    fn plural_forms_follow_the_language() {
+        let files = files(&[("en", EN)]);
+        let english = Words::load(&files, &config("")).unwrap();
+        assert_eq!(english.say("insights", Some(0), &[]), "0 insights");
+        assert_eq!(english.say("insights", Some(1), &[]), "1 insight");
+        // French counts 0 as one; a form a phrase lacks falls back to `other`.
+        let french = Words::load(&files, &config("language = \"fr\"")).unwrap();
+        assert_eq!(french.say("insights", Some(0), &[]), "0 insight");
+        let russian = Words::load(&files, &config("language = \"ru\"")).unwrap();
+        assert_eq!(russian.rules.category_for(3_u64), PluralCategory::Few);
+        assert_eq!(russian.say("insights", Some(3), &[]), "3 insights");
+    }
+
+    #[test]
+    fn a_site_changes_single_phrases_and_a_typo_is_named() {
+        let files = files(&[("en", EN)]);
+        let site = config("[words]\nissues = \"Editions\"");
+        let words = Words::load(&files, &site).unwrap();
+        assert_eq!(words.say("issues", None, &[]), "Editions");
+        let typo = config("[words]\nisues = \"Editions\"");
+        let message = Words::load(&files, &typo).err().unwrap().to_string();
+        assert!(
+            message.contains("unknown phrase `words.isues`"),
+            "{message}"
+        );
+        assert!(message.contains("did you mean `issues`?"), "{message}");
+    }
+
+    #[test]
+    fn a_phrase_is_a_string_or_plural_forms_with_other() {
+        let refusal = |text: &str| {
+            let files = files(&[("en", text)]);
+            Words::load(&files, &config("")).err().unwrap().to_string()
+        };
+        assert!(refusal("a = 3").contains("phrase `a` is neither a string nor a table"));
+        assert!(refusal("a = { one = \"x\" }").contains("no `other`"));
+        assert!(refusal("a = { un = \"x\", other = \"y\" }").contains("plural form `un`"));
+        assert!(refusal("a = { one = 1, other = \"y\" }").contains("not a string"));
+        let shape = config("[words]\nissues = { one = \"x\" }");
+        let message = Words::load(&files(&[("en", EN)]), &shape).err().unwrap();
+        assert!(message
+            .to_string()
+            .contains("`words.issues` has plural forms but no `other`"));
+    }
+
+    #[test]
+    fn say_fills_names_and_escapes_only_html() {
+        let words = Words::load(&files(&[("en", EN)]), &config("")).unwrap();
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on([".html"]);
+        tera.register_filter("say", words.filter());
+        tera.global_context().insert("words", &words.value());
+        let template = "{% set link %}<a href=\"/\">x</a>{% endset %}\
+            {{ words.insights | say(n=count) }} {{ words.page_of | say(n=1, total=name) }} \
+            {{ \"{link} {missing}\" | say(link=link) }}";
+        tera.add_raw_templates([("t.html", template), ("t.txt", template)])
+            .unwrap();
+        let mut context = tera::Context::new();
+        context.insert("count", &1);
+        context.insert("name", "<b>");
+        assert_eq!(
+            tera.render("t.html", &context).unwrap(),
+            "1 insight Page 1 of &lt;b&gt; <a href=\"/\">x</a> {missing}"
+        );
+        context.insert("count", &5);
+        assert_eq!(
+            tera.render("t.txt", &context).unwrap(),
+            "5 insights Page 1 of <b> <a href=\"/\">x</a> {missing}"
+        );
+    }
+}

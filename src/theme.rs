@@ -12,34 +12,60 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::escape::write_html_escaped;
 use crate::hidden::is_hidden;
-use crate::words::{Words, WordsFile};
+use crate::words::{source_col, Shift, Words, WordsFile};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
-/// Where a template or static file came from, for messages.
+/// Where a template came from, and how its phrases were folded in (see
+/// `words::fold`), for messages.
 #[derive(Debug, Clone)]
-pub(crate) enum Origin {
+pub(crate) struct Origin {
+    place: Place,
+    shifts: Vec<Shift>,
+}
+
+#[derive(Debug, Clone)]
+enum Place {
     Embedded(String),
     File(PathBuf),
 }
 
 impl Origin {
+    fn embedded(rel: &str) -> Origin {
+        Origin {
+            place: Place::Embedded(rel.to_string()),
+            shifts: Vec::new(),
+        }
+    }
+
+    fn file(path: PathBuf) -> Origin {
+        Origin {
+            place: Place::File(path),
+            shifts: Vec::new(),
+        }
+    }
+
     pub(crate) fn display_path(&self) -> PathBuf {
-        match self {
-            Origin::Embedded(rel) => Path::new("<embedded default theme>").join(rel),
-            Origin::File(p) => p.clone(),
+        match &self.place {
+            Place::Embedded(rel) => Path::new("<embedded default theme>").join(rel),
+            Place::File(p) => p.clone(),
         }
     }
 
     /// The template's text, read again: only error messages need it.
     pub(crate) fn source(&self) -> Option<String> {
-        match self {
-            Origin::Embedded(rel) => DEFAULT_THEME
+        match &self.place {
+            Place::Embedded(rel) => DEFAULT_THEME
                 .get_file(rel)
                 .and_then(|f| f.contents_utf8())
                 .map(str::to_string),
-            Origin::File(p) => std::fs::read_to_string(p).ok(),
+            Place::File(p) => std::fs::read_to_string(p).ok(),
         }
+    }
+
+    /// Tera's column `col` of `line` as a column of the template's own text.
+    fn col(&self, line: usize, col: usize) -> usize {
+        source_col(&self.shifts, line, col)
     }
 }
 
@@ -74,7 +100,7 @@ impl Theme {
             for (rel, path, bytes) in collect_dir(&dir.join("templates"), &mut errors) {
                 match String::from_utf8(bytes) {
                     Ok(text) => {
-                        sources.insert(rel, (Origin::File(path), text));
+                        sources.insert(rel, (Origin::file(path), text));
                     }
                     Err(_) => {
                         errors.push(Diagnostic::error("template is not valid UTF-8").at(&path))
@@ -88,10 +114,14 @@ impl Theme {
         errors.into_result()?;
         let words = Words::load(&words_files, config)?;
 
-        let template_origins: BTreeMap<String, Origin> = sources
-            .iter()
-            .map(|(name, (origin, _))| (name.clone(), origin.clone()))
-            .collect();
+        let mut template_origins = BTreeMap::new();
+        let mut raw = Vec::with_capacity(sources.len());
+        for (name, (mut origin, text)) in sources {
+            let folded = words.fold(&text);
+            origin.shifts = folded.shifts;
+            template_origins.insert(name.clone(), origin);
+            raw.push((name, folded.text));
+        }
         let mut tera = Tera::default();
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(write_html_escaped);
@@ -103,10 +133,6 @@ impl Theme {
         let direction = crate::text::direction_of(&config.language);
         tera.global_context().insert("dir", direction);
         tera.global_context().insert("words", &words.value());
-        let raw: Vec<(String, String)> = sources
-            .into_iter()
-            .map(|(name, (_, text))| (name, text))
-            .collect();
         let fingerprint = crate::fingerprint::hash_of(&(&raw, &static_files, words.fingerprint()));
         tera.add_raw_templates(raw)
             .map_err(|e| load_diagnostics(&e, &template_origins))?;
@@ -154,12 +180,12 @@ fn collect_embedded(
         let path = file.path().to_string_lossy().replace('\\', "/");
         if let Some(name) = path.strip_prefix("templates/") {
             let text = String::from_utf8_lossy(file.contents()).into_owned();
-            templates.insert(name.to_string(), (Origin::Embedded(path.clone()), text));
+            templates.insert(name.to_string(), (Origin::embedded(&path), text));
         } else if let Some(name) = path.strip_prefix("static/") {
             statics.insert(name.to_string(), file.contents().to_vec());
         } else if let Some(language) = words_language(&path) {
             let text = String::from_utf8_lossy(file.contents()).into_owned();
-            let path = Origin::Embedded(path.clone()).display_path();
+            let path = Origin::embedded(&path).display_path();
             words
                 .entry(language)
                 .or_default()
@@ -261,7 +287,9 @@ fn parse_report(report: &str, origins: &BTreeMap<String, Origin>) -> Option<Diag
     let name = parts.next()?;
     let d = Diagnostic::error(format!("template error: {message}"));
     let d = match origins.get(name) {
-        Some(origin) => d.at(origin.display_path()).line_col(line, col),
+        Some(origin) => d
+            .at(origin.display_path())
+            .line_col(line, origin.col(line, col)),
         None => d,
     };
     Some(hint_for(d, message, origins))
@@ -277,7 +305,12 @@ pub(crate) fn template_diagnostic(
     let (message, file, spot) = match err.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
             let span = report.span();
-            let spot = (span.start_line > 0).then_some((span.start_line, span.start_col + 1));
+            let spot = (span.start_line > 0).then(|| {
+                let col = span.start_col + 1;
+                let line = span.start_line;
+                let origin = origins.get(report.filename());
+                (line, origin.map_or(col, |o| o.col(line, col)))
+            });
             let message = format!("template error: {}", report.message());
             (message, at(report.filename()), spot)
         }
@@ -347,7 +380,7 @@ fn hint_for(d: Diagnostic, message: &str, origins: &BTreeMap<String, Origin>) ->
         d.hint(missing_template_hint(name, origins))
     } else if message.contains("Unknown filter `") {
         d.hint(
-            "brief adds `wrap`, `json_script`, `json_encode`, `slug` and `urlencode` to Tera's built-in filters; the README lists them",
+            "brief adds `say`, `wrap`, `json_script`, `json_encode`, `slug` and `urlencode` to Tera's built-in filters; the README lists them",
         )
     } else {
         d

@@ -19,8 +19,13 @@ use tera::{Filter, Kwargs, State, TeraResult, Value};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics};
+use crate::escape::write_html_escaped;
 use crate::hints::{closest, find_key_line, toml_diagnostic};
 use crate::text::dates::locale_of;
+
+mod fold;
+
+pub(crate) use fold::{source_col, Folded, Shift};
 
 /// The language whose file every theme must have, with every phrase.
 pub(crate) const FALLBACK_LANGUAGE: &str = "en";
@@ -88,22 +93,20 @@ impl Words {
             Some(phrase) => self.form(phrase, n),
             None => return key.to_string(),
         };
-        let mut out = String::with_capacity(text.len());
-        fill(text, &mut out, false, |name, out| {
-            if name == "n" {
-                if let Some(n) = n {
-                    out.push_str(&n.to_string());
-                    return true;
+        let mut out = String::with_capacity(text.len() + 32);
+        for (before, name) in pieces(text) {
+            out.push_str(before);
+            let Some(name) = name else { continue };
+            match (name, n, values.iter().find(|(k, _)| *k == name)) {
+                ("n", Some(n), _) => out.push_str(itoa::Buffer::new().format(n)),
+                (_, _, Some((_, value))) => out.push_str(value),
+                _ => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
                 }
             }
-            match values.iter().find(|(k, _)| *k == name) {
-                Some((_, value)) => {
-                    out.push_str(value);
-                    true
-                }
-                None => false,
-            }
-        });
+        }
         out
     }
 
@@ -111,7 +114,18 @@ impl Words {
     pub(crate) fn filter(&self) -> Say {
         Say {
             rules: Arc::clone(&self.rules),
+            small: (0..SMALL_COUNTS as u64)
+                .map(|n| self.rules.category_for(n))
+                .collect(),
         }
+    }
+
+    /// A template's `words.NAME` read in now (see [`fold`]).
+    pub(crate) fn fold(&self, template: &str) -> Folded {
+        fold::fold(template, |name, said| match self.phrases.get(name)? {
+            Phrase::Text(text) => Some(text.clone()),
+            Phrase::Forms(forms) => said.then(|| encode_forms(forms)),
+        })
     }
 
     /// A hash of every phrase: pages must be made again when one changes.
@@ -223,6 +237,17 @@ fn apply_overrides(
 /// A TOML value as a phrase, or what is wrong with it (in words that fit
 /// after its name).
 fn phrase_of(value: &toml::Value) -> Result<Phrase, String> {
+    let texts: Vec<&str> = match value {
+        toml::Value::String(text) => vec![text],
+        toml::Value::Table(table) => table.values().filter_map(toml::Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if texts
+        .iter()
+        .any(|text| text.contains(|c: char| c.is_control() && c != '\n' && c != '\t'))
+    {
+        return Err("holds a control character".into());
+    }
     match value {
         toml::Value::String(text) => Ok(Phrase::Text(text.clone())),
         toml::Value::Table(table) => {
@@ -246,6 +271,40 @@ fn phrase_of(value: &toml::Value) -> Result<Phrase, String> {
         }
         _ => Err("is neither a string nor a table of plural forms".into()),
     }
+}
+
+/// Marks the start of plural forms written as one string, and ends a form's
+/// name: control characters no phrase may hold (see [`phrase_of`]).
+const FORMS_MARK: char = '\u{1}';
+const FORM_END: char = '\u{2}';
+
+/// Plural forms as one string, for a template literal that `say` reads
+/// (see [`fold`]): each form's name and text, each behind [`FORMS_MARK`].
+fn encode_forms(forms: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    for (form, text) in forms {
+        out.push(FORMS_MARK);
+        out.push_str(form);
+        out.push(FORM_END);
+        out.push_str(text);
+    }
+    out
+}
+
+/// The text of form `name` (else `other`) of forms written by [`encode_forms`]
+/// (`encoded` without its first mark).
+fn decode_form<'e>(encoded: &'e str, name: &str) -> &'e str {
+    let mut other = "";
+    for form in encoded.split(FORMS_MARK) {
+        let (form, text) = form.split_once(FORM_END).unwrap_or((form, ""));
+        if form == name {
+            return text;
+        }
+        if form == "other" {
+            other = text;
+        }
+    }
+    other
 }
 
 fn phrase_value(phrase: &Phrase) -> Value {
@@ -281,31 +340,26 @@ fn category_name(category: PluralCategory) -> &'static str {
     }
 }
 
-/// Copies `text` to `out` (HTML-escaped with `escape`) with each `{name}`
-/// replaced by what `put` writes for it; a name `put` does not know (it
-/// returns false) stays as written, so a phrase missing a value shows where.
-fn fill(
-    text: &str,
-    out: &mut String,
-    escape: bool,
-    mut put: impl FnMut(&str, &mut String) -> bool,
-) {
-    let copy = |piece: &str, out: &mut String| match escape {
-        true => out.push_str(&crate::escape::escape_html(piece)),
-        false => out.push_str(piece),
-    };
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let Some(len) = rest[open..].find('}') else {
-            break;
-        };
-        copy(&rest[..open], out);
-        if !put(&rest[open + 1..open + len], out) {
-            copy(&rest[open..=open + len], out);
+/// The pieces of `text`: each run of text with the `{name}` after it, then
+/// the rest with none. A `{` that is never closed is text.
+fn pieces(text: &str) -> impl Iterator<Item = (&str, Option<&str>)> + '_ {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        let bytes = text.as_bytes();
+        let open = memchr::memchr(b'{', bytes);
+        let close = open.and_then(|open| memchr::memchr(b'}', &bytes[open..]).map(|c| open + c));
+        match (open, close) {
+            (Some(open), Some(close)) => {
+                rest = Some(&text[close + 1..]);
+                Some((&text[..open], Some(&text[open + 1..close])))
+            }
+            _ => {
+                rest = None;
+                Some((text, None))
+            }
         }
-        rest = &rest[open + len + 1..];
-    }
-    copy(rest, out);
+    })
 }
 
 /// `{{ words.insights | say(n=3) }}`, `{{ words.page_of | say(n=2, total=9) }}`:
@@ -316,49 +370,109 @@ fn fill(
 /// plain-text template nothing is escaped.
 pub(crate) struct Say {
     rules: Arc<PluralRules>,
+    /// The category of each count below [`SMALL_COUNTS`].
+    small: Vec<PluralCategory>,
 }
+
+const SMALL_COUNTS: usize = 1000;
 
 impl Filter<&Value, TeraResult<Value>> for Say {
     fn call(&self, phrase: &Value, kwargs: Kwargs, state: &State) -> TeraResult<Value> {
-        let n = kwargs.get::<u64>("n")?;
-        let text = match phrase.is_map() {
-            true => {
-                let name = n.map_or("other", |n| category_name(self.rules.category_for(n)));
-                phrase
-                    .get_from_path(name)
-                    .filter(|form| !form.is_undefined())
-                    .or_else(|| phrase.get_from_path("other"))
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-            }
-            false => phrase.as_str().unwrap_or_default(),
+        // Arguments are few: found by a scan, not by hashing their names.
+        let argument = |name: &str| {
+            kwargs
+                .iter()
+                .find(|(key, _)| key.as_str() == Some(name))
+                .map(|(_, value)| value)
         };
+        let n = match argument("n") {
+            Some(value) => Some(value.as_u64().ok_or_else(|| {
+                tera::Error::message(format!(
+                    "`say`: n must be a count (a whole number of 0 or more), not {value}"
+                ))
+            })?),
+            None => None,
+        };
+        let text = self.form(phrase, n);
         let escaping = state.autoescaping_enabled();
-        let mut out = String::with_capacity(text.len() + 64);
-        let mut failed = None;
-        fill(text, &mut out, escaping, |name, out| {
-            let value = match kwargs.get::<&Value>(name) {
-                Ok(Some(value)) => value,
-                Ok(None) => return false,
-                Err(e) => {
-                    failed = Some(e);
-                    return false;
+        // Written as bytes, each piece escaped in place: every page says a few
+        // phrases, so no piece gets a string of its own.
+        let mut out = Vec::with_capacity(text.len() + 32);
+        for (before, name) in pieces(text) {
+            write_text(&mut out, before, escaping);
+            let Some(name) = name else { continue };
+            match (name, n, argument(name)) {
+                ("n", Some(n), _) => {
+                    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes())
                 }
-            };
-            let shown = match escaping && !value.is_safe() {
-                true => crate::escape::escape_html(&value.to_string()),
-                false => value.to_string(),
-            };
-            out.push_str(&shown);
-            true
-        });
-        if let Some(e) = failed {
-            return Err(e);
+                (_, _, Some(value)) => write_value(&mut out, value, escaping),
+                _ => {
+                    out.push(b'{');
+                    write_text(&mut out, name, escaping);
+                    out.push(b'}');
+                }
+            }
         }
+        let out = String::from_utf8(out).expect("pieces of strings are UTF-8");
         Ok(match escaping {
-            true => Value::safe_string(&out),
+            true => Value::from(out).mark_safe(),
             false => Value::from(out),
         })
+    }
+}
+
+impl Say {
+    /// The text of `phrase` for the count `n`: a string as it is; of plural
+    /// forms (a map, or a folded literal), the form the count takes.
+    fn form<'v>(&self, phrase: &'v Value, n: Option<u64>) -> &'v str {
+        let name = || n.map_or("other", |n| category_name(self.category(n)));
+        if let Some(map) = phrase.as_map() {
+            let form = |name: &str| {
+                map.iter()
+                    .find(|(key, _)| key.as_str() == Some(name))
+                    .and_then(|(_, text)| text.as_str())
+            };
+            return form(name()).or_else(|| form("other")).unwrap_or_default();
+        }
+        let text = phrase.as_str().unwrap_or_default();
+        match text.strip_prefix(FORMS_MARK) {
+            Some(encoded) => decode_form(encoded, name()),
+            None => text,
+        }
+    }
+
+    /// The plural category of `n`, looked up for the small counts pages show.
+    fn category(&self, n: u64) -> PluralCategory {
+        usize::try_from(n)
+            .ok()
+            .and_then(|i| self.small.get(i).copied())
+            .unwrap_or_else(|| self.rules.category_for(n))
+    }
+}
+
+fn write_text(out: &mut Vec<u8>, text: &str, escaping: bool) {
+    // Most pieces are short and plain: a loop over their bytes decides
+    // sooner than setting up the searches of the escape.
+    let plain = text.len() < 64
+        && !text
+            .bytes()
+            .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''));
+    if escaping && !plain {
+        write_html_escaped(text, out).expect("writing to memory cannot fail");
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+/// A value as a template prints it: escaped in HTML unless it is safe.
+fn write_value(out: &mut Vec<u8>, value: &Value, escaping: bool) {
+    let escape = escaping && !value.is_safe();
+    match (value.as_str(), value.as_i64()) {
+        (Some(text), _) => write_text(out, text, escape),
+        (None, Some(number)) => {
+            out.extend_from_slice(itoa::Buffer::new().format(number).as_bytes())
+        }
+        (None, None) => write_text(out, &value.to_string(), escape),
     }
 }
 

@@ -399,6 +399,20 @@ fn reports_unknown_template_variable_with_line() {
         ]);
 }
 
+/// A phrase a template names is read in when the theme loads, which moves
+/// what follows it on its line: the column reported is still the template's.
+#[test]
+fn reports_the_column_of_an_error_after_a_phrase() {
+    Site::new()
+        .write(
+            "templates/search.html",
+            search_template("<p>{{ words.search }} {{ nosuch.thing }}</p>"),
+        )
+        .both_fail(&[
+            "templates/search.html:3:26: error: template error: Variable `nosuch` is not defined.",
+        ]);
+}
+
 #[test]
 fn reports_missing_templates() {
     Site::new()
@@ -430,7 +444,7 @@ fn reports_unknown_filters_before_rendering() {
         )
         .both_fail(&[
             "templates/search.html:3:20: error: template error: Unknown filter `nosuchfilter`",
-            "hint: brief adds `wrap`, `json_script`",
+            "hint: brief adds `say`, `wrap`, `json_script`",
         ]);
 }
 

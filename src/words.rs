@@ -86,21 +86,22 @@ impl Words {
     }
 
     /// Phrase `key` with its placeholders filled from `values` (for text brief
-    /// makes itself: page titles, feed titles, email footers). A key the theme
-    /// lacks is printed as itself, as a template would show it missing.
-    pub(crate) fn say(&self, key: &str, n: Option<u64>, values: &[(&str, &str)]) -> String {
+    /// makes itself: page titles, feed titles, email footers; a phrase of
+    /// plural forms gives its `other`). A key the theme lacks is printed as
+    /// itself, as a template would show it missing.
+    pub(crate) fn say(&self, key: &str, values: &[(&str, &str)]) -> String {
         let text = match self.phrases.get(key) {
-            Some(phrase) => self.form(phrase, n),
+            Some(Phrase::Text(text)) => text,
+            Some(Phrase::Forms(forms)) => forms.get("other").map_or("", String::as_str),
             None => return key.to_string(),
         };
         let mut out = String::with_capacity(text.len() + 32);
         for (before, name) in pieces(text) {
             out.push_str(before);
             let Some(name) = name else { continue };
-            match (name, n, values.iter().find(|(k, _)| *k == name)) {
-                ("n", Some(n), _) => out.push_str(itoa::Buffer::new().format(n)),
-                (_, _, Some((_, value))) => out.push_str(value),
-                _ => {
+            match values.iter().find(|(k, _)| *k == name) {
+                Some((_, value)) => out.push_str(value),
+                None => {
                     out.push('{');
                     out.push_str(name);
                     out.push('}');
@@ -131,13 +132,6 @@ impl Words {
     /// A hash of every phrase: pages must be made again when one changes.
     pub(crate) fn fingerprint(&self) -> u64 {
         crate::fingerprint::hash_of(&self.phrases)
-    }
-
-    fn form<'p>(&self, phrase: &'p Phrase, n: Option<u64>) -> &'p str {
-        match phrase {
-            Phrase::Text(text) => text,
-            Phrase::Forms(forms) => pick_form(forms, n.map(|n| self.rules.category_for(n))),
-        }
     }
 }
 
@@ -320,15 +314,6 @@ fn phrase_value(phrase: &Phrase) -> Value {
     }
 }
 
-/// The form for `category` (none: no count given), else `other`.
-fn pick_form(forms: &BTreeMap<String, String>, category: Option<PluralCategory>) -> &str {
-    let name = category.map_or("other", category_name);
-    forms
-        .get(name)
-        .or_else(|| forms.get("other"))
-        .map_or("", String::as_str)
-}
-
 fn category_name(category: PluralCategory) -> &'static str {
     match category {
         PluralCategory::Zero => "zero",
@@ -498,6 +483,17 @@ mod tests {
         files
     }
 
+    /// `template`, plain text, rendered as a theme renders it: its phrases
+    /// read in, then `say`.
+    fn render(words: &Words, template: &str) -> String {
+        let mut tera = tera::Tera::default();
+        tera.register_filter("say", words.filter());
+        tera.global_context().insert("words", &words.value());
+        tera.add_raw_template("t.txt", &words.fold(template).text)
+            .unwrap();
+        tera.render("t.txt", &tera::Context::new()).unwrap()
+    }
+
     const EN: &str = r#"
 issues = "Issues"
 insights = { one = "{n} insight", other = "{n} insights" }
@@ -518,25 +514,38 @@ page_of = "Page {n} of {total}"
             ),
         ]);
         let words = Words::load(&files, &config("language = \"pt-BR\"")).unwrap();
-        assert_eq!(words.say("issues", None, &[]), "Edições");
-        assert_eq!(words.say("insights", Some(2), &[]), "2 ideias");
+        assert_eq!(render(&words, "{{ words.issues }}"), "Edições");
+        assert_eq!(
+            render(&words, "{{ words.insights | say(n=2) }}"),
+            "2 ideias"
+        );
         // What no file of the language has stays English.
-        let values = [("total", "9")];
-        assert_eq!(words.say("page_of", Some(2), &values), "Page 2 of 9");
+        let page = "{{ words.page_of | say(n=2, total=9) }}";
+        assert_eq!(render(&words, page), "Page 2 of 9");
+        // Brief's own text: a name without a value stays as written.
+        assert_eq!(words.say("page_of", &[("total", "9")]), "Page {n} of 9");
     }
 
     #[test]
     fn plural_forms_follow_the_language() {
         let files = files(&[("en", EN)]);
+        let count = |words: &Words, n: u64| {
+            // Read in when the theme loads, and looked up in `words`.
+            let folded = render(words, &format!("{{{{ words.insights | say(n={n}) }}}}"));
+            let looked_up = format!("{{% set w = words %}}{{{{ w.insights | say(n={n}) }}}}");
+            assert_eq!(render(words, &looked_up), folded);
+            folded
+        };
         let english = Words::load(&files, &config("")).unwrap();
-        assert_eq!(english.say("insights", Some(0), &[]), "0 insights");
-        assert_eq!(english.say("insights", Some(1), &[]), "1 insight");
+        assert_eq!(count(&english, 0), "0 insights");
+        assert_eq!(count(&english, 1), "1 insight");
+        assert_eq!(count(&english, 1001), "1001 insights");
         // French counts 0 as one; a form a phrase lacks falls back to `other`.
         let french = Words::load(&files, &config("language = \"fr\"")).unwrap();
-        assert_eq!(french.say("insights", Some(0), &[]), "0 insight");
+        assert_eq!(count(&french, 0), "0 insight");
         let russian = Words::load(&files, &config("language = \"ru\"")).unwrap();
         assert_eq!(russian.rules.category_for(3_u64), PluralCategory::Few);
-        assert_eq!(russian.say("insights", Some(3), &[]), "3 insights");
+        assert_eq!(count(&russian, 3), "3 insights");
     }
 
     #[test]
@@ -544,7 +553,7 @@ page_of = "Page {n} of {total}"
         let files = files(&[("en", EN)]);
         let site = config("[words]\nissues = \"Editions\"");
         let words = Words::load(&files, &site).unwrap();
-        assert_eq!(words.say("issues", None, &[]), "Editions");
+        assert_eq!(render(&words, "{{ words.issues }}"), "Editions");
         let typo = config("[words]\nisues = \"Editions\"");
         let message = Words::load(&files, &typo).err().unwrap().to_string();
         assert!(
@@ -561,6 +570,7 @@ page_of = "Page {n} of {total}"
             Words::load(&files, &config("")).err().unwrap().to_string()
         };
         assert!(refusal("a = 3").contains("phrase `a` is neither a string nor a table"));
+        assert!(refusal("a = \"x\\u0001\"").contains("phrase `a` holds a control character"));
         assert!(refusal("a = { one = \"x\" }").contains("no `other`"));
         assert!(refusal("a = { un = \"x\", other = \"y\" }").contains("plural form `un`"));
         assert!(refusal("a = { one = 1, other = \"y\" }").contains("not a string"));

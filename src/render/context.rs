@@ -93,7 +93,7 @@ impl Renderer<'_> {
 
     /// Phrase `key` of the theme's words, as it stands (a page's title).
     pub(super) fn say(&self, key: &str) -> String {
-        self.theme.words.say(key, None, &[])
+        self.theme.words.say(key, &[])
     }
 
     pub(super) fn simple_context(&self, kind: &str, title: &str) -> Fields {

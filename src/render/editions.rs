@@ -51,7 +51,7 @@ impl Renderer<'_> {
         let config = self.site.config;
         let footer = if config.email.footer.is_empty() {
             let site = [("site", config.title.as_str())];
-            self.theme.words.say("email_footer", None, &site)
+            self.theme.words.say("email_footer", &site)
         } else {
             config.email.footer.clone()
         };

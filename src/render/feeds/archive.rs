@@ -178,7 +178,7 @@ pub(crate) fn site_feeds(
         let page = archive_feed(
             site,
             bodies,
-            words.say("earlier_issues", None, &[("site", &config.title)]),
+            words.say("earlier_issues", &[("site", &config.title)]),
             RECENT_DIR.to_string(),
             archives.recent.clone(),
             History {

@@ -40,8 +40,15 @@ pub(crate) fn source_col(shifts: &[Shift], line: usize, col: usize) -> usize {
 /// `source` with each `words.NAME` inside a tag replaced by `phrase(NAME,
 /// said)` as a string literal (`said`: the phrase goes to the `say` filter),
 /// when there is one and a literal can hold it. Comments and `{% raw %}`
-/// blocks are left as they are.
+/// blocks are left as they are, and so is a template that names a `words` of
+/// its own (`set words`, `for words in`), where `words.NAME` may be another.
 pub(crate) fn fold(source: &str, phrase: impl Fn(&str, bool) -> Option<String>) -> Folded {
+    if sets_words(source) {
+        return Folded {
+            text: source.to_string(),
+            shifts: Vec::new(),
+        };
+    }
     let mut folder = Folder {
         out: String::with_capacity(source.len()),
         shifts: Vec::new(),
@@ -149,6 +156,21 @@ impl Folder {
 /// (`site.words.x` and `my_words.x` are other names).
 fn starts_name(bytes: &[u8], at: usize) -> bool {
     at == 0 || !matches!(bytes[at - 1], b'.' | b'_' | b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9')
+}
+
+/// Whether `source` makes a variable `words` of its own: `set words`,
+/// `set_global words`, `for words in`, `for key, words in`.
+fn sets_words(source: &str) -> bool {
+    source.match_indices("words").any(|(at, _)| {
+        let before = source[..at].trim_end();
+        let rest = &source[at + "words".len()..];
+        let name_ends = !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        let after = rest.trim_start();
+        let set = before.ends_with("set") || before.ends_with("set_global");
+        let looped = after.starts_with("in ")
+            && (before.ends_with("for") || before.ends_with(',') && before.contains("for"));
+        name_ends && starts_name(source.as_bytes(), at) && (set || looped)
+    })
 }
 
 /// Whether what follows a name starts with the filter `say`.
@@ -268,6 +290,8 @@ mod tests {
             "{{ site.words.issues }} {{ my_words.issues }}",
             "{{ words.unknown }} {{ words.issues.len }} {{ words }}",
             "{{ words.all_quotes }} {{ words.slash }}",
+            "{% set words = other %}{{ words.issues }}",
+            "{% for key, words in list %}{{ words.issues }}{% endfor %}",
         ] {
             assert_eq!(folded(source), source);
         }

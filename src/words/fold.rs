@@ -109,47 +109,59 @@ impl Folder {
     fn tag(&mut self, tag: &str, phrase: &impl Fn(&str, bool) -> Option<String>) {
         let bytes = tag.as_bytes();
         let mut copied = 0;
-        let mut at = 0;
-        let mut quote = None;
+        let mut past = 0;
+        for at in outside_strings(bytes, 0) {
+            if at < past || !starts_name(bytes, at) || !bytes[at..].starts_with(b"words.") {
+                continue;
+            }
+            let name_at = at + "words.".len();
+            let name_len = bytes[name_at..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+            let end = name_at + name_len;
+            past = end;
+            let followed = bytes.get(end).copied();
+            if name_len == 0 || matches!(followed, Some(b'.' | b'[' | b'(')) {
+                continue;
+            }
+            let said = goes_to_say(&tag[end..]);
+            let Some(literal) = phrase(&tag[name_at..end], said).and_then(|t| literal(&t)) else {
+                continue;
+            };
+            self.copy(&tag[copied..at]);
+            self.copy(&literal);
+            let delta = literal.chars().count() as isize - (end - at) as isize;
+            if delta != 0 {
+                let (line, col) = (self.line, self.col);
+                self.shifts.push(Shift { line, col, delta });
+            }
+            copied = end;
+        }
+        self.copy(&tag[copied..]);
+    }
+}
+
+/// The positions in `bytes`, from `from` on, that are outside the string
+/// literals of a tag (and are not their quotes). Every byte a tag's syntax
+/// looks for is ASCII, so each such position is a character boundary.
+fn outside_strings(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut quote = None;
+    let mut at = from;
+    std::iter::from_fn(move || {
         while at < bytes.len() {
             let b = bytes[at];
+            at += 1;
             match quote {
                 Some(_) if b == b'\\' => at += 1,
                 Some(q) if b == q => quote = None,
                 Some(_) => {}
                 None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
-                None if starts_name(bytes, at) && tag[at..].starts_with("words.") => {
-                    let name_at = at + "words.".len();
-                    let name_len = bytes[name_at..]
-                        .iter()
-                        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-                        .count();
-                    let end = name_at + name_len;
-                    let followed = bytes.get(end).copied();
-                    let said = goes_to_say(&tag[end..]);
-                    let literal = (name_len > 0 && !matches!(followed, Some(b'.' | b'[' | b'(')))
-                        .then(|| phrase(&tag[name_at..end], said))
-                        .flatten()
-                        .and_then(|text| literal(&text));
-                    if let Some(literal) = literal {
-                        self.copy(&tag[copied..at]);
-                        self.copy(&literal);
-                        let delta = literal.chars().count() as isize - (end - at) as isize;
-                        if delta != 0 {
-                            let (line, col) = (self.line, self.col);
-                            self.shifts.push(Shift { line, col, delta });
-                        }
-                        copied = end;
-                    }
-                    at = end;
-                    continue;
-                }
-                None => {}
+                None => return Some(at - 1),
             }
-            at += 1;
         }
-        self.copy(&tag[copied..]);
-    }
+        None
+    })
 }
 
 /// Whether a name starts at `at`: the byte before it cannot be part of one
@@ -212,21 +224,9 @@ fn is_raw_tag(rest: &str) -> bool {
 /// outside its strings (the whole rest if it is never closed: Tera says so).
 fn tag_len(rest: &str, close: &str) -> usize {
     let bytes = rest.as_bytes();
-    let mut quote = None;
-    let mut at = 2;
-    while at < bytes.len() {
-        let b = bytes[at];
-        match quote {
-            Some(_) if b == b'\\' => at += 1,
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
-            None if rest[at..].starts_with(close) => return at + close.len(),
-            None => {}
-        }
-        at += 1;
-    }
-    rest.len()
+    outside_strings(bytes, 2)
+        .find(|&at| bytes[at..].starts_with(close.as_bytes()))
+        .map_or(rest.len(), |at| at + close.len())
 }
 
 #[cfg(test)]
@@ -292,6 +292,7 @@ mod tests {
             "{{ words.all_quotes }} {{ words.slash }}",
             "{% set words = other %}{{ words.issues }}",
             "{% for key, words in list %}{{ words.issues }}{% endfor %}",
+            "{{ é }} {% if ü %}",
         ] {
             assert_eq!(folded(source), source);
         }

@@ -17,16 +17,34 @@ pub(crate) fn escape_html(text: &str) -> String {
     String::from_utf8(out).expect("escaping keeps UTF-8")
 }
 
+/// Text shorter than this is searched for specials byte by byte: sooner
+/// done than setting up memchr's searches, and most text escaped is short
+/// (names, titles, the pieces of a phrase).
+const SHORT_TEXT: usize = 64;
+
 /// Writes `text` with the HTML specials escaped: Tera's escape function.
 pub(crate) fn write_html_escaped(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = text.as_bytes();
-    write_escaped(out, bytes, html_specials(bytes), |byte| match byte {
+    if bytes.len() < SHORT_TEXT {
+        let specials = (0..bytes.len()).filter(|&at| is_html_special(bytes[at]));
+        return write_escaped(out, bytes, specials, html_entity);
+    }
+    write_escaped(out, bytes, html_specials(bytes), html_entity)
+}
+
+fn is_html_special(byte: u8) -> bool {
+    matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'')
+}
+
+/// The entity of one of the five HTML specials.
+fn html_entity(byte: u8) -> &'static [u8] {
+    match byte {
         b'&' => b"&amp;",
         b'<' => b"&lt;",
         b'>' => b"&gt;",
         b'"' => b"&quot;",
         _ => b"&#39;",
-    })
+    }
 }
 
 /// `text` escaped as XML character data: `&`, `<` and `>` only (quotes need

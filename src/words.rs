@@ -231,19 +231,8 @@ fn apply_overrides(
 /// A TOML value as a phrase, or what is wrong with it (in words that fit
 /// after its name).
 fn phrase_of(value: &toml::Value) -> Result<Phrase, String> {
-    let texts: Vec<&str> = match value {
-        toml::Value::String(text) => vec![text],
-        toml::Value::Table(table) => table.values().filter_map(toml::Value::as_str).collect(),
-        _ => Vec::new(),
-    };
-    if texts
-        .iter()
-        .any(|text| text.contains(|c: char| c.is_control() && c != '\n' && c != '\t'))
-    {
-        return Err("holds a control character".into());
-    }
     match value {
-        toml::Value::String(text) => Ok(Phrase::Text(text.clone())),
+        toml::Value::String(text) => Ok(Phrase::Text(phrase_text(text)?)),
         toml::Value::Table(table) => {
             let mut forms = BTreeMap::new();
             for (form, text) in table {
@@ -256,7 +245,7 @@ fn phrase_of(value: &toml::Value) -> Result<Phrase, String> {
                 let Some(text) = text.as_str() else {
                     return Err(format!("has a plural form `{form}` that is not a string"));
                 };
-                forms.insert(form.clone(), text.to_string());
+                forms.insert(form.clone(), phrase_text(text)?);
             }
             if !forms.contains_key("other") {
                 return Err("has plural forms but no `other`, which every language uses".into());
@@ -265,6 +254,15 @@ fn phrase_of(value: &toml::Value) -> Result<Phrase, String> {
         }
         _ => Err("is neither a string nor a table of plural forms".into()),
     }
+}
+
+/// `text` as a phrase's text: no control character but line breaks and tabs
+/// (two of them mark folded plural forms, see [`FORMS_MARK`]).
+fn phrase_text(text: &str) -> Result<String, String> {
+    if text.contains(|c: char| c.is_control() && c != '\n' && c != '\t') {
+        return Err("holds a control character".into());
+    }
+    Ok(text.to_string())
 }
 
 /// Marks the start of plural forms written as one string, and ends a form's
@@ -436,13 +434,7 @@ impl Say {
 }
 
 fn write_text(out: &mut Vec<u8>, text: &str, escaping: bool) {
-    // Most pieces are short and plain: a loop over their bytes decides
-    // sooner than setting up the searches of the escape.
-    let plain = text.len() < 64
-        && !text
-            .bytes()
-            .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''));
-    if escaping && !plain {
+    if escaping {
         write_html_escaped(text, out).expect("writing to memory cannot fail");
     } else {
         out.extend_from_slice(text.as_bytes());

@@ -183,7 +183,7 @@ fn collect_embedded(
             templates.insert(name.to_string(), (Origin::embedded(&path), text));
         } else if let Some(name) = path.strip_prefix("static/") {
             statics.insert(name.to_string(), file.contents().to_vec());
-        } else if let Some(language) = words_language(&path) {
+        } else if let Some(language) = path.strip_prefix("words/").and_then(words_language) {
             let text = String::from_utf8_lossy(file.contents()).into_owned();
             let path = Origin::embedded(&path).display_path();
             words
@@ -197,9 +197,10 @@ fn collect_embedded(
     }
 }
 
-/// The language of a theme's `words/<language>.toml`, from its path.
-fn words_language(path: &str) -> Option<String> {
-    let name = path.strip_prefix("words/")?.strip_suffix(".toml")?;
+/// The language of a theme's words file, from its path inside `words/`
+/// (`pt_BR.toml` is `pt-BR`; a file in a subfolder is none).
+fn words_language(rel: &str) -> Option<String> {
+    let name = rel.strip_suffix(".toml")?;
     (!name.contains('/')).then(|| name.replace('_', "-"))
 }
 
@@ -211,7 +212,7 @@ fn collect_words(
     errors: &mut Diagnostics,
 ) {
     for (rel, path, bytes) in collect_dir(&theme_dir.join("words"), errors) {
-        let Some(language) = words_language(&format!("words/{rel}")) else {
+        let Some(language) = words_language(&rel) else {
             continue;
         };
         match String::from_utf8(bytes) {

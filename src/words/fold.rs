@@ -59,21 +59,18 @@ pub(crate) fn fold(source: &str, phrase: impl Fn(&str, bool) -> Option<String>) 
     while let Some(open) = rest.find('{') {
         folder.copy(&rest[..open]);
         rest = &rest[open..];
-        let kind = rest.as_bytes().get(1).copied();
-        let taken = match kind {
-            Some(b'#') => rest.find("#}").map_or(rest.len(), |end| end + 2),
-            Some(b'%') if is_raw_tag(rest) => rest.find("endraw").map_or(rest.len(), |end| {
-                end + rest[end..]
-                    .find("%}")
-                    .map_or(rest.len() - end, |close| close + 2)
-            }),
-            Some(b'{') => tag_len(rest, "}}"),
-            Some(b'%') => tag_len(rest, "%}"),
-            _ => 1,
+        // How far this `{` reaches, and whether it opens a tag to fold in.
+        let (taken, is_tag) = match rest.as_bytes().get(1) {
+            Some(b'%') if is_raw_tag(rest) => (raw_len(rest), false),
+            Some(b'{') => (tag_len(rest, "}}"), true),
+            Some(b'%') => (tag_len(rest, "%}"), true),
+            Some(b'#') => (rest.find("#}").map_or(rest.len(), |end| end + 2), false),
+            _ => (1, false),
         };
-        match kind {
-            Some(b'{' | b'%') if !is_raw_tag(rest) => folder.tag(&rest[..taken], &phrase),
-            _ => folder.copy(&rest[..taken]),
+        if is_tag {
+            folder.tag(&rest[..taken], &phrase);
+        } else {
+            folder.copy(&rest[..taken]);
         }
         rest = &rest[taken..];
     }
@@ -217,6 +214,16 @@ fn is_raw_tag(rest: &str) -> bool {
                 .trim_start()
                 .trim_start_matches('-')
                 .starts_with("%}")
+    })
+}
+
+/// The length of the `{% raw %}` block at the start of `rest`, to the end of
+/// its `{% endraw %}` (the whole rest if it has none: Tera says so).
+fn raw_len(rest: &str) -> usize {
+    rest.find("endraw").map_or(rest.len(), |end| {
+        end + rest[end..]
+            .find("%}")
+            .map_or(rest.len() - end, |close| close + 2)
     })
 }
 

@@ -390,6 +390,17 @@ fn brief_email_for_a_day_without_an_issue_fails_with_a_hint() {
 
 // ---- meta tags ------------------------------------------------------------------
 
+/// The site in `language`, with `extra` after the language line of its config.
+fn site_in(language: &str, extra: &str) -> Site {
+    let site = Site::fixture("basic");
+    let config = site.read("config.toml").replace(
+        "language = \"en\"",
+        &format!("language = \"{language}\"\n{extra}"),
+    );
+    site.write("config.toml", &config);
+    site
+}
+
 /// A site in a language written right to left (Arabic, Hebrew, Persian,
 /// Urdu, or a right-to-left script) says so on every page and email, so
 /// browsers and mail clients lay it out from the right; others say nothing.
@@ -413,12 +424,7 @@ fn pages_and_emails_of_a_right_to_left_language_say_so() {
         ("ar-Latn", r#"<html lang="ar-Latn">"#),
         ("en", r#"<html lang="en">"#),
     ] {
-        let site = Site::fixture("basic");
-        let config = site.read("config.toml");
-        site.write(
-            "config.toml",
-            &config.replace("language = \"en\"", &format!("language = \"{language}\"")),
-        );
+        let site = site_in(language, "");
         let (_tmp, out) = build(site.root(), &[]);
         for file in files {
             assert_eq!(html_tag(&out, file), tag, "{language}: {file}");
@@ -461,12 +467,7 @@ fn dates_and_issue_titles_read_in_the_sites_language() {
         ),
     ];
     for (language, extra, day, title, month, week_title) in cases {
-        let site = Site::fixture("basic");
-        let config = site.read("config.toml").replace(
-            "language = \"en\"",
-            &format!("language = \"{language}\"\n{extra}"),
-        );
-        site.write("config.toml", &config);
+        let site = site_in(language, extra);
         let (_tmp, out) = build(site.root(), &[]);
         let page = read(&out, "issues/2026-11-19/index.html");
         assert!(
@@ -496,17 +497,6 @@ fn dates_and_issue_titles_read_in_the_sites_language() {
             "{language}: the week's title: {week}"
         );
     }
-}
-
-/// The site in `language`, with `extra` after the language line of its config.
-fn site_in(language: &str, extra: &str) -> Site {
-    let site = Site::fixture("basic");
-    let config = site.read("config.toml").replace(
-        "language = \"en\"",
-        &format!("language = \"{language}\"\n{extra}"),
-    );
-    site.write("config.toml", &config);
-    site
 }
 
 /// Every word the default theme shows is the site's language's (German here):

@@ -22,7 +22,6 @@ mod issue_title;
 
 pub use deploy::Target;
 pub(crate) use deploy::{parse_endpoint, DeployConfig, DeployRule};
-pub(crate) use issue_title::IssueTitle;
 
 pub(crate) const CONFIG_FILE: &str = "config.toml";
 
@@ -291,8 +290,9 @@ pub struct Config {
     pub(crate) language: String,
     /// How days and months read in `language`.
     pub(crate) dates: Dates,
-    /// How an issue is named (`issue_title`, or the language's default).
-    pub(crate) issue_title: IssueTitle,
+    /// `issue_title`, checked: the site's own name for an issue, over the
+    /// theme's phrase of that name (see `words.rs`).
+    pub(crate) issue_title: Option<String>,
     pub(crate) timezone: SiteTz,
     pub(crate) theme: String,
     pub issue_size: usize,
@@ -454,23 +454,26 @@ impl Config {
                 );
             }
         }
-        let issue_title = match raw
+        let issue_title = raw
             .issue_title
             .as_deref()
-            .map(|t| IssueTitle::parse(&printable(t)))
-        {
-            None => IssueTitle::default_for(&raw.language),
-            Some(Ok(title)) => title,
-            Some(Err(msg)) => {
-                errors.push(
-                    Diagnostic::error(format!("invalid `issue_title`: {msg}"))
-                        .at(path)
-                        .line(key_line("issue_title"))
-                        .hint("write a title such as \"Issue #{number} — {date}\""),
-                );
-                IssueTitle::default_for(&raw.language)
-            }
-        };
+            .map(|t| printable(t).into_owned());
+        if let Some(Err(msg)) = issue_title.as_deref().map(issue_title::check) {
+            errors.push(
+                Diagnostic::error(format!("invalid `issue_title`: {msg}"))
+                    .at(path)
+                    .line(key_line("issue_title"))
+                    .hint("write a title such as \"Issue #{number} — {date}\""),
+            );
+        }
+        if issue_title.is_some() && raw.words.contains_key("issue_title") {
+            errors.push(
+                Diagnostic::error("`issue_title` is set twice: here and in `[words]`")
+                    .at(path)
+                    .line(key_line("issue_title"))
+                    .hint("keep one of them: `issue_title` is the `[words]` phrase of that name"),
+            );
+        }
         let topics = check_topics(raw.topics, text, path, &mut errors);
         let deploy = raw
             .deploy

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::eml::{self, Envelope};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::memory::Memory;
-use crate::render::{issue_title, Edition, Renderer};
+use crate::render::{Edition, Renderer};
 use crate::week::{self, IsoWeek};
 
 /// What `brief email` prints.
@@ -84,7 +84,7 @@ fn daily(r: &Renderer, date: Option<NaiveDate>) -> Result<(Edition, Envelope), D
     };
     let issue = &site.issues[n];
     let envelope = Envelope {
-        subject: issue_title(site, n),
+        subject: r.issue_title(n),
         date: site.config.timezone.midnight(issue.date),
         id: format!("issue-{}", issue.date),
     };
@@ -105,7 +105,7 @@ fn weekly(
         None => format!("week-{}", week.id),
     };
     let envelope = Envelope {
-        subject: week.title(config),
+        subject: r.week_title(&week),
         date: config.timezone.midnight(week.last_day),
         id,
     };

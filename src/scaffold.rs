@@ -26,7 +26,7 @@ language = "en"                              # dates, and the theme's words: "de
 timezone = "UTC"                             # an IANA name or an offset such as "+08:00"
 theme = "default"                            # built in; or a folder under themes/
 issue_size = 5                               # insights in each issue's headline
-# issue_title = "Issue #{number} — {date}"   # the default in English; "#{number} — {date}" otherwise
+# issue_title = "Issue #{number} — {date}"   # default: the theme's, in the site's language
 paginate = 20                                # entries per archive or topic page
 
 [feeds]
@@ -260,11 +260,17 @@ mod tests {
             content::parse_insight(&text, Path::new("content/insights/w.md"), &config).unwrap();
         assert_eq!(insight.title, WELCOME_TITLE);
         assert_eq!(insight.topics, ["ai"]);
-        // The commented `issue_title` is the default it says it is.
+        // The commented `issue_title` is the default theme's English one.
         let uncommented = CONFIG_TEMPLATE.replace("# issue_title", "issue_title");
         let explicit = Config::parse(&uncommented, Path::new("config.toml")).unwrap();
         assert_ne!(uncommented, CONFIG_TEMPLATE);
-        assert_eq!(explicit.issue_title, config.issue_title);
+        let english: toml::Table =
+            toml::from_str(include_str!("../themes/default/words/en.toml")).unwrap();
+        assert_eq!(
+            explicit.issue_title.as_deref(),
+            english["issue_title"].as_str()
+        );
+        assert_eq!(config.issue_title, None);
     }
 
     #[test]

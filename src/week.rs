@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::site::{rank, Site};
 use crate::text::dates::Dates;
-use crate::text::is_english;
+use crate::words::Words;
 
 /// How many recent weeks a "no insights that week" hint names.
 const HINT_WEEKS: usize = 5;
@@ -110,17 +110,18 @@ impl Week {
         &self.insights[self.headline_len..]
     }
 
-    /// `Week 47 of 2026`, or `Pricing: week 47 of 2026` for one topic; in a
-    /// site of another language, with no English word: `2026-W47` (the ISO
-    /// week), `Pricing: 2026-W47`.
-    pub(crate) fn title(&self, config: &Config) -> String {
-        let (week, year) = (self.id.week, self.id.year);
-        let topic = self.topic.map(|t| &config.topics[t].name);
-        match (is_english(&config.language), topic) {
-            (true, Some(topic)) => format!("{topic}: week {week} of {year}"),
-            (true, None) => format!("Week {week} of {year}"),
-            (false, Some(topic)) => format!("{topic}: {}", self.id),
-            (false, None) => self.id.to_string(),
+    /// `Week 47 of 2026`, or `Pricing: week 47 of 2026` for one topic: the
+    /// phrases `week_title` and `topic_week_title` of the site's words.
+    pub(crate) fn title(&self, config: &Config, words: &Words) -> String {
+        let week = self.id.week.to_string();
+        let year = self.id.year.to_string();
+        let numbers = [("week", week.as_str()), ("year", year.as_str())];
+        match self.topic {
+            Some(t) => {
+                let topic = [("topic", config.topics[t].name.as_str())];
+                words.say("topic_week_title", &[&numbers[..], &topic].concat())
+            }
+            None => words.say("week_title", &numbers),
         }
     }
 }

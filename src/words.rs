@@ -69,6 +69,10 @@ impl Words {
         }
         errors.into_result()?;
         apply_overrides(&config.words, config, &mut phrases)?;
+        // The config's own key for the one phrase brief fills in most.
+        if let Some(title) = &config.issue_title {
+            phrases.insert("issue_title".into(), Phrase::Text(title.clone()));
+        }
         Ok(Words {
             phrases,
             rules: Arc::new(plural_rules(&config.language)),

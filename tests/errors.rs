@@ -367,6 +367,19 @@ fn rejects_an_issue_title_with_a_misspelt_placeholder() {
         ]);
 }
 
+#[test]
+fn rejects_an_issue_title_set_twice() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+    let config = format!(
+        "issue_title = \"No. {{number}}\"\n{config}\n[words]\nissue_title = \"Nr. {{number}}\"\n"
+    );
+    site.write("config.toml", config).both_fail(&[
+        "config.toml:1: error: `issue_title` is set twice: here and in `[words]`",
+        "hint: keep one of them: `issue_title` is the `[words]` phrase of that name",
+    ]);
+}
+
 // ---- templates -------------------------------------------------------------
 
 fn search_template(content: &str) -> String {

@@ -434,10 +434,11 @@ fn pages_and_emails_of_a_right_to_left_language_say_so() {
 
 /// Dates read as the site's language writes them, wherever brief writes one:
 /// issue pages, the issue's title in pages and feeds, the archive feeds'
-/// months, email editions and the weekly edition's span of days; titles
-/// brief makes have no English word in another language. English sites keep
-/// `19 November 2026` (the golden files hold the rest of their pages);
-/// `issue_title` names issues in any words.
+/// months, email editions and the weekly edition's span of days. Issue and
+/// week titles are the theme's words in the site's language (German here),
+/// English where the theme has none for it (Japanese), or the site's own:
+/// `issue_title` and `[words]` name them in any words. English sites keep
+/// `19 November 2026` (the golden files hold the rest of their pages).
 #[test]
 fn dates_and_issue_titles_read_in_the_sites_language() {
     let cases = [
@@ -445,17 +446,25 @@ fn dates_and_issue_titles_read_in_the_sites_language() {
             "de",
             "",
             "19. November 2026",
-            "#2 — 19. November 2026",
+            "Ausgabe #2 vom 19. November 2026",
             "November 2026",
-            "2026-W47",
+            "Kalenderwoche 47/2026",
         ),
         (
             "zh",
-            "issue_title = \"第{number}期 · {date}\"\n",
+            "issue_title = \"第{number}期 · {date}\"\nwords.week_title = \"{year}年第{week}周\"\n",
             "2026年11月19日",
             "第2期 · 2026年11月19日",
             "2026年11月",
-            "2026-W47",
+            "2026年第47周",
+        ),
+        (
+            "ja",
+            "",
+            "2026年11月19日",
+            "Issue #2 — 2026年11月19日",
+            "2026年11月",
+            "Week 47 of 2026",
         ),
         (
             "en",
@@ -582,8 +591,8 @@ fn a_site_and_its_theme_bring_their_own_words() {
     );
     let topic = read(&out, "topics/chips/index.html");
     assert!(
-        topic.contains("<p class=\"meta\">5 notes · Flux:"),
-        "{topic}"
+        topic.contains("<p class=\"meta\">5 notes · Flux\u{202F}:"),
+        "French spaces its colons: {topic}"
     );
     let topics = read(&out, "topics/index.html");
     assert!(topics.contains("<p>Fait par &lt;nous&gt;</p>"), "{topics}");

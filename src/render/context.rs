@@ -14,6 +14,7 @@ use super::wording::issue_title;
 use super::Renderer;
 use crate::site::{insight_path, page_path, topic_path};
 use crate::urls::openable_link;
+use crate::week::Week;
 
 /// How many recent issues the home page links to.
 const RECENT_ISSUES: usize = 10;
@@ -96,6 +97,16 @@ impl Renderer<'_> {
         self.theme.words.say(key, &[])
     }
 
+    /// Issue `n`'s title in the site's words (see [`issue_title`]).
+    pub(crate) fn issue_title(&self, n: usize) -> String {
+        issue_title(self.site, &self.theme.words, n)
+    }
+
+    /// The title of the weekly edition `week` in the site's words.
+    pub(crate) fn week_title(&self, week: &Week) -> String {
+        week.title(self.site.config, &self.theme.words)
+    }
+
     pub(super) fn simple_context(&self, kind: &str, title: &str) -> Fields {
         let path = if kind == "search" {
             "/search/"
@@ -149,7 +160,7 @@ impl Renderer<'_> {
 
     pub(super) fn issue_context(&self, n: usize) -> Fields {
         let issue = &self.site.issues[n];
-        let title = issue_title(self.site, n);
+        let title = self.issue_title(n);
         let description = self.titles(issue.headline());
         let mut ctx = self.base_context("issue", &title, &issue.path(), &description);
         ctx.insert("issue", self.issue_value(n));

@@ -63,8 +63,7 @@ impl Renderer<'_> {
 
     /// The `week` object of the weekly edition (see the README).
     fn week_context(&self, week: &Week) -> Fields {
-        let site = self.site;
-        let title = week.title(site.config);
+        let title = self.week_title(week);
         let description = self.titles(week.headline());
         let mut ctx = self.base_context("week", &title, "/", &description);
         let issues: Vec<Value> = week.issues.iter().map(|&n| self.issue_ref(n)).collect();

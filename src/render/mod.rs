@@ -53,7 +53,6 @@ use values::Shared;
 
 pub(crate) use editions::Edition;
 pub(crate) use search::{SEARCH_CARDS, SEARCH_MANIFEST};
-pub(crate) use wording::issue_title;
 
 /// A site being rendered: its jobs, the values its pages share and its fingerprints.
 pub(crate) struct Renderer<'a> {
@@ -271,7 +270,13 @@ impl<'a> Renderer<'a> {
             ),
             Job::FeedArchive(m) => put_all(
                 sink,
-                feeds::archive_feeds(self.site, &|i| self.body(i), &self.archives, m),
+                feeds::archive_feeds(
+                    self.site,
+                    &|i| self.body(i),
+                    &self.archives,
+                    &self.theme.words,
+                    m,
+                ),
             ),
             Job::TopicFeed(t) => put_all(sink, feeds::topic_feeds(self.site, &|i| self.body(i), t)),
             Job::Opml => match feeds::opml(self.site) {

@@ -13,7 +13,7 @@ use tera::Value;
 use super::email_text;
 use super::feeds::{self, Format};
 use super::pagination::{page_count, pager_links};
-use super::wording::{issue_title, summarize};
+use super::wording::summarize;
 use super::Renderer;
 use crate::content::Insight;
 use crate::markdown::{LinkBase, Rendered};
@@ -315,7 +315,7 @@ impl Renderer<'_> {
             .iter()
             .map(|&i| self.shared.insight_links[i].clone())
             .collect();
-        map.insert("title", plain(&issue_title(self.site, n)));
+        map.insert("title", plain(&self.issue_title(n)));
         map.insert(
             "permalink",
             plain(&self.site.config.permalink(&issue.path())),

@@ -2,15 +2,15 @@
 //! and a summary cut from a body's plain text.
 
 use crate::site::Site;
+use crate::words::Words;
 
-/// Issue `n`'s title, e.g. `Issue #3 — 20 November 2026` (see `issue_title`
-/// in the config).
-pub(crate) fn issue_title(site: &Site, n: usize) -> String {
+/// Issue `n`'s title, e.g. `Issue #3 — 20 November 2026`: the phrase
+/// `issue_title` of the site's words (or of its config).
+pub(crate) fn issue_title(site: &Site, words: &Words, n: usize) -> String {
     let issue = &site.issues[n];
-    let config = site.config;
-    config
-        .issue_title
-        .of(issue.number, &config.dates.day(issue.date))
+    let number = itoa::Buffer::new().format(issue.number).to_string();
+    let date = site.config.dates.day(issue.date);
+    words.say("issue_title", &[("number", &number), ("date", &date)])
 }
 
 /// Plain text cut to at most `max` characters on a word boundary.

@@ -156,7 +156,7 @@ pub(crate) fn site_feeds(
         dir: "/".to_string(),
         items: archives
             .newest_issues(site)
-            .map(|n| issue_item(site, bodies, n))
+            .map(|n| issue_item(site, bodies, words, n))
             .collect(),
         history: History {
             older: archives.months.last().map(Month::dir),
@@ -178,6 +178,7 @@ pub(crate) fn site_feeds(
         let page = archive_feed(
             site,
             bodies,
+            words,
             words.say("earlier_issues", &[("site", &config.title)]),
             RECENT_DIR.to_string(),
             archives.recent.clone(),
@@ -197,6 +198,7 @@ pub(crate) fn archive_feeds(
     site: &Site,
     bodies: &Bodies,
     archives: &Archives,
+    words: &Words,
     m: usize,
 ) -> Vec<Document> {
     let config = site.config;
@@ -204,6 +206,7 @@ pub(crate) fn archive_feeds(
     let feed = archive_feed(
         site,
         bodies,
+        words,
         format!("{} — {}", config.title, config.dates.month(month.first)),
         month.dir(),
         month.issues.clone(),
@@ -222,6 +225,7 @@ pub(crate) fn archive_feeds(
 fn archive_feed<'s>(
     site: &'s Site,
     bodies: &Bodies,
+    words: &Words,
     title: String,
     dir: String,
     issues: Range<usize>,
@@ -232,7 +236,10 @@ fn archive_feed<'s>(
         description: &site.config.description,
         page: "/".to_string(),
         dir,
-        items: issues.rev().map(|n| issue_item(site, bodies, n)).collect(),
+        items: issues
+            .rev()
+            .map(|n| issue_item(site, bodies, words, n))
+            .collect(),
         history,
     }
 }

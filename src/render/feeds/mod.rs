@@ -29,6 +29,7 @@ use crate::escape::{escape_html as escape, escape_xml_text};
 use crate::markdown::Rendered;
 use crate::printable::make_printable;
 use crate::site::{insight_path, topic_path, Issue, Site};
+use crate::words::Words;
 use xml::{element, empty, Xml};
 
 pub(crate) use archive::{archive_feeds, site_feeds, Archives, ARCHIVE_DIR};
@@ -293,11 +294,11 @@ pub(crate) fn topic_feed_paths(site: &Site, t: usize) -> Vec<(Format, String)> {
 }
 
 /// Issue `n` as a site feed entry.
-fn issue_item<'s>(site: &'s Site, bodies: &Bodies, n: usize) -> Item<'s> {
+fn issue_item<'s>(site: &'s Site, bodies: &Bodies, words: &Words, n: usize) -> Item<'s> {
     let config = site.config;
     let issue = &site.issues[n];
     Item {
-        title: issue_title(site, n),
+        title: issue_title(site, words, n),
         url: config.permalink(&issue.path()),
         date: config.timezone.midnight(issue.date),
         categories: issue_topics(site, issue),

@@ -535,6 +535,51 @@ fn a_first_build_killed_midway_is_rolled_back_by_the_next_run() {
     });
 }
 
+/// The journal is a file in the output, which anyone sharing the output (a
+/// committed `public/`) can write: a journal naming a path outside it, or a
+/// hidden entry brief never writes, is refused before anything is done (by
+/// `build` here; `serve` recovers the same way), and every file stays.
+#[test]
+fn a_planted_journal_never_deletes_or_moves_outside_the_output() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let precious = elsewhere.path().join("precious.txt");
+    std::fs::write(&precious, "keep").unwrap();
+    std::fs::create_dir_all(site.path("public/.git")).unwrap();
+    site.write("public/.git/HEAD", "ref: refs/heads/pages");
+    for line in [
+        "- ../config.toml".to_string(),
+        format!("- {}", precious.display()),
+        "- .git/HEAD".to_string(),
+        "+ ../content/insights/moe.md".to_string(),
+    ] {
+        site.write(
+            "public/.brief-journal",
+            &format!("brief-journal 1 commit\n- index.html\n{line}\n"),
+        );
+        let before = snapshot(&site.public());
+        let sources_before = sources(site.root());
+        // Twice: the refused journal stays, and is refused again.
+        for _ in 0..2 {
+            let out = site.brief(&["build"]);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{line}: {err}");
+            assert!(
+                err.contains("which is not a file a build writes in the output"),
+                "{line}: {err}"
+            );
+        }
+        assert_eq!(
+            snapshot(&site.public()),
+            before,
+            "{line}: public/ untouched"
+        );
+        assert_eq!(sources(site.root()), sources_before, "{line}");
+        assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep");
+    }
+}
+
 // ---- 6. a link inside public/ -------------------------------------------------
 
 #[cfg(unix)]

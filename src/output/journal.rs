@@ -133,17 +133,33 @@ impl Commit {
         }
     }
 
-    fn parse(lines: std::str::Lines) -> Option<Commit> {
+    /// The commit a journal's lines after the first describe; `None` if a
+    /// line is not one brief writes. A path that leaves the output, or names
+    /// a hidden entry (which brief never writes), is refused before anything
+    /// is done: a journal is a file in the output, which anyone who shares
+    /// the output may have written.
+    fn parse(lines: std::str::Lines, journal: &Path) -> Result<Commit, Diagnostic> {
         let mut commit = Commit::default();
         for line in lines {
-            match line.split_at_checked(2) {
-                Some(("- ", rel)) => commit.removes.push(rel.to_string()),
-                Some(("+ ", rel)) => commit.places.push(rel.to_string()),
-                _ if line == "record" => commit.record = true,
-                _ => return None,
+            let (list, rel) = match line.split_at_checked(2) {
+                Some(("- ", rel)) => (&mut commit.removes, rel),
+                Some(("+ ", rel)) => (&mut commit.places, rel),
+                _ if line == "record" => {
+                    commit.record = true;
+                    continue;
+                }
+                _ => return Err(unreadable(journal)),
+            };
+            if super::check_relative(rel).is_err() {
+                return Err(Diagnostic::error(format!(
+                    "the journal of an earlier build names {rel:?}, which is not a file a build writes in the output: nothing was done"
+                ))
+                .at(journal)
+                .hint("brief did not write this journal: delete it, then run `brief build` again"));
             }
+            list.push(rel.to_string());
         }
-        Some(commit)
+        Ok(commit)
     }
 }
 
@@ -279,10 +295,10 @@ pub fn recover(dir: &Path, _lock: &SiteLock) -> Result<Recovery, Diagnostics> {
     let mut lines = text.lines();
     let mut errors = Diagnostics::default();
     let recovery = match lines.next() {
-        Some(COMMIT) => match Commit::parse(lines) {
-            Some(commit) => Recovery::Completed(commit.apply(dir, &mut errors)),
-            None => return Err(unreadable(&journal).into()),
-        },
+        Some(COMMIT) => {
+            let commit = Commit::parse(lines, &journal)?;
+            Recovery::Completed(commit.apply(dir, &mut errors))
+        }
         Some(FIRST_BUILD) => Recovery::RolledBack {
             removed: roll_back_first_build(dir, &text, &mut errors),
         },
@@ -433,7 +449,7 @@ mod tests {
         let text = std::fs::read_to_string(dir.path().join(JOURNAL_FILE)).unwrap();
         let mut lines = text.lines();
         assert_eq!(lines.next(), Some(COMMIT));
-        assert_eq!(Commit::parse(lines).unwrap(), commit);
+        assert_eq!(Commit::parse(lines, Path::new("j")).unwrap(), commit);
         assert!(refuse_unfinished(dir.path()).is_err());
     }
 

@@ -556,12 +556,28 @@ fn renewed_title(entry: &Entry, title: &str) -> Option<String> {
 }
 
 /// Creates a file that must not exist yet: brief never overwrites a file it did
-/// not load (e.g. one an editor created since the run started).
+/// not load (e.g. one an editor created since the run started). The text is
+/// written to a hidden copy first and linked into place whole, so a run killed
+/// halfway (or a full disk) never leaves an empty or cut file that every later
+/// command would stop at; where the file system has no hard links, the file
+/// is created and written in place.
 pub(crate) fn create_file(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
+    let temp = temp_path(path);
+    std::fs::write(&temp, text)?;
+    let linked = std::fs::hard_link(&temp, path);
+    let _ = std::fs::remove_file(&temp);
+    match linked {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => create_in_place(path, text),
+        linked => linked,
+    }
+}
+
+/// [`create_file`] without a hard link: exclusive, but not whole if cut short.
+fn create_in_place(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -569,14 +585,21 @@ pub(crate) fn create_file(path: &Path, text: &str) -> std::io::Result<()> {
         .write_all(text.as_bytes())
 }
 
-/// Replaces a file by renaming a complete copy over it, so a crash or a full disk
-/// never leaves an editor's file half written.
-pub(crate) fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+/// The hidden file beside `path` that a new text is written to first (the
+/// content loader skips hidden files, so one left by a killed run is ignored,
+/// and the next write of the same file replaces it).
+fn temp_path(path: &Path) -> std::path::PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.brief-tmp"));
+    path.with_file_name(format!(".{name}.brief-tmp"))
+}
+
+/// Replaces a file by renaming a complete copy over it, so a crash or a full disk
+/// never leaves an editor's file half written.
+pub(crate) fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+    let temp = temp_path(path);
     std::fs::write(&temp, text)?;
     std::fs::rename(&temp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&temp);

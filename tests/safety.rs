@@ -471,6 +471,60 @@ fn two_imports_at_once_lose_nothing() {
     assert_eq!(both, lines.len(), "insights carrying both sources");
 }
 
+/// An import killed while it writes a new insight's file (here by the kernel,
+/// past a 4 KiB file-size limit), or refused the space for it, leaves no file
+/// at all, never an empty or cut one that every later command would stop at
+/// (or that would publish half the text): `check` passes, and the next import
+/// writes the whole insight.
+#[cfg(unix)]
+#[test]
+fn an_import_cut_short_while_writing_leaves_no_partial_file() {
+    use std::os::unix::process::ExitStatusExt;
+    let raw = tempfile::tempdir().unwrap();
+    let long = distinct_lines(60).join(" ");
+    assert!(long.len() > 5000, "longer than the limit");
+    let file = raw.path().join("long.txt");
+    std::fs::write(&file, &long).unwrap();
+    for kill in [true, false] {
+        let site = Site::fixture("basic");
+        let before = sources(site.root());
+        let script = format!(
+            "{}ulimit -f 8; exec \"$0\" --root \"$1\" import --date 2026-01-05 \"$2\"",
+            if kill { "" } else { "trap '' XFSZ; " }
+        );
+        let out = Command::new("sh")
+            .args(["-c", &script, BRIEF, arg(site.root()), arg(&file)])
+            .output()
+            .unwrap();
+        if kill {
+            assert_eq!(out.status.signal(), Some(25), "{}", stderr(&out));
+        } else {
+            assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        }
+        // Hidden files (the lock, a half-written copy) aside, nothing changed.
+        let visible = |files: BTreeMap<PathBuf, Vec<u8>>| -> BTreeMap<PathBuf, Vec<u8>> {
+            files
+                .into_iter()
+                .filter(|(path, _)| !path.to_string_lossy().contains("/."))
+                .collect()
+        };
+        assert_eq!(
+            visible(sources(site.root())),
+            visible(before),
+            "kill {kill}"
+        );
+        let check = site.brief(&["check"]);
+        assert!(check.status.success(), "{}", stderr(&check));
+        let again = site.brief(&["import", "--date", "2026-01-05", arg(&file)]);
+        assert!(again.status.success(), "{}", stderr(&again));
+        let whole = sources(site.root()).into_iter().any(|(path, bytes)| {
+            path.extension().is_some_and(|e| e == "md")
+                && String::from_utf8_lossy(&bytes).contains(&long)
+        });
+        assert!(whole, "kill {kill}: the next import writes the whole text");
+    }
+}
+
 // ---- 5. a first build that runs out of space ---------------------------------
 
 /// `brief build` under a 4 KiB file-size limit: pages past it fail to write,

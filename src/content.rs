@@ -470,6 +470,22 @@ fn feeds_can_express(date: &DateTime<FixedOffset>, tz: &SiteTz) -> bool {
         && years.contains(&tz.day_of(date).year())
 }
 
+impl Insight {
+    /// Every slug this insight keeps from another: its own, its file's name
+    /// (even when its `slug` key says otherwise), and each slug whose page,
+    /// `/insights/SLUG/`, an alias of it redirects from (a page there would
+    /// take the redirect's place).
+    pub(crate) fn slugs_taken(&self) -> impl Iterator<Item = String> + '_ {
+        let aliased = self.aliases.iter().filter_map(|alias| {
+            let slug = alias.strip_prefix("/insights/")?.split('/').next()?;
+            (!slug.is_empty()).then(|| slug.to_string())
+        });
+        [self.slug.clone(), slug_from_path(&self.path)]
+            .into_iter()
+            .chain(aliased)
+    }
+}
+
 /// The file stem, slugified when it is not already a clean slug.
 pub(crate) fn slug_from_path(path: &Path) -> String {
     let stem = path

@@ -271,10 +271,7 @@ impl<'a> Run<'a> {
             taken_slugs: HashSet::new(),
         };
         for (insight, shingles) in existing.into_iter().zip(&existing_shingles) {
-            // A file's name is taken even when its `slug` key says otherwise.
-            run.taken_slugs
-                .insert(content::slug_from_path(&insight.path));
-            run.taken_slugs.insert(insight.slug.clone());
+            run.taken_slugs.extend(insight.slugs_taken());
             run.by_id
                 .entry(insight.id.clone())
                 .or_insert(run.entries.len());

@@ -139,12 +139,12 @@ fn check_free(
     new: &str,
     root: &Path,
 ) -> Result<(), Diagnostic> {
-    let alias = alias_of(new);
+    // Renaming back to a slug of its own past keeps its alias (it is dropped).
     let taken_by = insights.iter().find(|i| {
         let own_alias = std::ptr::eq(*i, renamed);
         i.slug == new
             || slug_from_path(&i.path) == new
-            || (!own_alias && i.aliases.contains(&alias))
+            || (!own_alias && i.slugs_taken().any(|s| s == new))
     });
     let file = renamed.path.with_file_name(format!("{new}.md"));
     let taken_at = taken_by

@@ -178,7 +178,12 @@ pub fn new_insight(
     let dir = root.join(INSIGHTS_DIR);
     // A broken content file must not stop `new`: its file name still counts as taken.
     let slugs: Vec<String> = content::load_insights(root, &config)
-        .map(|insights| insights.into_iter().map(|i| i.slug).collect())
+        .map(|insights| {
+            insights
+                .iter()
+                .flat_map(content::Insight::slugs_taken)
+                .collect()
+        })
         .unwrap_or_default();
     let slug = new_slug(title, &content::insight_id(title), |s| {
         slugs.iter().any(|t| t == s) || dir.join(format!("{s}.md")).exists()

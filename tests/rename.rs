@@ -217,3 +217,41 @@ fn a_referrer_with_yaml_front_matter_refuses_the_rename_before_any_write() {
     );
     assert_eq!(snapshot(root), before);
 }
+
+/// A renamed insight keeps its old URL as a redirect, so the old slug stays
+/// taken: an insight imported or made with `new` under the same headline
+/// gets `-2`, never the file and page the redirect needs (the build would
+/// refuse both), and so a new id too.
+#[test]
+fn a_renamed_insights_old_slug_is_not_given_to_a_new_insight() {
+    let root = tempfile::tempdir().unwrap();
+    let root = root.path();
+    fs::copy(repo().join("config.toml"), root.join("config.toml")).unwrap();
+    let raw = tempfile::tempdir().unwrap();
+    let write_raw = |name: &str, text: &str| {
+        let path = raw.path().join(name);
+        fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let first = write_raw("a1.txt", "Alpha beta gamma insight. One two three four.\n");
+    let second = write_raw(
+        "a2.txt",
+        "Alpha beta gamma insight. Eight nine ten eleven.\n",
+    );
+    let run = |args: &[&str]| {
+        let out = brief(root, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    };
+    run(&["import", &first]);
+    run(&["rename", "alpha-beta-gamma-insight", "renamed-one"]);
+    run(&["import", &second]);
+    assert!(file(root, "alpha-beta-gamma-insight-2").exists());
+    assert!(!file(root, "alpha-beta-gamma-insight").exists());
+    run(&["new", "Hello world"]);
+    run(&["rename", "hello-world", "hi-world"]);
+    run(&["new", "Hello world"]);
+    assert!(file(root, "hello-world-2").exists());
+    assert!(!file(root, "hello-world").exists());
+    run(&["check"]);
+    run(&["build"]);
+}

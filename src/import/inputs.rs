@@ -120,6 +120,13 @@ impl SiteFolders {
         is(&self.never) || is(&self.not_walked) || holds_build_record(dir)
     }
 
+    /// Whether the file `path`, named on the command line (or by a shell's
+    /// `*`), lies in the site's own content, output or build cache.
+    fn owns_file(&self, path: &Path) -> bool {
+        let resolved = path.canonicalize().ok();
+        resolved.is_some_and(|p| self.never.iter().any(|dir| p.starts_with(dir)))
+    }
+
     /// Whether `dir`, named on the command line, is the site's own.
     fn never_read(&self, dir: &Path) -> bool {
         let resolved = dir.canonicalize().ok();
@@ -147,7 +154,14 @@ pub(crate) fn find_inputs(
 ) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
-        if !path.is_dir() {
+        if !path.is_dir() && site.owns_file(path) {
+            skipped.push(Skipped::new(
+                SkipReason::SiteFolder,
+                path,
+                "a file of the site's own content, output or build cache is not raw input".into(),
+                "edit an insight's file to change it; import reads raw insight files and emails",
+            ));
+        } else if !path.is_dir() {
             // A named file is imported whatever its extension; a missing one
             // is reported when it is read.
             inputs.push(named_file_kind(path));
@@ -360,6 +374,20 @@ mod tests {
         assert_eq!(found, [Input::Text(root.join("content/raw/r.txt"))]);
         assert_eq!(skipped.len(), 1);
         assert_eq!(skipped[0].reason, SkipReason::SiteFolder);
+
+        // Named one by one (a shell's `content/insights/*`), the site's own
+        // files are not read either; a raw file in content/raw is.
+        skipped.clear();
+        let named = [
+            root.join("content/insights/i.md"),
+            root.join("public/index.txt"),
+            root.join(".brief-cache/x.txt"),
+            root.join("content/raw/r.txt"),
+        ];
+        let found = find_inputs(&named, &site_folders, &mut skipped);
+        assert_eq!(found, [Input::Text(root.join("content/raw/r.txt"))]);
+        assert_eq!(skipped.len(), 3);
+        assert!(skipped.iter().all(|s| s.reason == SkipReason::SiteFolder));
     }
 
     #[test]

@@ -257,11 +257,24 @@ impl<'de> Deserialize<'de> for RawDate {
     }
 }
 
+/// A day written `YYYY-MM-DD` (the month and day may have one digit). The
+/// year must have four: chrono alone reads `26-1-1` as the year 26.
+pub fn parse_day(s: &str) -> Option<NaiveDate> {
+    let year = s.split('-').next()?;
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
 /// Parses a date or RFC 3339 datetime; a bare date is midnight in the site's zone.
 pub(crate) fn parse_date(s: &str, tz: &SiteTz) -> Result<DateTime<FixedOffset>, String> {
     let s = s.trim();
-    if let Ok(day) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+    if let Some(day) = parse_day(s) {
         return Ok(tz.midnight(day));
+    }
+    if !s.split('-').next().is_some_and(|year| year.len() == 4) {
+        return Err(format!("invalid date {s:?}: the year needs four digits"));
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Ok(dt);
@@ -975,6 +988,20 @@ mod tests {
         assert_eq!(i.body, "Hello");
         let i = parse("---\ntitle: T\ndate: 2026-11-18T23:30:00-02:00\n---\nHi").unwrap();
         assert_eq!(i.day, NaiveDate::from_ymd_opt(2026, 11, 19).unwrap());
+    }
+
+    #[test]
+    fn a_day_needs_a_year_of_four_digits() {
+        let day = |s| parse_day(s).map(|d| d.to_string());
+        assert_eq!(day("2026-11-18").as_deref(), Some("2026-11-18"));
+        assert_eq!(day("2026-1-5").as_deref(), Some("2026-01-05"));
+        assert_eq!(day("26-1-1"), None, "not the year 26");
+        assert_eq!(day("+2026-11-18"), None);
+        assert_eq!(day("2026-02-30"), None);
+        let e = parse("---\ntitle: T\ndate: 26-1-1\n---\nHi")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the year needs four digits"), "{e}");
     }
 
     #[test]

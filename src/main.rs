@@ -147,8 +147,8 @@ fn parse_week(s: &str) -> Result<IsoWeek, String> {
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date; use YYYY-MM-DD, e.g. 2026-11-18"))
+    brief::content::parse_day(s)
+        .ok_or_else(|| format!("{s:?} is not a date; use YYYY-MM-DD, e.g. 2026-11-18"))
 }
 
 #[derive(Args)]

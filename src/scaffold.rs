@@ -95,13 +95,10 @@ const NEW_BODY: &str =
 /// `.git` are allowed). Returns the files written, relative to `dir`.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     refuse_non_empty(dir)?;
+    ignore_build_files(&dir.join(GITIGNORE))?;
     let today = Utc::now().date_naive();
     let files = [
         (PathBuf::from(CONFIG_FILE), CONFIG_TEMPLATE.to_string()),
-        (
-            PathBuf::from(".gitignore"),
-            "/public/\n/.brief-cache/\n".to_string(),
-        ),
         (
             Path::new(INSIGHTS_DIR).join("welcome-to-your-insight-digest.md"),
             insight_file(
@@ -116,7 +113,46 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     for (path, text) in &files {
         create(&dir.join(path), text)?;
     }
-    Ok(files.into_iter().map(|(path, _)| path).collect())
+    let written = files.into_iter().map(|(path, _)| path);
+    Ok(std::iter::once(PathBuf::from(GITIGNORE))
+        .chain(written)
+        .collect())
+}
+
+const GITIGNORE: &str = ".gitignore";
+
+/// What a site's `.gitignore` keeps out of git: the built site and the cache.
+const IGNORED: [&str; 2] = ["/public/", "/.brief-cache/"];
+
+/// Creates `.gitignore` at `path` with [`IGNORED`], or, when the folder has one
+/// already (a fresh git repository often does), adds the lines it lacks and
+/// keeps the rest as it is.
+fn ignore_build_files(path: &Path) -> Result<(), Diagnostic> {
+    let mut text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Diagnostic::io("read", path, &e)),
+    };
+    let existed = !text.is_empty() || path.exists();
+    let missing: Vec<&str> = IGNORED
+        .into_iter()
+        .filter(|line| !text.lines().any(|l| l.trim() == *line))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    for line in missing {
+        text.push_str(line);
+        text.push('\n');
+    }
+    if existed {
+        crate::import::replace_file(path, &text).map_err(|e| Diagnostic::io("update", path, &e))
+    } else {
+        create(path, &text)
+    }
 }
 
 fn refuse_non_empty(dir: &Path) -> Result<(), Diagnostic> {

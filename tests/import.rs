@@ -557,6 +557,30 @@ fn init_scaffolds_a_loadable_site_and_refuses_a_non_empty_dir() {
     );
 }
 
+/// A folder with hidden files only (a new git repository: `.git`, its own
+/// `.gitignore`) takes a site; brief adds the lines its `.gitignore` lacks and
+/// keeps the editor's, once.
+#[test]
+fn init_keeps_a_gitignore_that_is_there_and_adds_what_it_lacks() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("digest");
+    fs::create_dir_all(dir.join(".git")).unwrap();
+    fs::write(dir.join(".gitignore"), "# mine\n*.log\n/public/").unwrap();
+    let out = brief(parent.path(), &["init", dir.to_str().unwrap()]);
+    assert_success(&out);
+    assert_eq!(insights(&dir).len(), 1);
+    assert_eq!(
+        fs::read_to_string(dir.join(".gitignore")).unwrap(),
+        "# mine\n*.log\n/public/\n/.brief-cache/\n"
+    );
+    let fresh = parent.path().join("fresh");
+    assert_success(&brief(parent.path(), &["init", fresh.to_str().unwrap()]));
+    assert_eq!(
+        fs::read_to_string(fresh.join(".gitignore")).unwrap(),
+        "/public/\n/.brief-cache/\n"
+    );
+}
+
 #[test]
 fn init_refuses_a_file_and_a_dangling_link_naming_them() {
     let parent = tempfile::tempdir().unwrap();

@@ -273,7 +273,7 @@ pub(crate) fn parse_date(s: &str, tz: &SiteTz) -> Result<DateTime<FixedOffset>, 
     if let Some(day) = parse_day(s) {
         return Ok(tz.midnight(day));
     }
-    if !s.split('-').next().is_some_and(|year| year.len() == 4) {
+    if s.split('-').next().is_some_and(|year| year.len() != 4) {
         return Err(format!("invalid date {s:?}: the year needs four digits"));
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {

@@ -149,16 +149,53 @@ pub(crate) fn append_missing(
 
 /// Pushes a string; in a one-per-line array, laid out like the last element so
 /// the array stays one per line (inline arrays get toml_edit's `, ` spacing).
+/// A comment after the last element (on its line, or below it) is the
+/// editor's note on that element: it stays where it is, above the new one,
+/// rather than following the new element down.
 fn push_like_neighbours(array: &mut Array, value: &str) {
     let multi_line = array
         .iter()
         .last()
         .and_then(|last| last.decor().prefix().cloned())
         .filter(|prefix| prefix.as_str().is_some_and(|p| p.contains('\n')));
+    let Some(prefix) = multi_line else {
+        array.push(value);
+        return;
+    };
+    let prefix = prefix.as_str().unwrap_or_default().to_string();
+    let indent = prefix.rsplit('\n').next().unwrap_or_default().to_string();
+    let last = array
+        .iter_mut()
+        .last()
+        .expect("a multi-line array has a last element");
+    let suffix = raw_text(last.decor().suffix());
+    let after = suffix + &raw_text(Some(array.trailing()));
+    let commented = after
+        .rsplit_once('\n')
+        .filter(|(head, _)| head.contains('#'));
+    let new_prefix = match commented {
+        Some((head, tail)) => {
+            let (head, tail) = (format!("{head}\n"), tail.to_string());
+            array
+                .iter_mut()
+                .last()
+                .expect("checked")
+                .decor_mut()
+                .set_suffix("");
+            array.set_trailing(format!("\n{tail}"));
+            format!("{head}{indent}")
+        }
+        None => prefix,
+    };
     array.push(value);
-    if let (Some(prefix), Some(new)) = (multi_line, array.iter_mut().last()) {
-        new.decor_mut().set_prefix(prefix);
+    if let Some(new) = array.iter_mut().last() {
+        new.decor_mut().set_prefix(new_prefix);
     }
+}
+
+/// The text of a piece of decor (none when toml_edit keeps it elsewhere).
+fn raw_text(raw: Option<&toml_edit::RawString>) -> String {
+    raw.and_then(|r| r.as_str()).unwrap_or_default().to_string()
 }
 
 #[cfg(test)]
@@ -214,6 +251,41 @@ mod tests {
             "+++\n# hand-written note\ntitle = \"My title\"  # better\ndate = 2026-11-18\nsources = [\"a.txt\", \"b.txt\"]\nweight = 3\nrelated = [\"other\"]\n+++\nEdited body.\n"
         );
         assert_eq!(grow(&edited, &growth), Ok(None));
+    }
+
+    /// A comment after an element stays with it, wherever the comma is.
+    #[test]
+    fn a_comment_after_the_last_element_stays_with_it() {
+        let sources = strings(&["c.txt"]);
+        let growth = Growth {
+            sources: &sources,
+            ..Growth::default()
+        };
+        let cases = [
+            (
+                "sources = [\n  \"a.txt\",\n  \"b.txt\", # by phone\n]\n",
+                "sources = [\n  \"a.txt\",\n  \"b.txt\", # by phone\n  \"c.txt\",\n]\n",
+            ),
+            (
+                "sources = [\n  \"a.txt\",\n  \"b.txt\" # by phone\n]\n",
+                "sources = [\n  \"a.txt\",\n  \"b.txt\", # by phone\n  \"c.txt\"\n]\n",
+            ),
+            (
+                "sources = [\n  \"a.txt\", # first\n  # a note of its own\n]\n",
+                "sources = [\n  \"a.txt\", # first\n  # a note of its own\n  \"c.txt\",\n]\n",
+            ),
+        ];
+        for (before, after) in cases {
+            let text = format!("+++\ntitle = \"T\"\n{before}+++\nBody\n");
+            let edited = grow(&text, &growth).unwrap().unwrap();
+            assert_eq!(edited, format!("+++\ntitle = \"T\"\n{after}+++\nBody\n"));
+            let count = |text: &str| {
+                let fm: toml::Table =
+                    toml::from_str(split_front_matter(text).unwrap().front_matter).unwrap();
+                fm["sources"].as_array().unwrap().len()
+            };
+            assert_eq!(count(&edited), count(&text) + 1);
+        }
     }
 
     #[test]

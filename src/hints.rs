@@ -127,7 +127,7 @@ fn toml_value_hint(message: &str, source_line: &str) -> Option<String> {
     }
     if message.starts_with("invalid type") {
         return Some(format!(
-            "check the type of `{key}`: text in quotes, numbers and true/false without"
+            "check the value of `{key}` against what the message above expects: text goes in quotes; numbers, dates and true/false go without them"
         ));
     }
     None

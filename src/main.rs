@@ -559,13 +559,19 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
             println!("nothing to change: content already holds every insight, source and link")
         }
         (true, false) => println!(
-            "dry run: would create {created} and update {updated} files; nothing was written"
+            "dry run: would create {} and update {}; nothing was written",
+            Count(created, "file"),
+            Count(updated, "file")
         ),
         (false, false) if failures > 0 => println!(
-            "created {created} and updated {updated} files in content/insights/; {failures} could not be written"
+            "created {} and updated {} in content/insights/; {failures} could not be written",
+            Count(created, "file"),
+            Count(updated, "file")
         ),
-        (false, false) => {
-            println!("created {created} and updated {updated} files in content/insights/")
-        }
+        (false, false) => println!(
+            "created {} and updated {} in content/insights/",
+            Count(created, "file"),
+            Count(updated, "file")
+        ),
     }
 }

@@ -69,9 +69,15 @@ fn check_url_chars(url: &str) -> Result<(), String> {
             c => format!("{c:?}"),
         };
         let fix = if !c.is_ascii() && host_span(url).is_some_and(|host| host.contains(&at)) {
-            "write the host name in its ASCII form (punycode, `xn--…`)"
+            "write the host name in its ASCII form (punycode, `xn--…`)".to_string()
         } else {
-            "write it percent-encoded (a space is %20)"
+            let mut bytes = [0; 4];
+            let encoded: String = c
+                .encode_utf8(&mut bytes)
+                .bytes()
+                .map(|b| format!("%{b:02X}"))
+                .collect();
+            format!("write it percent-encoded ({encoded})")
         };
         return Err(format!("it contains {what}; {fix}"));
     }
@@ -191,7 +197,8 @@ mod tests {
             ("https:///", "no host"),
             ("https://é.org/", "'é'"),
             ("https://exämple.org/", "punycode"),
-            ("https://example.org/dïgest/", "percent-encoded"),
+            ("https://example.org/dïgest/", "percent-encoded (%C3%AF)"),
+            ("https://example.org/my digest/", "percent-encoded (%20)"),
         ] {
             let err = split_base_url(bad).unwrap_err();
             assert!(err.contains(why), "{bad}: {err}");

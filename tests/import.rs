@@ -1023,7 +1023,7 @@ fn every_content_file_that_cannot_be_written_is_reported_and_fails_the_run() {
     );
     assert!(
         stdout(&out).contains(
-            "created 0 and updated 0 files in content/insights/; 11 could not be written"
+            "created 0 files and updated 0 files in content/insights/; 11 could not be written"
         ),
         "{}",
         stdout(&out)

@@ -151,7 +151,7 @@ pub(crate) fn plan(inputs: Inputs) -> Result<Plan, Diagnostics> {
         &mut refusals,
         blocking,
         "file",
-        |files| format!("{files} brief did not write stand where this build needs a folder (or a file)"),
+        |files| format!("in the way of a folder (or a file) this build needs: {files} brief did not write"),
         "move them out of the output directory; brief never deletes a file it did not write, not even with --force",
     );
     if !force {
@@ -329,6 +329,6 @@ mod tests {
         })
         .unwrap_err()
         .to_string();
-        assert!(refused.contains("2 files brief did not write stand where this build needs a folder (or a file): a/mine.txt, notes"), "{refused}");
+        assert!(refused.contains("in the way of a folder (or a file) this build needs: 2 files brief did not write: a/mine.txt, notes"), "{refused}");
     }
 }

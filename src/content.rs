@@ -4,7 +4,7 @@
 //! identity hash. Errors carry the line counted from the top of the file. It reads
 //! files but never writes them and knows nothing of issues, topics pages or HTML.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,10 +17,12 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::config::{slug_problem, Config, SiteTz, SlugProblem, MAX_SLUG_LEN};
-use crate::error::{Diagnostic, Diagnostics};
+use crate::error::{line_col, Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
 use crate::hidden::is_hidden;
-use crate::hints::{closest, find_key_line, line_key, toml_diagnostic, with_serde_hint};
+use crate::hints::{
+    closest, find_key_line, line_key, toml_diagnostic, toml_mistake, with_serde_hint,
+};
 use crate::printable::{make_printable, make_printable_line, printable};
 
 mod plain_toml;
@@ -218,6 +220,62 @@ pub(crate) struct FrontMatter {
     pub(crate) aliases: Vec<String>,
 }
 
+/// The keys of [`FrontMatter`], as serde lists them in its messages.
+const FRONT_MATTER_KEYS: &str =
+    "`id`, `title`, `date`, `topics`, `sources`, `related`, `weight`, `draft`, `slug`, `lead`, `aliases`";
+
+/// Every mistake in TOML front matter that `toml` refused: serde stops at the
+/// first, so a file with a misspelt key and a value of the wrong type would
+/// take a run per mistake. Each key is checked on its own, in the words serde
+/// uses. `None` when the text is not TOML at all (a syntax error is all there
+/// is to say) or has no mistake of this kind.
+fn every_front_matter_mistake(text: &str, path: &Path, first_line: usize) -> Option<Diagnostics> {
+    let table: BTreeMap<String, toml::Spanned<toml::Value>> = toml::from_str(text).ok()?;
+    let mut errors = Diagnostics::default();
+    let mistake = |message: String, at| toml_mistake(message, at, text, path, first_line);
+    for (key, value) in &table {
+        let fits = match key.as_str() {
+            "id" | "title" | "slug" => fits::<String>(value),
+            "date" => fits::<RawDate>(value),
+            "topics" | "sources" | "related" | "aliases" => fits::<Vec<String>>(value),
+            "weight" => fits::<i64>(value),
+            "draft" | "lead" => fits::<bool>(value),
+            _ => {
+                let line = find_key_line(text, key).unwrap_or(1);
+                let message = format!("unknown field `{key}`, expected one of {FRONT_MATTER_KEYS}");
+                errors.push(mistake(message, Some((line, 1))));
+                continue;
+            }
+        };
+        if let Err(message) = fits {
+            errors.push(mistake(message, Some(line_col(text, value.span().start))));
+        }
+    }
+    // A required key that a misspelt one stands for is that one mistake, not two.
+    let misspelt = |required: &str| {
+        table
+            .keys()
+            .any(|key| closest(key, std::iter::once(required)).is_some())
+    };
+    for key in ["title", "date"]
+        .into_iter()
+        .filter(|k| !table.contains_key(*k) && !misspelt(k))
+    {
+        errors.push(mistake(format!("missing field `{key}`"), Some((1, 1))));
+    }
+    errors.has_errors().then_some(errors)
+}
+
+/// Whether `value` reads as a `T`; otherwise serde's message.
+fn fits<T: serde::de::DeserializeOwned>(value: &toml::Spanned<toml::Value>) -> Result<(), String> {
+    value
+        .get_ref()
+        .clone()
+        .try_into::<T>()
+        .map(|_| ())
+        .map_err(|e| e.message().to_string())
+}
+
 /// Front matter (the text between the `+++` lines) as brief's own reader and
 /// as `toml` read it, each in its `Debug` form; `None` from the first when it
 /// leaves the text to `toml`, from the second when `toml` rejects it. For the
@@ -298,8 +356,11 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
     let fm: FrontMatter = match split.format {
         FrontMatterFormat::Toml => match plain_toml::read(split.front_matter) {
             Some(fm) => fm,
-            None => toml::from_str(split.front_matter)
-                .map_err(|e| toml_diagnostic(&e, split.front_matter, path, fm_offset))?,
+            None => toml::from_str(split.front_matter).map_err(|e| {
+                every_front_matter_mistake(split.front_matter, path, fm_offset).unwrap_or_else(
+                    || toml_diagnostic(&e, split.front_matter, path, fm_offset).into(),
+                )
+            })?,
         },
         FrontMatterFormat::Yaml => serde_yaml::from_str(split.front_matter).map_err(|e| {
             // serde_yaml appends "at line N column M" counted inside the block.
@@ -730,6 +791,26 @@ pub(crate) fn load_insights_from(
     })
 }
 
+/// The insights of the files that parse, and the slugs (by file name) of
+/// those that do not: when some files fail, the mistakes between the others
+/// (a `related` naming no insight, two files with one slug) are listed with
+/// theirs, so one run shows every mistake. Read again, one file at a time, as
+/// this is only for a run that failed.
+pub(crate) fn load_what_parses(root: &Path, config: &Config) -> (Vec<Insight>, HashSet<String>) {
+    let mut parsed = Vec::new();
+    let mut unreadable = HashSet::new();
+    for found in content_files(&root.join(INSIGHTS_DIR)) {
+        let Found::File(path) = found else { continue };
+        match load_file(&path, config, 0, None, SystemTime::now()) {
+            Ok(file) => parsed.push(Arc::unwrap_or_clone(file.insight)),
+            Err(_) => {
+                unreadable.insert(slug_from_path(&path));
+            }
+        }
+    }
+    (parsed, unreadable)
+}
+
 /// A warning for an insight whose `related` names its own slug (a copied
 /// line, most likely): the site leaves the entry out, as a page never lists
 /// itself, but the editor meant some other insight.
@@ -988,6 +1069,36 @@ mod tests {
         assert_eq!(i.body, "Hello");
         let i = parse("---\ntitle: T\ndate: 2026-11-18T23:30:00-02:00\n---\nHi").unwrap();
         assert_eq!(i.day, NaiveDate::from_ymd_opt(2026, 11, 19).unwrap());
+    }
+
+    /// serde stops at a file's first mistake; brief lists them all, each at
+    /// its line, and a misspelt required key is one mistake, not a missing key too.
+    #[test]
+    fn every_front_matter_mistake_of_a_file_is_listed() {
+        let e = parse("+++\ntitle = \"T\"\ndate = 2026-11-18\nweigth = 1\ndraft = \"no\"\ntopics = \"chips\"\n+++\nHi")
+            .unwrap_err();
+        let lines: Vec<String> = e.0.iter().map(ToString::to_string).collect();
+        assert_eq!(lines.len(), 3, "{lines:#?}");
+        assert!(
+            lines[0].contains("a-b.md:5:9: error: invalid type: string \"no\", expected a boolean"),
+            "{lines:#?}"
+        );
+        assert!(
+            lines[1].contains(
+                "a-b.md:6:10: error: invalid type: string \"chips\", expected a sequence"
+            ),
+            "{lines:#?}"
+        );
+        assert!(
+            lines[2].contains("a-b.md:4:1: error: unknown field `weigth`"),
+            "{lines:#?}"
+        );
+        let e = parse("+++\ntitel = \"T\"\ndate = 2026-11-18\n+++\nHi").unwrap_err();
+        assert_eq!(e.0.len(), 1, "{e}");
+        let e = parse("+++\ndate = 2026-11-18\n+++\nHi")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing field `title`"), "{e}");
     }
 
     #[test]

@@ -49,10 +49,23 @@ pub(crate) fn toml_diagnostic(
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(": ");
+    let at = err.span().map(|span| line_col(text, span.start));
+    toml_mistake(message, at, text, path, first_line)
+}
+
+/// A TOML mistake `message` at `(line, column)` of `text` (counted in the
+/// text; `first_line` is the file line it starts on, minus one), with the
+/// hint for its kind.
+pub(crate) fn toml_mistake(
+    message: String,
+    at: Option<(usize, usize)>,
+    text: &str,
+    path: &Path,
+    first_line: usize,
+) -> Diagnostic {
     let mut d = Diagnostic::error(message.clone()).at(path);
     let mut source_line = "";
-    if let Some(span) = err.span() {
-        let (line, col) = line_col(text, span.start);
+    if let Some((line, col)) = at {
         d = d.line_col(line + first_line, col);
         source_line = text.lines().nth(line - 1).unwrap_or("");
     }

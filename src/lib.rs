@@ -361,8 +361,12 @@ pub(crate) fn with_renderer<T>(
             (t, loaded.insights)
         }
         (t, i) => {
+            let files_failed = i.is_err();
             for e in [t.err(), i.err()].into_iter().flatten() {
                 errors.extend(e);
+            }
+            if files_failed {
+                errors.extend(mistakes_between_the_other_files(root, config, drafts));
             }
             return Err(errors.sorted());
         }
@@ -383,6 +387,20 @@ pub(crate) fn with_renderer<T>(
     // at 100k insights, the manifest's lines the next largest part).
     drop_elsewhere((renderer.into_owned(), site.into_owned()));
     Ok((made, errors))
+}
+
+/// When some content files do not parse, the mistakes between the others, so
+/// that one run lists every mistake (the files' own first; these would
+/// otherwise wait until those are fixed). Drafts are left out as a build
+/// leaves them out.
+fn mistakes_between_the_other_files(root: &Path, config: &Config, drafts: bool) -> Diagnostics {
+    let (mut parsed, unreadable) = content::load_what_parses(root, config);
+    if !drafts {
+        leave_out_drafts(&mut parsed, &mut Diagnostics::default());
+    }
+    let mut mistakes = site::mistakes_between(&parsed, &unreadable);
+    mistakes.0.retain(Diagnostic::is_error);
+    mistakes
 }
 
 /// Frees `value` on a thread of its own: a build's maps, strings and values

@@ -91,7 +91,8 @@ impl<'a> Site<'a> {
         let mut errors = Diagnostics::default();
         let by_slug = index_unique(&insights, |i| &i.slug, duplicate_slug, &mut errors);
         index_unique(&insights, |i| &i.id, duplicate_id, &mut errors);
-        let related = resolve_related(&insights, &by_slug, former_slugs, &mut errors);
+        let none = HashSet::new();
+        let related = resolve_related(&insights, &by_slug, &none, former_slugs, &mut errors);
         errors.into_result()?;
 
         let issues = group_issues(&insights, config.issue_size);
@@ -280,9 +281,24 @@ fn duplicate_id(a: &Insight, b: &Insight) -> Diagnostic {
     .hint(hint)
 }
 
+/// The mistakes between `insights`, the files that parsed in a run where
+/// others did not (see `content::load_what_parses`): two files with one slug
+/// or id, a `related` naming no insight. A `related` naming one of the files
+/// that did not parse (`unreadable`, by file name) is not one.
+pub(crate) fn mistakes_between(insights: &[Insight], unreadable: &HashSet<String>) -> Diagnostics {
+    let mut errors = Diagnostics::default();
+    let by_slug = index_unique(insights, |i| &i.slug, duplicate_slug, &mut errors);
+    index_unique(insights, |i| &i.id, duplicate_id, &mut errors);
+    resolve_related(insights, &by_slug, unreadable, &HashMap::new, &mut errors);
+    errors
+}
+
+/// Each insight's related insights, both ways; a slug in `unreadable` is
+/// passed over, any other that names no insight is an error.
 fn resolve_related(
     insights: &[Insight],
     by_slug: &HashMap<&str, usize>,
+    unreadable: &HashSet<String>,
     former_slugs: &dyn Fn() -> HashMap<String, String>,
     errors: &mut Diagnostics,
 ) -> Vec<Vec<usize>> {
@@ -296,6 +312,7 @@ fn resolve_related(
                     related[j].push(i);
                 }
                 Some(_) => {}
+                None if unreadable.contains(slug) => {}
                 None => {
                     let renamed =
                         renamed.get_or_insert_with(|| renamed_slugs(insights, former_slugs()));

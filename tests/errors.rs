@@ -117,6 +117,34 @@ fn insight(front: &str, body: &str) -> String {
 
 // ---- front matter ----------------------------------------------------------
 
+/// One run lists every mistake: each of a file's own (serde stops at the
+/// first), and those between the files that parse (a `related` naming no
+/// insight, a slug taken twice), which would otherwise wait until the broken
+/// files are fixed. A `related` naming a file that does not parse is not one.
+#[test]
+fn every_mistake_of_a_run_is_listed() {
+    Site::new()
+        .write(
+            "content/insights/a.md",
+            insight("title = \"A\"\ndate = 2026-11-22\nweigth = 1\ndraft = \"no\"", "Alpha."),
+        )
+        .write(
+            "content/insights/b.md",
+            insight("title = \"B\"\ndate = 2026-11-22\nrelated = [\"missing\", \"a\"]", "Beta."),
+        )
+        .write(
+            "content/insights/c.md",
+            insight("title = \"C\"\ndate = 2026-11-22\nslug = \"b\"", "Gamma."),
+        )
+        .both_fail(&[
+            "content/insights/a.md:4:1: error: unknown field `weigth`",
+            "content/insights/a.md:5:9: error: invalid type: string \"no\", expected a boolean",
+            "content/insights/b.md:4: error: `related` names \"missing\", which is no insight's slug",
+            "content/insights/c.md:4: error: duplicate slug \"b\"",
+            "4 error",
+        ]);
+}
+
 #[test]
 fn rejects_front_matter_without_closing_line() {
     Site::new()

@@ -186,6 +186,50 @@ pub(crate) fn mbox_messages(bytes: &[u8]) -> Vec<Result<Vec<u8>, Problem>> {
     messages
 }
 
+/// Headers every message has one of; a text whose first lines merely look
+/// like `Name: value` is not taken for a message without one.
+const MESSAGE_HEADERS: [&str; 8] = [
+    "from",
+    "date",
+    "message-id",
+    "subject",
+    "received",
+    "return-path",
+    "mime-version",
+    "delivered-to",
+];
+
+/// Whether `start` (a file's first bytes) begins like one email message:
+/// header lines (`Name: value`, or a folded line starting with a space or a
+/// tab) up to a blank line, among them one of [`MESSAGE_HEADERS`]. The last
+/// line of `start` may be cut, so it is not judged.
+pub(crate) fn starts_like_message(start: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(start);
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    lines.pop();
+    let mut known = false;
+    for (n, line) in lines.iter().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            return known;
+        }
+        if line.starts_with([' ', '\t']) {
+            if n == 0 {
+                return false;
+            }
+            continue;
+        }
+        let Some((name, _)) = line.split_once(':') else {
+            return false;
+        };
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic()) {
+            return false;
+        }
+        known |= MESSAGE_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h));
+    }
+    known
+}
+
 /// Whether `dir` is a Maildir: it holds `cur/` and `new/`.
 pub(crate) fn is_maildir(dir: &Path) -> bool {
     dir.join("cur").is_dir() && dir.join("new").is_dir()
@@ -226,6 +270,24 @@ mod tests {
     use super::*;
 
     const HEADERS: &str = "From: a@b.example\r\nDate: Wed, 18 Nov 2026 23:30:00 -0500\r\nMessage-ID: <x1@b.example>\r\n";
+
+    #[test]
+    fn a_message_is_told_by_its_headers() {
+        let message = format!("{HEADERS}Subject: Hi\r\n\tfolded\r\n\r\nBody: not a header\r\n");
+        assert!(starts_like_message(message.as_bytes()));
+        assert!(
+            starts_like_message(b"Received: from x\nX-Long: cut her"),
+            "cut in its headers"
+        );
+        for text in [
+            "China: chips are scarce.\nExport rules tighten.\n",
+            "Note: one\nAuthor: two\n\nbody\n",
+            "DeepSeek cut prices again.\n",
+            " From: folded first\n\n",
+        ] {
+            assert!(!starts_like_message(text.as_bytes()), "{text:?}");
+        }
+    }
 
     #[test]
     fn reads_plain_text_date_and_message_id() {

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::email::{is_maildir, is_mbox};
+use super::email::{is_maildir, is_mbox, starts_like_message};
 use crate::content::INSIGHTS_DIR;
 use crate::error::Diagnostic;
 use crate::hidden::is_hidden;
@@ -78,12 +78,19 @@ pub(crate) enum Input {
     Mbox(PathBuf),
     /// A Maildir folder (`cur/`, `new/`, `tmp/`).
     Maildir(PathBuf),
+    /// One message of a Maildir (a file in its `cur/` or `new/`), named
+    /// alone or with its folder: known by the name the whole Maildir gives it.
+    MaildirMessage(PathBuf),
 }
 
 impl Input {
     fn path(&self) -> &Path {
         match self {
-            Input::Text(p) | Input::Eml(p) | Input::Mbox(p) | Input::Maildir(p) => p,
+            Input::Text(p)
+            | Input::Eml(p)
+            | Input::Mbox(p)
+            | Input::Maildir(p)
+            | Input::MaildirMessage(p) => p,
         }
     }
 }
@@ -233,38 +240,71 @@ fn found_file(entry: walkdir::DirEntry, inputs: &mut Vec<Input>, skipped: &mut V
         return;
     }
     let input = match extension.as_deref() {
+        _ if in_maildir(path) => Input::MaildirMessage(entry.into_path()),
         Some("txt" | "md") => Input::Text(entry.into_path()),
         Some("eml") => Input::Eml(entry.into_path()),
         Some("mbox") => Input::Mbox(entry.into_path()),
-        // Mail clients keep mailboxes in files without an extension.
-        None if starts_like_mbox(path) => Input::Mbox(entry.into_path()),
+        // Mail clients keep mailboxes, and some keep messages, in files
+        // without an extension.
+        None => match mail_kind(path) {
+            Some(input) => input,
+            None => return,
+        },
         _ => return,
     };
     inputs.push(input);
 }
 
-/// A named file's kind: by its extension, else by its first line.
+/// A named file's kind: a Maildir's message by where it is, else by its
+/// extension, else by how it starts (an mbox's `From ` line, a message's
+/// headers), else plain text.
 fn named_file_kind(path: &Path) -> Input {
     let extension = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     match extension.as_deref() {
+        _ if is_regular(path) && in_maildir(path) => Input::MaildirMessage(path.to_path_buf()),
         Some("eml") => Input::Eml(path.to_path_buf()),
         Some("mbox") => Input::Mbox(path.to_path_buf()),
-        _ if is_regular(path) && starts_like_mbox(path) => Input::Mbox(path.to_path_buf()),
+        Some("txt" | "md") => Input::Text(path.to_path_buf()),
+        _ if is_regular(path) => mail_kind(path).unwrap_or_else(|| Input::Text(path.to_path_buf())),
         _ => Input::Text(path.to_path_buf()),
     }
 }
 
-fn is_regular(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+/// Whether `path` is a message file of a Maildir: in its `cur/` or `new/`.
+fn in_maildir(path: &Path) -> bool {
+    let Some(folder) = path.parent() else {
+        return false;
+    };
+    let is_message_folder = folder
+        .file_name()
+        .is_some_and(|name| name == "cur" || name == "new");
+    is_message_folder
+        && !is_hidden(path.file_name().unwrap_or_default())
+        && folder.parent().is_some_and(is_maildir)
 }
 
-fn starts_like_mbox(path: &Path) -> bool {
-    let mut start = [0u8; 5];
+/// An mbox or one message, by the file's first bytes; `None` for anything else.
+fn mail_kind(path: &Path) -> Option<Input> {
+    let mut start = Vec::with_capacity(MESSAGE_SNIFF_BYTES);
     std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut start))
-        .is_ok_and(|()| is_mbox(&start))
+        .and_then(|f| f.take(MESSAGE_SNIFF_BYTES as u64).read_to_end(&mut start))
+        .ok()?;
+    if is_mbox(&start) {
+        Some(Input::Mbox(path.to_path_buf()))
+    } else if starts_like_message(&start) {
+        Some(Input::Eml(path.to_path_buf()))
+    } else {
+        None
+    }
+}
+
+/// How much of a file without an extension is read to tell a message.
+const MESSAGE_SNIFF_BYTES: usize = 4096;
+
+fn is_regular(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 fn not_regular(path: &Path) -> Skipped {
@@ -388,6 +428,30 @@ mod tests {
         assert_eq!(found, [Input::Text(root.join("content/raw/r.txt"))]);
         assert_eq!(skipped.len(), 3);
         assert!(skipped.iter().all(|s| s.reason == SkipReason::SiteFolder));
+
+        // A Maildir's message, named alone or with its folder, is one of its
+        // messages; a file without an extension is read by how it starts.
+        let message = root.join("mail/cur/1.M1.h:2,S");
+        write(
+            "loose/17",
+            "From: a@b.example\nDate: Wed, 18 Nov 2026 23:30:00 -0500\n\nBody\n",
+        );
+        write("loose/notes", "China: chips are scarce.\n");
+        let found = find_inputs(std::slice::from_ref(&message), &site_folders, &mut skipped);
+        assert_eq!(found, [Input::MaildirMessage(message.clone())]);
+        let found = find_inputs(&[root.join("mail/cur")], &site_folders, &mut skipped);
+        assert_eq!(found, [Input::MaildirMessage(message)]);
+        let found = find_inputs(&[root.join("loose")], &site_folders, &mut skipped);
+        assert_eq!(found, [Input::Eml(root.join("loose/17"))]);
+        let named = [root.join("loose/17"), root.join("loose/notes")];
+        let found = find_inputs(&named, &site_folders, &mut skipped);
+        assert_eq!(
+            found,
+            [
+                Input::Eml(root.join("loose/17")),
+                Input::Text(root.join("loose/notes"))
+            ]
+        );
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub(crate) fn read_files(paths: &[PathBuf], reading: &Reading) -> ReadResult {
             }
             Input::Mbox(path) => result.add_mbox(&path, reading),
             Input::Maildir(dir) => result.add_maildir(&dir, reading),
+            Input::MaildirMessage(path) => result.add_maildir_message(path, reading),
         }
     }
     // Oldest first, so the first sighting of an insight is its earliest, and a
@@ -117,23 +118,28 @@ impl ReadResult {
             }
         };
         for path in files {
-            let read = read_capped(&path).and_then(|bytes| {
-                email::read_message(&bytes)
-                    .map_err(|problem| skipped_message(&path, None, &problem))
-            });
-            self.add_file(
-                read.map(|letter| {
-                    let source = letter
-                        .message_id
-                        .clone()
-                        .unwrap_or_else(|| maildir_unique_name(&path));
-                    let mut text = letter_text(path, source, None, letter, reading);
-                    text.message = Some(text.source.clone());
-                    text
-                }),
-                true,
-            );
+            self.add_maildir_message(path, reading);
         }
+    }
+
+    /// The Maildir message at `path`, read as one `.eml` and known by its
+    /// Message-ID, else by the name its Maildir gives it.
+    fn add_maildir_message(&mut self, path: PathBuf, reading: &Reading) {
+        let read = read_capped(&path).and_then(|bytes| {
+            email::read_message(&bytes).map_err(|problem| skipped_message(&path, None, &problem))
+        });
+        self.add_file(
+            read.map(|letter| {
+                let source = letter
+                    .message_id
+                    .clone()
+                    .unwrap_or_else(|| maildir_unique_name(&path));
+                let mut text = letter_text(path, source, None, letter, reading);
+                text.message = Some(text.source.clone());
+                text
+            }),
+            true,
+        );
     }
 }
 

@@ -69,6 +69,9 @@ pub struct ImportSummary {
     pub failed: usize,
     /// Content files that could not be written.
     pub write_failures: usize,
+    /// Content files with new sources or related insights that import does
+    /// not write (YAML front matter): each is a warning, for the editor.
+    pub left_to_edit: usize,
 }
 
 impl fmt::Display for ImportSummary {
@@ -413,6 +416,7 @@ impl<'a> Run<'a> {
                 Ok(None) => {}
                 Err(d) => {
                     report.summary.write_failures += usize::from(d.is_error());
+                    report.summary.left_to_edit += usize::from(!d.is_error());
                     report.diagnostics.push(d);
                 }
             }

@@ -554,7 +554,13 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
         .count();
     let updated = report.changes.len() - created;
     let failures = report.summary.write_failures;
+    let left = report.summary.left_to_edit;
     match (dry_run, report.changes.is_empty() && failures == 0) {
+        (_, true) if left > 0 => println!(
+            "nothing written: {} with YAML front matter {} the sources and related insights above added by hand",
+            Count(left, "file"),
+            if left == 1 { "needs" } else { "need" }
+        ),
         (_, true) => {
             println!("nothing to change: content already holds every insight, source and link")
         }

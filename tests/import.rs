@@ -668,6 +668,15 @@ fn yaml_front_matter_is_left_alone_with_a_warning() {
         stdout(&out)
     );
     assert_eq!(fs::read_to_string(dir.join("by-hand.md")).unwrap(), yaml);
+    // Again: the merge is still the editor's to make, and the closing line
+    // says so rather than that content holds every source.
+    let again = import(site.path(), &[&seed(0)]);
+    assert_success(&again);
+    assert!(
+        stdout(&again).ends_with("nothing written: 1 file with YAML front matter needs the sources and related insights above added by hand\n"),
+        "{}",
+        stdout(&again)
+    );
 }
 
 fn email_fixtures() -> PathBuf {

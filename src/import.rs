@@ -33,10 +33,10 @@ use crate::text::headline::{headline_of, is_cut_of};
 use frontmatter::{grow, render_new, EditError, Growth, NewInsight};
 use raw::{insight_lines, read_files, RawFile, RawLine, Reading, Role};
 use similar::{Shingles, SimilarityIndex};
-use text::{new_headline_slug, TopicMatcher};
+use text::TopicMatcher;
 
 pub use inputs::MAX_INPUT_BYTES;
-pub(crate) use text::new_slug;
+pub(crate) use text::new_headline_slug;
 
 /// What `brief import` was asked for.
 #[derive(Debug, Clone, Default)]

@@ -12,7 +12,7 @@ use crate::content::{self, INSIGHTS_DIR};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hidden::is_hidden;
 use crate::hints::closest;
-use crate::import::{create_file, new_slug};
+use crate::import::{create_file, new_headline_slug};
 use crate::lock::SiteLock;
 
 /// The config of a new site: every key shown, with what it does.
@@ -221,7 +221,7 @@ pub fn new_insight(
                 .collect()
         })
         .unwrap_or_default();
-    let slug = new_slug(title, &content::insight_id(title), |s| {
+    let slug = new_headline_slug(title, &content::insight_id(title), |s| {
         slugs.iter().any(|t| t == s) || dir.join(format!("{s}.md")).exists()
     });
     let path = Path::new(INSIGHTS_DIR).join(format!("{slug}.md"));

@@ -602,6 +602,8 @@ fn init_refuses_a_file_and_a_dangling_link_naming_them() {
     assert!(!parent.path().join("nowhere").exists());
 }
 
+/// `new` names the file as import does: the headline's meaningful words,
+/// at most six of them and 50 characters (stop words left out).
 #[test]
 fn new_writes_an_insight_that_parses_with_a_unique_slug() {
     let site = site();
@@ -620,7 +622,7 @@ fn new_writes_an_insight_that_parses_with_a_unique_slug() {
     let path = site
         .path()
         .join(INSIGHTS_DIR)
-        .join("huaweis-ascend-ramps-up.md");
+        .join("huaweis-ascend-ramps.md");
     let config = Config::load(site.path()).unwrap();
     let insight = parse_insight(&fs::read_to_string(&path).unwrap(), &path, &config).unwrap();
     assert_eq!(insight.title, "Huawei's \"Ascend\" ramps up");
@@ -631,7 +633,15 @@ fn new_writes_an_insight_that_parses_with_a_unique_slug() {
     assert!(site
         .path()
         .join(INSIGHTS_DIR)
-        .join("huaweis-ascend-ramps-up-2.md")
+        .join("huaweis-ascend-ramps-2.md")
+        .exists());
+
+    let long = "Chinese hyperscalers are quietly rebuilding their inference stacks around domestic accelerators because export controls made supply unpredictable";
+    assert_success(&brief(site.path(), &["new", long]));
+    assert!(site
+        .path()
+        .join(INSIGHTS_DIR)
+        .join("chinese-hyperscalers-quietly-rebuilding-inference.md")
         .exists());
 
     let unknown = brief(site.path(), &["new", "Other", "--topic", "huawie"]);

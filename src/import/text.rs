@@ -125,10 +125,6 @@ fn is_meaningful(word: &str) -> bool {
 
 /// A slug for `title` that `taken` does not hold: the title's slug, else with
 /// `-2`, `-3`, … appended. Stable: the same title and taken set give the same slug.
-pub(crate) fn new_slug(title: &str, id: &str, taken: impl Fn(&str) -> bool) -> String {
-    unique(base_slug(title, id), taken)
-}
-
 /// `base`, else `base-2`, `base-3`, …: the first that `taken` does not hold.
 fn unique(base: String, taken: impl Fn(&str) -> bool) -> String {
     if !taken(&base) {
@@ -342,11 +338,11 @@ mod tests {
     fn slugs_are_made_unique_with_a_number() {
         let taken = ["china-leads", "china-leads-2"];
         assert_eq!(
-            new_slug("China leads", "ab", |s| taken.contains(&s)),
+            new_headline_slug("China leads", "ab", |s| taken.contains(&s)),
             "china-leads-3"
         );
         assert_eq!(
-            new_slug("China follows", "ab", |s| taken.contains(&s)),
+            new_headline_slug("China follows", "ab", |s| taken.contains(&s)),
             "china-follows"
         );
     }

@@ -498,6 +498,51 @@ fn a_deleted_insight_is_removed_and_nothing_outside_the_prefix_is_touched() {
     }
 }
 
+/// A link in the output to a file outside it is never deployed (git keeps
+/// links, so a shared `public/` can hold one pointing at a key file), with a
+/// warning naming it; a link to a file inside the output is deployed as that
+/// file. A `--changed-urls` file that cannot be made fails the deploy before
+/// anything is sent, so the list of what changed is never lost.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_are_not_deployed_and_a_bad_changed_urls_path_sends_nothing() {
+    use std::os::unix::fs::symlink;
+    let site = sample_site("links", "");
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("key"), "secret").unwrap();
+    symlink(secret.path().join("key"), site.public().join("leak.txt")).unwrap();
+    symlink(
+        site.public().join("robots.txt"),
+        site.public().join("robots-copy.txt"),
+    )
+    .unwrap();
+
+    let bad = site.path("no-such-folder/urls.txt");
+    let out = deploy(&site, &["--changed-urls", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was deployed"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(weed().keys("links").is_empty(), "nothing was sent");
+
+    let out = deploy(&site, &[]);
+    counts(&out);
+    let err = stderr(&out);
+    assert!(
+        err.contains("leak.txt: warning: not deployed: a link to a file outside the built site"),
+        "{err}"
+    );
+    let keys = site_keys("links");
+    assert!(!keys.contains("digest/leak.txt"), "{keys:?}");
+    assert!(keys.contains("digest/robots-copy.txt"), "{keys:?}");
+    assert_eq!(
+        weed().get("links", "digest/robots-copy.txt").bytes,
+        std::fs::read(site.public().join("robots.txt")).unwrap()
+    );
+}
+
 /// Static files named with spaces, `%`, `+`, `&`, quotes and letters outside
 /// ASCII: each is stored under its own name (signing escapes the key), compares
 /// unchanged on the rerun, is deleted when it goes, and is listed in

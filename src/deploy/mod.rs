@@ -106,6 +106,13 @@ pub fn deploy(root: &Path, options: &DeployOptions) -> Result<Report, Diagnostic
     })?;
     let dir = options.dir.clone().unwrap_or_else(|| root.join("public"));
     let (_lock, recovered) = claim_output(root, &dir)?;
+    // Opened (and emptied) before anything is sent: a path that cannot be
+    // written fails the deploy while nothing has changed, rather than losing
+    // the list of what did, and a deploy that fails early leaves no old list.
+    let changed_urls = match &options.changed_urls {
+        Some(path) if !options.dry_run => Some(open_changed_urls(path)?),
+        _ => None,
+    };
     let rules = Rules::new(config.deploy.as_ref());
     let scheme = rules.scheme();
     let store = settings.store()?;
@@ -123,14 +130,14 @@ pub fn deploy(root: &Path, options: &DeployOptions) -> Result<Report, Diagnostic
             remote.join().expect("the listing thread does not panic"),
         )
     });
-    let (local, remote) = (local?, remote?);
+    let ((local, skipped), remote) = (local?, remote?);
     let plan = deploy.plan(&local, &remote)?;
     let too_many = plan.deletes.len() > settings.max_deletes && !options.force;
     if too_many && !options.dry_run {
         return Err(too_many_deletes(&config, &settings, plan.deletes.len()).into());
     }
     let mut report = Report {
-        warnings: Diagnostics(recovered.into_iter().collect()),
+        warnings: Diagnostics(recovered.into_iter().chain(skipped.0).collect()),
         dry_run: options.dry_run,
         uploaded: plan.uploads.len(),
         bytes: plan.uploads.iter().map(|(f, _)| f.size).sum(),
@@ -148,8 +155,8 @@ pub fn deploy(root: &Path, options: &DeployOptions) -> Result<Report, Diagnostic
         }
     } else {
         let outcome = deploy.carry_out(&plan, &dir, &scheme, options.progress);
-        if let Some(file) = &options.changed_urls {
-            write_changed_urls(file, &config, &outcome.changed)?;
+        if let Some((path, file)) = changed_urls {
+            write_changed_urls(path, file, &config, &outcome.changed)?;
         }
         outcome.result?;
     }
@@ -492,7 +499,23 @@ fn parallel<T: Sync, R: Send>(items: &[T], jobs: usize, work: impl Fn(&T) -> R +
 /// line, sorted, escaped as URLs are (`files/a%20b.pdf`): what a CDN purge
 /// needs. A page (`x/index.html`) is listed under the URL readers use (`…/x/`)
 /// and its file URL.
-fn write_changed_urls(file: &Path, config: &Config, changed: &[String]) -> Result<(), Diagnostic> {
+/// `--changed-urls FILE`, created or emptied.
+fn open_changed_urls(path: &Path) -> Result<(&Path, std::fs::File), Diagnostic> {
+    std::fs::File::create(path)
+        .map(|file| (path, file))
+        .map_err(|e| {
+            Diagnostic::io("create the file for the changed URLs", path, &e).hint(
+                "name a file in a folder that exists and can be written; nothing was deployed",
+            )
+        })
+}
+
+fn write_changed_urls(
+    path: &Path,
+    mut file: std::fs::File,
+    config: &Config,
+    changed: &[String],
+) -> Result<(), Diagnostic> {
     let mut urls: Vec<String> = changed
         .iter()
         .flat_map(|path| {
@@ -505,7 +528,8 @@ fn write_changed_urls(file: &Path, config: &Config, changed: &[String]) -> Resul
     urls.sort_unstable();
     urls.dedup();
     let text: String = urls.iter().map(|u| format!("{u}\n")).collect();
-    std::fs::write(file, text).map_err(|e| Diagnostic::io("write the changed URLs to", file, &e))
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| Diagnostic::io("write the changed URLs into", path, &e))
 }
 
 #[cfg(test)]

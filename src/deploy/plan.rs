@@ -101,16 +101,20 @@ pub(crate) enum Verdict {
     },
 }
 
-/// The files of the built site under `dir`, with `prefix` before their keys.
-/// Hidden files and folders (a name starting with `.`) are never deployed, and
-/// folder symlinks never followed.
+/// The files of the built site under `dir`, with `prefix` before their keys,
+/// and a warning for each link passed over. Hidden files and folders (a name
+/// starting with `.`) are never deployed, folder links never followed, and a
+/// link to a file only followed when the file is inside `dir`: brief writes
+/// no link, and one that reached out (committed to a shared `public/`,
+/// say, pointing at a key file) would publish what it points to.
 pub(crate) fn local_files<'r>(
     dir: &Path,
     prefix: &str,
     rules: &'r Rules,
-) -> Result<Vec<LocalFile<'r>>, Diagnostics> {
+) -> Result<(Vec<LocalFile<'r>>, Diagnostics), Diagnostics> {
     let mut paths = Vec::new();
     let mut errors = Diagnostics::default();
+    let inside = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let walker = walkdir::WalkDir::new(dir)
         .min_depth(1)
         .into_iter()
@@ -126,6 +130,14 @@ pub(crate) fn local_files<'r>(
         };
         // A symlink to a file is deployed as the file; to a folder, skipped.
         if entry.file_type().is_dir() || !entry.path().is_file() {
+            continue;
+        }
+        if entry.path_is_symlink() && !points_inside(entry.path(), &inside) {
+            errors.push(
+                Diagnostic::warning("not deployed: a link to a file outside the built site")
+                    .at(entry.path())
+                    .hint("copy the file into the site's static/ folder if it is meant to be published"),
+            );
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
@@ -150,8 +162,15 @@ pub(crate) fn local_files<'r>(
             Err(e) => errors.push(e),
         }
     }
-    errors.into_result()?;
-    Ok(local)
+    let warnings = errors.into_result()?;
+    Ok((local, warnings))
+}
+
+/// Whether the link at `path` leads to a file inside the folder `inside`
+/// (resolved, links and all).
+fn points_inside(path: &Path, inside: &Path) -> bool {
+    path.canonicalize()
+        .is_ok_and(|target| target.starts_with(inside))
 }
 
 fn local_file<'r>(

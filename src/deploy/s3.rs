@@ -23,6 +23,13 @@ pub(crate) const SHA256_META: &str = "x-amz-meta-brief-sha256";
 
 /// Tries per request (the first plus four retries, about 4 s of backoff).
 const ATTEMPTS: u32 = 5;
+/// Tries of a request whose answer timed out: a store that takes a connection
+/// and never answers stays that way, and every try waits [`ANSWER_TIMEOUT`].
+const ATTEMPTS_AFTER_TIMEOUT: u32 = 2;
+/// How long an answer may take to start once a request is sent (S3 answers
+/// within a second; an upload's answer comes after its body is sent, whose
+/// own limit is longer).
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(20);
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 /// How long a signed request stays valid: long enough for every retry.
 const SIGNED_FOR: Duration = Duration::from_secs(3600);
@@ -109,7 +116,7 @@ impl Store {
             // A presigned URL is valid for its own host only.
             .max_redirects(0)
             .timeout_connect(Some(Duration::from_secs(10)))
-            .timeout_recv_response(Some(Duration::from_secs(60)))
+            .timeout_recv_response(Some(ANSWER_TIMEOUT))
             .timeout_recv_body(Some(Duration::from_secs(60)))
             .timeout_send_body(Some(Duration::from_secs(300)))
             .build();
@@ -278,6 +285,14 @@ impl Store {
             match outcome {
                 Ok(reply) if !transient_status(reply.status) || last => return Ok(reply),
                 Err(e) if !transient_error(&e) => return Err(Failure::Garbled(e.to_string())),
+                Err(e @ ureq::Error::Timeout(_)) if attempt >= ATTEMPTS_AFTER_TIMEOUT => {
+                    return Err(Failure::Unreachable {
+                        error: format!(
+                            "{e} (tried {attempt} times, {} s each)",
+                            ANSWER_TIMEOUT.as_secs()
+                        ),
+                    })
+                }
                 Err(e) if last => {
                     return Err(Failure::Unreachable {
                         error: format!("{e} (tried {ATTEMPTS} times)"),

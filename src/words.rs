@@ -9,7 +9,7 @@
 //! plural form by the language's CLDR rules (ICU's data, already brief's for
 //! dates). Part of the theme stage; knows nothing of pages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 #[cfg(test)]
 use std::path::Path;
 use std::sync::Arc;
@@ -22,6 +22,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::escape::write_html_escaped;
 use crate::hints::{closest, find_key_line, toml_diagnostic};
 use crate::text::dates::locale_of;
+use crate::text::is_english;
 
 mod fold;
 
@@ -62,13 +63,28 @@ impl Words {
     ) -> Result<Words, Diagnostics> {
         let mut phrases = BTreeMap::new();
         let mut errors = Diagnostics::default();
+        // The phrases still in English when every file is read.
+        let mut english = BTreeSet::new();
         for name in file_names(&config.language) {
             for file in files.get(&name).into_iter().flatten() {
-                read_file(file, &mut phrases, &mut errors);
+                let read = read_file(file, &mut phrases, &mut errors);
+                if name == FALLBACK_LANGUAGE {
+                    english.extend(read);
+                } else {
+                    english.retain(|key| !read.contains(key));
+                }
             }
         }
         errors.into_result()?;
         apply_overrides(&config.words, config, &mut phrases)?;
+        english.retain(|key| !config.words.contains_key(key));
+        if !is_english(&config.language) {
+            for key in &english {
+                if let Some(Phrase::Forms(forms)) = phrases.get_mut(key) {
+                    count_as_english(forms);
+                }
+            }
+        }
         // The config's own key for the one phrase brief fills in most.
         if let Some(title) = &config.issue_title {
             phrases.insert("issue_title".into(), Phrase::Text(title.clone()));
@@ -165,19 +181,36 @@ fn plural_rules(language: &str) -> PluralRules {
         })
 }
 
+/// English plural forms kept for a site in another language (a phrase its
+/// language's file lacks): picked as English picks them, not by that
+/// language's rules, which would give "The top 1 insights" in Japanese (one
+/// form for every count). English tells only 1 (`one`) from the rest, so
+/// `one` becomes the exact form `=1`, which every language's rules honour.
+fn count_as_english(forms: &mut BTreeMap<String, String>) {
+    if let Some(one) = forms.remove("one") {
+        forms.entry("=1".to_string()).or_insert(one);
+    }
+}
+
 /// Reads one words file into `phrases`, each of its phrases over the one
-/// before it of the same name.
-fn read_file(file: &WordsFile, phrases: &mut BTreeMap<String, Phrase>, errors: &mut Diagnostics) {
+/// before it of the same name. Returns the names it read.
+fn read_file(
+    file: &WordsFile,
+    phrases: &mut BTreeMap<String, Phrase>,
+    errors: &mut Diagnostics,
+) -> Vec<String> {
     let table: toml::Table = match toml::from_str(&file.text) {
         Ok(table) => table,
         Err(e) => {
             errors.push(toml_diagnostic(&e, &file.text, &file.path, 0));
-            return;
+            return Vec::new();
         }
     };
+    let mut read = Vec::with_capacity(table.len());
     for (key, value) in table {
         match phrase_of(&value) {
             Ok(phrase) => {
+                read.push(key.clone());
                 phrases.insert(key, phrase);
             }
             Err(problem) => errors.push(
@@ -188,6 +221,7 @@ fn read_file(file: &WordsFile, phrases: &mut BTreeMap<String, Phrase>, errors: &
             ),
         }
     }
+    read
 }
 
 const PHRASE_HINT: &str =
@@ -240,9 +274,9 @@ fn phrase_of(value: &toml::Value) -> Result<Phrase, String> {
         toml::Value::Table(table) => {
             let mut forms = BTreeMap::new();
             for (form, text) in table {
-                if !FORMS.contains(&form.as_str()) {
+                if !FORMS.contains(&form.as_str()) && exact_count(form).is_none() {
                     return Err(format!(
-                        "has a plural form `{form}`, which no language has (there are {})",
+                        "has a plural form `{form}`, which no language has (there are {}, and `=N` for the count N alone)",
                         FORMS.join(", ")
                     ));
                 }
@@ -269,6 +303,21 @@ fn phrase_text(text: &str) -> Result<String, String> {
     Ok(text.to_string())
 }
 
+/// The count an exact form names (`=0`, `=1`), which comes before the
+/// language's categories, as in ICU's messages.
+fn exact_count(form: &str) -> Option<u64> {
+    let digits = form.strip_prefix('=')?;
+    digits
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| digits.parse().ok())?
+}
+
+/// Whether `form` is the exact form for `n` (`=3` for 3), given `n`'s digits.
+fn is_exact_form(form: &str, digits: Option<&str>) -> bool {
+    digits.is_some_and(|digits| form.strip_prefix('=') == Some(digits))
+}
+
 /// Marks the start of plural forms written as one string, and ends a form's
 /// name: control characters no phrase may hold (see [`phrase_of`]).
 const FORMS_MARK: char = '\u{1}';
@@ -287,20 +336,24 @@ fn encode_forms(forms: &BTreeMap<String, String>) -> String {
     out
 }
 
-/// The text of form `name` (else `other`) of forms written by [`encode_forms`]
-/// (`encoded` without its first mark).
-fn decode_form<'e>(encoded: &'e str, name: &str) -> &'e str {
-    let mut other = "";
+/// The text of the exact form for the count with `digits`, else of form
+/// `name`, else of `other`, of forms written by [`encode_forms`] (`encoded`
+/// without its first mark).
+fn decode_form<'e>(encoded: &'e str, digits: Option<&str>, name: &str) -> &'e str {
+    let (mut named, mut other) = (None, "");
     for form in encoded.split(FORMS_MARK) {
         let (form, text) = form.split_once(FORM_END).unwrap_or((form, ""));
-        if form == name {
+        if is_exact_form(form, digits) {
             return text;
+        }
+        if form == name {
+            named = Some(text);
         }
         if form == "other" {
             other = text;
         }
     }
-    other
+    named.unwrap_or(other)
 }
 
 fn phrase_value(phrase: &Phrase) -> Value {
@@ -413,17 +466,22 @@ impl Say {
     /// forms (a map, or a folded literal), the form the count takes.
     fn form<'v>(&self, phrase: &'v Value, n: Option<u64>) -> &'v str {
         let name = || n.map_or("other", |n| category_name(self.category(n)));
+        let mut buffer = itoa::Buffer::new();
+        let digits = n.map(|n| buffer.format(n));
         if let Some(map) = phrase.as_map() {
-            let form = |name: &str| {
+            let form = |wanted: &dyn Fn(&str) -> bool| {
                 map.iter()
-                    .find(|(key, _)| key.as_str() == Some(name))
+                    .find(|(key, _)| key.as_str().is_some_and(wanted))
                     .and_then(|(_, text)| text.as_str())
             };
-            return form(name()).or_else(|| form("other")).unwrap_or_default();
+            return form(&|key| is_exact_form(key, digits))
+                .or_else(|| form(&|key| key == name()))
+                .or_else(|| form(&|key| key == "other"))
+                .unwrap_or_default();
         }
         let text = phrase.as_str().unwrap_or_default();
         match text.strip_prefix(FORMS_MARK) {
-            Some(encoded) => decode_form(encoded, name()),
+            Some(encoded) => decode_form(encoded, digits, name()),
             None => text,
         }
     }
@@ -537,11 +595,56 @@ page_of = "Page {n} of {total}"
         assert_eq!(count(&english, 1), "1 insight");
         assert_eq!(count(&english, 1001), "1001 insights");
         // French counts 0 as one; a form a phrase lacks falls back to `other`.
+        let files = self::files(&[
+            ("en", EN),
+            (
+                "fr",
+                "insights = { one = \"{n} idée\", other = \"{n} idées\" }",
+            ),
+            (
+                "ru",
+                "insights = { one = \"{n} мысль\", few = \"{n} мысли\", other = \"{n} мыслей\" }",
+            ),
+        ]);
         let french = Words::load(&files, &config("language = \"fr\"")).unwrap();
-        assert_eq!(count(&french, 0), "0 insight");
+        assert_eq!(count(&french, 0), "0 idée");
+        assert_eq!(count(&french, 2), "2 idées");
         let russian = Words::load(&files, &config("language = \"ru\"")).unwrap();
         assert_eq!(russian.rules.category_for(3_u64), PluralCategory::Few);
-        assert_eq!(count(&russian, 3), "3 insights");
+        assert_eq!(count(&russian, 3), "3 мысли");
+        assert_eq!(count(&russian, 5), "5 мыслей");
+    }
+
+    /// English words a language's file lacks keep English grammar: Japanese
+    /// has one form for every count, and its rules alone would say "1 insights".
+    #[test]
+    fn english_words_in_another_language_count_as_english() {
+        let files = files(&[("en", EN), ("fr", "issues = \"Numéros\"")]);
+        for language in ["ja", "fr"] {
+            let words =
+                Words::load(&files, &config(&format!("language = \"{language}\""))).unwrap();
+            let count = |n: u64| render(&words, &format!("{{{{ words.insights | say(n={n}) }}}}"));
+            assert_eq!(count(1), "1 insight", "{language}");
+            assert_eq!(count(0), "0 insights", "{language}");
+            assert_eq!(count(3), "3 insights", "{language}");
+        }
+    }
+
+    /// A form `=N` is the count N's alone, before the language's categories.
+    #[test]
+    fn an_exact_form_comes_before_the_category() {
+        let files = files(&[("en", EN)]);
+        let words = Words::load(
+            &files,
+            &config("[words]\ninsights = { \"=0\" = \"No insights yet\", one = \"{n} insight\", other = \"{n} insights\" }"),
+        )
+        .unwrap();
+        let count = |n: u64| render(&words, &format!("{{{{ words.insights | say(n={n}) }}}}"));
+        assert_eq!(count(0), "No insights yet");
+        assert_eq!(count(1), "1 insight");
+        assert_eq!(count(10), "10 insights");
+        let looked_up = "{% set w = words %}{{ w.insights | say(n=0) }}";
+        assert_eq!(render(&words, looked_up), "No insights yet");
     }
 
     #[test]

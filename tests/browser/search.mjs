@@ -16,6 +16,7 @@
 //   before the others, and a prefix of the word finds it while typing;
 // - a Chinese word inside a sentence is found and highlighted, and so is a
 //   word typed with an accent in text that writes it as a combining mark;
+// - "U.S." is found as one word, and a query too short to search says so;
 // - the results can be walked and opened by keyboard;
 // - with JavaScript off the page says search needs it;
 // - in a German site the messages are German.
@@ -69,6 +70,8 @@ if (!site) {
   insight("hi-lang", "हिन्दी पाठकों के लिए खोज", "हिन्दी भाषा में चिप की कीमतें गिरीं।");
   // Thai is written without spaces between words, as Chinese is.
   insight("th-chips", "ราคาชิปในเชียงใหม่ลดลง", "ผู้ผลิตเพิ่มกำลังการผลิตภาษาไทย");
+  // Letters with dots between them: a reader types "U.S." as the text has it.
+  insight("us-rules", "Washington weighs new chip rules", "The U.S. and the U.K. weigh new export rules.");
   // Accents written as combining marks (u + U+0308): a reader types ü.
   insight("zurich", "Zu\u0308rich banks weigh chips", "Zu\u0308rich banks weigh cafe\u0301 chains.",
     'topics = ["chips"]\n');
@@ -214,6 +217,17 @@ try {
     if (!hit) fail(`"${word}": ${slug} is not found`);
     else if (!hit.marks.some((m) => m.toLowerCase().includes(word))) fail(`"${word}": not marked whole (${hit.marks})`);
   }
+
+  // "U.S." is one word, in the query as in the index, not two letters too
+  // short to search.
+  if (!siteArg) {
+    const found = await query(page, "U.S.");
+    if (!found.some((r) => r.href === `${prefix}insights/us-rules/`)) fail(`"U.S.": us-rules is not found`);
+  }
+  // A query too short to search says so.
+  await page.fill("#search-input", "x");
+  await page.waitForFunction(() => /longer/.test(document.getElementById("search-status").textContent), null, { timeout: 15000 })
+    .catch(async () => fail(`"x": the status does not ask for a longer word: "${await page.textContent("#search-status")}"`));
 
   // More results on demand, by keyboard, for a query with more than a page.
   const many = figures.queries.find((q) => q.results === 10);

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use ahash::AHashMap;
 
-use super::words::each_word;
+use super::words::{each_word, join_abbreviations};
 
 /// Insights kept beside a word: at least the results a reader pages through
 /// before refining the query (the script shows ten at a time).
@@ -91,12 +91,14 @@ pub(super) fn collect<'a>(count: usize, indexed: impl Fn(usize) -> Indexed<'a>) 
     let mut map: AHashMap<Box<str>, Vec<u32>> = AHashMap::new();
     for i in 0..count {
         let doc = indexed(i);
-        let title = doc.title.to_lowercase();
+        let mut title = doc.title.to_lowercase();
         let mut rest = doc.text.to_lowercase();
         for topic in &doc.topics {
             rest.push(' ');
             rest.push_str(&topic.to_lowercase());
         }
+        join_abbreviations(&mut title);
+        join_abbreviations(&mut rest);
         // Title words first: an insight's first hit on a word is the one
         // kept, so it says "title" when the title has the word.
         let mut add = |word: &str, hit: u32| match map.get_mut(word) {

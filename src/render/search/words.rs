@@ -46,6 +46,58 @@ pub(super) fn stop_words(language: &str) -> &'static [&'static str] {
     }
 }
 
+/// `u.s.` → `us`, `e.g.` → `eg`: letters written with dots between them, as
+/// one word. Alone, each letter is too short to index, and "U.S." would find
+/// nothing. ASCII letters only, each one alone between dots, the first after
+/// no other letter or digit and the last before none; `search.js` joins a
+/// query's the same way (`ABBREVIATION`). Most texts have none: only a dot
+/// right after a lone letter and before another is looked at.
+pub(super) fn join_abbreviations(text: &mut String) {
+    let bytes = text.as_bytes();
+    let first = memchr::memchr_iter(b'.', bytes).find_map(|dot| {
+        let start = dot.checked_sub(1)?;
+        abbreviation_at(text, start).map(|end| (start, end))
+    });
+    let Some((start, end)) = first else { return };
+    let mut joined = String::with_capacity(text.len());
+    joined.push_str(&text[..start]);
+    let mut at = start;
+    let mut span = Some(end);
+    while at < text.len() {
+        match span.take().or_else(|| abbreviation_at(text, at)) {
+            Some(end) => {
+                joined.extend(text[at..end].chars().filter(|&c| c != '.'));
+                at = end;
+            }
+            None => {
+                let c = text[at..].chars().next().expect("inside the text");
+                joined.push(c);
+                at += c.len_utf8();
+            }
+        }
+    }
+    *text = joined;
+}
+
+/// Where the abbreviation starting at byte `at` of `text` ends (after its last
+/// letter), if one does: `x.y`, `x.y.z`, … (see [`join_abbreviations`]).
+fn abbreviation_at(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let letter = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
+    // An ASCII letter first: then `at` is a character's start.
+    if !letter(at) || text[..at].chars().next_back().is_some_and(is_word_char) {
+        return None;
+    }
+    let mut last = at;
+    while bytes.get(last + 1) == Some(&b'.')
+        && letter(last + 2)
+        && !text[last + 3..].chars().next().is_some_and(is_word_char)
+    {
+        last += 2;
+    }
+    (last > at).then_some(last + 1)
+}
+
 /// Calls `found` with each word of `lowercased` (a text already lowercased as
 /// a whole, as the query is) of an indexable length, in order, repeats and stop
 /// words included (the index drops stop words once, not per occurrence). Runs
@@ -172,6 +224,35 @@ mod tests {
     }
 
     #[test]
+    fn letters_with_dots_between_are_one_word() {
+        let joined = |text: &str| {
+            let mut text = text.to_string();
+            join_abbreviations(&mut text);
+            text
+        };
+        assert_eq!(
+            joined("the u.s. and u.k., e.g. now"),
+            "the us. and uk., eg. now"
+        );
+        assert_eq!(joined("—u.s.-china (a.i.)"), "—us.-china (ai.)");
+        assert_eq!(joined("u.s.a"), "usa");
+        // A word before, or more than one letter between dots, is no abbreviation.
+        for text in [
+            "plan a. b is next",
+            "no.5",
+            "u.sa",
+            "3.5",
+            "ab.c",
+            "end.",
+            "é.u.",
+            "x.yéz",
+        ] {
+            assert_eq!(joined(text), text);
+        }
+        assert_eq!(joined("über u.s."), "über us.");
+    }
+
+    #[test]
     fn stop_words_are_english_only() {
         assert!(stop_words("en").contains(&"the"));
         assert!(stop_words("EN_us").contains(&"the"));
@@ -262,6 +343,10 @@ mod tests {
         let script = include_str!("../../../themes/default/static/search.js");
         assert!(script.contains(r"split(/[^\p{Alphabetic}\p{N}\p{M}]+/u)"));
         assert!(script.contains(r#""(?<![\\p{Alphabetic}\\p{N}\\p{M}])""#));
+        // and joins letters with dots between them as `join_abbreviations` does.
+        assert!(script.contains(
+            r"var ABBREVIATION = /(?<![\p{Alphabetic}\p{N}\p{M}])[a-z](?:\.[a-z])+(?![\p{Alphabetic}\p{N}\p{M}])/gu;"
+        ));
     }
 
     fn js_escape(c: char) -> String {

@@ -95,12 +95,19 @@
     return out;
   }
 
+  // "u.s." → "us", "e.g." → "eg": ASCII letters alone between dots, after no
+  // letter or digit and before none, as one word (the index joins them so).
+  var ABBREVIATION = /(?<![\p{Alphabetic}\p{N}\p{M}])[a-z](?:\.[a-z])+(?![\p{Alphabetic}\p{N}\p{M}])/gu;
+  function joinAbbreviations(text) {
+    return text.replace(ABBREVIATION, function (letters) { return letters.replace(/\./g, ""); });
+  }
+
   // The query's words: lowercased, split as the index splits text. Stop words
   // are dropped, except the last word while it is being typed (a prefix).
   function queryWords(query) {
     var typing = !/\s$/.test(query);
     var parts = [];
-    query.normalize("NFC").toLowerCase().split(/[^\p{Alphabetic}\p{N}\p{M}]+/u).filter(Boolean).forEach(function (w) {
+    joinAbbreviations(query.normalize("NFC").toLowerCase()).split(/[^\p{Alphabetic}\p{N}\p{M}]+/u).filter(Boolean).forEach(function (w) {
       parts.push.apply(parts, pieces(w));
     });
     return parts.filter(function (p, i) {
@@ -303,18 +310,19 @@
     var query = input.value;
     var mine = ++generation;
     if (!manifest) return;
-    var words = queryWords(query);
-    if (!words.length) {
+    // `terms`, not `words`: that is the page's messages, which this function says too.
+    var terms = queryWords(query);
+    if (!terms.length) {
       list.textContent = "";
       status.textContent = query.trim() ? say(words.longer, {}) : "";
       if (more) more.hidden = true;
       return;
     }
     var want = shown;
-    search(words, false)
+    search(terms, false)
       .then(function (found) {
         // Paging past the heads beside the words needs the whole lists.
-        return found.partial && want > found.hits.length ? search(words, true) : found;
+        return found.partial && want > found.hits.length ? search(terms, true) : found;
       })
       .then(function (found) {
         var keys = found.hits.slice(0, want);
@@ -322,7 +330,7 @@
           if (mine !== generation) return;
           found.shown = docs.length;
           var frag = document.createDocumentFragment();
-          docs.forEach(function (doc) { frag.appendChild(resultItem(doc, words)); });
+          docs.forEach(function (doc) { frag.appendChild(resultItem(doc, terms)); });
           list.textContent = "";
           list.appendChild(frag);
           status.textContent = counted(found, query.trim());

@@ -423,3 +423,32 @@ fn bad_weeks_and_topics_are_refused_by_name() {
         "{err}"
     );
 }
+
+/// The plain-text editions keep to 72 columns, as their templates promise:
+/// every line but a link too long to break, the heading, the weekly lines of
+/// date and link and the footer included, with a site title and a manage link
+/// long enough to need it.
+#[test]
+fn plain_text_editions_keep_to_72_columns() {
+    let site = site(&format!(
+        "{SENDER}manage_url = \"https://lists.example.org/manage/subscriptions\"\n"
+    ));
+    let config = site.read("config.toml").replacen(
+        "title = \"Fixture Digest\"",
+        "title = \"The Fixture Digest of Semiconductor and Model Pricing News\"",
+        1,
+    );
+    site.write("config.toml", &config);
+    for args in [&["email"][..], &["email", "--week"]] {
+        let edition = text(site.brief(args));
+        for line in edition.lines() {
+            let link_alone =
+                line.trim_start().starts_with("https://") && !line.trim().contains(' ');
+            assert!(
+                line.chars().count() <= 72 || link_alone,
+                "{args:?}: {} columns: {line:?}\n{edition}",
+                line.chars().count()
+            );
+        }
+    }
+}

@@ -813,6 +813,7 @@ fn a_network_failure_halfway_deletes_nothing_and_the_rerun_converges() {
         "the endpoint is named: {err}"
     );
     assert!(err.contains("nothing deleted"), "{err}");
+    assert!(err.contains("still serves a working site"), "{err}");
     assert!(err.contains("run `brief deploy` again"), "{err}");
     let keys = weed().keys("cut");
     assert!(
@@ -823,6 +824,30 @@ fn a_network_failure_halfway_deletes_nothing_and_the_rerun_converges() {
     let (uploaded, deleted, _) = counts(&deploy(&site, &[]));
     assert!(uploaded > 0 && deleted == stale.len());
     assert_remote_is_site(&site, "cut");
+}
+
+/// A first deploy cut off halfway says the prefix holds part of a site, not
+/// that it still serves one; the rerun completes it.
+#[test]
+fn a_first_deploy_cut_halfway_says_the_site_is_partial() {
+    let site = sample_site("firstcut", "");
+    let proxy = proxy(300_000, Fault::Cut);
+    let out = deploy_with(
+        &site,
+        &["--jobs", "2"],
+        &[("AWS_ENDPOINT_URL", &proxy.endpoint)],
+    )
+    .wait_with_output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("held no site before, and holds part of one now"),
+        "{err}"
+    );
+    assert!(!err.contains("still serves"), "{err}");
+    counts(&deploy(&site, &[]));
+    assert_remote_is_site(&site, "firstcut");
 }
 
 #[test]

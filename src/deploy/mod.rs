@@ -225,6 +225,16 @@ struct Plan<'a, 'r> {
 }
 
 impl Plan<'_, '_> {
+    /// Whether the prefix holds none of the site yet: every file is new.
+    fn first(&self) -> bool {
+        self.unchanged == 0
+            && self.deletes.is_empty()
+            && self
+                .uploads
+                .iter()
+                .all(|(_, reason)| matches!(reason, Reason::New))
+    }
+
     /// One line per action, for a dry run.
     fn describe(&self) -> Vec<String> {
         let uploads = self
@@ -357,13 +367,7 @@ impl Deploy<'_> {
                 let done = changed.len();
                 return Outcome {
                     changed,
-                    result: Err(stopped(
-                        errors,
-                        done,
-                        plan.uploads.len(),
-                        phase,
-                        &self.settings.target,
-                    )),
+                    result: Err(stopped(errors, done, plan, phase, &self.settings.target)),
                 };
             }
         }
@@ -451,10 +455,11 @@ impl Deploy<'_> {
 fn stopped(
     errors: Diagnostics,
     done: usize,
-    total: usize,
+    plan: &Plan,
     phase: Phase,
     target: &Target,
 ) -> Diagnostics {
+    let total = plan.uploads.len();
     let count = errors.0.len();
     let mut out = Diagnostics(errors.0.into_iter().take(LISTED_FAILURES).collect());
     if count > LISTED_FAILURES {
@@ -463,9 +468,16 @@ fn stopped(
             count - LISTED_FAILURES
         )));
     }
+    // Assets go first, so an old site there still has all it links to; a
+    // first deploy leaves only part of a site.
+    let state = if plan.first() {
+        format!("{target} held no site before, and holds part of one now")
+    } else {
+        format!("{target} still serves a working site")
+    };
     out.push(
         Diagnostic::error(format!(
-            "deploy stopped while uploading {phase}: {done} of {total} uploads done, nothing deleted; {target} still serves a working site"
+            "deploy stopped while uploading {phase}: {done} of {total} uploads done, nothing deleted; {state}"
         ))
         .hint("run `brief deploy` again: it uploads only what is still missing, then deletes"),
     );

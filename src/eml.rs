@@ -16,6 +16,7 @@ use mail_builder::MessageBuilder;
 
 use crate::config::Config;
 use crate::error::Diagnostic;
+use crate::escape::percent_decode;
 use crate::fingerprint::hash_of;
 use crate::mailbox::Mailbox;
 
@@ -115,7 +116,7 @@ fn list_domain(config: &Config) -> String {
                 }
             })
             .collect::<String>()
-            .trim_matches('.')
+            .trim_matches(['.', '-'])
             .to_string()
     };
     let mut parts: Vec<String> = config
@@ -123,7 +124,8 @@ fn list_domain(config: &Config) -> String {
         .split('/')
         .filter(|s| !s.is_empty())
         .rev()
-        .map(atom)
+        // A segment as it reads (`my%20digest` is `my digest`, so `my-digest`).
+        .map(|s| atom(&percent_decode(s).unwrap_or_else(|| s.to_string())))
         .filter(|s| !s.is_empty())
         .collect();
     parts.push(atom(host));
@@ -169,7 +171,12 @@ mod tests {
         );
         assert_eq!(
             list_domain(&config("https://example.org/a%20b/")),
-            "a-20b.example.org"
+            "a-b.example.org",
+            "a segment as it reads"
+        );
+        assert_eq!(
+            list_domain(&config("https://example.org/d%C3%A9j%C3%A0/")),
+            "d-j.example.org"
         );
     }
 

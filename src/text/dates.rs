@@ -62,11 +62,18 @@ impl Dates {
     }
 
     /// A span of days: `16–22 November 2026`, `30 November – 6 December 2026`
-    /// (English names a month or year once where both ends share it); other
-    /// languages give both days in full.
+    /// (English names a month or year once where both ends share it). Other
+    /// languages name the month once within one month, `23.–29. November 2026`,
+    /// `23–29 novembre 2026`, `2026年11月23–29日`, and give both days in full
+    /// otherwise.
     pub(crate) fn span(&self, first: NaiveDate, last: NaiveDate) -> String {
         if self.cldr.is_some() {
-            return format!("{} – {}", self.day(first), self.day(last));
+            let (from, to) = (self.day(first), self.day(last));
+            let one_month = (first.year(), first.month()) == (last.year(), last.month());
+            return one_month
+                .then(|| days_of_one_month(&from, first.day(), &to, last.day()))
+                .flatten()
+                .unwrap_or_else(|| format!("{from} – {to}"));
         }
         let end = self.day(last);
         if first.year() != last.year() {
@@ -95,6 +102,38 @@ impl Cldr {
         let month = FixedCalendarDateTimeFormatter::try_new(locale.into(), YM::long()).ok()?;
         Some(Cldr { day, month })
     }
+}
+
+/// `from` and `to`, two days of one month written in full, as one span: the
+/// first day's number (and the mark a language writes after it, German's `.`),
+/// a dash, then the second day in full. `None` when the two do not read the
+/// same but for their day numbers (a language writing other digits, say).
+fn days_of_one_month(from: &str, from_day: u32, to: &str, to_day: u32) -> Option<String> {
+    let (from_day, to_day) = (from_day.to_string(), to_day.to_string());
+    let runs = |text: &str, number: &str| -> Vec<usize> {
+        text.match_indices(number)
+            .map(|(at, _)| at)
+            .filter(|&at| {
+                let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+                !digit(text[..at].chars().next_back())
+                    && !digit(text[at + number.len()..].chars().next())
+            })
+            .collect()
+    };
+    for a in runs(from, &from_day) {
+        for b in runs(to, &to_day) {
+            let (a_end, b_end) = (a + from_day.len(), b + to_day.len());
+            if from[..a] == to[..b] && from[a_end..] == to[b_end..] {
+                let mark: usize = from[a_end..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_punctuation())
+                    .map(char::len_utf8)
+                    .sum();
+                return Some(format!("{}–{}", &from[..a_end + mark], &to[b..]));
+            }
+        }
+    }
+    None
 }
 
 fn gregorian(day: NaiveDate) -> Date<Gregorian> {
@@ -148,7 +187,7 @@ mod tests {
     }
 
     #[test]
-    fn spans_leave_out_what_both_ends_share_in_english() {
+    fn spans_name_the_month_once_within_one_month() {
         let en = Dates::of("en");
         assert_eq!(
             en.span(day(2026, 11, 16), day(2026, 11, 22)),
@@ -162,10 +201,25 @@ mod tests {
             en.span(day(2026, 12, 28), day(2027, 1, 3)),
             "28 December 2026 – 3 January 2027"
         );
-        let zh = Dates::of("zh");
+        let span =
+            |language: &str, from: NaiveDate, to: NaiveDate| Dates::of(language).span(from, to);
+        let week = (day(2026, 11, 23), day(2026, 11, 29));
+        assert_eq!(span("de", week.0, week.1), "23.–29. November 2026");
+        assert_eq!(span("fr", week.0, week.1), "23–29 novembre 2026");
+        assert_eq!(span("es", week.0, week.1), "23–29 de noviembre de 2026");
         assert_eq!(
-            zh.span(day(2026, 11, 16), day(2026, 11, 22)),
-            "2026年11月16日 – 2026年11月22日"
+            span("zh", day(2026, 11, 16), day(2026, 11, 22)),
+            "2026年11月16–22日"
+        );
+        // The day's number is found apart from the month's (both 11 here).
+        assert_eq!(
+            span("ja", day(2026, 11, 11), day(2026, 11, 17)),
+            "2026年11月11–17日"
+        );
+        // Across months, both days in full.
+        assert_eq!(
+            span("de", day(2026, 11, 30), day(2026, 12, 6)),
+            "30. November 2026 – 6. Dezember 2026"
         );
     }
 }

@@ -18,7 +18,7 @@ use crate::text::dates::{locale_of, Dates};
 use crate::urls::{check_http_url, check_link, split_base_url};
 
 mod deploy;
-mod issue_title;
+pub(crate) mod issue_title;
 
 pub use deploy::Target;
 pub(crate) use deploy::{parse_endpoint, DeployConfig, DeployRule};

@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::escape::write_html_escaped;
 use crate::hidden::is_hidden;
-use crate::words::{source_col, Shift, Words, WordsFile};
+use crate::words::{source_col, Shift, Words, WordsFile, FALLBACK_LANGUAGE};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -116,12 +116,17 @@ impl Theme {
 
         let mut template_origins = BTreeMap::new();
         let mut raw = Vec::with_capacity(sources.len());
+        let mut errors = Diagnostics::default();
         for (name, (mut origin, text)) in sources {
             let folded = words.fold(&text);
+            for (phrase, line, col) in &folded.unknown {
+                errors.push(unknown_phrase(&words, &origin, phrase, *line, *col));
+            }
             origin.shifts = folded.shifts;
             template_origins.insert(name.clone(), origin);
             raw.push((name, folded.text));
         }
+        errors.into_result()?;
         let mut tera = Tera::default();
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(write_html_escaped);
@@ -262,6 +267,25 @@ fn collect_dir(dir: &Path, errors: &mut Diagnostics) -> Vec<(String, PathBuf, Ve
 /// Tera's verdict on a theme's templates, as diagnostics. Tera checks every
 /// template when they are added and reports each problem it finds (an unknown
 /// filter, a missing include) as a report of its own, all joined in one message.
+/// A template's `words.NAME` that names no phrase: a typo that `say` would
+/// otherwise print as nothing.
+fn unknown_phrase(
+    words: &Words,
+    origin: &Origin,
+    name: &str,
+    line: usize,
+    col: usize,
+) -> Diagnostic {
+    let hint = match words.closest_name(name) {
+        Some(near) => format!("did you mean `words.{near}`? The theme's phrases are in its words/{FALLBACK_LANGUAGE}.toml"),
+        None => format!("the theme's phrases are in its words/{FALLBACK_LANGUAGE}.toml; add new ones there"),
+    };
+    Diagnostic::error(format!("template error: unknown phrase `words.{name}`"))
+        .at(origin.display_path())
+        .line_col(line, col)
+        .hint(hint)
+}
+
 fn load_diagnostics(err: &tera::Error, origins: &BTreeMap<String, Origin>) -> Diagnostics {
     let ErrorKind::Msg(text) = err.kind() else {
         return template_diagnostic(err, origins).into();

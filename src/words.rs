@@ -26,7 +26,7 @@ use crate::text::is_english;
 
 mod fold;
 
-pub(crate) use fold::{source_col, Folded, Shift};
+pub(crate) use fold::{source_col, Fold, Folded, Shift};
 
 /// The language whose file every theme must have, with every phrase.
 pub(crate) const FALLBACK_LANGUAGE: &str = "en";
@@ -143,10 +143,17 @@ impl Words {
 
     /// A template's `words.NAME` read in now (see [`fold`]).
     pub(crate) fn fold(&self, template: &str) -> Folded {
-        fold::fold(template, |name, said| match self.phrases.get(name)? {
-            Phrase::Text(text) => Some(text.clone()),
-            Phrase::Forms(forms) => said.then(|| encode_forms(forms)),
+        fold::fold(template, |name, said| match self.phrases.get(name) {
+            Some(Phrase::Text(text)) => Fold::Phrase(text.clone()),
+            Some(Phrase::Forms(forms)) if said => Fold::Phrase(encode_forms(forms)),
+            Some(Phrase::Forms(_)) => Fold::Keep,
+            None => Fold::Unknown,
         })
+    }
+
+    /// The phrase name closest to `name`, for a "did you mean".
+    pub(crate) fn closest_name(&self, name: &str) -> Option<&str> {
+        closest(name, self.phrases.keys().map(String::as_str))
     }
 
     /// A hash of every phrase: pages must be made again when one changes.
@@ -208,7 +215,7 @@ fn read_file(
     };
     let mut read = Vec::with_capacity(table.len());
     for (key, value) in table {
-        match phrase_of(&value) {
+        match phrase_of(&key, &value) {
             Ok(phrase) => {
                 read.push(key.clone());
                 phrases.insert(key, phrase);
@@ -217,11 +224,19 @@ fn read_file(
                 Diagnostic::error(format!("phrase `{key}` {problem}"))
                     .at(&file.path)
                     .line(find_key_line(&file.text, &key).unwrap_or(1))
-                    .hint(PHRASE_HINT),
+                    .hint(phrase_hint(&key)),
             ),
         }
     }
     read
+}
+
+/// How to write phrase `key`.
+fn phrase_hint(key: &str) -> &'static str {
+    match key {
+        "issue_title" => "write a title such as \"Issue #{number} — {date}\"",
+        _ => PHRASE_HINT,
+    }
 }
 
 const PHRASE_HINT: &str =
@@ -254,12 +269,12 @@ fn apply_overrides(
             errors.push(at(key, format!("unknown phrase `words.{key}`")).hint(hint));
             continue;
         }
-        match phrase_of(value) {
+        match phrase_of(key, value) {
             Ok(phrase) => {
                 phrases.insert(key.clone(), phrase);
             }
             Err(problem) => {
-                errors.push(at(key, format!("`words.{key}` {problem}")).hint(PHRASE_HINT))
+                errors.push(at(key, format!("`words.{key}` {problem}")).hint(phrase_hint(key)))
             }
         }
     }
@@ -268,7 +283,21 @@ fn apply_overrides(
 
 /// A TOML value as a phrase, or what is wrong with it (in words that fit
 /// after its name).
-fn phrase_of(value: &toml::Value) -> Result<Phrase, String> {
+fn phrase_of(key: &str, value: &toml::Value) -> Result<Phrase, String> {
+    let phrase = any_phrase_of(value)?;
+    // The one phrase brief fills in itself, with names of its own.
+    if key == "issue_title" {
+        let Phrase::Text(text) = &phrase else {
+            return Err("has plural forms, but an issue's title has one form".into());
+        };
+        crate::config::issue_title::check(text)
+            .map_err(|problem| format!("is not a title: {problem}"))?;
+    }
+    Ok(phrase)
+}
+
+/// A TOML value as a phrase of any name.
+fn any_phrase_of(value: &toml::Value) -> Result<Phrase, String> {
     match value {
         toml::Value::String(text) => Ok(Phrase::Text(phrase_text(text)?)),
         toml::Value::Table(table) => {

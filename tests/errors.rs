@@ -454,6 +454,43 @@ fn reports_the_column_of_an_error_after_a_phrase() {
         ]);
 }
 
+/// A template's `words.NAME` that names no phrase is an error when the theme
+/// loads, at its place, with the closest phrase: through `say` it printed
+/// nothing, and `check` passed.
+#[test]
+fn rejects_a_phrase_a_template_names_that_the_theme_does_not_have() {
+    Site::new()
+        .write(
+            "templates/search.html",
+            search_template("<p>{{ words.nope | say(n=2) }} {{ words.isues }}</p>"),
+        )
+        .both_fail(&[
+            "templates/search.html:3:7: error: template error: unknown phrase `words.nope`",
+            "templates/search.html:3:35: error: template error: unknown phrase `words.isues`",
+            "did you mean `words.issues`?",
+        ]);
+}
+
+/// `issue_title` is checked as a title wherever it is set: at the top of the
+/// config, under `[words]`, or in a theme's words.
+#[test]
+fn rejects_an_issue_title_phrase_with_an_unknown_placeholder_or_plural_forms() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        format!("{config}\n[words]\nissue_title = \"Nr {{number}} {{foo}}\"\n"),
+    )
+    .both_fail(&[
+        "error: `words.issue_title` is not a title: {foo} is not a placeholder (there are {number} and {date})",
+        "hint: write a title such as \"Issue #{number} — {date}\"",
+    ]);
+    let site = Site::new();
+    site.write("themes/mine/words/en.toml", "issue_title = { one = \"x\", other = \"Nr {number}\" }\n")
+        .write("config.toml", format!("theme = \"mine\"\n{config}"))
+        .both_fail(&["en.toml:1: error: phrase `issue_title` has plural forms, but an issue's title has one form"]);
+}
+
 #[test]
 fn reports_missing_templates() {
     Site::new()

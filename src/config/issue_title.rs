@@ -6,7 +6,7 @@
 
 /// Whether `pattern` holds only the placeholders `{number}` and `{date}`;
 /// otherwise what is wrong, in words that fit after "issue_title ...: ".
-pub(super) fn check(pattern: &str) -> Result<(), String> {
+pub(crate) fn check(pattern: &str) -> Result<(), String> {
     let mut rest = pattern;
     while let Some(open) = rest.find(['{', '}']) {
         if rest[open..].starts_with('}') {

@@ -14,6 +14,20 @@
 pub(crate) struct Folded {
     pub(crate) text: String,
     pub(crate) shifts: Vec<Shift>,
+    /// Each `words.NAME` whose NAME is no phrase: its name and its line and
+    /// column in the source (a typo, reported when the theme loads rather
+    /// than printing nothing through `say`).
+    pub(crate) unknown: Vec<(String, usize, usize)>,
+}
+
+/// What becomes of one `words.NAME` of a template.
+pub(crate) enum Fold {
+    /// It is read in: the phrase as a literal.
+    Phrase(String),
+    /// It stays a lookup (plural forms not said, text a literal cannot hold).
+    Keep,
+    /// NAME is no phrase.
+    Unknown,
 }
 
 /// A fold that changed a line's length: from column `col` of line `line` of
@@ -42,16 +56,18 @@ pub(crate) fn source_col(shifts: &[Shift], line: usize, col: usize) -> usize {
 /// when there is one and a literal can hold it. Comments and `{% raw %}`
 /// blocks are left as they are, and so is a template that names a `words` of
 /// its own (`set words`, `for words in`), where `words.NAME` may be another.
-pub(crate) fn fold(source: &str, phrase: impl Fn(&str, bool) -> Option<String>) -> Folded {
+pub(crate) fn fold(source: &str, phrase: impl Fn(&str, bool) -> Fold) -> Folded {
     if sets_words(source) {
         return Folded {
             text: source.to_string(),
             shifts: Vec::new(),
+            unknown: Vec::new(),
         };
     }
     let mut folder = Folder {
         out: String::with_capacity(source.len()),
         shifts: Vec::new(),
+        unknown: Vec::new(),
         line: 1,
         col: 1,
     };
@@ -78,12 +94,14 @@ pub(crate) fn fold(source: &str, phrase: impl Fn(&str, bool) -> Option<String>) 
     Folded {
         text: folder.out,
         shifts: folder.shifts,
+        unknown: folder.unknown,
     }
 }
 
 struct Folder {
     out: String,
     shifts: Vec<Shift>,
+    unknown: Vec<(String, usize, usize)>,
     /// Where the end of `out` is: line and column (characters), from 1.
     line: usize,
     col: usize,
@@ -103,7 +121,7 @@ impl Folder {
     }
 
     /// Copies a tag, folding each `words.NAME` outside its strings.
-    fn tag(&mut self, tag: &str, phrase: &impl Fn(&str, bool) -> Option<String>) {
+    fn tag(&mut self, tag: &str, phrase: &impl Fn(&str, bool) -> Fold) {
         let bytes = tag.as_bytes();
         let mut copied = 0;
         let mut past = 0;
@@ -123,7 +141,16 @@ impl Folder {
                 continue;
             }
             let said = goes_to_say(&tag[end..]);
-            let Some(literal) = phrase(&tag[name_at..end], said).and_then(|t| literal(&t)) else {
+            let name = &tag[name_at..end];
+            let literal = match phrase(name, said) {
+                Fold::Phrase(text) => literal(&text),
+                Fold::Keep => None,
+                Fold::Unknown => {
+                    self.note_unknown(name, &tag[copied..at]);
+                    None
+                }
+            };
+            let Some(literal) = literal else {
                 continue;
             };
             self.copy(&tag[copied..at]);
@@ -136,6 +163,24 @@ impl Folder {
             copied = end;
         }
         self.copy(&tag[copied..]);
+    }
+}
+
+impl Folder {
+    /// Notes the unknown `words.NAME` that follows `before` (the part of its
+    /// tag not yet copied), at its place in the source.
+    fn note_unknown(&mut self, name: &str, before: &str) {
+        let (mut line, mut col) = (self.line, self.col);
+        for c in before.chars() {
+            if c == '\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+        }
+        let col = source_col(&self.shifts, line, col);
+        self.unknown.push((name.to_string(), line, col));
     }
 }
 
@@ -240,16 +285,27 @@ fn tag_len(rest: &str, close: &str) -> usize {
 mod tests {
     use super::*;
 
-    fn phrases(name: &str, said: bool) -> Option<String> {
+    fn phrases(name: &str, said: bool) -> Fold {
         let text = match (name, said) {
             ("issues", _) => "Issues",
             ("quoted", _) => "say \"hi\"",
             ("all_quotes", _) => "\"'`",
             ("slash", _) => "a\\b",
             ("counted", true) => "forms",
-            _ => return None,
+            ("counted", false) => return Fold::Keep,
+            _ => return Fold::Unknown,
         };
-        Some(text.to_string())
+        Fold::Phrase(text.to_string())
+    }
+
+    #[test]
+    fn unknown_names_are_noted_at_their_place_in_the_source() {
+        let source = "{{ words.issues }} {{ words.nope | say(n=1) }}\n  {% if words.other %}{{ words.counted }}{% endif %}";
+        let result = fold(source, phrases);
+        assert_eq!(
+            result.unknown,
+            [("nope".to_string(), 1, 23), ("other".to_string(), 2, 9)]
+        );
     }
 
     fn folded(source: &str) -> String {

@@ -454,6 +454,28 @@ fn site_templates_and_static_files_override_the_theme() {
     assert!(site.path("public/images/logo.png").exists());
 }
 
+/// `[extra]` reaches templates as `site.extra` as written, dates and times
+/// included (as the strings TOML writes, not the `toml` crate's wrapper).
+#[test]
+fn extra_values_reach_templates_as_written() {
+    let site = Site::fixture("basic");
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        &format!("{config}\n[extra]\nwhen = 2026-01-02\nts = 2026-01-02T03:04:05Z\nn = 3\nlist = [1, \"a\", 2026-01-03]\n[extra.nested]\nk = \"v\"\n"),
+    );
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p id=\"x\">{{ site.extra.when }}|{{ site.extra.ts }}|{{ site.extra.n + 1 }}|{{ site.extra.list | json_encode | safe }}|{{ site.extra.nested.k }}</p>{% endblock %}",
+    );
+    site.build(&[]);
+    let page = site.read("public/404.html");
+    assert!(
+        page.contains(r#"<p id="x">2026-01-02|2026-01-02T03:04:05Z|4|[1,"a","2026-01-03"]|v</p>"#),
+        "{page}"
+    );
+}
+
 fn assert_failed_build_keeps(site: &Site, before: &BTreeMap<String, Vec<u8>>, expect: &[&str]) {
     let out = site.brief(&["build"]);
     assert_eq!(out.status.code(), Some(1), "exit 1 on a site error");

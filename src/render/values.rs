@@ -184,7 +184,7 @@ impl Renderer<'_> {
                 "highlight_css": config.url("highlight.css"),
                 "favicon": config.url("favicon.svg"),
             },
-            "extra": config.extra,
+            "extra": plain_toml(&toml::Value::Table(config.extra.clone())),
             "generator": concat!("brief ", env!("CARGO_PKG_VERSION")),
         });
         // `topics` holds template values, which `json!` cannot: a placeholder keeps
@@ -454,6 +454,22 @@ fn issue_link_fields(issue: &Issue, strings: &IssueStrings) -> Fieldset {
         ("number", issue.number.into()),
         ("url", strings.url.clone()),
     ])
+}
+
+/// A TOML value as JSON, its dates and times as the strings TOML writes
+/// (`2026-01-02`, `2026-01-02T03:04:05Z`): serde would give the `toml` crate's
+/// private wrapper, `{"$__toml_private_datetime": …}`, to a template.
+fn plain_toml(value: &toml::Value) -> serde_json::Value {
+    match value {
+        toml::Value::Datetime(datetime) => datetime.to_string().into(),
+        toml::Value::Table(table) => table
+            .iter()
+            .map(|(key, value)| (key.clone(), plain_toml(value)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+        toml::Value::Array(items) => items.iter().map(plain_toml).collect(),
+        other => serde_json::to_value(other).unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]

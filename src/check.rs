@@ -55,6 +55,15 @@ impl fmt::Display for Report {
 }
 
 /// Checks the site under `root`; nothing is written.
+/// The error of rendering the latest weekly edition, if its templates fail: a
+/// build makes no weekly edition (`brief email --week` does), so without this
+/// a broken `email_week.*` would first fail in a mailer's job. A site with no
+/// insights has no week to render.
+fn weekly_edition_error(renderer: &crate::render::Renderer) -> Option<Diagnostic> {
+    let week = crate::week::select(renderer.site, None, None).ok()?;
+    renderer.week_edition(&week).err()
+}
+
 pub fn check(root: &Path, drafts: bool) -> Report {
     let mut report = Report::default();
     let config = match Config::load(root) {
@@ -70,8 +79,10 @@ pub fn check(root: &Path, drafts: bool) -> Report {
     let mut moved = Diagnostics::default();
     let cache = crate::default_cache_dir(root);
     let memory = Memory::nothing().with_slug_record(cache.clone());
+    let mut weekly = None;
     let rendered =
         crate::render_site_inspect(root, &config, drafts, &memory, &output, false, &mut |r| {
+            weekly = weekly_edition_error(r);
             bodies = body_sources(r);
             draft_pages = r
                 .site
@@ -87,6 +98,7 @@ pub fn check(root: &Path, drafts: bool) -> Report {
     let mut diagnostics = match rendered {
         Ok((_, mut warnings)) => {
             warnings.extend(moved);
+            warnings.0.extend(weekly);
             warnings
         }
         Err(errors) => {

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use common::{brief, brief_unprivileged, copy_dir, copy_fixture, shared_dir, snapshot, stderr};
+use common::{
+    brief, brief_unprivileged, copy_dir, copy_fixture, repo, shared_dir, snapshot, stderr,
+};
 
 const MOE: &str = "content/insights/moe.md";
 
@@ -489,6 +491,25 @@ fn rejects_an_issue_title_phrase_with_an_unknown_placeholder_or_plural_forms() {
     site.write("themes/mine/words/en.toml", "issue_title = { one = \"x\", other = \"Nr {number}\" }\n")
         .write("config.toml", format!("theme = \"mine\"\n{config}"))
         .both_fail(&["en.toml:1: error: phrase `issue_title` has plural forms, but an issue's title has one form"]);
+}
+
+/// A build makes no weekly edition, so `check` renders the latest one: a
+/// broken `email_week.txt` fails there, not first in a mailer's job.
+#[test]
+fn check_renders_the_weekly_edition_templates() {
+    let site = Site::new();
+    site.write(
+        "templates/email_week.txt",
+        format!(
+            "{{{{ wek.title }}}}\n{}",
+            std::fs::read_to_string(repo().join("themes/default/templates/email_week.txt"))
+                .unwrap()
+        ),
+    );
+    site.fails(
+        &["check"],
+        &["templates/email_week.txt:1:4: error: template error: Variable `wek` is not defined."],
+    );
 }
 
 #[test]

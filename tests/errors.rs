@@ -512,6 +512,21 @@ fn check_renders_the_weekly_edition_templates() {
     );
 }
 
+/// A static file where the build writes a file of its own is named, with
+/// what is there, before anything renders (it was "two pages want the same
+/// output file", blaming slugs).
+#[test]
+fn rejects_a_static_file_at_a_path_the_build_writes() {
+    Site::new()
+        .write("static/robots.txt", "User-agent: *\n")
+        .write("static/search/index.html", "<p>mine</p>")
+        .both_fail(&[
+            "error: the static file /robots.txt is at the place of the file /robots.txt the site writes",
+            "error: the static file /search/index.html is at the place of the page /search/",
+            "hint: brief makes that file itself",
+        ]);
+}
+
 #[test]
 fn reports_missing_templates() {
     Site::new()

@@ -204,6 +204,7 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         show_progress: bool,
     ) -> Result<(), Diagnostics> {
+        self.check_static_files()?;
         self.check_aliases()?;
         let jobs = &self.jobs;
         let progress = progress::bar("rendering", jobs.len() as u64, show_progress);

@@ -64,10 +64,60 @@ impl Renderer<'_> {
         errors.into_result().map(|_| ())
     }
 
+    /// Refuses a static file (the site's `static/` or its theme's) at a path
+    /// the build writes itself, or in a folder that is such a file: it would
+    /// clash with a page or a generated file (`robots.txt`, `rss.xml`). Most
+    /// sites' static files lie elsewhere, and are told apart from these
+    /// without listing every page.
+    pub(super) fn check_static_files(&self) -> Result<(), Diagnostics> {
+        let statics = &self.theme.static_files;
+        let top: HashMap<String, String> = self
+            .generated_files()
+            .into_iter()
+            .map(|file| (file.clone(), format!("the file /{file} the site writes")))
+            .chain(
+                ["index.html", "404.html"].map(|page| (page.into(), format!("the page /{page}"))),
+            )
+            .collect();
+        let among_pages = |path: &String| {
+            let first = path.split('/').next().unwrap_or_default();
+            path.contains('/') && (PAGE_FOLDERS.contains(&first) || top.contains_key(first))
+        };
+        let made = statics
+            .keys()
+            .any(among_pages)
+            .then(|| self.files_the_build_makes());
+        let made = made.as_ref().unwrap_or(&top);
+        let errors: Vec<Diagnostic> = statics
+            .keys()
+            .filter_map(|path| {
+                let there = in_the_way(made, path)?;
+                Some(
+                    Diagnostic::error(format!(
+                        "the static file /{path} is at the place of {there}"
+                    ))
+                    .hint("brief makes that file itself: remove the static file (in static/, or the theme's static/), or change what brief makes through its template or config"),
+                )
+            })
+            .collect();
+        Diagnostics(errors).into_result().map(|_| ())
+    }
+
     /// The output files an alias's redirect may not replace (nor make a
-    /// folder of), each with how to name it in a message: every page, the
-    /// issues' email editions and the static files.
+    /// folder of), each with how to name it in a message: every file the
+    /// build makes, and the static files.
     fn files_aliases_may_not_take(&self) -> HashMap<String, String> {
+        let mut taken = self.files_the_build_makes();
+        for path in self.theme.static_files.keys() {
+            taken.insert(path.clone(), format!("the static file /{path}"));
+        }
+        taken
+    }
+
+    /// The files the build makes, each with how to name it in a message:
+    /// every page, the issues' email editions, the generated files and the
+    /// feed archives' folder.
+    fn files_the_build_makes(&self) -> HashMap<String, String> {
         let mut taken: HashMap<String, String> = self
             .page_paths()
             .map(|(path, _)| (page_file(&path), format!("the page {path}")))
@@ -79,9 +129,6 @@ impl Renderer<'_> {
                 let file = format!("{}{edition}", dir.trim_start_matches('/'));
                 taken.insert(file, format!("the email edition {dir}{edition}"));
             }
-        }
-        for path in self.theme.static_files.keys() {
-            taken.insert(path.clone(), format!("the static file /{path}"));
         }
         for file in self.generated_files() {
             let there = format!("the file /{file} the site writes");
@@ -140,6 +187,16 @@ impl Renderer<'_> {
         Ok(())
     }
 }
+
+/// The top folders of the site's pages (`/issues/…`, `/insights/…`).
+const PAGE_FOLDERS: [&str; 6] = [
+    "issues",
+    "topics",
+    "insights",
+    "search",
+    "subscribe",
+    "feeds",
+];
 
 /// What of `taken` is at `file`, or at one of the folders it would be written in.
 fn in_the_way(taken: &HashMap<String, String>, file: &str) -> Option<String> {

@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _};
 use serde::Deserialize;
 
 use crate::error::{Diagnostic, Diagnostics};
-use crate::hints::{find_key_line, toml_diagnostic};
+use crate::hints::{closest, find_key_line, toml_diagnostic};
 use crate::mailbox::Mailbox;
 use crate::printable::{make_printable, make_printable_line, printable};
 use crate::text::dates::{locale_of, Dates};
@@ -92,6 +92,18 @@ fn default_issue_size() -> usize {
 fn default_paginate() -> usize {
     20
 }
+/// The code highlighting themes brief has: syntect's built-in ones (a test in
+/// `markdown` holds the two lists to each other).
+pub(crate) const HIGHLIGHT_THEMES: [&str; 7] = [
+    "InspiredGitHub",
+    "Solarized (dark)",
+    "Solarized (light)",
+    "base16-eighties.dark",
+    "base16-mocha.dark",
+    "base16-ocean.dark",
+    "base16-ocean.light",
+];
+
 fn default_highlight_theme() -> String {
     "InspiredGitHub".into()
 }
@@ -451,6 +463,23 @@ impl Config {
                         .at(path)
                         .line(key_line(key))
                         .hint("write a mailbox such as \"Weekly Digest <digest@example.org>\""),
+                );
+            }
+        }
+        for (key, name) in [
+            ("highlight_theme", &raw.highlight_theme),
+            ("highlight_theme_dark", &raw.highlight_theme_dark),
+        ] {
+            if !HIGHLIGHT_THEMES.contains(&name.as_str()) {
+                let hint = match closest(name, HIGHLIGHT_THEMES.into_iter()) {
+                    Some(near) => format!("did you mean {near:?}?"),
+                    None => format!("the themes are {}", HIGHLIGHT_THEMES.join(", ")),
+                };
+                errors.push(
+                    Diagnostic::error(format!("unknown highlight theme {name:?} in `{key}`"))
+                        .at(path)
+                        .line(key_line(key))
+                        .hint(hint),
                 );
             }
         }

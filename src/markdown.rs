@@ -469,4 +469,12 @@ mod tests {
             .unwrap_err()
             .contains("known themes"));
     }
+
+    /// The config checks theme names against its own list: syntect's.
+    #[test]
+    fn the_configs_highlight_themes_are_syntects() {
+        let mut known: Vec<&str> = theme_set().themes.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        assert_eq!(known, crate::config::HIGHLIGHT_THEMES);
+    }
 }

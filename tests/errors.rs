@@ -398,6 +398,20 @@ fn rejects_an_issue_title_with_a_misspelt_placeholder() {
 }
 
 #[test]
+fn rejects_an_unknown_highlight_theme_at_its_line_with_the_closest() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        format!("highlight_theme_dark = \"base16-ocean.darkk\"\n{config}"),
+    )
+    .both_fail(&[
+        "config.toml:1: error: unknown highlight theme \"base16-ocean.darkk\" in `highlight_theme_dark`",
+        "hint: did you mean \"base16-ocean.dark\"?",
+    ]);
+}
+
+#[test]
 fn rejects_an_issue_title_set_twice() {
     let site = Site::new();
     let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();

@@ -300,8 +300,10 @@ impl<'a> Renderer<'a> {
                 sink.put("robots.txt", robots.into_bytes())
             }
             Job::HighlightCss => {
-                let css = markdown::highlight_css(&config.highlight_theme, &config.highlight_theme_dark)
-                    .map_err(|msg| Diagnostic::error(msg).at(&config.path).hint("set `highlight_theme` and `highlight_theme_dark` to one of the known themes"))?;
+                // The names were checked with the config.
+                let css =
+                    markdown::highlight_css(&config.highlight_theme, &config.highlight_theme_dark)
+                        .map_err(|msg| Diagnostic::error(msg).at(&config.path))?;
                 sink.put("highlight.css", css.into_bytes())
             }
             Job::Static => {

@@ -456,8 +456,12 @@ impl Filter<&Value, TeraResult<Value>> for Say {
         };
         let n = match argument("n") {
             Some(value) => Some(value.as_u64().ok_or_else(|| {
+                // Text in quotes: `"3"` is not the count 3.
+                let shown = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), |text| format!("{text:?}"));
                 tera::Error::message(format!(
-                    "`say`: n must be a count (a whole number of 0 or more), not {value}"
+                    "`say`: n must be a count (a whole number of 0 or more), not {shown}"
                 ))
             })?),
             None => None,
@@ -732,6 +736,23 @@ page_of = "Page {n} of {total}"
         assert_eq!(
             tera.render("t.txt", &context).unwrap(),
             "5 insights Page 1 of <b> <a href=\"/\">x</a> {missing}"
+        );
+    }
+
+    /// `n` must be a count; text that looks like one is shown quoted.
+    #[test]
+    fn say_refuses_a_count_that_is_not_one() {
+        let words = Words::load(&files(&[("en", EN)]), &config("")).unwrap();
+        let mut tera = tera::Tera::default();
+        tera.register_filter("say", words.filter());
+        tera.global_context().insert("words", &words.value());
+        tera.add_raw_template("t.txt", "{{ words.insights | say(n=\"3\") }}")
+            .unwrap();
+        let err = tera.render("t.txt", &tera::Context::new()).unwrap_err();
+        let chain = format!("{err:?}");
+        assert!(
+            chain.contains(r#"not \"3\""#) || chain.contains(r#"not "3""#),
+            "{chain}"
         );
     }
 }

@@ -421,3 +421,29 @@ fn ping_refuses_without_a_hub_a_build_or_feeds_that_name_the_hub() {
     );
     assert!(hub.take().is_empty());
 }
+
+/// Every page's footer lists the feeds that are on, with a separator only
+/// between two of them, and no list (nor its colon) when none is.
+#[test]
+fn the_footer_lists_the_feeds_that_are_on() {
+    let footer = |switches: &str| {
+        let site = Site::fixture("basic");
+        let config = site.read("config.toml");
+        let config = match config.contains("[feeds]\n") {
+            true => config.replace("[feeds]\n", &format!("[feeds]\n{switches}")),
+            false => format!("{config}\n[feeds]\n{switches}"),
+        };
+        site.write("config.toml", &config);
+        site.build(&[]);
+        let page = site.read("public/index.html");
+        let start = page.find("<p class=\"feeds\">").unwrap();
+        page[start..start + page[start..].find("</p>").unwrap()].to_string()
+    };
+    let without_rss = footer("rss = false\n");
+    assert!(
+        without_rss.contains("</a>: <a href=\"/atom.xml\">Atom</a> · "),
+        "{without_rss}"
+    );
+    let none = footer("rss = false\natom = false\njson = false\n");
+    assert!(none.trim_end().ends_with("Subscribe</a>"), "{none}");
+}

@@ -1101,6 +1101,22 @@ mod tests {
         assert!(e.contains("missing field `title`"), "{e}");
     }
 
+    /// The key list brief's own messages give is serde's for `FrontMatter`,
+    /// and the key-by-key check knows every one of those keys.
+    #[test]
+    fn the_front_matter_keys_are_the_structs() {
+        let err = toml::from_str::<FrontMatter>("nope = 1").unwrap_err();
+        let message = err.message();
+        assert!(
+            message.ends_with(&format!("expected one of {FRONT_MATTER_KEYS}")),
+            "{message}"
+        );
+        let every_key = "id = \"a\"\ntitle = \"T\"\ndate = 2026-11-18\ntopics = []\nsources = []\nrelated = []\nweight = 1\ndraft = false\nslug = \"s\"\nlead = true\naliases = []\nweight2 = 1\n";
+        let mistakes = every_front_matter_mistake(every_key, Path::new("a.md"), 0).unwrap();
+        assert_eq!(mistakes.0.len(), 1, "only the unknown key: {mistakes}");
+        assert!(mistakes.0[0].message.contains("`weight2`"), "{mistakes}");
+    }
+
     #[test]
     fn a_day_needs_a_year_of_four_digits() {
         let day = |s| parse_day(s).map(|d| d.to_string());

@@ -303,7 +303,7 @@ fn any_phrase_of(value: &toml::Value) -> Result<Phrase, String> {
         toml::Value::Table(table) => {
             let mut forms = BTreeMap::new();
             for (form, text) in table {
-                if !FORMS.contains(&form.as_str()) && exact_count(form).is_none() {
+                if !FORMS.contains(&form.as_str()) && !is_exact_form_name(form) {
                     return Err(format!(
                         "has a plural form `{form}`, which no language has (there are {}, and `=N` for the count N alone)",
                         FORMS.join(", ")
@@ -332,14 +332,14 @@ fn phrase_text(text: &str) -> Result<String, String> {
     Ok(text.to_string())
 }
 
-/// The count an exact form names (`=0`, `=1`), which comes before the
-/// language's categories, as in ICU's messages.
-fn exact_count(form: &str) -> Option<u64> {
-    let digits = form.strip_prefix('=')?;
-    digits
-        .bytes()
-        .all(|b| b.is_ascii_digit())
-        .then(|| digits.parse().ok())?
+/// Whether `form` is an exact form: `=` and a count as digits (`=0`, `=1`,
+/// no leading zero), which comes before the language's categories, as in
+/// ICU's messages.
+fn is_exact_form_name(form: &str) -> bool {
+    form.strip_prefix('=').is_some_and(|digits| {
+        digits.bytes().all(|b| b.is_ascii_digit())
+            && digits.parse::<u64>().is_ok_and(|n| n.to_string() == digits)
+    })
 }
 
 /// Whether `form` is the exact form for `n` (`=3` for 3), given `n`'s digits.
@@ -660,6 +660,24 @@ page_of = "Page {n} of {total}"
             assert_eq!(count(1), "1 insight", "{language}");
             assert_eq!(count(0), "0 insights", "{language}");
             assert_eq!(count(3), "3 insights", "{language}");
+        }
+    }
+
+    #[test]
+    fn exact_forms_are_counts_written_plainly() {
+        for good in ["=0", "=1", "=12"] {
+            assert!(is_exact_form_name(good), "{good}");
+        }
+        for bad in [
+            "=",
+            "=01",
+            "=-1",
+            "=1.5",
+            "=x",
+            "1",
+            "=99999999999999999999999",
+        ] {
+            assert!(!is_exact_form_name(bad), "{bad}");
         }
     }
 

@@ -423,10 +423,12 @@ fn ping_refuses_without_a_hub_a_build_or_feeds_that_name_the_hub() {
 }
 
 /// Every page's footer lists the feeds that are on, with a separator only
-/// between two of them, and no list (nor its colon) when none is.
+/// between two of them, and no list (nor its colon) when none is; the
+/// subscribe page offers the OPML for topics only when they have feeds, and
+/// says so when there is no feed at all.
 #[test]
-fn the_footer_lists_the_feeds_that_are_on() {
-    let footer = |switches: &str| {
+fn the_footer_and_subscribe_page_follow_the_feeds_that_are_on() {
+    let built = |switches: &str| {
         let site = Site::fixture("basic");
         let config = site.read("config.toml");
         let config = match config.contains("[feeds]\n") {
@@ -437,13 +439,24 @@ fn the_footer_lists_the_feeds_that_are_on() {
         site.build(&[]);
         let page = site.read("public/index.html");
         let start = page.find("<p class=\"feeds\">").unwrap();
-        page[start..start + page[start..].find("</p>").unwrap()].to_string()
+        let footer = page[start..start + page[start..].find("</p>").unwrap()].to_string();
+        (footer, site.read("public/subscribe/index.html"))
     };
-    let without_rss = footer("rss = false\n");
+    let (without_rss, _) = built("rss = false\n");
     assert!(
         without_rss.contains("</a>: <a href=\"/atom.xml\">Atom</a> · "),
         "{without_rss}"
     );
-    let none = footer("rss = false\natom = false\njson = false\n");
+    let (_, no_topic_feeds) = built("topics = false\n");
+    assert!(
+        no_topic_feeds.contains("To follow the digest, import the"),
+        "{no_topic_feeds}"
+    );
+    let (none, page) = built("rss = false\natom = false\njson = false\n");
     assert!(none.trim_end().ends_with("Subscribe</a>"), "{none}");
+    assert!(
+        page.contains("This site has no feeds to subscribe to."),
+        "{page}"
+    );
+    assert!(!page.contains("A feed is a web address"), "{page}");
 }

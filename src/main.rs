@@ -15,6 +15,27 @@ use brief::import::{Change, ImportOptions, ImportReport};
 use brief::printable::printable;
 use brief::week::IsoWeek;
 
+/// `println!`, but a reader that has gone (`brief init | head -3`) ends the
+/// run quietly, as `head` expects, rather than with a panic's backtrace: the
+/// work is done by the time brief reports it, and nothing more can be said.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            stdout_failed(e);
+        }
+    };
+}
+
+/// Ends the run after a failed write to stdout: silently when the reader has
+/// gone, else with the error.
+fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: cannot write to stdout: {e}");
+    std::process::exit(1);
+}
+
 /// Rendering makes millions of small, short-lived allocations (Tera's lookups,
 /// context values) from every thread at once; mimalloc frees them at a fraction of
 /// glibc malloc's cost (a fifth of a full build's CPU time went to malloc/free).
@@ -260,7 +281,7 @@ fn build(root: &Path, args: &BuildArgs) -> ExitCode {
     match brief::build(root, &options) {
         Ok((summary, warnings)) => {
             print_diagnostics(&warnings);
-            println!("{summary}");
+            out!("{summary}");
             ExitCode::SUCCESS
         }
         Err(failure) => fail(&failure.errors, failure.changed.as_deref()),
@@ -285,7 +306,7 @@ fn check(root: &std::path::Path, drafts: bool) -> ExitCode {
     let report = brief::check::check(root, drafts);
     print_diagnostics(&report.diagnostics);
     if report.passed() {
-        println!("{report}");
+        out!("{report}");
         ExitCode::SUCCESS
     } else {
         eprintln!("{report}");
@@ -308,11 +329,11 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
         Command::Init { dir } => {
             let dir = dir.unwrap_or(root);
             let files = brief::scaffold::init(&dir)?;
-            println!("created a site in {}:", dir.display());
+            out!("created a site in {}:", dir.display());
             for file in files {
-                println!("  {}", file.display());
+                out!("  {}", file.display());
             }
-            println!("next: import raw insight files with `brief --root {0} import FILE...`, then `brief --root {0} serve`", dir.display());
+            out!("next: import raw insight files with `brief --root {0} import FILE...`, then `brief --root {0} serve`", dir.display());
             Ok(Diagnostics::default())
         }
         Command::New(args) => {
@@ -323,7 +344,7 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             } else {
                 root.join(path)
             };
-            println!("created {}", shown.display());
+            out!("created {}", shown.display());
             Ok(Diagnostics::default())
         }
         Command::Email(args) => {
@@ -383,7 +404,7 @@ fn ping(root: &Path, args: &PingArgs) -> ExitCode {
         match feed.outcome {
             brief::ping::Outcome::Unchanged => {}
             brief::ping::Outcome::WouldPing | brief::ping::Outcome::Pinged(_) => {
-                println!("{feed}")
+                out!("{feed}")
             }
             _ => eprintln!("error: {feed}"),
         }
@@ -392,7 +413,7 @@ fn ping(root: &Path, args: &PingArgs) -> ExitCode {
         eprintln!("error: {}", report.summary());
         ExitCode::from(1)
     } else {
-        println!("{}", report.summary());
+        out!("{}", report.summary());
         ExitCode::SUCCESS
     }
 }
@@ -411,9 +432,9 @@ fn deploy(root: &Path, args: &DeployArgs) -> ExitCode {
         Ok(report) => {
             print_diagnostics(&report.warnings);
             for action in &report.actions {
-                println!("{action}");
+                out!("{action}");
             }
-            println!("{report}");
+            out!("{report}");
             ExitCode::SUCCESS
         }
         Err(errors) => {
@@ -478,23 +499,25 @@ fn rename(root: &Path, args: &RenameArgs) -> ExitCode {
     let verb = if args.dry_run { "would " } else { "" };
     for change in &report.changes {
         match &change.moved_to {
-            Some(to) => println!("{verb}rename {} → {}", change.path.display(), to.display()),
-            None => println!("{verb}update {}", change.path.display()),
+            Some(to) => out!("{verb}rename {} → {}", change.path.display(), to.display()),
+            None => out!("{verb}update {}", change.path.display()),
         }
         for line in &change.removed {
-            println!("  - {line}");
+            out!("  - {line}");
         }
         for line in &change.added {
-            println!("  + {line}");
+            out!("  + {line}");
         }
     }
     let files = Count(report.changes.len(), "file");
     if args.dry_run {
-        println!("dry run: would change {files}; nothing was written");
+        out!("dry run: would change {files}; nothing was written");
     } else {
-        println!(
+        out!(
             "renamed {:?} to {:?} in {files}; /insights/{}/ stays as a redirect",
-            args.old, args.new, args.old
+            args.old,
+            args.new,
+            args.old
         );
     }
     ExitCode::SUCCESS
@@ -502,7 +525,7 @@ fn rename(root: &Path, args: &RenameArgs) -> ExitCode {
 
 fn print_import_report(report: &ImportReport, dry_run: bool) {
     for near in &report.near_duplicates {
-        println!(
+        out!(
             "near-duplicate ({:.0}% similar): {}:{} merged into {}\n  seen: {}\n  kept: {}",
             near.similarity * 100.0,
             near.origin,
@@ -516,7 +539,7 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
         for change in &report.changes {
             match change {
                 Change::Created { path, title } => {
-                    println!("would create {}: {}", path.display(), printable(title))
+                    out!("would create {}: {}", path.display(), printable(title))
                 }
                 Change::Updated {
                     path,
@@ -524,12 +547,12 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
                     related,
                     title,
                 } => {
-                    println!(
+                    out!(
                         "would update {}: sources += {sources:?}, related += {related:?}",
                         path.display()
                     );
                     if let Some(title) = title {
-                        println!("  title: {}", printable(title));
+                        out!("  title: {}", printable(title));
                     }
                 }
             }
@@ -542,11 +565,11 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
                 ..
             } = change
             {
-                println!("retitled {}: {}", path.display(), printable(title));
+                out!("retitled {}: {}", path.display(), printable(title));
             }
         }
     }
-    println!("{}", report.summary);
+    out!("{}", report.summary);
     let created = report
         .changes
         .iter()
@@ -556,25 +579,25 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
     let failures = report.summary.write_failures;
     let left = report.summary.left_to_edit;
     match (dry_run, report.changes.is_empty() && failures == 0) {
-        (_, true) if left > 0 => println!(
+        (_, true) if left > 0 => out!(
             "nothing written: {} with YAML front matter {} the sources and related insights above added by hand",
             Count(left, "file"),
             if left == 1 { "needs" } else { "need" }
         ),
         (_, true) => {
-            println!("nothing to change: content already holds every insight, source and link")
+            out!("nothing to change: content already holds every insight, source and link")
         }
-        (true, false) => println!(
+        (true, false) => out!(
             "dry run: would create {} and update {}; nothing was written",
             Count(created, "file"),
             Count(updated, "file")
         ),
-        (false, false) if failures > 0 => println!(
+        (false, false) if failures > 0 => out!(
             "created {} and updated {} in content/insights/; {failures} could not be written",
             Count(created, "file"),
             Count(updated, "file")
         ),
-        (false, false) => println!(
+        (false, false) => out!(
             "created {} and updated {} in content/insights/",
             Count(created, "file"),
             Count(updated, "file")

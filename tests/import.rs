@@ -581,6 +581,25 @@ fn init_keeps_a_gitignore_that_is_there_and_adds_what_it_lacks() {
     );
 }
 
+/// A reader that has gone (`brief init | head -1`) ends the report quietly:
+/// no panic, no backtrace, and the work done.
+#[test]
+fn a_closed_stdout_ends_the_report_quietly() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("digest");
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(BRIEF)
+        .args(["init", dir.to_str().unwrap()])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(dir.join("config.toml").is_file());
+}
+
 #[test]
 fn init_refuses_a_file_and_a_dangling_link_naming_them() {
     let parent = tempfile::tempdir().unwrap();

@@ -525,6 +525,34 @@ fn polling_fallback_still_rebuilds() {
     .unwrap();
     events.wait_for("event: reload");
     assert_eq!(server.get("/insights/polled/").status, 200);
+
+    // A second save within the same second (here: the same modification time,
+    // put back) is seen too: polling compares contents, not only the time,
+    // which it reads in whole seconds.
+    let path = server.path("content/insights/polled.md");
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    std::fs::write(
+        &path,
+        "+++\ntitle = \"Polled\"\ndate = 2026-11-21\n+++\nPolled again.\n",
+    )
+    .unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    // Polled, not waited for by its reload event: the first save may still
+    // send one of its own.
+    let deadline = Instant::now() + PATIENCE;
+    while !server
+        .get("/insights/polled/")
+        .body
+        .contains("Polled again.")
+    {
+        assert!(Instant::now() < deadline, "the second save was never seen");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// Sends `raw` as is and reads the whole answer; the server must close the

@@ -52,7 +52,13 @@ impl SourceWatcher {
                 Err(e) => e.to_string(),
             }
         };
-        let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+        // The poller compares modification times in whole seconds: a second
+        // save within the same second (same size or not) would go unseen and
+        // the preview stay stale. Comparing contents sees it, for a read of
+        // each source file per poll, in a mode that is a fallback.
+        let config = notify::Config::default()
+            .with_poll_interval(POLL_INTERVAL)
+            .with_compare_contents(true);
         let mut watcher = SourceWatcher::with::<PollWatcher>(root, config).map_err(|e| {
             Diagnostic::error(format!("cannot watch the site for changes: {e}")).at(root)
         })?;

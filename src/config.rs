@@ -519,7 +519,10 @@ impl Config {
             base_path,
             dates: Dates::of(&raw.language),
             issue_title,
-            language: printable(&raw.language).into_owned(),
+            // The tag as BCP 47 writes it (`pt_BR` and `pt-br` are `pt-BR`), for
+            // every `lang` and feed language alike.
+            language: locale_of(&raw.language)
+                .map_or_else(|| printable(&raw.language).into_owned(), |l| l.to_string()),
             timezone,
             theme: raw.theme,
             issue_size: raw.issue_size,
@@ -714,6 +717,16 @@ mod tests {
         for language in ["en", "de", "pt-BR", "pt_BR", "zh-Hant", "sr-Latn-RS", "ar"] {
             let toml = format!("language = \"{language}\"");
             assert!(parse(&toml).is_ok(), "{language}");
+        }
+        // Written as BCP 47 writes it, wherever it is written.
+        for (given, tag) in [
+            ("pt_BR", "pt-BR"),
+            ("pt-br", "pt-BR"),
+            ("ZH-hant", "zh-Hant"),
+            ("en", "en"),
+        ] {
+            let config = parse(&format!("language = \"{given}\"")).unwrap();
+            assert_eq!(config.language, tag, "{given}");
         }
         assert!(parse("language = \"\"").is_err());
     }

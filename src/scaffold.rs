@@ -20,8 +20,8 @@ const CONFIG_TEMPLATE: &str = r##"# Site settings. Every key is optional; the va
 # unless marked otherwise.
 
 title = "My insight digest"                  # not a default: name your site
-description = "Short analytical insights, one daily issue at a time."
-base_url = "https://example.org/"            # where the site is published; may carry a path
+description = "Short analytical insights, one daily issue at a time."   # an example (default: none)
+base_url = "https://example.org/"            # an example (default: http://localhost:1111/): where the site is published; may carry a path
 language = "en"                              # dates, and the theme's words: "de" gives "20. November 2026", "Ausgaben"
 timezone = "UTC"                             # an IANA name or an offset such as "+08:00"
 theme = "default"                            # built in; or a folder under themes/

@@ -85,12 +85,16 @@ impl Diagnostic {
 
 /// What a terminal shows: control characters in a file name, or quoted from a
 /// file into a message, are dropped (an ESC would be obeyed as a command).
+/// A path as messages show it: `--root .` joins to `./content/…`, and users
+/// read and paste `content/…`.
+pub(crate) fn shown_path(path: &Path) -> std::path::Display<'_> {
+    path.strip_prefix(".").unwrap_or(path).display()
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(path) = &self.path {
-            // `--root .` joins to `./content/…`; users read and paste `content/…`.
-            let path = path.strip_prefix(".").unwrap_or(path);
-            write!(f, "{}", printable(&path.display().to_string()))?;
+            write!(f, "{}", printable(&shown_path(path).to_string()))?;
             if let Some(line) = self.line {
                 write!(f, ":{line}")?;
                 if let Some(col) = self.col {

@@ -10,7 +10,7 @@ use rayon::slice::ParallelSliceMut;
 
 use crate::config::Config;
 use crate::content::Insight;
-use crate::error::{Diagnostic, Diagnostics};
+use crate::error::{shown_path, Diagnostic, Diagnostics};
 
 /// One day's insights, ranked: `insights[..headline_len]` are the headline.
 #[derive(Debug, Clone)]
@@ -249,7 +249,7 @@ fn duplicate_slug(a: &Insight, b: &Insight) -> Diagnostic {
     Diagnostic::error(format!(
         "duplicate slug {:?}: also used by {}",
         b.slug,
-        a.path.display()
+        shown_path(&a.path)
     ))
     .at(&b.path)
     .line(b.key_lines.slug)
@@ -274,7 +274,7 @@ fn duplicate_id(a: &Insight, b: &Insight) -> Diagnostic {
     Diagnostic::error(format!(
         "duplicate id {:?}: also used by {}",
         at.id,
-        other.path.display()
+        shown_path(&other.path)
     ))
     .at(&at.path)
     .line(at.key_lines.id.unwrap_or(at.key_lines.body))

@@ -197,11 +197,30 @@ fn plan_related(root: &Path, insight: &Insight, old: &str, new: &str) -> Result<
             .ok_or_else(|| EditError::Invalid("`related` is not an array".into()))?;
         for value in related.iter_mut().filter(|v| v.as_str() == Some(old)) {
             let decor = value.decor().clone();
-            *value = Value::from(new);
+            *value = quoted_like(value, new);
             *value.decor_mut() = decor;
         }
         Ok(true)
     })
+}
+
+/// `text` as a string in the quotes `was` is written in: an editor's
+/// single-quoted (literal) string stays single-quoted. (A slug holds no quote
+/// or line break, so either kind of string can hold it.)
+fn quoted_like(was: &Value, text: &str) -> Value {
+    let literal = match was {
+        Value::String(formatted) => formatted
+            .as_repr()
+            .and_then(|repr| repr.as_raw().as_str())
+            .is_some_and(|raw| raw.starts_with('\'')),
+        _ => false,
+    };
+    match literal {
+        true => format!("'{text}'")
+            .parse()
+            .unwrap_or_else(|_| Value::from(text)),
+        false => Value::from(text),
+    }
 }
 
 fn plan(

@@ -54,6 +54,12 @@ fn rename_moves_the_file_keeps_an_alias_and_rewrites_related_keeping_formatting(
         1,
     );
     fs::write(hand, &by_hand).unwrap();
+    // Another in single quotes (a literal string), which it keeps.
+    let literal = &referrers[1];
+    let text = fs::read_to_string(literal).unwrap();
+    let line = text.lines().find(|l| l.starts_with("related = ")).unwrap();
+    let in_single_quotes = text.replacen(line, &format!("related = ['{OLD}']"), 1);
+    fs::write(literal, &in_single_quotes).unwrap();
 
     let out = brief(root, &["rename", OLD, NEW]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -69,6 +75,10 @@ fn rename_moves_the_file_keeps_an_alias_and_rewrites_related_keeping_formatting(
             &format!("\"{OLD}\",  # the lead"),
             &format!("\"{NEW}\",  # the lead")
         )
+    );
+    assert_eq!(
+        fs::read_to_string(literal).unwrap(),
+        in_single_quotes.replace(&format!("['{OLD}']"), &format!("['{NEW}']"))
     );
     let all = insights(root);
     assert!(all.iter().all(|i| !i.related.iter().any(|r| r == OLD)));

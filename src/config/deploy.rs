@@ -137,8 +137,11 @@ impl DeployRule {
         } else {
             format!("**/{anchored}")
         };
+        // Case-blind, as the media type by extension is: `*.html` is also
+        // `PAGE.HTML`'s rule, not the default's.
         let matcher = globset::GlobBuilder::new(&full)
             .literal_separator(true)
+            .case_insensitive(true)
             .build()
             .map_err(|e| format!("invalid pattern {pattern:?}: {}", e.kind()))?
             .compile_matcher();
@@ -337,6 +340,10 @@ mod tests {
         assert!(rule.matches("images/a.png") && !rule.matches("images/x/a.png"));
         let rule = DeployRule::new("**/*.{html,xml}", None, None).unwrap();
         assert!(rule.matches("index.html") && rule.matches("topics/a/rss.xml"));
+        assert!(
+            rule.matches("OLD/PAGE.HTML"),
+            "case-blind, as media types are"
+        );
         assert!(DeployRule::new("[", None, None).is_err());
         assert!(DeployRule::new("*", Some("max-age=1\r\nX-Evil: 1"), None).is_err());
     }

@@ -791,17 +791,23 @@ fn site_with_pending_changes(bucket: &str) -> (Site, Vec<String>) {
     (site, stale)
 }
 
-#[test]
-fn a_network_failure_halfway_deletes_nothing_and_the_rerun_converges() {
-    let (site, stale) = site_with_pending_changes("cut");
+/// `site` deployed through a proxy that cuts the connection after 300 kB.
+fn deploy_cut_off(site: &Site) -> (Output, Proxy) {
     let proxy = proxy(300_000, Fault::Cut);
     let out = deploy_with(
-        &site,
+        site,
         &["--jobs", "2"],
         &[("AWS_ENDPOINT_URL", &proxy.endpoint)],
     )
     .wait_with_output()
     .unwrap();
+    (out, proxy)
+}
+
+#[test]
+fn a_network_failure_halfway_deletes_nothing_and_the_rerun_converges() {
+    let (site, stale) = site_with_pending_changes("cut");
+    let (out, proxy) = deploy_cut_off(&site);
     assert!(
         proxy.tripped.load(Ordering::SeqCst),
         "the proxy cut the deploy off"
@@ -831,14 +837,7 @@ fn a_network_failure_halfway_deletes_nothing_and_the_rerun_converges() {
 #[test]
 fn a_first_deploy_cut_halfway_says_the_site_is_partial() {
     let site = sample_site("firstcut", "");
-    let proxy = proxy(300_000, Fault::Cut);
-    let out = deploy_with(
-        &site,
-        &["--jobs", "2"],
-        &[("AWS_ENDPOINT_URL", &proxy.endpoint)],
-    )
-    .wait_with_output()
-    .unwrap();
+    let (out, _proxy) = deploy_cut_off(&site);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let err = stderr(&out);
     assert!(

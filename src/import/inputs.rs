@@ -239,20 +239,15 @@ fn found_file(entry: walkdir::DirEntry, inputs: &mut Vec<Input>, skipped: &mut V
         }
         return;
     }
-    let input = match extension.as_deref() {
-        _ if in_maildir(path) => Input::MaildirMessage(entry.into_path()),
-        Some("txt" | "md") => Input::Text(entry.into_path()),
-        Some("eml") => Input::Eml(entry.into_path()),
-        Some("mbox") => Input::Mbox(entry.into_path()),
+    let input = if in_maildir(path) {
+        Some(Input::MaildirMessage(path.to_path_buf()))
+    } else {
         // Mail clients keep mailboxes, and some keep messages, in files
         // without an extension.
-        None => match mail_kind(path) {
-            Some(input) => input,
-            None => return,
-        },
-        _ => return,
+        by_extension(path, extension.as_deref())
+            .or_else(|| extension.is_none().then(|| mail_kind(path)).flatten())
     };
-    inputs.push(input);
+    inputs.extend(input);
 }
 
 /// A named file's kind: a Maildir's message by where it is, else by its
@@ -262,13 +257,23 @@ fn named_file_kind(path: &Path) -> Input {
     let extension = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    match extension.as_deref() {
-        _ if is_regular(path) && in_maildir(path) => Input::MaildirMessage(path.to_path_buf()),
-        Some("eml") => Input::Eml(path.to_path_buf()),
-        Some("mbox") => Input::Mbox(path.to_path_buf()),
-        Some("txt" | "md") => Input::Text(path.to_path_buf()),
-        _ if is_regular(path) => mail_kind(path).unwrap_or_else(|| Input::Text(path.to_path_buf())),
-        _ => Input::Text(path.to_path_buf()),
+    let regular = is_regular(path);
+    if regular && in_maildir(path) {
+        return Input::MaildirMessage(path.to_path_buf());
+    }
+    by_extension(path, extension.as_deref())
+        .or_else(|| regular.then(|| mail_kind(path)).flatten())
+        .unwrap_or_else(|| Input::Text(path.to_path_buf()))
+}
+
+/// The input a file's extension names (`.txt` and `.md` are text), if any.
+fn by_extension(path: &Path, extension: Option<&str>) -> Option<Input> {
+    let path = path.to_path_buf();
+    match extension? {
+        "txt" | "md" => Some(Input::Text(path)),
+        "eml" => Some(Input::Eml(path)),
+        "mbox" => Some(Input::Mbox(path)),
+        _ => None,
     }
 }
 

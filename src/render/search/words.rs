@@ -53,30 +53,27 @@ pub(super) fn stop_words(language: &str) -> &'static [&'static str] {
 /// query's the same way (`ABBREVIATION`). Most texts have none: only a dot
 /// right after a lone letter and before another is looked at.
 pub(super) fn join_abbreviations(text: &mut String) {
-    let bytes = text.as_bytes();
-    let first = memchr::memchr_iter(b'.', bytes).find_map(|dot| {
-        let start = dot.checked_sub(1)?;
-        abbreviation_at(text, start).map(|end| (start, end))
-    });
-    let Some((start, end)) = first else { return };
-    let mut joined = String::with_capacity(text.len());
-    joined.push_str(&text[..start]);
-    let mut at = start;
-    let mut span = Some(end);
-    while at < text.len() {
-        match span.take().or_else(|| abbreviation_at(text, at)) {
-            Some(end) => {
-                joined.extend(text[at..end].chars().filter(|&c| c != '.'));
-                at = end;
-            }
-            None => {
-                let c = text[at..].chars().next().expect("inside the text");
-                joined.push(c);
-                at += c.len_utf8();
-            }
-        }
+    // Made only once an abbreviation turns up; `copied` is how far it holds
+    // `text`.
+    let mut joined: Option<String> = None;
+    let mut copied = 0;
+    for dot in memchr::memchr_iter(b'.', text.as_bytes()) {
+        // A dot inside (or right after) the last abbreviation is part of it.
+        let Some(start) = dot.checked_sub(1).filter(|&start| start >= copied) else {
+            continue;
+        };
+        let Some(end) = abbreviation_at(text, start) else {
+            continue;
+        };
+        let out = joined.get_or_insert_with(|| String::with_capacity(text.len()));
+        out.push_str(&text[copied..start]);
+        out.extend(text[start..end].chars().filter(|&c| c != '.'));
+        copied = end;
     }
-    *text = joined;
+    if let Some(mut out) = joined {
+        out.push_str(&text[copied..]);
+        *text = out;
+    }
 }
 
 /// Where the abbreviation starting at byte `at` of `text` ends (after its last

@@ -71,14 +71,8 @@ impl Renderer<'_> {
     /// without listing every page.
     pub(super) fn check_static_files(&self) -> Result<(), Diagnostics> {
         let statics = &self.theme.static_files;
-        let top: HashMap<String, String> = self
-            .generated_files()
-            .into_iter()
-            .map(|file| (file.clone(), format!("the file /{file} the site writes")))
-            .chain(
-                ["index.html", "404.html"].map(|page| (page.into(), format!("the page /{page}"))),
-            )
-            .collect();
+        let mut top = self.files_beside_pages();
+        top.insert(page_file("/"), "the page /".into());
         let among_pages = |path: &String| {
             let first = path.split('/').next().unwrap_or_default();
             path.contains('/') && (PAGE_FOLDERS.contains(&first) || top.contains_key(first))
@@ -122,7 +116,7 @@ impl Renderer<'_> {
             .page_paths()
             .map(|(path, _)| (page_file(&path), format!("the page {path}")))
             .collect();
-        taken.insert("404.html".into(), "the page 404.html".into());
+        taken.extend(self.files_beside_pages());
         for issue in &self.site.issues {
             let dir = issue.path();
             for edition in ["email.html", "email.txt"] {
@@ -130,16 +124,26 @@ impl Renderer<'_> {
                 taken.insert(file, format!("the email edition {dir}{edition}"));
             }
         }
-        for file in self.generated_files() {
-            let there = format!("the file /{file} the site writes");
-            taken.insert(file, there);
-        }
         let archives = feeds::ARCHIVE_DIR.trim_matches('/');
         taken.insert(
             archives.into(),
             format!("the feed archives {}", feeds::ARCHIVE_DIR),
         );
         taken
+    }
+
+    /// The top-level files the build makes beside its pages: the 404 page and
+    /// the [`generated_files`](Self::generated_files), each with how to name
+    /// it in a message.
+    fn files_beside_pages(&self) -> HashMap<String, String> {
+        let generated = self.generated_files().into_iter().map(|file| {
+            let there = format!("the file /{file} the site writes");
+            (file, there)
+        });
+        [("404.html".to_string(), "the page 404.html".to_string())]
+            .into_iter()
+            .chain(generated)
+            .collect()
     }
 
     /// The files the site writes beside its pages (but the monthly feed

@@ -89,10 +89,7 @@ impl<'a> Site<'a> {
     ) -> Result<Site<'a>, Diagnostics> {
         let insights = newest_first(insights);
         let mut errors = Diagnostics::default();
-        let by_slug = index_unique(&insights, |i| &i.slug, duplicate_slug, &mut errors);
-        index_unique(&insights, |i| &i.id, duplicate_id, &mut errors);
-        let none = HashSet::new();
-        let related = resolve_related(&insights, &by_slug, &none, former_slugs, &mut errors);
+        let related = links_between(&insights, &HashSet::new(), former_slugs, &mut errors);
         errors.into_result()?;
 
         let issues = group_issues(&insights, config.issue_size);
@@ -287,10 +284,21 @@ fn duplicate_id(a: &Insight, b: &Insight) -> Diagnostic {
 /// that did not parse (`unreadable`, by file name) is not one.
 pub(crate) fn mistakes_between(insights: &[Insight], unreadable: &HashSet<String>) -> Diagnostics {
     let mut errors = Diagnostics::default();
-    let by_slug = index_unique(insights, |i| &i.slug, duplicate_slug, &mut errors);
-    index_unique(insights, |i| &i.id, duplicate_id, &mut errors);
-    resolve_related(insights, &by_slug, unreadable, &HashMap::new, &mut errors);
+    links_between(insights, unreadable, &HashMap::new, &mut errors);
     errors
+}
+
+/// Each insight's related insights, once slugs and ids are checked to be
+/// unique (see [`resolve_related`] for `unreadable` and `former_slugs`).
+fn links_between(
+    insights: &[Insight],
+    unreadable: &HashSet<String>,
+    former_slugs: &dyn Fn() -> HashMap<String, String>,
+    errors: &mut Diagnostics,
+) -> Vec<Vec<usize>> {
+    let by_slug = index_unique(insights, |i| &i.slug, duplicate_slug, errors);
+    index_unique(insights, |i| &i.id, duplicate_id, errors);
+    resolve_related(insights, &by_slug, unreadable, former_slugs, errors)
 }
 
 /// Each insight's related insights, both ways; a slug in `unreadable` is

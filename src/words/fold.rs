@@ -109,14 +109,7 @@ struct Folder {
 
 impl Folder {
     fn copy(&mut self, text: &str) {
-        for c in text.chars() {
-            if c == '\n' {
-                self.line += 1;
-                self.col = 1;
-            } else {
-                self.col += 1;
-            }
-        }
+        (self.line, self.col) = after(self.line, self.col, text);
         self.out.push_str(text);
     }
 
@@ -170,18 +163,24 @@ impl Folder {
     /// Notes the unknown `words.NAME` that follows `before` (the part of its
     /// tag not yet copied), at its place in the source.
     fn note_unknown(&mut self, name: &str, before: &str) {
-        let (mut line, mut col) = (self.line, self.col);
-        for c in before.chars() {
-            if c == '\n' {
-                line += 1;
-                col = 1;
-            } else {
-                col += 1;
-            }
-        }
+        let (line, col) = after(self.line, self.col, before);
         let col = source_col(&self.shifts, line, col);
         self.unknown.push((name.to_string(), line, col));
     }
+}
+
+/// The line and column (in characters, from 1) after `text`, which starts at
+/// `line`, `col`.
+fn after(mut line: usize, mut col: usize, text: &str) -> (usize, usize) {
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    (line, col)
 }
 
 /// The positions in `bytes`, from `from` on, that are outside the string

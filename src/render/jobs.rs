@@ -107,18 +107,15 @@ impl Renderer<'_> {
             Job::SearchIndex => None,
             _ => self.body_inputs(job).into_iter().min(),
         };
-        let (mut dated, undated): (Vec<_>, Vec<_>) = jobs
-            .into_iter()
-            .map(|job| (newest(job), job))
-            .partition(|(newest, _)| newest.is_some());
-        // Stable: an issue, then a topic page, come before the page of their
-        // newest insight.
-        dated.sort_by_key(|&(newest, _)| newest);
-        undated
-            .into_iter()
-            .chain(dated)
-            .map(|(_, job)| job)
-            .collect()
+        // One list made at its full size, then one stable sort: `None` sorts
+        // first, so the undated jobs keep their order ahead of the dated ones,
+        // and an issue, then a topic page, come before the page of their newest
+        // insight. (Two lists grown job by job took 10 ms of a 10k build, on
+        // one thread while the other waited: fresh memory is slow to touch.)
+        let mut keyed: Vec<(Option<usize>, Job)> =
+            jobs.into_iter().map(|job| (newest(job), job)).collect();
+        keyed.sort_by_key(|&(newest, _)| newest);
+        keyed.into_iter().map(|(_, job)| job).collect()
     }
 
     /// How often `jobs` take each insight's `insight` object and its body

@@ -102,8 +102,12 @@ impl<'b> EmailText<'b> {
     }
 }
 
+/// `url` as a mail client can follow it: root-relative and protocol-relative
+/// URLs made absolute.
 fn absolute(url: &str, origin: &str) -> String {
-    if url.starts_with('/') && !url.starts_with("//") {
+    if url.starts_with("//") {
+        format!("{}{url}", super::feeds::scheme_of(origin))
+    } else if url.starts_with('/') {
         format!("{origin}{url}")
     } else {
         url.to_string()
@@ -144,6 +148,11 @@ mod tests {
         assert_eq!(
             out,
             "One two <https://ex.org/digest/insights/b/> three.\n\nSee https://e.com/x.\n\n- a\n- b"
+        );
+        // A mail client has no page to resolve a protocol-relative link against.
+        assert_eq!(
+            text("[cdn](//cdn.example/x)"),
+            "cdn <https://cdn.example/x>"
         );
     }
 

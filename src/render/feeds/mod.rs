@@ -368,8 +368,10 @@ fn issue_topics<'s>(site: &'s Site, issue: &Issue) -> Vec<&'s Topic> {
 }
 
 /// Rewrites root-relative `href`/`src` values (which already carry the base path)
-/// to absolute URLs. Text may contain `href="/…"` too (the Markdown renderer does
-/// not escape quotes in text), so only attributes inside a tag are touched.
+/// to absolute URLs, and protocol-relative ones (`//cdn.example/x`) to the
+/// site's scheme: feed readers and mail clients have no page to resolve them
+/// against. Text may contain `href="/…"` too (the Markdown renderer does not
+/// escape quotes in text), so only attributes inside a tag are touched.
 pub(crate) fn absolutize(html: &str, origin: &str) -> String {
     // Room for the origin at every candidate link: an email edition has dozens,
     // and growing its buffer once copied the whole edition again.
@@ -399,12 +401,22 @@ fn absolutize_into(out: &mut String, html: &str, origin: &str) {
             (None, None) => in_tag,
         };
         let attr_ok = head.ends_with(" href=\"") || head.ends_with(" src=\"");
-        if in_tag && attr_ok && !tail.starts_with("//") {
-            out.push_str(origin);
+        if in_tag && attr_ok {
+            if tail.starts_with("//") {
+                out.push_str(scheme_of(origin));
+            } else {
+                out.push_str(origin);
+            }
         }
         rest = tail;
     }
     out.push_str(rest);
+}
+
+/// The scheme of `origin` with its colon (`https:`), which makes a
+/// protocol-relative URL absolute.
+pub(crate) fn scheme_of(origin: &str) -> &str {
+    origin.find(':').map_or("https:", |colon| &origin[..=colon])
 }
 
 #[cfg(test)]
@@ -412,13 +424,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn absolutizes_only_root_relative_attributes() {
+    fn absolutizes_root_and_protocol_relative_attributes() {
         let html = r#"<a href="/d/x/">x</a> <img src="/d/i.png"> <a href="//cdn/x">c</a> <a href="https://e/">e</a>"#;
         let out = absolutize(html, "https://ex.org");
         assert!(out.contains(r#"href="https://ex.org/d/x/""#));
         assert!(out.contains(r#"src="https://ex.org/d/i.png""#));
-        assert!(out.contains(r#"href="//cdn/x""#));
+        assert!(out.contains(r#"href="https://cdn/x""#), "{out}");
         assert!(out.contains(r#"href="https://e/""#));
+        let plain = absolutize(r#"<img src="//cdn/i.png">"#, "http://localhost:1111");
+        assert_eq!(plain, r#"<img src="http://cdn/i.png">"#);
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _};
+use chrono::{
+    DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset as _, TimeDelta, TimeZone as _,
+};
 use serde::Deserialize;
 
 use crate::error::{Diagnostic, Diagnostics};
@@ -256,15 +258,32 @@ impl SiteTz {
 
     /// Midnight of `day` in this zone: what a date without a time means.
     pub(crate) fn midnight(&self, day: NaiveDate) -> DateTime<FixedOffset> {
-        let naive = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+        self.local(day.and_hms_opt(0, 0, 0).expect("midnight exists"))
+    }
+
+    /// The instant a wall-clock time (a datetime without an offset) names
+    /// here. When clocks go back, the time shown twice is the first; when they
+    /// go forward, a time they skip is read on the clock before the jump, so
+    /// it lands as far after the jump as it was after the last valid time
+    /// (midnight skipped to 01:00 is 01:00, on the same day, never the day
+    /// before).
+    pub(crate) fn local(&self, naive: NaiveDateTime) -> DateTime<FixedOffset> {
         match self {
             SiteTz::Fixed(off) => off.from_local_datetime(&naive).unwrap().fixed_offset(),
-            // A zone whose clocks skip midnight (DST at 00:00) takes the earliest instant.
             SiteTz::Named(tz) => tz
                 .from_local_datetime(&naive)
                 .earliest()
-                .unwrap_or_else(|| tz.from_utc_datetime(&naive))
-                .fixed_offset(),
+                .map(|at| at.fixed_offset())
+                .unwrap_or_else(|| {
+                    // A gap lasts hours, never a day: the offset a day before
+                    // is the one the clocks had before it.
+                    let before = tz
+                        .from_local_datetime(&(naive - TimeDelta::days(1)))
+                        .earliest()
+                        .map_or(0, |at| at.offset().fix().local_minus_utc());
+                    let utc = naive - TimeDelta::seconds(i64::from(before));
+                    tz.from_utc_datetime(&utc).fixed_offset()
+                }),
         }
     }
 
@@ -841,5 +860,43 @@ mod tests {
             "2026-11-18T00:00:00+01:00"
         );
         assert!(parse("timezone = \"Mars/Olympus\"").is_err());
+    }
+
+    /// America/Santiago's clocks went from 00:00 to 01:00 on 6 September
+    /// 2026: a date of that day is its first instant, 01:00, not 20:00 the
+    /// day before (the wall time read as UTC); a time in the skipped hour
+    /// lands after the jump; a time shown twice when clocks go back is the
+    /// first; a time after a jump keeps its own offset.
+    #[test]
+    fn wall_clock_times_around_daylight_saving_jumps() {
+        let at = |zone: &str, local: &str| {
+            let c = parse(&format!("timezone = \"{zone}\"")).unwrap();
+            let naive = NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M:%S").unwrap();
+            c.timezone.local(naive).to_rfc3339()
+        };
+        let santiago = "America/Santiago";
+        let day = NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
+        let c = parse(&format!("timezone = \"{santiago}\"")).unwrap();
+        assert_eq!(
+            c.timezone.midnight(day).to_rfc3339(),
+            "2026-09-06T01:00:00-03:00"
+        );
+        assert_eq!(c.timezone.day_of(&c.timezone.midnight(day)), day);
+        assert_eq!(
+            at(santiago, "2026-09-06T00:30:00"),
+            "2026-09-06T01:30:00-03:00"
+        );
+        assert_eq!(
+            at("America/New_York", "2026-03-08T12:00:00"),
+            "2026-03-08T12:00:00-04:00"
+        );
+        assert_eq!(
+            at("America/New_York", "2026-11-01T01:30:00"),
+            "2026-11-01T01:30:00-04:00"
+        );
+        assert_eq!(
+            at("Europe/Paris", "2026-11-18T09:15:00"),
+            "2026-11-18T09:15:00+01:00"
+        );
     }
 }

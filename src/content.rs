@@ -343,8 +343,7 @@ pub(crate) fn parse_date(s: &str, tz: &SiteTz) -> Result<DateTime<FixedOffset>, 
     }
     // A local datetime (no offset) is wall-clock time in the site's zone.
     if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
-        let midnight = tz.midnight(naive.date());
-        return Ok(midnight + (naive - naive.date().and_hms_opt(0, 0, 0).unwrap()));
+        return Ok(tz.local(naive));
     }
     Err(format!("invalid date {s:?}"))
 }

@@ -520,6 +520,11 @@ pub(crate) fn alias_problem(alias: &str) -> Option<String> {
         if segment.is_empty() || segment == "." || segment == ".." {
             return Some("has an empty, `.` or `..` segment".into());
         }
+        if segment.starts_with('.') {
+            return Some(format!(
+                "has a hidden segment ({segment:?}): brief writes no hidden file, and hosts do not serve them as pages"
+            ));
+        }
         if let Some(c) = segment.chars().find(|&c| !safe(c)) {
             return Some(format!(
                 "contains {c:?}: use letters, digits, `-`, `_`, `.` and `~` between slashes"
@@ -1164,9 +1169,9 @@ mod tests {
             .unwrap();
         assert_eq!(i.body_after_lead(), None);
         assert_eq!(i.aliases, ["/insights/old/", "/2026/china.html"]);
-        let e = parse("+++\ntitle = \"T\"\ndate = 2026-11-18\n\naliases = [\"insights/old/\", \"/\", \"/a/../b/\", \"/a b/\"]\n+++\n")
+        let e = parse("+++\ntitle = \"T\"\ndate = 2026-11-18\n\naliases = [\"insights/old/\", \"/\", \"/a/../b/\", \"/a b/\", \"/.well-known/x/\"]\n+++\n")
             .unwrap_err();
-        assert_eq!(e.error_count(), 4, "{e}");
+        assert_eq!(e.error_count(), 5, "{e}");
         let e = e.to_string();
         assert!(
             e.contains("a-b.md:5: error: alias \"insights/old/\" is not a site-relative path"),
@@ -1174,6 +1179,10 @@ mod tests {
         );
         assert!(e.contains("alias \"/\" is the home page"), "{e}");
         assert!(e.contains("alias \"/a b/\" contains ' '"), "{e}");
+        assert!(
+            e.contains("a-b.md:5: error: alias \"/.well-known/x/\" has a hidden segment"),
+            "{e}"
+        );
     }
 
     #[test]

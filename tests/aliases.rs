@@ -194,7 +194,8 @@ fn build_and_check_refuse_an_alias_taken_by_a_page_or_another_alias() {
         &site,
         OLD,
         "[\"/topics/\", \"/old/\", \"/style.css/\", \"/issues/2026-11-22/email.html\", \
-         \"/rss.xml/\", \"/feeds/archive/2026-11/atom.xml/\", \"/topics/chips/feed.json/\"]",
+         \"/rss.xml/\", \"/feeds/archive/2026-11/atom.xml/\", \"/topics/chips/feed.json/\", \
+         \"/Issues/\"]",
     );
     set_aliases(&site, other, &format!("[\"/old/\", \"/insights/{OLD}/\"]"));
     both_refuse(
@@ -207,6 +208,8 @@ fn build_and_check_refuse_an_alias_taken_by_a_page_or_another_alias() {
             "alias \"/rss.xml/\" is already taken by the file /rss.xml the site writes",
             "alias \"/feeds/archive/2026-11/atom.xml/\" is already taken by the feed archives /feeds/archive/",
             "alias \"/topics/chips/feed.json/\" is already taken by the file /topics/chips/feed.json",
+            // Hosts and disks that ignore case would serve the redirect there.
+            "alias \"/Issues/\" is already taken by the page /issues/",
             &format!(
                 "{other}.md:2: error: alias \"/insights/{OLD}/\" is already taken by the page"
             ),
@@ -220,12 +223,17 @@ fn build_and_check_refuse_an_alias_taken_by_a_page_or_another_alias() {
 #[test]
 fn build_and_check_refuse_a_malformed_alias() {
     let site = Site::sample();
-    set_aliases(&site, OLD, "[\"insights/old/\", \"/a/../b/\"]");
+    set_aliases(
+        &site,
+        OLD,
+        "[\"insights/old/\", \"/a/../b/\", \"/.well-known/x/\"]",
+    );
     both_refuse(
         &site,
         &[
             &format!("{OLD}.md:2: error: alias \"insights/old/\" is not a site-relative path"),
             "alias \"/a/../b/\" has an empty, `.` or `..` segment",
+            &format!("{OLD}.md:2: error: alias \"/.well-known/x/\" has a hidden segment"),
             "hint: an alias is an old path of this insight on the site",
         ],
     );

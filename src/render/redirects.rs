@@ -41,17 +41,23 @@ impl Renderer<'_> {
     /// Refuses an alias whose redirect would be written where a page, an
     /// email edition, a static file or another alias's redirect is, or inside a
     /// folder that is one of those files (a feed, `/rss.xml/`, included):
-    /// naming the content file, the alias's line and what is there.
+    /// naming the content file, the alias's line and what is there. Paths are
+    /// compared without case: on a host or disk that ignores it (macOS,
+    /// Windows, some object stores' websites), `/Issues/` is `/issues/`.
     pub(super) fn check_aliases(&self) -> Result<(), Diagnostics> {
         let insights = &self.site.insights;
         if insights.iter().all(|i| i.aliases.is_empty()) {
             return Ok(());
         }
-        let mut taken = self.files_aliases_may_not_take();
+        let mut taken: HashMap<String, String> = self
+            .files_aliases_may_not_take()
+            .into_iter()
+            .map(|(file, there)| (file.to_lowercase(), there))
+            .collect();
         let mut errors = Diagnostics::default();
         for insight in insights {
             for alias in &insight.aliases {
-                let file = alias_file(alias);
+                let file = alias_file(alias).to_lowercase();
                 match in_the_way(&taken, &file) {
                     Some(there) => errors.push(collision(insight, alias, &there)),
                     None => {

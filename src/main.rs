@@ -363,12 +363,9 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             let (bytes, warnings) = brief::email::edition(&root, &which, format)?;
             print_diagnostics(&warnings);
             let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&bytes)
-                .and_then(|_| stdout.flush())
-                .map_err(|e| {
-                    brief::error::Diagnostic::error(format!("cannot write to stdout: {e}"))
-                })?;
+            if let Err(e) = stdout.write_all(&bytes).and_then(|_| stdout.flush()) {
+                stdout_failed(e);
+            }
             Ok(Diagnostics::default())
         }
         Command::Serve(args) => {

@@ -452,3 +452,19 @@ fn plain_text_editions_keep_to_72_columns() {
         }
     }
 }
+
+/// A reader that has gone (`brief email | head -1`) ends the edition quietly,
+/// as every other command does: status 0, nothing on stderr.
+#[test]
+fn a_closed_stdout_ends_the_edition_quietly() {
+    let site = site("");
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["--root", site.root().to_str().unwrap(), "email", "--html"])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}

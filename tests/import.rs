@@ -976,11 +976,17 @@ fn fifos_devices_and_huge_files_are_refused_without_reading_them() {
     let dir = site.path().join("raw");
     fs::create_dir(&dir).unwrap();
     fs::rename(&fifo, dir.join("pipe.txt")).unwrap();
+    // A link to a folder of raw files is named as well, not passed over.
+    std::os::unix::fs::symlink(seeds_dir(), dir.join("seeds")).unwrap();
     let out = import(site.path(), &[&dir]);
+    let warnings = stderr(&out);
     assert!(
-        stderr(&out).contains("pipe.txt: warning: skipped: not a regular file"),
-        "{}",
-        stderr(&out)
+        warnings.contains("pipe.txt: warning: skipped: not a regular file"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("seeds: warning: skipped: not a regular file (a link"),
+        "{warnings}"
     );
 }
 

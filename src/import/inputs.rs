@@ -226,7 +226,8 @@ fn walk(dir: &Path, site: &SiteFolders, inputs: &mut Vec<Input>, skipped: &mut V
 }
 
 /// A file the walk found: an input if it is one, a warning if it looks like
-/// one but is not a regular file (a link, a FIFO), else nothing.
+/// one but is not a regular file (a FIFO) or is a link (to a file or to a
+/// folder: either may hold raw files the editor meant), else nothing.
 fn found_file(entry: walkdir::DirEntry, inputs: &mut Vec<Input>, skipped: &mut Vec<Skipped>) {
     let path = entry.path();
     let extension = path
@@ -234,7 +235,7 @@ fn found_file(entry: walkdir::DirEntry, inputs: &mut Vec<Input>, skipped: &mut V
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     let named_like_input = matches!(extension.as_deref(), Some("txt" | "md" | "eml" | "mbox"));
     if !entry.file_type().is_file() {
-        if named_like_input {
+        if named_like_input || entry.path_is_symlink() {
             skipped.push(not_regular(path));
         }
         return;

@@ -21,6 +21,7 @@ use crate::urls::{check_http_url, check_link, split_base_url};
 
 mod deploy;
 pub(crate) mod issue_title;
+mod mistakes;
 
 pub use deploy::Target;
 pub(crate) use deploy::{parse_endpoint, DeployConfig, DeployRule};
@@ -372,9 +373,24 @@ impl Config {
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw: RawConfig = toml::from_str(text)
-            .map_err(|e| deploy::credential_error(toml_diagnostic(&e, text, path, 0)))?;
         let mut errors = Diagnostics::default();
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(raw) => raw,
+            // Every key serde refuses is listed; the values of the others are
+            // still checked below.
+            Err(e) => match mistakes::keys_that_read::<RawConfig>(text, path) {
+                Some((kept, mistakes)) if mistakes.has_errors() => {
+                    errors.extend(mistakes.sorted());
+                    toml::Value::Table(kept)
+                        .try_into()
+                        .map_err(|_| errors.clone())?
+                }
+                _ => {
+                    let first = deploy::credential_error(toml_diagnostic(&e, text, path, 0));
+                    return Err(first.into());
+                }
+            },
+        };
         let key_line = |key: &str| find_key_line(text, key).unwrap_or(1);
 
         let (origin, base_path) = match split_base_url(&raw.base_url) {
@@ -844,6 +860,29 @@ mod tests {
         let d = c.deploy.unwrap();
         assert_eq!((d.max_deletes, d.headers_file), (256, false));
         assert_eq!(d.target.unwrap().prefix, "digest/");
+    }
+
+    /// serde stops at the first mistake; a run lists them all, at their
+    /// lines, and still checks the values of the keys that read.
+    #[test]
+    fn every_mistake_of_the_config_is_listed() {
+        let text =
+            "title = \"T\"\nisue_size = 3\ntimezone = \"Mars/Olympus\"\nissue_size = \"five\"\n\
+                    [feeds]\nlimt = 3\nrss = true\n[[topics]]\nslug = \"a\"\nname = \"A\"\n\
+                    [[topics]]\nslug = \"b\"\n";
+        let e = parse(text).unwrap_err();
+        let lines: Vec<String> = e.0.iter().map(ToString::to_string).collect();
+        let expected = [
+            "config.toml:2:1: error: unknown field `isue_size`",
+            "config.toml:4:14: error: invalid type: string \"five\", expected usize",
+            "config.toml:6:1: error: unknown field `limt`",
+            "config.toml:11:1: error: missing field `name`",
+            "config.toml:3: error: unknown `timezone` \"Mars/Olympus\"",
+        ];
+        assert_eq!(lines.len(), expected.len(), "{lines:#?}");
+        for (line, want) in lines.iter().zip(expected) {
+            assert!(line.starts_with(want), "{want}\n{lines:#?}");
+        }
     }
 
     #[test]

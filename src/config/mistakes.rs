@@ -1,0 +1,137 @@
+//! Every mistake serde finds in `config.toml`, not only the first. serde stops
+//! at the first unknown key or wrong type; a run lists every one, so each key
+//! of the file (each key of a section, each `[[topics]]` entry) is read on its
+//! own, the others taking their defaults, and placed by its span in the file.
+//! The keys that read are kept, so the values can then be checked as usual:
+//! a misspelt key does not hide a bad time zone either.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use toml_edit::{Item, Key};
+
+use super::deploy::credential_error;
+use crate::error::{line_col, Diagnostics};
+use crate::hints::toml_mistake;
+
+/// The sections whose keys are read one by one: every key of them has a
+/// default. (`[extra]` and `[words]` take any key; `[[topics]]` entries are
+/// read whole, as they have keys without defaults.)
+const SECTIONS: [&str; 5] = ["feeds", "import", "markdown", "email", "deploy"];
+
+/// `text` as a table without the keys that `T` (the raw config) refuses, and
+/// a mistake for each of those; `None` when the file is not TOML at all, which
+/// the parser's own message says best.
+pub(super) fn keys_that_read<T: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+) -> Option<(toml::Table, Diagnostics)> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    let document = toml_edit::Document::parse(text).ok()?;
+    let mut check = Check {
+        text,
+        path,
+        errors: Diagnostics::default(),
+    };
+    let mut kept = toml::Table::new();
+    for (key, value) in table {
+        let (key_at, item) = match document.get_key_value(&key) {
+            Some((k, item)) => (Some(k), Some(item)),
+            None => (None, None),
+        };
+        let value = match value {
+            toml::Value::Table(section) if SECTIONS.contains(&key.as_str()) => {
+                let mut kept_section = toml::Table::new();
+                for (sub, sub_value) in section {
+                    let inner = item
+                        .and_then(Item::as_table_like)
+                        .and_then(|t| t.get_key_value(&sub));
+                    let one = one_key(&key, toml::Value::Table(one_key(&sub, sub_value.clone())));
+                    if check.reads::<T>(one, inner.map(|(k, _)| k), inner.map(|(_, i)| i)) {
+                        kept_section.insert(sub, sub_value);
+                    }
+                }
+                toml::Value::Table(kept_section)
+            }
+            toml::Value::Array(entries) if key == "topics" => {
+                let mut kept_entries = Vec::new();
+                for (n, entry) in entries.into_iter().enumerate() {
+                    let one = one_key(&key, toml::Value::Array(vec![entry.clone()]));
+                    if check.reads_at::<T>(one, item.and_then(|i| entry_span(i, n))) {
+                        kept_entries.push(entry);
+                    }
+                }
+                toml::Value::Array(kept_entries)
+            }
+            value => {
+                if !check.reads::<T>(one_key(&key, value.clone()), key_at, item) {
+                    continue;
+                }
+                value
+            }
+        };
+        kept.insert(key, value);
+    }
+    Some((kept, check.errors))
+}
+
+/// The mistakes found so far, and where to place them.
+struct Check<'a> {
+    text: &'a str,
+    path: &'a Path,
+    errors: Diagnostics,
+}
+
+impl Check<'_> {
+    /// Whether the table `one` (a key and its value) reads as a `T`; if not,
+    /// the mistake is noted at the key (an unknown key) or at its value.
+    fn reads<T: DeserializeOwned>(
+        &mut self,
+        one: toml::Table,
+        key: Option<&Key>,
+        item: Option<&Item>,
+    ) -> bool {
+        let unknown = toml::Value::Table(one.clone())
+            .try_into::<T>()
+            .err()
+            .is_some_and(|e| e.message().starts_with("unknown field"));
+        let span = if unknown {
+            key.and_then(Key::span)
+        } else {
+            item.and_then(Item::span)
+        };
+        self.reads_at::<T>(one, span)
+    }
+
+    /// Whether the table `one` reads as a `T`; if not, the mistake is noted at
+    /// the start of `span`.
+    fn reads_at<T: DeserializeOwned>(
+        &mut self,
+        one: toml::Table,
+        span: Option<std::ops::Range<usize>>,
+    ) -> bool {
+        match toml::Value::Table(one).try_into::<T>() {
+            Ok(_) => true,
+            Err(e) => {
+                let at = span.map(|s| line_col(self.text, s.start));
+                let mistake = toml_mistake(e.message().to_string(), at, self.text, self.path, 0);
+                self.errors.push(credential_error(mistake));
+                false
+            }
+        }
+    }
+}
+
+/// A table of `key` alone.
+fn one_key(key: &str, value: toml::Value) -> toml::Table {
+    toml::Table::from_iter([(key.to_string(), value)])
+}
+
+/// Where entry `n` of an array of tables (`[[topics]]`) or an inline array
+/// is in the file.
+fn entry_span(item: &Item, n: usize) -> Option<std::ops::Range<usize>> {
+    match item.as_array_of_tables() {
+        Some(tables) => tables.get(n)?.span(),
+        None => item.as_array()?.get(n)?.span(),
+    }
+}

@@ -265,3 +265,45 @@ fn a_renamed_insights_old_slug_is_not_given_to_a_new_insight() {
     run(&["check"]);
     run(&["build"]);
 }
+
+/// A renamed insight keeps its feed entries' ids (Atom `id`, RSS `guid`,
+/// JSON Feed `id`): the address it was first published at, which still
+/// redirects to it. A new id would show it to every subscriber again.
+#[test]
+fn a_renamed_insight_keeps_its_feed_ids_through_two_renames() {
+    let site = site();
+    let root = site.path();
+    let feeds = ["atom.xml", "rss.xml", "feed.json"];
+    let read_feeds = || -> String {
+        feeds
+            .iter()
+            .map(|f| fs::read_to_string(root.join("public/topics/deepseek").join(f)).unwrap())
+            .collect()
+    };
+    let build = || {
+        let out = brief(root, &["build"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    build();
+    let first = format!("https://brief.example.org/insights/{OLD}/");
+    let ids = |text: &str| {
+        [
+            format!("<id>{first}</id>"),
+            format!("<guid isPermaLink=\"true\">{first}</guid>"),
+            format!("\"id\": \"{first}\""),
+        ]
+        .iter()
+        .filter(|id| text.contains(id.as_str()))
+        .count()
+    };
+    assert_eq!(ids(&read_feeds()), 3, "{}", read_feeds());
+    for (from, to) in [(OLD, NEW), (NEW, "deepseek-waits-for-huawei")] {
+        let out = brief(root, &["rename", from, to]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        build();
+        let text = read_feeds();
+        assert_eq!(ids(&text), 3, "{text}");
+        // The entry links the insight where it is now.
+        assert!(text.contains(&format!("/insights/{to}/")), "{text}");
+    }
+}

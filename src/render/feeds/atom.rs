@@ -52,7 +52,7 @@ pub(super) fn document(config: &Config, feed: &Feed) -> Vec<u8> {
             ("type", "text/html"),
         ];
         empty(&mut w, element("link", &link));
-        text_element(&mut w, "id", &item.url);
+        text_element(&mut w, "id", &item.id);
         text_element(&mut w, "published", &date);
         text_element(&mut w, "updated", &date);
         for topic in &item.categories {

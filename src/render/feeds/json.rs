@@ -54,7 +54,7 @@ impl<'a> Entry<'a> {
         Entry {
             content_html: &item.content.html,
             date_published: rfc3339(&item.date),
-            id: &item.url,
+            id: &item.id,
             tags: item.categories.iter().map(|t| t.name.as_str()).collect(),
             title: &item.title,
             url: &item.url,

@@ -25,6 +25,7 @@ use chrono::{DateTime, FixedOffset};
 
 use super::wording::issue_title;
 use crate::config::{Config, FeedsConfig, Topic};
+use crate::content::Insight;
 use crate::escape::{escape_html as escape, escape_xml_text};
 use crate::markdown::Rendered;
 use crate::printable::make_printable;
@@ -145,8 +146,12 @@ struct History {
 /// One entry: a daily issue (site feeds) or an insight (topic feeds).
 struct Item<'s> {
     title: String,
-    /// Absolute; also the entry's id.
+    /// Absolute.
     url: String,
+    /// The entry's id (Atom `id`, RSS `guid`, JSON Feed `id`): the absolute
+    /// address it was first published at, which never changes (see
+    /// [`first_published_path`]).
+    id: String,
     date: DateTime<FixedOffset>,
     categories: Vec<&'s Topic>,
     content: Content,
@@ -297,9 +302,11 @@ pub(crate) fn topic_feed_paths(site: &Site, t: usize) -> Vec<(Format, String)> {
 fn issue_item<'s>(site: &'s Site, bodies: &Bodies, words: &Words, n: usize) -> Item<'s> {
     let config = site.config;
     let issue = &site.issues[n];
+    let url = config.permalink(&issue.path());
     Item {
         title: issue_title(site, words, n),
-        url: config.permalink(&issue.path()),
+        id: url.clone(),
+        url,
         date: config.timezone.midnight(issue.date),
         categories: issue_topics(site, issue),
         content: Content::new(issue_html(site, bodies, n)),
@@ -313,6 +320,7 @@ fn insight_item<'s>(site: &'s Site, bodies: &Bodies, i: usize) -> Item<'s> {
     Item {
         title: insight.title.clone(),
         url: config.permalink(&insight_path(&insight.slug)),
+        id: config.permalink(&first_published_path(insight)),
         date: insight.date,
         categories: site.topics_of[i]
             .iter()
@@ -320,6 +328,24 @@ fn insight_item<'s>(site: &'s Site, bodies: &Bodies, i: usize) -> Item<'s> {
             .collect(),
         content: Content::new(absolutize(bodies(i).html(), &config.origin)),
     }
+}
+
+/// Where insight `i` was first published: its first alias that is an
+/// insight's page (`brief rename` keeps each old address as an alias, oldest
+/// first), else its page. Feed entries are known by it, so a renamed insight
+/// is not shown to subscribers again as a new entry: RFC 4287 asks that an
+/// entry's id never change, and the old address still leads to the insight.
+fn first_published_path(insight: &Insight) -> String {
+    insight
+        .aliases
+        .iter()
+        .find(|alias| {
+            alias
+                .strip_prefix("/insights/")
+                .is_some_and(|slug| !slug.trim_end_matches('/').contains('/'))
+        })
+        .cloned()
+        .unwrap_or_else(|| insight_path(&insight.slug))
 }
 
 /// The full HTML of an issue for feeds: every insight, headline first, with

@@ -52,7 +52,7 @@ pub(super) fn document(config: &Config, feed: &Feed) -> Vec<u8> {
         element_with(
             &mut w,
             element("guid", &[("isPermaLink", "true")]),
-            &item.url,
+            &item.id,
         );
         text_element(&mut w, "pubDate", &rfc822(&item.date));
         for topic in &item.categories {

@@ -78,15 +78,56 @@ pub(crate) fn read_message(bytes: &[u8]) -> Result<Letter, Problem> {
     if is_truncated(&message, bytes) {
         return Err(Problem::Truncated);
     }
+    let forwarded: Vec<&Message> = message
+        .attachments()
+        .filter_map(MessagePart::message)
+        .collect();
+    if forwarded.is_empty() {
+        return letter_of(&message);
+    }
+    forwarded_letter(&message, &forwarded)
+}
+
+/// The text, date and Message-ID of `message`, a message without messages
+/// attached.
+fn letter_of(message: &Message) -> Result<Letter, Problem> {
     let part = message.text_part(0).ok_or(Problem::NoText)?;
-    let text = part_text(part)?;
+    Ok(Letter {
+        text: part_text(part)?,
+        date: message.date().and_then(to_chrono),
+        message_id: message_id_of(message),
+    })
+}
+
+/// The `Message-ID:` header without its angle brackets, if any.
+fn message_id_of(message: &Message) -> Option<String> {
+    message
+        .message_id()
+        .map(|id| id.trim().to_string())
+        .filter(|id| !id.is_empty())
+}
+
+/// A message that forwards others as attachments (`message/rfc822`, as a
+/// mail client's "Forward as attachment" sends them): the forwarded messages
+/// are the raw insights, each in its own text, dated and known by the first
+/// of them; the forwarder's own note ("FYI, see below") is not an insight.
+fn forwarded_letter(outer: &Message, forwarded: &[&Message]) -> Result<Letter, Problem> {
+    let letters: Vec<Letter> = forwarded
+        .iter()
+        .map(|message| letter_of(message))
+        .collect::<Result<_, _>>()?;
+    let first = letters.first().ok_or(Problem::NoText)?;
+    let date = first.date.or_else(|| outer.date().and_then(to_chrono));
+    let message_id = first.message_id.clone().or_else(|| message_id_of(outer));
+    let text = letters
+        .into_iter()
+        .map(|letter| letter.text)
+        .collect::<Vec<_>>()
+        .join("\n\n");
     Ok(Letter {
         text,
-        date: message.date().and_then(to_chrono),
-        message_id: message
-            .message_id()
-            .map(|id| id.trim().to_string())
-            .filter(|id| !id.is_empty()),
+        date,
+        message_id,
     })
 }
 
@@ -287,6 +328,29 @@ mod tests {
         ] {
             assert!(!starts_like_message(text.as_bytes()), "{text:?}");
         }
+    }
+
+    /// "Forward as attachment": the forwarded message is the raw insight file,
+    /// with its own date and Message-ID; the forwarder's note is not an insight.
+    #[test]
+    fn a_forwarded_message_is_read_in_place_of_the_note_around_it() {
+        let inner = "From: brief@scanner.example\r\nDate: Sat, 21 Nov 2026 07:30:00 +0000\r\nMessage-ID: <brief-21@scanner.example>\r\nContent-Type: text/plain\r\n\r\nChina ships chips.\r\n";
+        let raw = format!(
+            "From: editor@b.example\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\nMessage-ID: <fwd@b.example>\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+             --b1\r\nContent-Type: text/plain\r\n\r\nFYI, see the forwarded brief below.\r\n\
+             --b1\r\nContent-Type: message/rfc822\r\n\r\n{inner}\r\n--b1--\r\n"
+        );
+        let letter = read_message(raw.as_bytes()).unwrap();
+        assert_eq!(letter.text.trim_end(), "China ships chips.");
+        assert_eq!(
+            letter.message_id.as_deref(),
+            Some("brief-21@scanner.example")
+        );
+        assert_eq!(
+            letter.date.unwrap().to_rfc3339(),
+            "2026-11-21T07:30:00+00:00"
+        );
     }
 
     #[test]

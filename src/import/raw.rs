@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::email::{self, maildir_files, maildir_unique_name, mbox_messages, Letter, Problem};
 use super::inputs::{find_inputs, read_capped, Input, SiteFolders, SkipReason, Skipped};
 use crate::config::{ImportConfig, SiteTz};
+use crate::content::normalize;
 
 /// What a run reads, and how it dates it.
 pub(crate) struct Reading<'a> {
@@ -302,16 +303,16 @@ pub(crate) struct RawLine<'a> {
 /// with (see [`without_block_marks`]).
 pub(crate) fn insight_lines<'a>(text: &'a str, rules: &ImportConfig) -> Vec<RawLine<'a>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let skip: Vec<Pattern> = rules.skip_lines.iter().map(|s| Pattern::of(s)).collect();
+    let marker = Pattern::of(&rules.related_marker);
     let mut role = Role::Lead;
     let mut lines = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let (line, heading) = without_block_marks(line.trim());
-        if !line.chars().any(char::is_alphabetic)
-            || rules.skip_lines.iter().any(|s| same_line(s, line))
-        {
+        if !line.chars().any(char::is_alphabetic) || skip.iter().any(|s| s.matches(line)) {
             continue;
         }
-        if same_line(&rules.related_marker, line) {
+        if marker.matches(line) {
             role = Role::Related;
             continue;
         }
@@ -363,9 +364,31 @@ fn block_mark_end(line: &[u8]) -> Option<usize> {
     }
 }
 
-/// Boilerplate and the marker are recognised whatever their case and spacing.
-fn same_line(pattern: &str, line: &str) -> bool {
-    pattern.trim().eq_ignore_ascii_case(line)
+/// A boilerplate line or the related marker, recognised as insights are:
+/// whatever the case, the spacing (a no-break space, two spaces) and the
+/// punctuation ("Related Insights:", "…daily" without its full stop).
+struct Pattern {
+    normalized: String,
+    /// Its letters and digits: a line with another count is not it, and is
+    /// not normalized to find out (insights are far longer than boilerplate).
+    letters: usize,
+}
+
+impl Pattern {
+    fn of(text: &str) -> Pattern {
+        Pattern {
+            normalized: normalize(text),
+            letters: letters(text),
+        }
+    }
+
+    fn matches(&self, line: &str) -> bool {
+        letters(line) == self.letters && normalize(line) == self.normalized
+    }
+}
+
+fn letters(text: &str) -> usize {
+    text.chars().filter(|c| c.is_alphanumeric()).count()
 }
 
 /// The first valid `YYYY-MM-DD` in a file name, e.g. `2026-11-18_000_x.txt`.
@@ -449,7 +472,7 @@ mod tests {
             related_marker: "See also".into(),
             ..ImportConfig::default()
         };
-        let text = "-- SENT BY DIGESTOR --\nLead.\nsee also\nOther.\nRelated Insights\n";
+        let text = "-- SENT BY DIGESTOR --\nLead.\nsee also:\nOther.\nRelated Insights\n";
         let lines: Vec<(&str, Role)> = insight_lines(text, &rules)
             .iter()
             .map(|l| (l.text, l.role))
@@ -460,6 +483,28 @@ mod tests {
                 ("Lead.", Role::Lead),
                 ("Other.", Role::Related),
                 ("Related Insights", Role::Related)
+            ]
+        );
+    }
+
+    /// The scanning service's lines as editors' tools change them: a no-break
+    /// space, a doubled space, a colon, a missing full stop.
+    #[test]
+    fn boilerplate_is_recognised_whatever_its_spacing_and_punctuation() {
+        let text = "We\u{a0}scan new podcasts and send you the top 5 insights daily\n\
+                    Lead insight here.\n\
+                    Get your  free personalized podcast brief.\n\
+                    Related Insights:\n\
+                    Other insight.\n";
+        let lines: Vec<(&str, Role)> = insight_lines(text, &ImportConfig::default())
+            .iter()
+            .map(|l| (l.text, l.role))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("Lead insight here.", Role::Lead),
+                ("Other insight.", Role::Related)
             ]
         );
     }

@@ -3,7 +3,7 @@
 //! typed forms (base URL split into origin and path, time zone, topics), so nothing
 //! downstream sees an unchecked string.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -619,8 +619,15 @@ fn check_topics(
 ) -> Vec<Topic> {
     let mut seen = HashSet::new();
     let mut topics = Vec::with_capacity(raw.len());
+    // The lines where each slug is set, in order: a slug defined twice is
+    // named at its second definition.
+    let mut slug_lines: HashMap<String, std::vec::IntoIter<usize>> = HashMap::new();
     for t in raw {
-        let line = find_value_line(text, &t.slug).unwrap_or(1);
+        let line = slug_lines
+            .entry(t.slug.clone())
+            .or_insert_with(|| slug_lines_of(text, &t.slug).into_iter())
+            .next()
+            .unwrap_or(1);
         if let Some(problem) = slug_problem(&t.slug) {
             errors.push(
                 Diagnostic::error(problem.message("topic slug", &t.slug))
@@ -701,11 +708,22 @@ pub(crate) fn slug_problem(slug: &str) -> Option<SlugProblem> {
     }
 }
 
-fn find_value_line(text: &str, value: &str) -> Option<usize> {
-    let quoted = format!("\"{value}\"");
+/// The lines (from 1) that set a topic's `slug` to `slug`, in order: `slug =
+/// "ai"` on a line of its own or in an inline table.
+fn slug_lines_of(text: &str, slug: &str) -> Vec<usize> {
+    let quoted = format!("\"{slug}\"");
     text.lines()
-        .position(|l| l.contains(&quoted))
-        .map(|i| i + 1)
+        .enumerate()
+        .filter(|(_, line)| {
+            line.match_indices(&quoted).any(|(at, _)| {
+                let before = line[..at].trim_end();
+                before
+                    .strip_suffix('=')
+                    .is_some_and(|key| key.trim_end().ends_with("slug"))
+            })
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 #[cfg(test)]
@@ -883,6 +901,20 @@ mod tests {
         for (line, want) in lines.iter().zip(expected) {
             assert!(line.starts_with(want), "{want}\n{lines:#?}");
         }
+    }
+
+    /// A topic defined twice is named where it is defined again, and a slug
+    /// that is also a keyword elsewhere does not mislead the line.
+    #[test]
+    fn a_topic_defined_twice_is_named_at_its_second_definition() {
+        let text = "[[topics]]\nslug = \"chips\"\nname = \"Chips\"\n\
+                    [[topics]]\nslug = \"ai\"\nname = \"AI\"\nkeywords = [\"chips\"]\n\
+                    [[topics]]\nslug   =   \"chips\"\nname = \"Chips again\"\n";
+        let e = refusal(text);
+        assert!(
+            e.contains("config.toml:9: error: topic \"chips\" is defined twice"),
+            "{e}"
+        );
     }
 
     #[test]

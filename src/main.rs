@@ -581,6 +581,10 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
             Count(left, "file"),
             if left == 1 { "needs" } else { "need" }
         ),
+        // Nothing read is not "content holds it all": say what stopped it.
+        (_, true) if report.summary.files_read == 0 && report.summary.skipped > 0 => {
+            out!("nothing imported: no file named could be read (see above)")
+        }
         (_, true) => {
             out!("nothing to change: content already holds every insight, source and link")
         }

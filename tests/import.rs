@@ -1098,3 +1098,23 @@ fn every_content_file_that_cannot_be_written_is_reported_and_fails_the_run() {
     );
     assert_eq!(insights(site.path()).len(), 39, "the others were written");
 }
+
+/// A path that names nothing (a typo) is not "content already holds every
+/// insight": the run says it read nothing, names the path and exits 1.
+#[test]
+fn a_path_that_names_nothing_is_said_to_be_unread() {
+    let site = site();
+    let missing = site.path().join("raw/2026-11-18.txt");
+    let out = import(site.path(), &[&missing]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("2026-11-18.txt: warning: skipped: cannot read the file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).ends_with("nothing imported: no file named could be read (see above)\n"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -195,7 +195,7 @@ pub fn ping(root: &Path, options: &PingOptions) -> Result<PingReport, Diagnostic
         let hash = hash_of(&feed.bytes[..]);
         let (url, outcome) = match (links.self_url, links.hubs.contains(&hub)) {
             (None, _) => (feed.shown, Outcome::Stale(no_self_link())),
-            (Some(url), false) => (url, Outcome::Stale(not_naming(&hub))),
+            (Some(url), false) => (url, Outcome::Stale(not_naming(&hub, &links.hubs))),
             (Some(url), true) if state.0.get(&url) == Some(&hash) => (url, Outcome::Unchanged),
             (Some(url), true) => {
                 let outcome = match &client {
@@ -225,8 +225,16 @@ fn no_self_link() -> String {
     "it has no `self` link to name it to the hub (is it a feed brief wrote?)".into()
 }
 
-fn not_naming(hub: &str) -> String {
-    format!("it does not name the hub {hub}: it was built before `[feeds] websub_hub` was set; run `brief build`, then `brief ping`")
+/// Why a feed that names another hub, or none, is not pinged: it was built
+/// before `websub_hub` was set, or changed.
+fn not_naming(hub: &str, named: &[String]) -> String {
+    let when = match named.first() {
+        None => "it was built before `[feeds] websub_hub` was set".to_string(),
+        Some(other) => {
+            format!("it names {other}: it was built before `[feeds] websub_hub` changed")
+        }
+    };
+    format!("it does not name the hub {hub}: {when}; run `brief build`, then `brief ping`")
 }
 
 /// A feed document of the output.

@@ -393,7 +393,26 @@ fn ping_refuses_without_a_hub_a_build_or_feeds_that_name_the_hub() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("does not name the hub"), "{err}");
+    assert!(
+        err.contains("it was built before `[feeds] websub_hub` was set"),
+        "{err}"
+    );
     assert!(err.contains("run `brief build`"), "{err}");
+    assert!(hub.take().is_empty());
+    // Built with another hub: that hub is named, and the change said.
+    site.build(&[]);
+    site.write(
+        "config.toml",
+        &config.replace(&hub.url(), "https://hub.example.org/"),
+    );
+    let err = stderr(&site.brief(&["ping"]));
+    assert!(
+        err.contains(&format!(
+            "it names {}: it was built before `[feeds] websub_hub` changed",
+            hub.url()
+        )),
+        "{err}"
+    );
     assert!(hub.take().is_empty());
 
     let empty = site_with_hub(Some(&hub.url()));

@@ -396,3 +396,24 @@ fn every_feed_document_names_the_hub_and_itself() {
         }
     }
 }
+
+/// JSON Feed's `description` is optional: a site and a topic without one
+/// leave it out rather than writing it empty (RSS, which requires one, repeats
+/// the title).
+#[test]
+fn a_json_feed_without_a_description_leaves_the_key_out() {
+    let site = Site::fixture("months");
+    let config: String = site
+        .read("config.toml")
+        .lines()
+        .filter(|line| !line.starts_with("description = "))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    site.write("config.toml", &config);
+    site.build(&[]);
+    for path in ["public/feed.json", "public/topics/r-and-d/feed.json"] {
+        let json: serde_json::Value = serde_json::from_str(&site.read(path)).unwrap();
+        assert!(json.get("description").is_none(), "{path}: {json}");
+        assert!(json.get("title").is_some(), "{path}");
+    }
+}

@@ -13,6 +13,9 @@ use crate::config::Config;
 #[derive(Serialize)]
 struct Document<'a> {
     authors: [Author<'a>; 1],
+    /// Optional in JSON Feed: left out when the site (or topic) has none,
+    /// rather than written empty.
+    #[serde(skip_serializing_if = "str::is_empty")]
     description: &'a str,
     feed_url: String,
     home_page_url: String,

@@ -1118,3 +1118,40 @@ fn a_path_that_names_nothing_is_said_to_be_unread() {
         stdout(&out)
     );
 }
+
+/// An editor forwards two briefs at once as attachments, with a note: the
+/// import is what importing the two briefs gives (their insights, dates and
+/// related links), and the note is no insight.
+#[test]
+fn briefs_forwarded_as_attachments_import_as_the_briefs_themselves() {
+    let direct = site();
+    assert_success(&import(
+        direct.path(),
+        &[&email_fixture(2), &email_fixture(3)],
+    ));
+    let forwarded = site();
+    let mut message = String::from(
+        "From: editor@digest.example\nDate: Mon, 23 Nov 2026 09:00:00 +0000\n\
+         Message-ID: <fwd@digest.example>\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=\"fw\"\n\n\
+         --fw\nContent-Type: text/plain\n\nFYI, the two briefs below.\n",
+    );
+    for n in [2, 3] {
+        message.push_str("--fw\nContent-Type: message/rfc822\n\n");
+        message.push_str(&fs::read_to_string(email_fixture(n)).unwrap());
+        message.push('\n');
+    }
+    message.push_str("--fw--\n");
+    let file = forwarded.path().join("forward.eml");
+    fs::write(&file, message).unwrap();
+    let out = import(forwarded.path(), &[&file]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("1 file read (2 emails)"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(signature(forwarded.path()), signature(direct.path()));
+    let all = insights(forwarded.path());
+    assert!(all.iter().all(|i| !i.title.starts_with("FYI")));
+}

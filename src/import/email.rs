@@ -60,8 +60,10 @@ impl Problem {
     }
 }
 
-/// The text, date and Message-ID of the message in `bytes`.
-pub(crate) fn read_message(bytes: &[u8]) -> Result<Letter, Problem> {
+/// The letters of the message in `bytes`: its own text, date and Message-ID,
+/// or, when it forwards other messages as attachments, theirs (see
+/// [`letters_in`]).
+pub(crate) fn read_message(bytes: &[u8]) -> Result<Vec<Letter>, Problem> {
     if !has_header_block(bytes) {
         return Err(if looks_like_headers(bytes) {
             Problem::Truncated
@@ -78,18 +80,35 @@ pub(crate) fn read_message(bytes: &[u8]) -> Result<Letter, Problem> {
     if is_truncated(&message, bytes) {
         return Err(Problem::Truncated);
     }
+    letters_in(&message)
+}
+
+/// A message's letters. One that forwards others as attachments
+/// (`message/rfc822`, a mail client's "Forward as attachment") is read as the
+/// messages it forwards, each with its own date and Message-ID (a forward of a
+/// forward to the end): they are the raw insight files, and the forwarder's
+/// note ("FYI, see below") is not an insight. A forwarded message without a
+/// date or Message-ID takes the forward's.
+fn letters_in(message: &Message) -> Result<Vec<Letter>, Problem> {
     let forwarded: Vec<&Message> = message
         .attachments()
         .filter_map(MessagePart::message)
         .collect();
     if forwarded.is_empty() {
-        return letter_of(&message);
+        return letter_of(message).map(|letter| vec![letter]);
     }
-    forwarded_letter(&message, &forwarded)
+    let mut letters = Vec::new();
+    for inner in forwarded {
+        letters.extend(letters_in(inner)?);
+    }
+    for letter in &mut letters {
+        letter.date = letter.date.or_else(|| message.date().and_then(to_chrono));
+        letter.message_id = letter.message_id.take().or_else(|| message_id_of(message));
+    }
+    Ok(letters)
 }
 
-/// The text, date and Message-ID of `message`, a message without messages
-/// attached.
+/// The text, date and Message-ID of `message` itself.
 fn letter_of(message: &Message) -> Result<Letter, Problem> {
     let part = message.text_part(0).ok_or(Problem::NoText)?;
     Ok(Letter {
@@ -105,30 +124,6 @@ fn message_id_of(message: &Message) -> Option<String> {
         .message_id()
         .map(|id| id.trim().to_string())
         .filter(|id| !id.is_empty())
-}
-
-/// A message that forwards others as attachments (`message/rfc822`, as a
-/// mail client's "Forward as attachment" sends them): the forwarded messages
-/// are the raw insights, each in its own text, dated and known by the first
-/// of them; the forwarder's own note ("FYI, see below") is not an insight.
-fn forwarded_letter(outer: &Message, forwarded: &[&Message]) -> Result<Letter, Problem> {
-    let letters: Vec<Letter> = forwarded
-        .iter()
-        .map(|message| letter_of(message))
-        .collect::<Result<_, _>>()?;
-    let first = letters.first().ok_or(Problem::NoText)?;
-    let date = first.date.or_else(|| outer.date().and_then(to_chrono));
-    let message_id = first.message_id.clone().or_else(|| message_id_of(outer));
-    let text = letters
-        .into_iter()
-        .map(|letter| letter.text)
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    Ok(Letter {
-        text,
-        date,
-        message_id,
-    })
 }
 
 /// The text of a text/plain or text/html part, decoded, or why it cannot be.
@@ -330,33 +325,88 @@ mod tests {
         }
     }
 
-    /// "Forward as attachment": the forwarded message is the raw insight file,
-    /// with its own date and Message-ID; the forwarder's note is not an insight.
+    /// The one letter of a message that forwards nothing.
+    fn only_letter(raw: &str) -> Letter {
+        let mut letters = read_message(raw.as_bytes()).unwrap();
+        assert_eq!(letters.len(), 1);
+        letters.remove(0)
+    }
+
+    /// A brief as the scanning service mails it, sent on `day` of November.
+    fn brief(day: u32, text: &str) -> String {
+        format!(
+            "From: brief@scanner.example\r\nDate: {day} Nov 2026 07:30:00 +0000\r\n\
+             Message-ID: <brief-{day}@scanner.example>\r\nContent-Type: text/plain\r\n\r\n{text}\r\n"
+        )
+    }
+
+    /// A message from an editor: a note, then `attached` messages forwarded
+    /// as attachments.
+    fn forward(attached: &[String]) -> String {
+        let mut raw = String::from(
+            "From: editor@b.example\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n\
+             Message-ID: <fwd@b.example>\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+             --b1\r\nContent-Type: text/plain\r\n\r\nFYI, see the forwarded brief below.\r\n",
+        );
+        for message in attached {
+            raw.push_str("--b1\r\nContent-Type: message/rfc822\r\n\r\n");
+            raw.push_str(message);
+            raw.push_str("\r\n");
+        }
+        raw.push_str("--b1--\r\n");
+        raw
+    }
+
+    /// "Forward as attachment": the forwarded messages are the raw insight
+    /// files, each with its own date and Message-ID (a forward of a forward
+    /// too); the forwarders' notes are not insights.
     #[test]
-    fn a_forwarded_message_is_read_in_place_of_the_note_around_it() {
-        let inner = "From: brief@scanner.example\r\nDate: Sat, 21 Nov 2026 07:30:00 +0000\r\nMessage-ID: <brief-21@scanner.example>\r\nContent-Type: text/plain\r\n\r\nChina ships chips.\r\n";
-        let raw = format!(
-            "From: editor@b.example\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\nMessage-ID: <fwd@b.example>\r\n\
-             MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
-             --b1\r\nContent-Type: text/plain\r\n\r\nFYI, see the forwarded brief below.\r\n\
-             --b1\r\nContent-Type: message/rfc822\r\n\r\n{inner}\r\n--b1--\r\n"
+    fn forwarded_messages_are_read_in_place_of_the_notes_around_them() {
+        let read = |raw: &str| -> Vec<(String, String, String)> {
+            read_message(raw.as_bytes())
+                .unwrap()
+                .into_iter()
+                .map(|l| {
+                    (
+                        l.text.trim_end().to_string(),
+                        l.date.unwrap().to_rfc3339(),
+                        l.message_id.unwrap(),
+                    )
+                })
+                .collect()
+        };
+        let one = forward(&[brief(21, "China ships chips.")]);
+        let expected = (
+            "China ships chips.".to_string(),
+            "2026-11-21T07:30:00+00:00".to_string(),
+            "brief-21@scanner.example".to_string(),
         );
-        let letter = read_message(raw.as_bytes()).unwrap();
-        assert_eq!(letter.text.trim_end(), "China ships chips.");
+        assert_eq!(read(&one), [expected.clone()]);
+        // A forward of that forward reads the brief inside.
+        assert_eq!(read(&forward(&[one])), [expected.clone()]);
+        // Two briefs forwarded at once are two letters, each dated by itself.
+        let two = forward(&[
+            brief(21, "China ships chips."),
+            brief(22, "Chips ship late."),
+        ]);
         assert_eq!(
-            letter.message_id.as_deref(),
-            Some("brief-21@scanner.example")
-        );
-        assert_eq!(
-            letter.date.unwrap().to_rfc3339(),
-            "2026-11-21T07:30:00+00:00"
+            read(&two),
+            [
+                expected,
+                (
+                    "Chips ship late.".to_string(),
+                    "2026-11-22T07:30:00+00:00".to_string(),
+                    "brief-22@scanner.example".to_string(),
+                )
+            ]
         );
     }
 
     #[test]
     fn reads_plain_text_date_and_message_id() {
         let raw = format!("{HEADERS}Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nLes march=E9s r=E9agissent.\r\n");
-        let letter = read_message(raw.as_bytes()).unwrap();
+        let letter = only_letter(&raw);
         assert_eq!(letter.text.trim_end(), "Les marchés réagissent.");
         assert_eq!(letter.message_id.as_deref(), Some("x1@b.example"));
         assert_eq!(
@@ -368,7 +418,7 @@ mod tests {
     #[test]
     fn an_html_only_message_becomes_markdown_lines() {
         let raw = format!("{HEADERS}Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nPHA+T25lLjwvcD48cD5Ud28uPC9wPg==\r\n");
-        let text = read_message(raw.as_bytes()).unwrap().text;
+        let text = only_letter(&raw).text;
         let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
         assert_eq!(lines, ["One.", "Two."]);
     }

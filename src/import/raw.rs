@@ -40,15 +40,22 @@ pub(crate) fn read_files(paths: &[PathBuf], reading: &Reading) -> ReadResult {
     let inputs = find_inputs(paths, &SiteFolders::of(reading.root), &mut result.skipped);
     for input in inputs {
         match input {
-            Input::Text(path) => result.add_file(read_text(&path, reading), false),
+            Input::Text(path) => result.add_text_file(read_text(&path, reading)),
             Input::Eml(path) => {
                 let source = file_name(&path);
-                let read = read_capped(&path).and_then(|bytes| {
-                    email::read_message(&bytes)
-                        .map_err(|problem| skipped_message(&path, None, &problem))
+                let letters = read_letters(&path).map(|letters| {
+                    letters
+                        .into_iter()
+                        .enumerate()
+                        .map(|(k, letter)| {
+                            let mut text =
+                                letter_text(path.clone(), source.clone(), None, letter, reading);
+                            text.index = k;
+                            text
+                        })
+                        .collect()
                 });
-                let text = read.map(|letter| letter_text(path, source, None, letter, reading));
-                result.add_file(text, true);
+                result.add_message_file(letters);
             }
             Input::Mbox(path) => result.add_mbox(&path, reading),
             Input::Maildir(dir) => result.add_maildir(&dir, reading),
@@ -64,13 +71,25 @@ pub(crate) fn read_files(paths: &[PathBuf], reading: &Reading) -> ReadResult {
 }
 
 impl ReadResult {
-    /// One file's text (`email`: read from a message), or why it was skipped.
-    fn add_file(&mut self, read: Result<RawFile, Skipped>, email: bool) {
+    /// One text file's text, or why it was skipped.
+    fn add_text_file(&mut self, read: Result<RawFile, Skipped>) {
         match read {
             Ok(text) => {
                 self.files += 1;
-                self.emails += usize::from(email);
                 self.texts.push(text);
+            }
+            Err(skip) => self.skipped.push(skip),
+        }
+    }
+
+    /// One message file's letters (a forward holds several), or why it was
+    /// skipped.
+    fn add_message_file(&mut self, read: Result<Vec<RawFile>, Skipped>) {
+        match read {
+            Ok(texts) => {
+                self.files += 1;
+                self.emails += texts.len();
+                self.texts.extend(texts);
             }
             Err(skip) => self.skipped.push(skip),
         }
@@ -85,18 +104,20 @@ impl ReadResult {
         self.files += 1;
         for (n, message) in mbox_messages(&bytes).into_iter().enumerate() {
             let number = n + 1;
-            let letter = message.and_then(|bytes| email::read_message(&bytes));
-            match letter {
-                Ok(letter) => {
-                    let source = letter
-                        .message_id
-                        .clone()
-                        .unwrap_or_else(|| format!("{}#{number}", file_name(path)));
-                    let mut text =
-                        letter_text(path.to_path_buf(), source, Some(number), letter, reading);
-                    text.index = number;
-                    self.emails += 1;
-                    self.texts.push(text);
+            let letters = message.and_then(|bytes| email::read_message(&bytes));
+            match letters {
+                Ok(letters) => {
+                    for letter in letters {
+                        let source = letter
+                            .message_id
+                            .clone()
+                            .unwrap_or_else(|| format!("{}#{number}", file_name(path)));
+                        let mut text =
+                            letter_text(path.to_path_buf(), source, Some(number), letter, reading);
+                        text.index = number;
+                        self.emails += 1;
+                        self.texts.push(text);
+                    }
                 }
                 Err(problem) => self
                     .skipped
@@ -126,22 +147,31 @@ impl ReadResult {
     /// The Maildir message at `path`, read as one `.eml` and known by its
     /// Message-ID, else by the name its Maildir gives it.
     fn add_maildir_message(&mut self, path: PathBuf, reading: &Reading) {
-        let read = read_capped(&path).and_then(|bytes| {
-            email::read_message(&bytes).map_err(|problem| skipped_message(&path, None, &problem))
+        let letters = read_letters(&path).map(|letters| {
+            letters
+                .into_iter()
+                .enumerate()
+                .map(|(k, letter)| {
+                    let source = letter
+                        .message_id
+                        .clone()
+                        .unwrap_or_else(|| maildir_unique_name(&path));
+                    let mut text = letter_text(path.clone(), source, None, letter, reading);
+                    text.message = Some(text.source.clone());
+                    text.index = k;
+                    text
+                })
+                .collect()
         });
-        self.add_file(
-            read.map(|letter| {
-                let source = letter
-                    .message_id
-                    .clone()
-                    .unwrap_or_else(|| maildir_unique_name(&path));
-                let mut text = letter_text(path, source, None, letter, reading);
-                text.message = Some(text.source.clone());
-                text
-            }),
-            true,
-        );
+        self.add_message_file(letters);
     }
+}
+
+/// The letters of the message file at `path` (see [`email::read_message`]),
+/// or why it is skipped.
+fn read_letters(path: &Path) -> Result<Vec<Letter>, Skipped> {
+    let bytes = read_capped(path)?;
+    email::read_message(&bytes).map_err(|problem| skipped_message(path, None, &problem))
 }
 
 /// A raw text file read and checked.

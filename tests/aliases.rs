@@ -106,7 +106,17 @@ fn a_renamed_insight_s_old_url_redirects_to_its_new_page() {
     let everywhere = snapshot(&site.public());
     for (file, bytes) in &everywhere {
         if file != &format!("insights/{OLD}/index.html") {
-            let text = String::from_utf8_lossy(bytes);
+            // Feed entries keep the id they were first published with (the
+            // old address, which redirects): only ids may name it.
+            let text: String = String::from_utf8_lossy(bytes)
+                .lines()
+                .filter(|line| {
+                    let line = line.trim_start();
+                    !(line.starts_with("<id>")
+                        || line.starts_with("<guid")
+                        || line.starts_with("\"id\": "))
+                })
+                .collect();
             assert!(!text.contains(OLD), "{file} still names the old slug");
         }
     }

@@ -477,6 +477,8 @@ fn dates_and_issue_titles_read_in_the_sites_language() {
     ];
     for (language, extra, day, title, month, week_title) in cases {
         let site = site_in(language, extra);
+        // A December issue finishes November, which then has its archive.
+        write_insight(site.root(), "december", "2026-12-01", "Cold.");
         let (_tmp, out) = build(site.root(), &[]);
         let page = read(&out, "issues/2026-11-19/index.html");
         assert!(
@@ -499,7 +501,7 @@ fn dates_and_issue_titles_read_in_the_sites_language() {
         );
         let email = stdout(&site.brief(&["email", "2026-11-19"]));
         assert!(email.contains(title), "{language}: {email}");
-        let week = stdout(&site.brief(&["email", "--week"]));
+        let week = stdout(&site.brief(&["email", "--week", "2026-W47"]));
         assert!(week.contains(day), "{language}: the week's span: {week}");
         assert!(
             week.starts_with(&format!("Fixture Digest · {week_title}\n")),

@@ -1,27 +1,30 @@
 //! The site feed's documents and how they chain (RFC 5005, section 4, archived
 //! feeds): which issues each holds, and which it links to.
 //!
-//! - The current feeds (`/rss.xml`, `/atom.xml`, `/feed.json`) hold the latest
-//!   `limit` issues.
-//! - RSS and Atom: every month with an issue has an archive document
-//!   (`/feeds/archive/YYYY-MM/rss.xml`, `atom.xml`) holding all of that month's
-//!   issues. The current feed's `prev-archive` names the newest month; each
-//!   month names the month before (`prev-archive`), the month after
-//!   (`next-archive`) and the current feed (`current`). The newest month's
-//!   archive grows with each issue until the next month starts; from then on
-//!   its bytes depend only on its own issues (no build time, no generator
-//!   version), so a finished month is written once. An archive may repeat
-//!   entries of the current feed; readers de-duplicate by id.
+//! - RSS and Atom: every month with an issue, but the newest, has an archive
+//!   document (`/feeds/archive/YYYY-MM/rss.xml`, `atom.xml`) holding all of
+//!   that month's issues. The newest month is not finished, and RFC 5005 asks
+//!   that an archive's entries never change: its issues are in the current
+//!   feeds (`/rss.xml`, `/atom.xml`), which hold the newest month whole and at
+//!   least the latest `limit` issues. The current feed's `prev-archive` names
+//!   the newest archived month; each month names the month before
+//!   (`prev-archive`), the month after once it is archived (`next-archive`)
+//!   and the current feed (`current`). A month's archive is written when the
+//!   next month's first issue comes, and its bytes depend only on its own
+//!   issues (no build time, no generator version), so it is not written again
+//!   but to gain its `next-archive` link. An archive may repeat entries of the
+//!   current feed; readers de-duplicate by id.
 //! - JSON Feed pages must be disjoint, so they split differently: the current
-//!   `feed.json`'s `next_url` names `/feeds/archive/recent/feed.json`, the
-//!   issues of the current feed's oldest month that it no longer holds (when
-//!   there are any); that names the newest month wholly older than the current
-//!   feed, `/feeds/archive/YYYY-MM/feed.json`, and each month the one before.
-//!   A month gets its JSON page once the current feed has moved past it, and
-//!   it is never rewritten; the `recent` page changes as the current feed moves.
+//!   `feed.json` holds the latest `limit` issues, and its `next_url` names
+//!   `/feeds/archive/recent/feed.json`, the issues of the current feed's oldest
+//!   month that it no longer holds (when there are any); that names the newest
+//!   month wholly older than the current feed, `/feeds/archive/YYYY-MM/feed.json`,
+//!   and each month the one before. A month gets its JSON page once the current
+//!   feed has moved past it, and it is never rewritten; the `recent` page
+//!   changes as the current feed moves.
 //!
-//! Following the chain from a current feed reaches every issue; no document
-//! holds an issue twice.
+//! Following the chain from a current feed reaches every issue; no archive
+//! holds an issue another archive holds.
 
 use std::ops::Range;
 
@@ -43,8 +46,11 @@ const RECENT_DIR: &str = "/feeds/archive/recent/";
 pub(crate) struct Archives {
     /// Each month with issues, oldest first.
     months: Vec<Month>,
-    /// The current feeds hold issues `window_start..`.
+    /// The current JSON Feed holds issues `window_start..`: the latest `limit`.
     window_start: usize,
+    /// The current RSS and Atom feeds hold issues `xml_start..`: the newest
+    /// month whole, and at least the latest `limit`.
+    xml_start: usize,
     /// `months[..json_months]` are wholly older than the current feeds: the
     /// months with a JSON Feed page.
     json_months: usize,
@@ -82,6 +88,9 @@ impl Archives {
             }
         }
         let window_start = site.issues.len().saturating_sub(site.config.feeds.limit);
+        let xml_start = months
+            .last()
+            .map_or(window_start, |newest| newest.issues.start.min(window_start));
         let json_months = months
             .iter()
             .take_while(|m| m.issues.end <= window_start)
@@ -92,23 +101,25 @@ impl Archives {
         Archives {
             months,
             window_start,
+            xml_start,
             json_months,
             recent,
         }
     }
 
-    /// Indices of the issues the current site feeds carry, newest first.
-    pub(crate) fn newest_issues(&self, site: &Site) -> impl Iterator<Item = usize> {
-        (self.window_start..site.issues.len()).rev()
+    /// The months with RSS and Atom archive documents: all but the newest.
+    fn xml_months(&self) -> usize {
+        self.months.len().saturating_sub(1)
     }
 
     /// How many archive jobs there are: one per month with a document in an
-    /// enabled format (every month in RSS and Atom; in JSON Feed only those
-    /// wholly older than the current feed).
+    /// enabled format (in RSS and Atom every month but the newest; in JSON
+    /// Feed only those wholly older than the current feed, which the newest
+    /// never is).
     pub(crate) fn job_count(&self, config: &Config) -> usize {
         let feeds = &config.feeds;
         if feeds.rss || feeds.atom {
-            self.months.len()
+            self.xml_months()
         } else if feeds.json {
             self.json_months
         } else {
@@ -116,14 +127,17 @@ impl Archives {
         }
     }
 
-    /// The issues the current feeds' job writes: its own, and the `recent`
-    /// page's when JSON Feed is on.
+    /// The issues the current feeds' job writes: the current documents' in
+    /// each enabled format, and the `recent` page's when JSON Feed is on.
     pub(crate) fn current_issues(&self, site: &Site) -> Range<usize> {
-        let start = if site.config.feeds.json {
-            self.recent.start.min(self.window_start)
-        } else {
-            self.window_start
-        };
+        let feeds = &site.config.feeds;
+        let xml = (feeds.rss || feeds.atom).then_some(self.xml_start);
+        let json = feeds.json.then(|| self.recent.start.min(self.window_start));
+        let start = xml
+            .into_iter()
+            .chain(json)
+            .min()
+            .unwrap_or(self.window_start);
         start..site.issues.len()
     }
 
@@ -149,17 +163,27 @@ pub(crate) fn site_feeds(
     words: &Words,
 ) -> Vec<Document> {
     let config = site.config;
+    // Newest first: the JSON Feed's window is the start of the RSS and Atom one.
+    let feeds = &config.feeds;
+    let start = if feeds.rss || feeds.atom {
+        archives.xml_start
+    } else {
+        archives.window_start
+    };
     let mut feed = Feed {
         title: config.title.clone(),
         description: &config.description,
         page: "/".to_string(),
         dir: "/".to_string(),
-        items: archives
-            .newest_issues(site)
+        items: (start..site.issues.len())
+            .rev()
             .map(|n| issue_item(site, bodies, words, n))
             .collect(),
         history: History {
-            older: archives.months.last().map(Month::dir),
+            older: archives
+                .xml_months()
+                .checked_sub(1)
+                .map(|m| archives.months[m].dir()),
             ..History::default()
         },
     };
@@ -167,6 +191,8 @@ pub(crate) fn site_feeds(
     if !config.feeds.json {
         return documents;
     }
+    feed.items
+        .truncate(site.issues.len() - archives.window_start);
     let recent = !archives.recent.is_empty();
     feed.history.older = if recent {
         Some(RECENT_DIR.to_string())
@@ -213,7 +239,7 @@ pub(crate) fn archive_feeds(
         History {
             archive: true,
             older: m.checked_sub(1).map(|p| archives.months[p].dir()),
-            newer: archives.months.get(m + 1).map(Month::dir),
+            newer: (m + 1 < archives.xml_months()).then(|| archives.months[m + 1].dir()),
         },
     );
     let json = config.feeds.json && m < archives.json_months;
@@ -306,6 +332,21 @@ mod tests {
                 ("/feeds/archive/2026-11/".to_string(), 4..6),
             ]
         );
+    }
+
+    /// RSS and Atom archive finished months only: the current feeds hold the
+    /// newest month whole (and at least `limit` issues), so no archive gains
+    /// an entry once written.
+    #[test]
+    fn the_newest_month_is_in_the_current_feed_not_an_archive() {
+        let a = plan(&DAYS, 1);
+        assert_eq!((a.xml_start, a.xml_months()), (4, 2));
+        // A window reaching past the newest month starts where it does.
+        let a = plan(&DAYS, 3);
+        assert_eq!((a.xml_start, a.xml_months()), (3, 2));
+        // One month: no archive at all.
+        let a = plan(&DAYS[4..], 1);
+        assert_eq!((a.xml_start, a.xml_months()), (0, 0));
     }
 
     #[test]

@@ -169,30 +169,45 @@ pub(crate) fn page_path(base: &str, n: usize) -> String {
     }
 }
 
-/// `insights` newest first, then by slug. Sorted as compact keys, then moved
-/// once: comparing the insights themselves chased two pointers per comparison
-/// and moved a few hundred bytes per step, a tenth of a second at 100k.
+/// `insights` newest first, and insights of the same time in their issue's
+/// order ([`rank`]): topic pages and feeds list a day's insights as its issue
+/// does, and a rename (which changes only the slug) moves none of them, nor
+/// which of them a topic feed's window holds. Sorted as compact keys, then
+/// moved once: comparing the insights themselves chased two pointers per
+/// comparison and moved a few hundred bytes per step, a tenth of a second at
+/// 100k.
 fn newest_first(insights: Vec<Insight>) -> Vec<Insight> {
-    let mut keys: Vec<(std::cmp::Reverse<_>, &str, usize)> = insights
+    use std::cmp::Reverse;
+    let mut keys: Vec<(Reverse<_>, Reverse<i64>, Reverse<usize>, &str, &str, usize)> = insights
         .iter()
         .enumerate()
-        .map(|(n, insight)| (std::cmp::Reverse(insight.date), insight.slug.as_str(), n))
+        .map(|(n, insight)| {
+            (
+                Reverse(insight.date),
+                Reverse(insight.weight),
+                Reverse(insight.sources.len()),
+                insight.title.as_str(),
+                insight.id.as_str(),
+                n,
+            )
+        })
         .collect();
     // The index breaks ties, so the unstable sort keeps the order the files came in.
     keys.par_sort_unstable();
-    let order: Vec<usize> = keys.into_iter().map(|(_, _, n)| n).collect();
+    let order: Vec<usize> = keys.into_iter().map(|key| key.5).collect();
     let mut insights = insights;
     crate::arrange::by_order(&mut insights, &order);
     insights
 }
 
-/// Issue ranking: heavier first, then seen in more sources, then by title.
+/// Issue ranking: heavier first, then seen in more sources, then by title,
+/// then by id (which a rename does not change, as it does the slug).
 pub(crate) fn rank(a: &Insight, b: &Insight) -> Ordering {
     b.weight
         .cmp(&a.weight)
         .then_with(|| b.sources.len().cmp(&a.sources.len()))
         .then_with(|| a.title.cmp(&b.title))
-        .then_with(|| a.slug.cmp(&b.slug))
+        .then_with(|| a.id.cmp(&b.id))
 }
 
 fn group_issues(insights: &[Insight], issue_size: usize) -> Vec<Issue> {

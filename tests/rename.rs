@@ -297,12 +297,31 @@ fn a_renamed_insight_keeps_its_feed_ids_through_two_renames() {
         .count()
     };
     assert_eq!(ids(&read_feeds()), 3, "{}", read_feeds());
+    // Every topic feed's entries, in order: a rename moves none of them (a
+    // day's insights are in their issue's order, not their slugs').
+    let entries = || -> Vec<String> {
+        let topics = fs::read_dir(root.join("public/topics")).unwrap();
+        let mut all: Vec<String> = Vec::new();
+        for topic in topics {
+            let atom = topic.unwrap().path().join("atom.xml");
+            if let Ok(text) = fs::read_to_string(&atom) {
+                all.extend(
+                    text.lines()
+                        .filter(|l| l.contains("<id>"))
+                        .map(str::to_string),
+                );
+            }
+        }
+        all
+    };
+    let before = entries();
     for (from, to) in [(OLD, NEW), (NEW, "deepseek-waits-for-huawei")] {
         let out = brief(root, &["rename", from, to]);
         assert!(out.status.success(), "{}", stderr(&out));
         build();
         let text = read_feeds();
         assert_eq!(ids(&text), 3, "{text}");
+        assert_eq!(entries(), before, "renamed to {to}");
         // The entry links the insight where it is now.
         assert!(text.contains(&format!("/insights/{to}/")), "{text}");
     }

@@ -342,7 +342,10 @@ pub(crate) fn parse_date(s: &str, tz: &SiteTz) -> Result<DateTime<FixedOffset>, 
         return Ok(dt);
     }
     // A local datetime (no offset) is wall-clock time in the site's zone.
-    if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+    // `%.f`: TOML allows a fraction of a second, as with an offset.
+    let local = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"));
+    if let Ok(naive) = local {
         return Ok(tz.local(naive));
     }
     Err(format!("invalid date {s:?}"))
@@ -1027,6 +1030,21 @@ mod tests {
 
     fn parse(text: &str) -> Result<Insight, Diagnostics> {
         parse_insight(text, Path::new("content/insights/a-b.md"), &config())
+    }
+
+    /// A local datetime may carry a fraction of a second, as TOML allows and
+    /// as one with an offset always could.
+    #[test]
+    fn a_local_datetime_may_have_a_fraction_of_a_second() {
+        for date in [
+            "2026-11-18T09:30:00.5",
+            "2026-11-18T09:30:00.123456",
+            "2026-11-18T09:30:00",
+        ] {
+            let i = parse(&format!("+++\ntitle = \"T\"\ndate = {date}\n+++\nBody.\n"))
+                .unwrap_or_else(|e| panic!("{date}: {e}"));
+            assert_eq!(i.date.format("%H:%M:%S").to_string(), "09:30:00", "{date}");
+        }
     }
 
     #[cfg(unix)]

@@ -458,7 +458,9 @@ fn import(root: &Path, args: &ImportArgs) -> ExitCode {
     print_diagnostics(&report.diagnostics);
     print_import_report(&report, args.dry_run);
     let summary = &report.summary;
-    if summary.failed > 0 {
+    if summary.failed > 0 && summary.files_read == 0 {
+        eprintln!("error: nothing was imported (see above)");
+    } else if summary.failed > 0 {
         eprintln!("error: some files or messages were not imported (see above); the others were");
     }
     if summary.write_failures > 0 {
@@ -585,6 +587,9 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
         (_, true) if report.summary.files_read == 0 && report.summary.skipped > 0 => {
             out!("nothing imported: no file named could be read (see above)")
         }
+        (_, true) if report.summary.files_read == 0 => out!(
+            "nothing imported: no raw insight file (.txt, .md, .eml, .mbox, a Maildir) in what was named"
+        ),
         (_, true) => {
             out!("nothing to change: content already holds every insight, source and link")
         }

@@ -1117,6 +1117,30 @@ fn a_path_that_names_nothing_is_said_to_be_unread() {
         "{}",
         stdout(&out)
     );
+    assert!(
+        stderr(&out).ends_with("error: nothing was imported (see above)\n"),
+        "{}",
+        stderr(&out)
+    );
+    // An empty folder holds nothing to import: said so, and no error.
+    let empty = site.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let out = import(site.path(), &[&empty]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("nothing imported: no raw insight file"),
+        "{}",
+        stdout(&out)
+    );
+    // A link to a folder, named, is read as the folder: no warning.
+    #[cfg(unix)]
+    {
+        let link = site.path().join("seeds-link");
+        std::os::unix::fs::symlink(seeds_dir(), &link).unwrap();
+        let out = import(site.path(), &[&link]);
+        assert_success(&out);
+        assert_eq!(stderr(&out), "");
+    }
 }
 
 /// An editor forwards two briefs at once as attachments, with a note: the

@@ -235,7 +235,8 @@ fn found_file(entry: walkdir::DirEntry, inputs: &mut Vec<Input>, skipped: &mut V
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     let named_like_input = matches!(extension.as_deref(), Some("txt" | "md" | "eml" | "mbox"));
     if !entry.file_type().is_file() {
-        if named_like_input || entry.path_is_symlink() {
+        // The folder named may itself be a link: it is what was asked for.
+        if named_like_input || (entry.depth() > 0 && entry.path_is_symlink()) {
             skipped.push(not_regular(path));
         }
         return;

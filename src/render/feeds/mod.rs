@@ -24,8 +24,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset};
 
 use super::wording::issue_title;
-use crate::config::{Config, FeedsConfig, Topic};
-use crate::content::Insight;
+use crate::config::{slug_problem, Config, FeedsConfig, Topic};
 use crate::escape::{escape_html as escape, escape_xml_text};
 use crate::markdown::Rendered;
 use crate::printable::make_printable;
@@ -320,7 +319,7 @@ fn insight_item<'s>(site: &'s Site, bodies: &Bodies, i: usize) -> Item<'s> {
     Item {
         title: insight.title.clone(),
         url: config.permalink(&insight_path(&insight.slug)),
-        id: config.permalink(&first_published_path(insight)),
+        id: config.permalink(&first_published_path(&insight.slug, &insight.aliases)),
         date: insight.date,
         categories: site.topics_of[i]
             .iter()
@@ -330,22 +329,23 @@ fn insight_item<'s>(site: &'s Site, bodies: &Bodies, i: usize) -> Item<'s> {
     }
 }
 
-/// Where insight `i` was first published: its first alias that is an
-/// insight's page (`brief rename` keeps each old address as an alias, oldest
-/// first), else its page. Feed entries are known by it, so a renamed insight
-/// is not shown to subscribers again as a new entry: RFC 4287 asks that an
-/// entry's id never change, and the old address still leads to the insight.
-fn first_published_path(insight: &Insight) -> String {
-    insight
-        .aliases
+/// Where insight `i` was first published: the page of its first alias that
+/// names an insight's page by a slug (`/insights/old-slug/`, as `brief rename`
+/// keeps each old address, oldest first), else its page. Feed entries are
+/// known by it, so a renamed insight is not shown to subscribers again as a
+/// new entry: RFC 4287 asks that an entry's id never change, and the old
+/// address still leads to the insight.
+fn first_published_path(slug: &str, aliases: &[String]) -> String {
+    let old_page = |alias: &String| {
+        let rest = alias.strip_prefix("/insights/")?;
+        let slug = rest.strip_suffix("index.html").unwrap_or(rest);
+        let slug = slug.strip_suffix('/').unwrap_or(slug);
+        slug_problem(slug).is_none().then(|| insight_path(slug))
+    };
+    aliases
         .iter()
-        .find(|alias| {
-            alias
-                .strip_prefix("/insights/")
-                .is_some_and(|slug| !slug.trim_end_matches('/').contains('/'))
-        })
-        .cloned()
-        .unwrap_or_else(|| insight_path(&insight.slug))
+        .find_map(old_page)
+        .unwrap_or_else(|| insight_path(slug))
 }
 
 /// The full HTML of an issue for feeds: every insight, headline first, with
@@ -467,6 +467,33 @@ mod tests {
         let out = absolutize(html, "https://ex.org");
         assert!(out.contains(r#"write href="/x" like"#), "{out}");
         assert!(out.contains(r#"href="https://ex.org/y""#), "{out}");
+    }
+
+    /// The first alias naming an insight's page by a slug, written any of the
+    /// ways it may be, is where the insight was first published.
+    #[test]
+    fn an_insight_was_first_published_at_its_first_old_page() {
+        let aliases_of =
+            |aliases: &[&str]| -> Vec<String> { aliases.iter().map(|a| a.to_string()).collect() };
+        for (aliases, first) in [
+            (&[][..], "/insights/now/"),
+            (
+                &["/old-blog/x/", "/insights/first/", "/insights/second/"][..],
+                "/insights/first/",
+            ),
+            (&["/insights/first"][..], "/insights/first/"),
+            (&["/insights/first/index.html"][..], "/insights/first/"),
+            (
+                &["/insights/Not-A-Slug/", "/insights/a/b/"][..],
+                "/insights/now/",
+            ),
+        ] {
+            assert_eq!(
+                first_published_path("now", &aliases_of(aliases)),
+                first,
+                "{aliases:?}"
+            );
+        }
     }
 
     #[test]

@@ -917,6 +917,29 @@ mod tests {
         );
     }
 
+    /// An entry of `[[topics]]` or `[[deploy.rules]]` is read key by key once
+    /// it does not read whole: each of its mistakes at its own line.
+    #[test]
+    fn every_mistake_of_an_array_entry_is_listed_at_its_line() {
+        let text = "[[topics]]\nslug = \"a\"\nname = \"A\"\nkeyword = [\"x\"]\ndescription = 4\n\
+                    [[topics]]\nslug = \"b\"\n\
+                    [deploy]\ntarget = \"s3://b/p/\"\n[[deploy.rules]]\npattern = \"*.html\"\n\
+                    cache_contrl = \"x\"\ngzip = \"yes\"\n";
+        let e = parse(text).unwrap_err();
+        let lines: Vec<String> = e.0.iter().map(ToString::to_string).collect();
+        let expected = [
+            "config.toml:4:1: error: unknown field `keyword`",
+            "config.toml:5:15: error: invalid type: integer `4`, expected a string",
+            "config.toml:6:1: error: missing field `name`",
+            "config.toml:12:1: error: unknown field `cache_contrl`",
+            "config.toml:13:8: error: invalid type: string \"yes\", expected a boolean",
+        ];
+        assert_eq!(lines.len(), expected.len(), "{lines:#?}");
+        for (line, want) in lines.iter().zip(expected) {
+            assert!(line.starts_with(want), "{want}\n{lines:#?}");
+        }
+    }
+
     #[test]
     fn parses_time_zones() {
         let c = parse("timezone = \"+08:00\"").unwrap();

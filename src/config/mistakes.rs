@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use toml_edit::{Item, Key};
+use toml_edit::{Item, Key, TableLike};
 
 use super::deploy::credential_error;
 use crate::error::{line_col, Diagnostics};
@@ -46,22 +46,34 @@ pub(super) fn keys_that_read<T: DeserializeOwned>(
                     let inner = item
                         .and_then(Item::as_table_like)
                         .and_then(|t| t.get_key_value(&sub));
-                    let one = one_key(&key, toml::Value::Table(one_key(&sub, sub_value.clone())));
-                    if check.reads::<T>(one, inner.map(|(k, _)| k), inner.map(|(_, i)| i)) {
-                        kept_section.insert(sub, sub_value);
+                    let wrap = |v: toml::Value| one_key(&key, toml::Value::Table(one_key(&sub, v)));
+                    match sub_value {
+                        toml::Value::Array(entries) if sub == "rules" => {
+                            let entries = List {
+                                entries,
+                                item: inner.map(|(_, i)| i),
+                                required: &["pattern"],
+                            };
+                            let rules = check.entries_that_read::<T>(entries, &wrap);
+                            kept_section.insert(sub, toml::Value::Array(rules));
+                        }
+                        sub_value => {
+                            let (k, i) = (inner.map(|(k, _)| k), inner.map(|(_, i)| i));
+                            if check.reads::<T>(wrap(sub_value.clone()), k, i) {
+                                kept_section.insert(sub, sub_value);
+                            }
+                        }
                     }
                 }
                 toml::Value::Table(kept_section)
             }
             toml::Value::Array(entries) if key == "topics" => {
-                let mut kept_entries = Vec::new();
-                for (n, entry) in entries.into_iter().enumerate() {
-                    let one = one_key(&key, toml::Value::Array(vec![entry.clone()]));
-                    if check.reads_at::<T>(one, item.and_then(|i| entry_span(i, n))) {
-                        kept_entries.push(entry);
-                    }
-                }
-                toml::Value::Array(kept_entries)
+                let entries = List {
+                    entries,
+                    item,
+                    required: &["slug", "name"],
+                };
+                toml::Value::Array(check.entries_that_read::<T>(entries, &|v| one_key(&key, v)))
             }
             value => {
                 if !check.reads::<T>(one_key(&key, value.clone()), key_at, item) {
@@ -73,6 +85,14 @@ pub(super) fn keys_that_read<T: DeserializeOwned>(
         kept.insert(key, value);
     }
     Some((kept, check.errors))
+}
+
+/// An array of tables (`[[topics]]`, `[[deploy.rules]]`) as read, where it
+/// is in the file, and the keys each entry must have.
+struct List<'a> {
+    entries: Vec<toml::Value>,
+    item: Option<&'a Item>,
+    required: &'static [&'static str],
 }
 
 /// The mistakes found so far, and where to place them.
@@ -103,6 +123,53 @@ impl Check<'_> {
         self.reads_at::<T>(one, span)
     }
 
+    /// The entries of `list` that read, `wrap` putting an array of entries
+    /// where it goes in the config. An entry that does not is read key by key
+    /// (its required keys given stand-ins), so each of its mistakes is noted
+    /// at its own line, and each required key it lacks at the entry.
+    fn entries_that_read<T: DeserializeOwned>(
+        &mut self,
+        list: List,
+        wrap: &dyn Fn(toml::Value) -> toml::Table,
+    ) -> Vec<toml::Value> {
+        let mut kept = Vec::new();
+        for (n, entry) in list.entries.into_iter().enumerate() {
+            let whole = wrap(toml::Value::Array(vec![entry.clone()]));
+            if toml::Value::Table(whole.clone()).try_into::<T>().is_ok() {
+                kept.push(entry);
+                continue;
+            }
+            let span = list.item.and_then(|i| entry_span(i, n));
+            let toml::Value::Table(fields) = &entry else {
+                self.reads_at::<T>(whole, span);
+                continue;
+            };
+            let table = list.item.and_then(|i| entry_table(i, n));
+            for (key, value) in fields {
+                let mut alone: toml::Table = list
+                    .required
+                    .iter()
+                    .map(|r| (r.to_string(), toml::Value::String("x".into())))
+                    .collect();
+                alone.insert(key.clone(), value.clone());
+                let at = table.and_then(|t| t.get_key_value(key));
+                let one = wrap(toml::Value::Array(vec![toml::Value::Table(alone)]));
+                self.reads::<T>(one, at.map(|(k, _)| k), at.map(|(_, i)| i));
+            }
+            for missing in list.required.iter().filter(|r| !fields.contains_key(**r)) {
+                self.note(format!("missing field `{missing}`"), span.clone());
+            }
+        }
+        kept
+    }
+
+    /// Notes the mistake `message` at the start of `span`.
+    fn note(&mut self, message: String, span: Option<std::ops::Range<usize>>) {
+        let at = span.map(|s| line_col(self.text, s.start));
+        let mistake = toml_mistake(message, at, self.text, self.path, 0);
+        self.errors.push(credential_error(mistake));
+    }
+
     /// Whether the table `one` reads as a `T`; if not, the mistake is noted at
     /// the start of `span`.
     fn reads_at<T: DeserializeOwned>(
@@ -113,9 +180,7 @@ impl Check<'_> {
         match toml::Value::Table(one).try_into::<T>() {
             Ok(_) => true,
             Err(e) => {
-                let at = span.map(|s| line_col(self.text, s.start));
-                let mistake = toml_mistake(e.message().to_string(), at, self.text, self.path, 0);
-                self.errors.push(credential_error(mistake));
+                self.note(e.message().to_string(), span);
                 false
             }
         }
@@ -133,5 +198,13 @@ fn entry_span(item: &Item, n: usize) -> Option<std::ops::Range<usize>> {
     match item.as_array_of_tables() {
         Some(tables) => tables.get(n)?.span(),
         None => item.as_array()?.get(n)?.span(),
+    }
+}
+
+/// Entry `n` of an array of tables or an inline array of inline tables.
+fn entry_table(item: &Item, n: usize) -> Option<&dyn TableLike> {
+    match item.as_array_of_tables() {
+        Some(tables) => Some(tables.get(n)? as &dyn TableLike),
+        None => Some(item.as_array()?.get(n)?.as_inline_table()? as &dyn TableLike),
     }
 }

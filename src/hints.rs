@@ -85,10 +85,21 @@ pub(crate) fn toml_mistake(
 fn duplicate_key_hint(text: &str, source_line: &str, first_line: usize) -> String {
     let line = source_line.trim();
     if line.starts_with('[') {
-        let first = text.lines().position(|l| l.trim() == line);
-        return match first {
-            Some(n) => format!(
+        // The table may have been made by a dotted key (`feeds.limit = 3`) or
+        // an inline table (`feeds = { … }`) before its header.
+        let name = line.trim_matches(|c| c == '[' || c == ']').trim();
+        let dotted = format!("{name}.");
+        let first = text
+            .lines()
+            .map(str::trim)
+            .position(|l| l == line || l.starts_with(&dotted) || line_key(l) == Some(name));
+        return match first.map(|n| (n, text.lines().nth(n).unwrap_or("").trim())) {
+            Some((n, l)) if l == line => format!(
                 "{line} is already on line {}: put its keys under that one",
+                n + 1 + first_line
+            ),
+            Some((n, _)) => format!(
+                "`{name}` is already made on line {}: put its keys in one place",
                 n + 1 + first_line
             ),
             None => format!("{line} appears twice: put its keys under one of them"),
@@ -180,6 +191,14 @@ mod tests {
         assert_eq!(
             d.hint.as_deref(),
             Some("[feeds] is already on line 1: put its keys under that one")
+        );
+        let d = diagnostic(
+            "title = \"t\"\nfeeds.limit = 3\n\n[feeds]\natom = true\n",
+            0,
+        );
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("`feeds` is already made on line 2: put its keys in one place")
         );
     }
 }

@@ -410,15 +410,19 @@ pub(crate) fn absolutize(html: &str, origin: &str) -> String {
 /// What starts a root-relative attribute value.
 const ROOT_RELATIVE: &str = "=\"/";
 
-/// [`absolutize`], appending to `out`.
+/// [`absolutize`], appending to `out`. Attribute values in single quotes
+/// count too: raw HTML (`[markdown] unsafe_html`) may use them.
 fn absolutize_into(out: &mut String, html: &str, origin: &str) {
-    // Every email and feed body passes through here; memchr's search is several
-    // times faster than `str::find` for a three-byte needle.
-    let attribute = memchr::memmem::Finder::new(ROOT_RELATIVE);
+    // Every email and feed body passes through here: `=` is found with
+    // memchr's search, and only `="/` or `='/` looked at further.
+    let bytes = html.as_bytes();
     let mut in_tag = false;
-    let mut rest = html;
-    while let Some(pos) = attribute.find(rest.as_bytes()) {
-        let (head, tail) = rest.split_at(pos + 2);
+    let mut copied = 0;
+    for eq in memchr::memchr_iter(b'=', bytes) {
+        if !matches!(bytes.get(eq + 1), Some(b'"' | b'\'')) || bytes.get(eq + 2) != Some(&b'/') {
+            continue;
+        }
+        let head = &html[copied..eq + 2];
         out.push_str(head);
         in_tag = match (head.rfind('<'), head.rfind('>')) {
             (Some(open), Some(close)) => open > close,
@@ -426,17 +430,18 @@ fn absolutize_into(out: &mut String, html: &str, origin: &str) {
             (None, Some(_)) => false,
             (None, None) => in_tag,
         };
-        let attr_ok = head.ends_with(" href=\"") || head.ends_with(" src=\"");
+        let name = &head[..head.len() - 1];
+        let attr_ok = name.ends_with(" href=") || name.ends_with(" src=");
         if in_tag && attr_ok {
-            if tail.starts_with("//") {
+            if html[eq + 2..].starts_with("//") {
                 out.push_str(scheme_of(origin));
             } else {
                 out.push_str(origin);
             }
         }
-        rest = tail;
+        copied = eq + 2;
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
 }
 
 /// The scheme of `origin` with its colon (`https:`), which makes a
@@ -459,6 +464,15 @@ mod tests {
         assert!(out.contains(r#"href="https://e/""#));
         let plain = absolutize(r#"<img src="//cdn/i.png">"#, "http://localhost:1111");
         assert_eq!(plain, r#"<img src="http://cdn/i.png">"#);
+        // Raw HTML may quote its attributes singly.
+        let single = absolutize(
+            "<a href='/d/x/'>x</a> <a href='//cdn/q'>q</a> a='/b'",
+            "https://ex.org",
+        );
+        assert_eq!(
+            single,
+            "<a href='https://ex.org/d/x/'>x</a> <a href='https://cdn/q'>q</a> a='/b'"
+        );
     }
 
     #[test]

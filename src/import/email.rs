@@ -111,11 +111,30 @@ fn letters_in(message: &Message) -> Result<Vec<Letter>, Problem> {
 /// The text, date and Message-ID of `message` itself.
 fn letter_of(message: &Message) -> Result<Letter, Problem> {
     let part = message.text_part(0).ok_or(Problem::NoText)?;
+    let mut text = part_text(part)?;
+    // A plain part that only points at the HTML one ("View this email in your
+    // browser: …"), as some mailers send: the HTML part is the email.
+    let html = message.html_part(0).filter(|html| {
+        matches!(part.body, PartType::Text(_)) && matches!(html.body, PartType::Html(_))
+    });
+    if let Some(Ok(from_html)) = html.map(part_text) {
+        if is_a_stub(&text, &from_html) {
+            text = from_html;
+        }
+    }
     Ok(Letter {
-        text: part_text(part)?,
+        text,
         date: message.date().and_then(to_chrono),
         message_id: message_id_of(message),
     })
+}
+
+/// Whether `plain` is a stub beside `html`, the same email's HTML part as
+/// text: a small part of its letters, and hundreds fewer.
+fn is_a_stub(plain: &str, html: &str) -> bool {
+    let letters = |text: &str| text.chars().filter(|c| c.is_alphanumeric()).count();
+    let (plain, html) = (letters(plain), letters(html));
+    plain * 4 < html && html - plain > 300
 }
 
 /// The `Message-ID:` header without its angle brackets, if any.
@@ -401,6 +420,26 @@ mod tests {
                 )
             ]
         );
+    }
+
+    /// Some mailers send a plain part that only points at the HTML one: the
+    /// HTML part is then the email; a plain part with the text is kept.
+    #[test]
+    fn a_plain_part_that_only_points_at_the_html_gives_way_to_it() {
+        let body = "China ships chips to every province this quarter. ".repeat(12);
+        let message = |plain: &str| {
+            format!(
+                "{HEADERS}MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"a\"\r\n\r\n\
+                 --a\r\nContent-Type: text/plain\r\n\r\n{plain}\r\n\
+                 --a\r\nContent-Type: text/html\r\n\r\n<p>{body}</p>\r\n--a--\r\n"
+            )
+        };
+        let stub = only_letter(&message(
+            "View this email in your browser: https://x.example/v",
+        ));
+        assert_eq!(stub.text.trim(), body.trim());
+        let full = only_letter(&message(&format!("Plain: {body}")));
+        assert!(full.text.starts_with("Plain: "), "{}", full.text);
     }
 
     #[test]

@@ -9,9 +9,12 @@ use html2text::render::TextDecorator;
 /// Paragraphs wrap at this width: wider than any insight, so each stays one line.
 const WIDTH: usize = 1 << 20;
 
-/// `html` as Markdown text.
+/// `html` as Markdown text. What the email hides (`display: none` in a
+/// `style` attribute or a `<style>` rule: a preheader, a tracking block) is
+/// left out, as a mail client shows it.
 pub(crate) fn html_to_markdown(html: &str) -> String {
     html2text::config::with_decorator(Markdown::default())
+        .use_doc_css()
         .no_table_borders()
         .string_from_read(html.as_bytes(), WIDTH)
         // Only a width too narrow for the text fails, and this one is not.
@@ -130,5 +133,18 @@ mod tests {
                 "- item"
             ]
         );
+    }
+
+    /// A marketing email's preheader (hidden by an inline style) and a block
+    /// hidden by the email's stylesheet are not text a reader sees.
+    #[test]
+    fn hidden_elements_are_left_out() {
+        let html = "<html><head><style>.track { display: none }</style></head><body>\
+                    <div style=\"display:none;max-height:0;overflow:hidden\">Preview text here</div>\
+                    <p class=\"track\">Tracking block</p>\
+                    <p>China ships chips.</p></body></html>";
+        let markdown = html_to_markdown(html);
+        let lines: Vec<&str> = markdown.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines, ["China ships chips."]);
     }
 }

@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use rayon::slice::ParallelSliceMut;
 
 use crate::config::Config;
@@ -178,7 +178,16 @@ pub(crate) fn page_path(base: &str, n: usize) -> String {
 /// 100k.
 fn newest_first(insights: Vec<Insight>) -> Vec<Insight> {
     use std::cmp::Reverse;
-    let mut keys: Vec<(Reverse<_>, Reverse<i64>, Reverse<usize>, &str, &str, usize)> = insights
+    /// Newest, heaviest, most seen, then title and id; the index last.
+    type Key<'a> = (
+        Reverse<DateTime<FixedOffset>>,
+        Reverse<i64>,
+        Reverse<usize>,
+        &'a str,
+        &'a str,
+        usize,
+    );
+    let mut keys: Vec<Key> = insights
         .iter()
         .enumerate()
         .map(|(n, insight)| {

@@ -401,9 +401,9 @@ mod tests {
             "2026-11-21T07:30:00+00:00".to_string(),
             "brief-21@scanner.example".to_string(),
         );
-        assert_eq!(read(&one), [expected.clone()]);
+        assert_eq!(read(&one), std::slice::from_ref(&expected));
         // A forward of that forward reads the brief inside.
-        assert_eq!(read(&forward(&[one])), [expected.clone()]);
+        assert_eq!(read(&forward(&[one])), std::slice::from_ref(&expected));
         // Two briefs forwarded at once are two letters, each dated by itself.
         let two = forward(&[
             brief(21, "China ships chips."),

@@ -443,6 +443,14 @@ pub(crate) fn date_in_name(name: &str) -> Option<NaiveDate> {
 mod tests {
     use super::*;
 
+    /// Each insight line of `text` and its role.
+    fn roles<'a>(text: &'a str, rules: &ImportConfig) -> Vec<(&'a str, Role)> {
+        insight_lines(text, rules)
+            .iter()
+            .map(|l| (l.text, l.role))
+            .collect()
+    }
+
     #[test]
     fn drops_boilerplate_and_blank_lines_and_marks_related() {
         let text = "\u{feff}Get your free personalized podcast brief\r\n\r\nWe scan new podcasts and send you the top 5 insights daily.\nLead one.\n\nRelated Insights\n  Other one.  \n";
@@ -470,10 +478,7 @@ mod tests {
                     + Plus one.\n> Quoted one.\n> - Quoted item.\n## Heading one.\n12) Twelfth.\n\
                     ---\n* * *\n===\n\n**Bold** stays.\n#1 priority stays.\n1.5 million stays.\n\
                     2025 stays a year.\n-5% stays.\n####### Seven hashes stay.\n## Related Insights\nAfter.\n";
-        let lines: Vec<(&str, Role)> = insight_lines(text, &ImportConfig::default())
-            .iter()
-            .map(|l| (l.text, l.role))
-            .collect();
+        let lines = roles(text, &ImportConfig::default());
         assert_eq!(
             lines,
             [
@@ -503,10 +508,7 @@ mod tests {
             ..ImportConfig::default()
         };
         let text = "-- SENT BY DIGESTOR --\nLead.\nsee also:\nOther.\nRelated Insights\n";
-        let lines: Vec<(&str, Role)> = insight_lines(text, &rules)
-            .iter()
-            .map(|l| (l.text, l.role))
-            .collect();
+        let lines = roles(text, &rules);
         assert_eq!(
             lines,
             [
@@ -526,10 +528,7 @@ mod tests {
                     Get your  free personalized podcast brief.\n\
                     Related Insights:\n\
                     Other insight.\n";
-        let lines: Vec<(&str, Role)> = insight_lines(text, &ImportConfig::default())
-            .iter()
-            .map(|l| (l.text, l.role))
-            .collect();
+        let lines = roles(text, &ImportConfig::default());
         assert_eq!(
             lines,
             [

@@ -880,6 +880,17 @@ mod tests {
         assert_eq!(d.target.unwrap().prefix, "digest/");
     }
 
+    /// Asserts that `text` is refused with exactly the errors `expected`
+    /// (each the start of one, in order).
+    fn refused_with(text: &str, expected: &[&str]) {
+        let e = parse(text).unwrap_err();
+        let lines: Vec<String> = e.0.iter().map(ToString::to_string).collect();
+        assert_eq!(lines.len(), expected.len(), "{lines:#?}");
+        for (line, want) in lines.iter().zip(expected) {
+            assert!(line.starts_with(want), "{want}\n{lines:#?}");
+        }
+    }
+
     /// serde stops at the first mistake; a run lists them all, at their
     /// lines, and still checks the values of the keys that read.
     #[test]
@@ -888,8 +899,6 @@ mod tests {
             "title = \"T\"\nisue_size = 3\ntimezone = \"Mars/Olympus\"\nissue_size = \"five\"\n\
                     [feeds]\nlimt = 3\nrss = true\n[[topics]]\nslug = \"a\"\nname = \"A\"\n\
                     [[topics]]\nslug = \"b\"\n";
-        let e = parse(text).unwrap_err();
-        let lines: Vec<String> = e.0.iter().map(ToString::to_string).collect();
         let expected = [
             "config.toml:2:1: error: unknown field `isue_size`",
             "config.toml:4:14: error: invalid type: string \"five\", expected usize",
@@ -897,10 +906,7 @@ mod tests {
             "config.toml:11:1: error: missing field `name`",
             "config.toml:3: error: unknown `timezone` \"Mars/Olympus\"",
         ];
-        assert_eq!(lines.len(), expected.len(), "{lines:#?}");
-        for (line, want) in lines.iter().zip(expected) {
-            assert!(line.starts_with(want), "{want}\n{lines:#?}");
-        }
+        refused_with(text, &expected);
     }
 
     /// A topic defined twice is named where it is defined again, and a slug
@@ -925,8 +931,6 @@ mod tests {
                     [[topics]]\nslug = \"b\"\n\
                     [deploy]\ntarget = \"s3://b/p/\"\n[[deploy.rules]]\npattern = \"*.html\"\n\
                     cache_contrl = \"x\"\ngzip = \"yes\"\n";
-        let e = parse(text).unwrap_err();
-        let lines: Vec<String> = e.0.iter().map(ToString::to_string).collect();
         let expected = [
             "config.toml:4:1: error: unknown field `keyword`",
             "config.toml:5:15: error: invalid type: integer `4`, expected a string",
@@ -934,10 +938,7 @@ mod tests {
             "config.toml:12:1: error: unknown field `cache_contrl`",
             "config.toml:13:8: error: invalid type: string \"yes\", expected a boolean",
         ];
-        assert_eq!(lines.len(), expected.len(), "{lines:#?}");
-        for (line, want) in lines.iter().zip(expected) {
-            assert!(line.starts_with(want), "{want}\n{lines:#?}");
-        }
+        refused_with(text, &expected);
     }
 
     #[test]

@@ -139,8 +139,15 @@ impl Theme {
         tera.global_context().insert("dir", direction);
         tera.global_context().insert("words", &words.value());
         let fingerprint = crate::fingerprint::hash_of(&(&raw, &static_files, words.fingerprint()));
-        tera.add_raw_templates(raw)
-            .map_err(|e| load_diagnostics(&e, &template_origins))?;
+        if let Err(e) = tera.add_raw_templates(raw.iter().map(|(name, text)| (name, text))) {
+            // Tera stops at the first template that does not parse: the
+            // others are parsed on their own, so each syntax error is listed.
+            let syntax = syntax_errors(&raw, &template_origins);
+            return Err(match e.kind() {
+                ErrorKind::SyntaxError(_) if syntax.has_errors() => syntax,
+                _ => load_diagnostics(&e, &template_origins),
+            });
+        }
         Ok(Theme {
             tera,
             template_origins,
@@ -284,6 +291,23 @@ fn unknown_phrase(
         .at(origin.display_path())
         .line_col(line, col)
         .hint(hint)
+}
+
+/// The syntax error of each of `templates` that has one, each parsed alone
+/// (what it extends or includes is not looked at: that is no syntax).
+fn syntax_errors(
+    templates: &[(String, String)],
+    origins: &BTreeMap<String, Origin>,
+) -> Diagnostics {
+    let errors = templates
+        .iter()
+        .filter_map(|(name, text)| {
+            let err = Tera::default().add_raw_template(name, text).err()?;
+            matches!(err.kind(), ErrorKind::SyntaxError(_))
+                .then(|| template_diagnostic(&err, origins))
+        })
+        .collect();
+    Diagnostics(errors)
 }
 
 fn load_diagnostics(err: &tera::Error, origins: &BTreeMap<String, Origin>) -> Diagnostics {

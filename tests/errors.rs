@@ -442,6 +442,23 @@ fn reports_template_syntax_error_with_line() {
         ]);
 }
 
+/// Tera stops parsing at the first template with a syntax error: every one
+/// is listed all the same, each at its line.
+#[test]
+fn reports_the_syntax_error_of_every_template() {
+    Site::new()
+        .write(
+            "templates/search.html",
+            search_template("<p>{{ page.title }</p>"),
+        )
+        .write("templates/topics.html", search_template("<p>{% if %}</p>"))
+        .both_fail(&[
+            "templates/search.html:3:18: error: template error: Found `}` but expected }}.",
+            "templates/topics.html:3:",
+            "2 errors",
+        ]);
+}
+
 #[test]
 fn reports_unknown_template_variable_with_line() {
     Site::new()

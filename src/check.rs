@@ -66,7 +66,7 @@ fn weekly_edition_error(renderer: &crate::render::Renderer) -> Option<Diagnostic
 
 pub fn check(root: &Path, drafts: bool) -> Report {
     let mut report = Report::default();
-    let config = match Config::load(root) {
+    let config = match crate::load_config(root, drafts) {
         Ok(c) => c,
         Err(errors) => {
             report.diagnostics = errors;

@@ -345,9 +345,41 @@ pub struct Config {
     pub path: PathBuf,
 }
 
+/// A config read even though it has mistakes: what of it reads, defaults in
+/// place of what does not, and the mistakes. A build or check with a broken
+/// config still reads the theme and content with it, so one run lists every
+/// mistake (see `crate::load_config`).
+pub(crate) struct Lenient {
+    pub(crate) config: Config,
+    pub(crate) errors: Diagnostics,
+    /// Whether every `[[topics]]` entry read: content naming a topic can then
+    /// be checked against the topics the editor meant.
+    pub(crate) topics_intact: bool,
+}
+
+/// How many `[[topics]]` entries `table` has.
+fn topic_count(table: Option<toml::Table>) -> usize {
+    table
+        .and_then(|t| {
+            t.get("topics")
+                .and_then(toml::Value::as_array)
+                .map(Vec::len)
+        })
+        .unwrap_or(0)
+}
+
 impl Config {
     /// Reads `config.toml` under `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+        let lenient = Config::load_lenient(root)?;
+        lenient.errors.into_result()?;
+        Ok(lenient.config)
+    }
+
+    /// Reads `config.toml` under `root` even when it has mistakes (see
+    /// [`Lenient`]); `Err` when there is no config to read at all (missing,
+    /// unreadable, not TOML).
+    pub(crate) fn load_lenient(root: &Path) -> Result<Lenient, Diagnostics> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             let d = Diagnostic::io("read the site config", &path, &e);
@@ -357,23 +389,34 @@ impl Config {
                 d
             }
         })?;
-        let config = Config::parse(&text, &path)?;
-        if config.theme != "default" && !root.join("themes").join(&config.theme).is_dir() {
-            return Err(Diagnostic::error(format!(
-                "unknown theme {:?}: there is no folder themes/{}/",
-                config.theme, config.theme
-            ))
-            .at(&path)
-            .line(find_key_line(&text, "theme").unwrap_or(1))
-            .hint("set `theme = \"default\"` (built in) or create themes/<name>/templates/")
-            .into());
+        let mut lenient = Config::parse_lenient(&text, &path)?;
+        let theme = &lenient.config.theme;
+        if theme != "default" && !root.join("themes").join(theme).is_dir() {
+            lenient.errors.push(
+                Diagnostic::error(format!(
+                    "unknown theme {theme:?}: there is no folder themes/{theme}/"
+                ))
+                .at(&path)
+                .line(find_key_line(&text, "theme").unwrap_or(1))
+                .hint("set `theme = \"default\"` (built in) or create themes/<name>/templates/"),
+            );
+            lenient.config.theme = "default".into();
         }
-        Ok(config)
+        Ok(lenient)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
+        let lenient = Config::parse_lenient(text, path)?;
+        lenient.errors.into_result()?;
+        Ok(lenient.config)
+    }
+
+    /// `text` as a config even when it has mistakes (see [`Lenient`]); `Err`
+    /// when it is not TOML at all.
+    pub(crate) fn parse_lenient(text: &str, path: &Path) -> Result<Lenient, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut errors = Diagnostics::default();
+        let mut topics_intact = true;
         let raw: RawConfig = match toml::from_str(text) {
             Ok(raw) => raw,
             // Every key serde refuses is listed; the values of the others are
@@ -381,6 +424,8 @@ impl Config {
             Err(e) => match mistakes::keys_that_read::<RawConfig>(text, path) {
                 Some((kept, mistakes)) if mistakes.has_errors() => {
                     errors.extend(mistakes.sorted());
+                    topics_intact =
+                        topic_count(toml::from_str(text).ok()) == topic_count(Some(kept.clone()));
                     toml::Value::Table(kept)
                         .try_into()
                         .map_err(|_| errors.clone())?
@@ -542,11 +587,9 @@ impl Config {
         let deploy = raw
             .deploy
             .map(|d| deploy::check(d, text, path, &mut errors));
-        errors.into_result()?;
-
         let mut email = raw.email;
         make_printable(&mut email.footer);
-        Ok(Config {
+        let config = Config {
             title,
             description: printable(&raw.description).into_owned(),
             base_url: format!("{origin}{base_path}"),
@@ -573,6 +616,11 @@ impl Config {
             extra: raw.extra,
             words: raw.words,
             path: path.to_path_buf(),
+        };
+        Ok(Lenient {
+            config,
+            errors,
+            topics_intact,
         })
     }
 

@@ -152,7 +152,7 @@ impl fmt::Display for Summary {
 /// [`BuildFailure::changed`] says so, and the next build completes the job.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<(Summary, Diagnostics), BuildFailure> {
     let started = Instant::now();
-    let mut config = Config::load(root)?;
+    let mut config = load_config(root, options.drafts)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url).map_err(Diagnostics::from)?;
     }
@@ -387,6 +387,28 @@ pub(crate) fn with_renderer<T>(
     // at 100k insights, the manifest's lines the next largest part).
     drop_elsewhere((renderer.into_owned(), site.into_owned()));
     Ok((made, errors))
+}
+
+/// The config of the site at `root`. When it has mistakes, the theme and the
+/// content are still read with what of it reads, so one run lists every
+/// mistake, as the spec asks (unless a `[[topics]]` entry did not read: the
+/// content's topics would then be refused against topics the editor did
+/// not mean to drop).
+pub(crate) fn load_config(root: &Path, drafts: bool) -> Result<Config, Diagnostics> {
+    let lenient = Config::load_lenient(root)?;
+    let mut errors = lenient.errors;
+    if !errors.has_errors() {
+        return Ok(lenient.config);
+    }
+    if lenient.topics_intact {
+        let memory = Memory::nothing();
+        if let Err(rest) = with_renderer(root, &lenient.config, drafts, &memory, |_| Ok(())) {
+            errors
+                .0
+                .extend(rest.0.into_iter().filter(Diagnostic::is_error));
+        }
+    }
+    Err(errors)
 }
 
 /// When some content files do not parse, the mistakes between the others, so

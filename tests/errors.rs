@@ -290,6 +290,24 @@ fn lists_every_error_not_only_the_first() {
         .both_fail(&["moe.md:1: error", "zz.md:2:1: error", "2 errors"]);
 }
 
+/// A mistake in the config does not hide the content's: the content is
+/// read with what of the config reads, and one run lists both.
+#[test]
+fn a_config_mistake_does_not_hide_the_contents() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+    site.write("config.toml", format!("paginat = 20\n{config}"))
+        .write(
+            "content/insights/zz.md",
+            insight("titel = \"x\"\ndate = 2026-11-18", "B"),
+        )
+        .both_fail(&[
+            "config.toml:1:1: error: unknown field `paginat`",
+            "zz.md:2:1: error: unknown field `titel`",
+            "2 errors",
+        ]);
+}
+
 #[test]
 fn accepts_bom_and_crlf() {
     let site = Site::new();

@@ -2,7 +2,7 @@
 //! related graph. No IO and no HTML; every list here is computed once so rendering
 //! never re-sorts or clones the site per page.
 
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -177,46 +177,36 @@ pub(crate) fn page_path(base: &str, n: usize) -> String {
 /// comparison and moved a few hundred bytes per step, a tenth of a second at
 /// 100k.
 fn newest_first(insights: Vec<Insight>) -> Vec<Insight> {
-    use std::cmp::Reverse;
-    /// Newest, heaviest, most seen, then title and id; the index last.
-    type Key<'a> = (
-        Reverse<DateTime<FixedOffset>>,
-        Reverse<i64>,
-        Reverse<usize>,
-        &'a str,
-        &'a str,
-        usize,
-    );
-    let mut keys: Vec<Key> = insights
+    let mut keys: Vec<(Reverse<DateTime<FixedOffset>>, RankKey, usize)> = insights
         .iter()
         .enumerate()
-        .map(|(n, insight)| {
-            (
-                Reverse(insight.date),
-                Reverse(insight.weight),
-                Reverse(insight.sources.len()),
-                insight.title.as_str(),
-                insight.id.as_str(),
-                n,
-            )
-        })
+        .map(|(n, insight)| (Reverse(insight.date), rank_key(insight), n))
         .collect();
     // The index breaks ties, so the unstable sort keeps the order the files came in.
     keys.par_sort_unstable();
-    let order: Vec<usize> = keys.into_iter().map(|key| key.5).collect();
+    let order: Vec<usize> = keys.into_iter().map(|(_, _, n)| n).collect();
     let mut insights = insights;
     crate::arrange::by_order(&mut insights, &order);
     insights
 }
 
-/// Issue ranking: heavier first, then seen in more sources, then by title,
-/// then by id (which a rename does not change, as it does the slug).
+/// What [`rank`] orders by, as a key: heavier first, then seen in more
+/// sources, then by title, then by id (which a rename does not change, as it
+/// does the slug).
+type RankKey<'a> = (Reverse<i64>, Reverse<usize>, &'a str, &'a str);
+
+fn rank_key(insight: &Insight) -> RankKey<'_> {
+    (
+        Reverse(insight.weight),
+        Reverse(insight.sources.len()),
+        &insight.title,
+        &insight.id,
+    )
+}
+
+/// Issue ranking (see [`rank_key`]).
 pub(crate) fn rank(a: &Insight, b: &Insight) -> Ordering {
-    b.weight
-        .cmp(&a.weight)
-        .then_with(|| b.sources.len().cmp(&a.sources.len()))
-        .then_with(|| a.title.cmp(&b.title))
-        .then_with(|| a.id.cmp(&b.id))
+    rank_key(a).cmp(&rank_key(b))
 }
 
 fn group_issues(insights: &[Insight], issue_size: usize) -> Vec<Issue> {

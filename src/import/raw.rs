@@ -43,19 +43,7 @@ pub(crate) fn read_files(paths: &[PathBuf], reading: &Reading) -> ReadResult {
             Input::Text(path) => result.add_text_file(read_text(&path, reading)),
             Input::Eml(path) => {
                 let source = file_name(&path);
-                let letters = read_letters(&path).map(|letters| {
-                    letters
-                        .into_iter()
-                        .enumerate()
-                        .map(|(k, letter)| {
-                            let mut text =
-                                letter_text(path.clone(), source.clone(), None, letter, reading);
-                            text.index = k;
-                            text
-                        })
-                        .collect()
-                });
-                result.add_message_file(letters);
+                result.add_message_file(&path, reading, |_| (source.clone(), false));
             }
             Input::Mbox(path) => result.add_mbox(&path, reading),
             Input::Maildir(dir) => result.add_maildir(&dir, reading),
@@ -82,16 +70,30 @@ impl ReadResult {
         }
     }
 
-    /// One message file's letters (a forward holds several), or why it was
-    /// skipped.
-    fn add_message_file(&mut self, read: Result<Vec<RawFile>, Skipped>) {
-        match read {
-            Ok(texts) => {
-                self.files += 1;
-                self.emails += texts.len();
-                self.texts.extend(texts);
+    /// The message file at `path` (an `.eml`, a Maildir's message): each of
+    /// its letters (a forward holds several), known by the source
+    /// `source_of` gives it (and, when it says so, named in messages by that
+    /// source), or why it was skipped.
+    fn add_message_file(
+        &mut self,
+        path: &Path,
+        reading: &Reading,
+        source_of: impl Fn(&Letter) -> (String, bool),
+    ) {
+        let letters = match read_letters(path) {
+            Ok(letters) => letters,
+            Err(skip) => return self.skipped.push(skip),
+        };
+        self.files += 1;
+        for (k, letter) in letters.into_iter().enumerate() {
+            let (source, named) = source_of(&letter);
+            let mut text = letter_text(path.to_path_buf(), source, None, letter, reading);
+            if named {
+                text.message = Some(text.source.clone());
             }
-            Err(skip) => self.skipped.push(skip),
+            text.index = k;
+            self.emails += 1;
+            self.texts.push(text);
         }
     }
 
@@ -147,23 +149,13 @@ impl ReadResult {
     /// The Maildir message at `path`, read as one `.eml` and known by its
     /// Message-ID, else by the name its Maildir gives it.
     fn add_maildir_message(&mut self, path: PathBuf, reading: &Reading) {
-        let letters = read_letters(&path).map(|letters| {
-            letters
-                .into_iter()
-                .enumerate()
-                .map(|(k, letter)| {
-                    let source = letter
-                        .message_id
-                        .clone()
-                        .unwrap_or_else(|| maildir_unique_name(&path));
-                    let mut text = letter_text(path.clone(), source, None, letter, reading);
-                    text.message = Some(text.source.clone());
-                    text.index = k;
-                    text
-                })
-                .collect()
+        self.add_message_file(&path, reading, |letter| {
+            let source = letter
+                .message_id
+                .clone()
+                .unwrap_or_else(|| maildir_unique_name(&path));
+            (source, true)
         });
-        self.add_message_file(letters);
     }
 }
 

@@ -357,17 +357,6 @@ pub(crate) struct Lenient {
     pub(crate) topics_intact: bool,
 }
 
-/// How many `[[topics]]` entries `table` has.
-fn topic_count(table: Option<toml::Table>) -> usize {
-    table
-        .and_then(|t| {
-            t.get("topics")
-                .and_then(toml::Value::as_array)
-                .map(Vec::len)
-        })
-        .unwrap_or(0)
-}
-
 impl Config {
     /// Reads `config.toml` under `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
@@ -422,11 +411,10 @@ impl Config {
             // Every key serde refuses is listed; the values of the others are
             // still checked below.
             Err(e) => match mistakes::keys_that_read::<RawConfig>(text, path) {
-                Some((kept, mistakes)) if mistakes.has_errors() => {
-                    errors.extend(mistakes.sorted());
-                    topics_intact =
-                        topic_count(toml::from_str(text).ok()) == topic_count(Some(kept.clone()));
-                    toml::Value::Table(kept)
+                Some(read) if read.mistakes.has_errors() => {
+                    errors.extend(read.mistakes.sorted());
+                    topics_intact = read.topics_intact;
+                    toml::Value::Table(read.kept)
                         .try_into()
                         .map_err(|_| errors.clone())?
                 }

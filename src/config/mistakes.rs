@@ -1,9 +1,10 @@
 //! Every mistake serde finds in `config.toml`, not only the first. serde stops
 //! at the first unknown key or wrong type; a run lists every one, so each key
-//! of the file (each key of a section, each `[[topics]]` entry) is read on its
-//! own, the others taking their defaults, and placed by its span in the file.
-//! The keys that read are kept, so the values can then be checked as usual:
-//! a misspelt key does not hide a bad time zone either.
+//! of the file (each key of a section; each `[[topics]]` and `[[deploy.rules]]`
+//! entry, and key by key an entry that does not read) is read on its own, the
+//! others taking their defaults, and placed by its span in the file. The keys
+//! that read are kept, so the values can then be checked as usual: a misspelt
+//! key does not hide a bad time zone either.
 
 use std::path::Path;
 
@@ -15,17 +16,24 @@ use crate::error::{line_col, Diagnostics};
 use crate::hints::toml_mistake;
 
 /// The sections whose keys are read one by one: every key of them has a
-/// default. (`[extra]` and `[words]` take any key; `[[topics]]` entries are
-/// read whole, as they have keys without defaults.)
+/// default. (`[extra]` and `[words]` take any key; `[[topics]]` entries have
+/// keys without defaults, and are read as a [`List`].)
 const SECTIONS: [&str; 5] = ["feeds", "import", "markdown", "email", "deploy"];
+
+/// What of a config reads.
+pub(super) struct KeysThatRead {
+    /// The config without the keys (and entries) that do not read.
+    pub(super) kept: toml::Table,
+    /// A mistake for each of those.
+    pub(super) mistakes: Diagnostics,
+    /// Whether every `[[topics]]` entry read.
+    pub(super) topics_intact: bool,
+}
 
 /// `text` as a table without the keys that `T` (the raw config) refuses, and
 /// a mistake for each of those; `None` when the file is not TOML at all, which
 /// the parser's own message says best.
-pub(super) fn keys_that_read<T: DeserializeOwned>(
-    text: &str,
-    path: &Path,
-) -> Option<(toml::Table, Diagnostics)> {
+pub(super) fn keys_that_read<T: DeserializeOwned>(text: &str, path: &Path) -> Option<KeysThatRead> {
     let table: toml::Table = toml::from_str(text).ok()?;
     let document = toml_edit::Document::parse(text).ok()?;
     let mut check = Check {
@@ -34,6 +42,7 @@ pub(super) fn keys_that_read<T: DeserializeOwned>(
         errors: Diagnostics::default(),
     };
     let mut kept = toml::Table::new();
+    let mut topics_intact = true;
     for (key, value) in table {
         let (key_at, item) = match document.get_key_value(&key) {
             Some((k, item)) => (Some(k), Some(item)),
@@ -68,12 +77,15 @@ pub(super) fn keys_that_read<T: DeserializeOwned>(
                 toml::Value::Table(kept_section)
             }
             toml::Value::Array(entries) if key == "topics" => {
+                let count = entries.len();
                 let entries = List {
                     entries,
                     item,
                     required: &["slug", "name"],
                 };
-                toml::Value::Array(check.entries_that_read::<T>(entries, &|v| one_key(&key, v)))
+                let topics = check.entries_that_read::<T>(entries, &|v| one_key(&key, v));
+                topics_intact = topics.len() == count;
+                toml::Value::Array(topics)
             }
             value => {
                 if !check.reads::<T>(one_key(&key, value.clone()), key_at, item) {
@@ -84,7 +96,11 @@ pub(super) fn keys_that_read<T: DeserializeOwned>(
         };
         kept.insert(key, value);
     }
-    Some((kept, check.errors))
+    Some(KeysThatRead {
+        kept,
+        mistakes: check.errors,
+        topics_intact,
+    })
 }
 
 /// An array of tables (`[[topics]]`, `[[deploy.rules]]`) as read, where it

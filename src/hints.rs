@@ -92,8 +92,9 @@ fn duplicate_key_hint(text: &str, source_line: &str, first_line: usize) -> Strin
         let first = text
             .lines()
             .map(str::trim)
-            .position(|l| l == line || l.starts_with(&dotted) || line_key(l) == Some(name));
-        return match first.map(|n| (n, text.lines().nth(n).unwrap_or("").trim())) {
+            .enumerate()
+            .find(|(_, l)| *l == line || l.starts_with(&dotted) || line_key(l) == Some(name));
+        return match first {
             Some((n, l)) if l == line => format!(
                 "{line} is already on line {}: put its keys under that one",
                 n + 1 + first_line

@@ -105,13 +105,7 @@ impl<'b> EmailText<'b> {
 /// `url` as a mail client can follow it: root-relative and protocol-relative
 /// URLs made absolute.
 fn absolute(url: &str, origin: &str) -> String {
-    if url.starts_with("//") {
-        format!("{}{url}", super::feeds::scheme_of(origin))
-    } else if url.starts_with('/') {
-        format!("{origin}{url}")
-    } else {
-        url.to_string()
-    }
+    format!("{}{url}", super::feeds::absolute_prefix(url, origin))
 }
 
 /// Trims trailing spaces and folds runs of blank lines into one.

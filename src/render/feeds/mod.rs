@@ -433,21 +433,24 @@ fn absolutize_into(out: &mut String, html: &str, origin: &str) {
         let name = &head[..head.len() - 1];
         let attr_ok = name.ends_with(" href=") || name.ends_with(" src=");
         if in_tag && attr_ok {
-            if html[eq + 2..].starts_with("//") {
-                out.push_str(scheme_of(origin));
-            } else {
-                out.push_str(origin);
-            }
+            out.push_str(absolute_prefix(&html[eq + 2..], origin));
         }
         copied = eq + 2;
     }
     out.push_str(&html[copied..]);
 }
 
-/// The scheme of `origin` with its colon (`https:`), which makes a
-/// protocol-relative URL absolute.
-pub(crate) fn scheme_of(origin: &str) -> &str {
-    origin.find(':').map_or("https:", |colon| &origin[..=colon])
+/// What makes `url` absolute when written before it: `origin` before a
+/// root-relative URL (`/d/x/`), its scheme with the colon (`https:`) before a
+/// protocol-relative one (`//cdn/x`), nothing before any other.
+pub(crate) fn absolute_prefix<'o>(url: &str, origin: &'o str) -> &'o str {
+    if url.starts_with("//") {
+        origin.find(':').map_or("https:", |colon| &origin[..=colon])
+    } else if url.starts_with('/') {
+        origin
+    } else {
+        ""
+    }
 }
 
 #[cfg(test)]

@@ -458,13 +458,8 @@ fn plain_text_editions_keep_to_72_columns() {
 #[test]
 fn a_closed_stdout_ends_the_edition_quietly() {
     let site = site("");
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
-        .args(["--root", site.root().to_str().unwrap(), "email", "--html"])
-        .stdout(writer)
-        .output()
-        .unwrap();
+    let root = site.root().to_str().unwrap();
+    let out = common::brief_into_a_closed_pipe(&["--root", root, "email", "--html"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");
 }

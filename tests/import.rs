@@ -587,13 +587,7 @@ fn init_keeps_a_gitignore_that_is_there_and_adds_what_it_lacks() {
 fn a_closed_stdout_ends_the_report_quietly() {
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("digest");
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    let out = Command::new(BRIEF)
-        .args(["init", dir.to_str().unwrap()])
-        .stdout(writer)
-        .output()
-        .unwrap();
+    let out = common::brief_into_a_closed_pipe(&["init", dir.to_str().unwrap()]);
     let err = stderr(&out);
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(0), "{err}");

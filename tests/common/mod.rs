@@ -32,6 +32,18 @@ pub fn brief(root: &Path, args: &[&str]) -> Output {
         .expect("the brief binary runs")
 }
 
+/// Runs the real binary with `args`, its stdout a pipe whose reader has
+/// gone (`brief … | head -1` after `head` has read its line).
+pub fn brief_into_a_closed_pipe(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Command::new(BRIEF)
+        .args(args)
+        .stdout(writer)
+        .output()
+        .expect("the brief binary runs")
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -52,7 +52,7 @@ use pool::Pool;
 use values::Shared;
 
 pub(crate) use editions::Edition;
-pub(crate) use search::{SEARCH_CARDS, SEARCH_MANIFEST};
+pub(crate) use search::{SEARCH_CARDS, SEARCH_DIRS, SEARCH_MANIFEST};
 
 /// A site being rendered: its jobs, the values its pages share and its fingerprints.
 pub(crate) struct Renderer<'a> {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use super::feeds;
 use super::values::{object, plain};
-use super::Renderer;
+use super::{Renderer, SEARCH_DIRS};
 use crate::content::Insight;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::sink::Sink;
@@ -115,8 +115,8 @@ impl Renderer<'_> {
     }
 
     /// The files the build makes, each with how to name it in a message:
-    /// every page, the issues' email editions, the generated files and the
-    /// feed archives' folder.
+    /// every page, the issues' email editions, the generated files, and the
+    /// folders of the feed archives and of the search index.
     fn files_the_build_makes(&self) -> HashMap<String, String> {
         let mut taken: HashMap<String, String> = self
             .page_paths()
@@ -135,6 +135,11 @@ impl Renderer<'_> {
             archives.into(),
             format!("the feed archives {}", feeds::ARCHIVE_DIR),
         );
+        // The search index's files are named by their content, so any name
+        // in its folders may be taken by a later build: the folders are its.
+        for dir in SEARCH_DIRS {
+            taken.insert(dir.into(), format!("the search index's folder /{dir}/"));
+        }
         taken
     }
 

@@ -28,6 +28,8 @@ use rayon::prelude::*;
 pub(crate) const SEARCH_MANIFEST: &str = "search-index.json";
 /// The folder of the cards files (`<hash>.json`).
 pub(crate) const SEARCH_CARDS: &str = "search/docs/";
+/// The folders of the index's files: the words, the whole lists, the cards.
+pub(crate) const SEARCH_DIRS: [&str; 3] = ["search/terms", "search/lists", "search/docs"];
 
 use super::values::str_of;
 use super::wording::summarize;

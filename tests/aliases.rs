@@ -205,7 +205,7 @@ fn build_and_check_refuse_an_alias_taken_by_a_page_or_another_alias() {
         OLD,
         "[\"/topics/\", \"/old/\", \"/style.css/\", \"/issues/2026-11-22/email.html\", \
          \"/rss.xml/\", \"/feeds/archive/2026-11/atom.xml/\", \"/topics/chips/feed.json/\", \
-         \"/Issues/\", \"/search/terms/0123.json/\"]",
+         \"/Issues/\", \"/search/terms/0123.json/\", \"/issues/page/1/\"]",
     );
     set_aliases(&site, other, &format!("[\"/old/\", \"/insights/{OLD}/\"]"));
     both_refuse(
@@ -222,6 +222,7 @@ fn build_and_check_refuse_an_alias_taken_by_a_page_or_another_alias() {
             "alias \"/Issues/\" is already taken by the page /issues/",
             // Its files are named by their content: a later build may take any name.
             "alias \"/search/terms/0123.json/\" is already taken by the search index's folder /search/terms/",
+            "alias \"/issues/page/1/\" is already taken by the redirect /issues/page/1/",
             &format!(
                 "{other}.md:2: error: alias \"/insights/{OLD}/\" is already taken by the page"
             ),

@@ -90,6 +90,28 @@ fn builds_every_page_of_the_url_table() {
 }
 
 #[test]
+fn page_one_of_each_list_redirects_to_the_list_under_the_base_path() {
+    let site = Site::fixture("basic");
+    site.build(&["--base-url", "https://example.org/digest/"]);
+    for (redirect, list) in [
+        ("issues/page/1/index.html", "issues/"),
+        ("topics/chips/page/1/index.html", "topics/chips/"),
+    ] {
+        let html = site.read(&format!("public/{redirect}"));
+        let refresh = format!("content=\"0; url=https://example.org/digest/{list}\"");
+        assert!(html.contains(&refresh), "{redirect}:\n{html}");
+        assert!(html.contains(&format!("href=\"/digest/{list}\"")), "{html}");
+    }
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(
+        !sitemap.contains("page/1/"),
+        "a redirect is no page: {sitemap}"
+    );
+    let check = site.brief(&["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}
+
+#[test]
 fn prints_one_summary_line() {
     let site = Site::fixture("basic");
     let out = site.build(&[]);

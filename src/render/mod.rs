@@ -230,17 +230,19 @@ impl<'a> Renderer<'a> {
         let config = self.site.config;
         match job {
             Job::Index => self.page(sink, "/", "index.html", &self.index_context()),
-            Job::Archive(p) => self.page(
-                sink,
-                &page_path("/issues/", p),
-                "issues.html",
-                &self.archive_context(p),
-            ),
+            Job::Archive(p) => {
+                let fields = self.archive_context(p);
+                self.page(sink, &page_path("/issues/", p), "issues.html", &fields)?;
+                self.first_page_redirect(sink, p, "/issues/", &self.say("all_issues"))
+            }
             Job::Issue(n) => self.issue(sink, n),
             Job::Topics => self.page(sink, "/topics/", "topics.html", &self.topics_context()),
             Job::Topic(t, p) => {
-                let path = page_path(&topic_path(&config.topics[t].slug), p);
-                self.page(sink, &path, "topic.html", &self.topic_context(t, p))
+                let topic = &config.topics[t];
+                let base = topic_path(&topic.slug);
+                let fields = self.topic_context(t, p);
+                self.page(sink, &page_path(&base, p), "topic.html", &fields)?;
+                self.first_page_redirect(sink, p, &base, &topic.name)
             }
             Job::Insight(i) => {
                 let path = insight_path(&self.site.insights[i].slug);

@@ -1,7 +1,8 @@
 //! Redirect pages for insights' `aliases`: each old path of an insight gets a
 //! small page (`redirect.html`: meta refresh, canonical link, `noindex`) that
 //! sends readers and search engines on to the insight's page, so a published URL
-//! keeps working after `brief rename`. Redirects are not pages of the site: the
+//! keeps working after `brief rename`. Paginated lists get one too, from their
+//! `page/1/` to their first page. Redirects are not pages of the site: the
 //! sitemap, feeds and search index never list them (they are not among
 //! [`Renderer::page_paths`]). Before anything renders, every alias is checked
 //! against the site's pages and the other aliases, so a redirect never replaces
@@ -10,13 +11,14 @@
 
 use std::collections::HashMap;
 
+use super::context::Fields;
 use super::feeds;
 use super::values::{object, plain};
 use super::{Renderer, SEARCH_DIRS};
 use crate::content::Insight;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::sink::Sink;
-use crate::site::insight_path;
+use crate::site::{insight_path, topic_path};
 
 /// The output file of the redirect for `alias`: the path itself when it names
 /// an HTML file (`/2026/old.html`, as an older site may have published), else
@@ -115,14 +117,23 @@ impl Renderer<'_> {
     }
 
     /// The files the build makes, each with how to name it in a message:
-    /// every page, the issues' email editions, the generated files, and the
-    /// folders of the feed archives and of the search index.
+    /// every page, the redirects from lists' `page/1/`, the issues' email
+    /// editions, the generated files, and the folders of the feed archives
+    /// and of the search index.
     fn files_the_build_makes(&self) -> HashMap<String, String> {
         let mut taken: HashMap<String, String> = self
             .page_paths()
             .map(|(path, _)| (page_file(&path), format!("the page {path}")))
             .collect();
         taken.extend(self.files_beside_pages());
+        let topics = self
+            .site
+            .used_topics()
+            .map(|group| topic_path(&self.site.config.topics[group.topic].slug));
+        for base in std::iter::once("/issues/".to_string()).chain(topics) {
+            let alias = first_page_alias(&base);
+            taken.insert(alias_file(&alias), format!("the redirect {alias}"));
+        }
         for issue in &self.site.issues {
             let dir = issue.path();
             for edition in ["email.html", "email.txt"] {
@@ -187,20 +198,53 @@ impl Renderer<'_> {
         let mut fields =
             self.base_context("redirect", &insight.title, &insight_path(&insight.slug), "");
         for alias in &insight.aliases {
-            let config = self.site.config;
-            fields.insert(
-                "alias",
-                object([
-                    ("path", plain(alias)),
-                    ("permalink", plain(&config.permalink(alias))),
-                    ("url", plain(&config.url(alias))),
-                ]),
-            );
-            let html = self.render_bytes("redirect.html", &fields)?;
-            sink.put(&alias_file(alias), html)?;
+            self.redirect(sink, &mut fields, alias)?;
         }
         Ok(())
     }
+
+    /// With page `page` = 1 of the paginated list at `base` (titled `title`),
+    /// the redirect from its `page/1/` to it (its path is `base` itself): as
+    /// in Zola and Hugo, an address made by counting pages from 1 (a theme's
+    /// pager, a reader editing `page/2/`) reaches the first page.
+    pub(super) fn first_page_redirect(
+        &self,
+        sink: &dyn Sink,
+        page: usize,
+        base: &str,
+        title: &str,
+    ) -> Result<(), Diagnostic> {
+        if page != 1 {
+            return Ok(());
+        }
+        let mut fields = self.base_context("redirect", title, base, "");
+        self.redirect(sink, &mut fields, &first_page_alias(base))
+    }
+
+    /// Writes the redirect from `alias` to the page `fields` describe.
+    fn redirect(
+        &self,
+        sink: &dyn Sink,
+        fields: &mut Fields,
+        alias: &str,
+    ) -> Result<(), Diagnostic> {
+        let config = self.site.config;
+        fields.insert(
+            "alias",
+            object([
+                ("path", plain(alias)),
+                ("permalink", plain(&config.permalink(alias))),
+                ("url", plain(&config.url(alias))),
+            ]),
+        );
+        let html = self.render_bytes("redirect.html", fields)?;
+        sink.put(&alias_file(alias), html)
+    }
+}
+
+/// The address of page 1 of the paginated list at `base`, which redirects to it.
+pub(super) fn first_page_alias(base: &str) -> String {
+    format!("{base}page/1/")
 }
 
 /// The top folders of the site's pages (`/issues/…`, `/insights/…`).

@@ -569,10 +569,14 @@ fn rejects_a_static_file_at_a_path_the_build_writes() {
     Site::new()
         .write("static/robots.txt", "User-agent: *\n")
         .write("static/search/index.html", "<p>mine</p>")
+        // A file where the site needs a folder: once, it passed `check` and
+        // failed `build` halfway, leaving a commit no later build completed.
+        .write("static/subscribe", "mine")
         .both_fail(&[
             "error: the static file /robots.txt is at the place of the file /robots.txt the site writes",
             "error: the static file /search/index.html is at the place of the page /search/",
-            "hint: brief makes that file itself",
+            "error: the static file /subscribe is at the place of the folder /subscribe/, which holds the page /subscribe/",
+            "hint: brief writes there itself",
         ]);
 }
 

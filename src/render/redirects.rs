@@ -83,22 +83,23 @@ impl Renderer<'_> {
         top.insert(page_file("/"), "the page /".into());
         let among_pages = |path: &String| {
             let first = path.split('/').next().unwrap_or_default();
-            path.contains('/') && (PAGE_FOLDERS.contains(&first) || top.contains_key(first))
+            PAGE_FOLDERS.contains(&first) || (path.contains('/') && top.contains_key(first))
         };
         let made = statics
             .keys()
             .any(among_pages)
             .then(|| self.files_the_build_makes());
+        let folders = made.as_ref().map(folders_of).unwrap_or_default();
         let made = made.as_ref().unwrap_or(&top);
         let errors: Vec<Diagnostic> = statics
             .keys()
             .filter_map(|path| {
-                let there = in_the_way(made, path)?;
+                let there = in_the_way(made, path).or_else(|| folders.get(path.as_str()).cloned())?;
                 Some(
                     Diagnostic::error(format!(
                         "the static file /{path} is at the place of {there}"
                     ))
-                    .hint("brief makes that file itself: remove the static file (in static/, or the theme's static/), or change what brief makes through its template or config"),
+                    .hint("brief writes there itself: remove the static file (in static/, or the theme's static/), or change what brief makes through its template or config"),
                 )
             })
             .collect();
@@ -261,6 +262,24 @@ const PAGE_FOLDERS: [&str; 6] = [
 fn in_the_way(taken: &HashMap<String, String>, file: &str) -> Option<String> {
     let folders = file.match_indices('/').map(|(at, _)| &file[..at]);
     folders.chain([file]).find_map(|f| taken.get(f)).cloned()
+}
+
+/// Every folder the files of `made` are written in, each with how to name it
+/// in a message (after one of its files): a static file at a folder's place
+/// would stop the pages in it being written.
+fn folders_of(made: &HashMap<String, String>) -> HashMap<&str, String> {
+    let mut files: Vec<_> = made.iter().collect();
+    // Each folder is named after its first file, the same in every run.
+    files.sort_unstable();
+    let mut folders = HashMap::new();
+    for (file, what) in files {
+        for (at, _) in file.match_indices('/') {
+            folders
+                .entry(&file[..at])
+                .or_insert_with(|| format!("the folder /{}/, which holds {what}", &file[..at]));
+        }
+    }
+    folders
 }
 
 /// An alias whose redirect would replace `there`.

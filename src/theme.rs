@@ -126,28 +126,18 @@ impl Theme {
             template_origins.insert(name.clone(), origin);
             raw.push((name, folded.text));
         }
-        errors.into_result()?;
-        let mut tera = Tera::default();
-        tera.autoescape_on([".html", ".xml"]);
-        tera.set_escape_fn(write_html_escaped);
-        crate::filters::register(&mut tera);
-        tera.register_filter("say", words.filter());
-        // Tera's global context is read after a page's own: `dir` costs the
-        // lookups of other values nothing (as a key of `site` it would make
-        // every lookup there a hash, past twelve keys).
-        let direction = crate::text::direction_of(&config.language);
-        tera.global_context().insert("dir", direction);
-        tera.global_context().insert("words", &words.value());
+        // An unknown phrase is listed with the templates' other mistakes.
+        let mut tera = new_tera(&words, config);
         let fingerprint = crate::fingerprint::hash_of(&(&raw, &static_files, words.fingerprint()));
         if let Err(e) = tera.add_raw_templates(raw.iter().map(|(name, text)| (name, text))) {
-            // Tera stops at the first template that does not parse: the
-            // others are parsed on their own, so each syntax error is listed.
-            let syntax = syntax_errors(&raw, &template_origins);
-            return Err(match e.kind() {
-                ErrorKind::SyntaxError(_) if syntax.has_errors() => syntax,
+            errors.extend(match e.kind() {
+                ErrorKind::SyntaxError(_) => {
+                    all_template_errors(&raw, &template_origins, &words, config)
+                }
                 _ => load_diagnostics(&e, &template_origins),
             });
         }
+        errors.into_result()?;
         Ok(Theme {
             tera,
             template_origins,
@@ -293,21 +283,97 @@ fn unknown_phrase(
         .hint(hint)
 }
 
-/// The syntax error of each of `templates` that has one, each parsed alone
-/// (what it extends or includes is not looked at: that is no syntax).
-fn syntax_errors(
+/// A Tera set up for the theme: escaping, brief's filters, `say` with the
+/// theme's `words`, and the values every template may read.
+fn new_tera(words: &Words, config: &Config) -> Tera {
+    let mut tera = Tera::default();
+    tera.autoescape_on([".html", ".xml"]);
+    tera.set_escape_fn(write_html_escaped);
+    crate::filters::register(&mut tera);
+    tera.register_filter("say", words.filter());
+    // Tera's global context is read after a page's own: `dir` costs the
+    // lookups of other values nothing (as a key of `site` it would make
+    // every lookup there a hash, past twelve keys).
+    let direction = crate::text::direction_of(&config.language);
+    tera.global_context().insert("dir", direction);
+    tera.global_context().insert("words", &words.value());
+    tera
+}
+
+/// Every mistake of `templates` when one does not parse, where Tera stops
+/// at the first such template and checks nothing else: the syntax error of
+/// each template, parsed alone, then the mistakes of the rest (an unknown
+/// filter, a missing include), found with a stand-in for each template that
+/// does not parse (the default theme's of that name, else an empty one).
+fn all_template_errors(
     templates: &[(String, String)],
     origins: &BTreeMap<String, Origin>,
+    words: &Words,
+    config: &Config,
 ) -> Diagnostics {
-    let errors = templates
+    let mut errors = Diagnostics::default();
+    let mut stand_ins = Vec::with_capacity(templates.len());
+    let mut emptied = Vec::new();
+    for (name, text) in templates {
+        let text = match Tera::default().add_raw_template(name, text) {
+            Err(err) if matches!(err.kind(), ErrorKind::SyntaxError(_)) => {
+                errors.push(template_diagnostic(&err, origins));
+                match DEFAULT_THEME.get_file(format!("templates/{name}")) {
+                    Some(file) => words.fold(&String::from_utf8_lossy(file.contents())).text,
+                    None => {
+                        emptied.push(name.as_str());
+                        String::new()
+                    }
+                }
+            }
+            _ => text.clone(),
+        };
+        stand_ins.push((name.as_str(), text));
+    }
+    let Err(err) = new_tera(words, config).add_raw_templates(stand_ins.iter().cloned()) else {
+        return errors;
+    };
+    let broken: Vec<PathBuf> = errors.0.iter().filter_map(|d| d.path.clone()).collect();
+    let below_emptied: Vec<PathBuf> = stand_ins
         .iter()
-        .filter_map(|(name, text)| {
-            let err = Tera::default().add_raw_template(name, text).err()?;
-            matches!(err.kind(), ErrorKind::SyntaxError(_))
-                .then(|| template_diagnostic(&err, origins))
-        })
+        .filter(|(name, _)| extends_any(name, &stand_ins, &emptied))
+        .filter_map(|(name, _)| origins.get(*name).map(Origin::display_path))
         .collect();
-    Diagnostics(errors)
+    let others = load_diagnostics(&err, origins).0.into_iter().filter(|d| {
+        // Not the stand-ins' mistakes, nor the blocks an empty stand-in
+        // parent lacks: only the templates' own.
+        let at = |paths: &[PathBuf]| d.path.as_ref().is_some_and(|p| paths.contains(p));
+        !at(&broken) && !(at(&below_emptied) && d.message.contains("not defined in any parent"))
+    });
+    errors.0.extend(others);
+    errors
+}
+
+/// Whether template `name` of `templates` extends one of `names`, directly
+/// or through its parents (read from each one's `{% extends "…" %}`).
+fn extends_any(name: &str, templates: &[(&str, String)], names: &[&str]) -> bool {
+    let text_of = |name: &str| templates.iter().find(|(n, _)| *n == name).map(|(_, t)| t);
+    let mut seen = vec![name];
+    let mut current = name;
+    while let Some(parent) = text_of(current).and_then(|text| parent_name(text)) {
+        if names.contains(&parent) {
+            return true;
+        }
+        if seen.contains(&parent) {
+            return false;
+        }
+        seen.push(parent);
+        current = parent;
+    }
+    false
+}
+
+/// The template `text` extends: the quoted name after its `extends`.
+fn parent_name(text: &str) -> Option<&str> {
+    let rest = &text[text.find("extends")? + "extends".len()..];
+    let rest = rest.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    rest[1..].split(quote).next()
 }
 
 fn load_diagnostics(err: &tera::Error, origins: &BTreeMap<String, Origin>) -> Diagnostics {
@@ -421,15 +487,19 @@ fn quoted_spot(
 }
 
 fn hint_for(d: Diagnostic, message: &str, origins: &BTreeMap<String, Origin>) -> Diagnostic {
-    if message.contains("is not defined") {
+    if message.contains("not defined in any parent") {
+        d.hint("a template that extends another fills only the blocks defined above it (the default base.html has `title`, `head`, `feeds`, `content` and `scripts`): check the block's name against the parent's `{% block … %}`s")
+    } else if message.contains("is not defined") {
         d.hint("the README lists the variables each template receives; use `| default(value=…)` for optional ones")
+    } else if message.contains("Unknown tag") {
+        d.hint("Tera 2, brief's template language, has no `macro` or `import` tags (Tera 1's, as in Zola): write a component (`{% component name(arg: string) %}…{% endcomponent name %}`, called as `{{ <name arg=\"x\" /> }}`) or an `include`")
     } else if message.contains("in a loop") {
         d.hint("rendering would never end; remove one of these includes or extends")
     } else if let Some(name) = backquoted_after(message, "Unknown template `") {
         d.hint(missing_template_hint(name, origins))
     } else if message.contains("Unknown filter `") {
         d.hint(
-            "brief adds `say`, `wrap`, `json_script`, `json_encode`, `slug` and `urlencode` to Tera's built-in filters; the README lists them",
+            "brief adds `say`, `wrap`, `json_script`, `json_encode`, `slug`, `urlencode` and `urlencode_strict` to Tera's built-in filters; the README lists them",
         )
     } else {
         d

@@ -461,19 +461,41 @@ fn reports_template_syntax_error_with_line() {
 }
 
 /// Tera stops parsing at the first template with a syntax error: every one
-/// is listed all the same, each at its line.
+/// is listed all the same, each at its line, and with them the other
+/// templates' mistakes Tera finds only once every template parses (they
+/// took a run each to show).
 #[test]
-fn reports_the_syntax_error_of_every_template() {
+fn reports_the_syntax_error_of_every_template_and_the_others_mistakes() {
     Site::new()
         .write(
             "templates/search.html",
             search_template("<p>{{ page.title }</p>"),
         )
         .write("templates/topics.html", search_template("<p>{% if %}</p>"))
+        .write("templates/part.html", "{% macro m(x) %}{{ x }}{% endmacro m %}")
+        .write(
+            "templates/insight.html",
+            search_template("{{ insight.title | nofilter }}"),
+        )
+        .write(
+            "templates/subscribe.html",
+            "{% extends \"base.html\" %}\n{% block main %}{{ words.isues }}{% endblock main %}\n",
+        )
+        // Its parent does not parse: what blocks it may fill is not known.
+        .write(
+            "templates/child.html",
+            "{% extends \"part.html\" %}{% block body %}{% endblock body %}",
+        )
         .both_fail(&[
             "templates/search.html:3:18: error: template error: Found `}` but expected }}.",
             "templates/topics.html:3:",
-            "2 errors",
+            "templates/part.html:1:4: error: template error: Unknown tag",
+            "hint: Tera 2, brief's template language, has no `macro` or `import` tags",
+            "templates/insight.html:3:20: error: template error: Unknown filter `nofilter`",
+            "templates/subscribe.html:2:20: error: template error: unknown phrase `words.isues`",
+            "templates/subscribe.html:2:10: error: template error: Block `main` is not defined in any parent template",
+            "hint: a template that extends another fills only the blocks defined above it",
+            "6 errors",
         ]);
 }
 

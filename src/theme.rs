@@ -343,7 +343,8 @@ fn all_template_errors(
         // Not the stand-ins' mistakes, nor the blocks an empty stand-in
         // parent lacks: only the templates' own.
         let at = |paths: &[PathBuf]| d.path.as_ref().is_some_and(|p| paths.contains(p));
-        !at(&broken) && !(at(&below_emptied) && d.message.contains("not defined in any parent"))
+        let unknown_block = d.message.contains("not defined in any parent");
+        !(at(&broken) || (unknown_block && at(&below_emptied)))
     });
     errors.0.extend(others);
     errors

@@ -165,9 +165,15 @@ impl Theme {
         /// Larger than the default theme's pages at 10k insights (5-12 kB).
         const PAGE_ROOM: usize = 16 * 1024;
         let mut out = Vec::with_capacity(PAGE_ROOM);
-        self.tera
-            .render_to(name, context, &mut out)
-            .map_err(|e| template_diagnostic(&e, &self.template_origins))?;
+        self.tera.render_to(name, context, &mut out).map_err(|e| {
+            let d = template_diagnostic(&e, &self.template_origins);
+            // Tera names no template for some errors (a component calling
+            // itself without end): the one being rendered is where to look.
+            match (&d.path, self.template_origins.get(name)) {
+                (None, Some(origin)) => d.at(origin.display_path()),
+                _ => d,
+            }
+        })?;
         Ok(out)
     }
 }
@@ -494,6 +500,8 @@ fn hint_for(d: Diagnostic, message: &str, origins: &BTreeMap<String, Origin>) ->
         d.hint("the README lists the variables each template receives; use `| default(value=…)` for optional ones")
     } else if message.contains("Unknown tag") {
         d.hint("Tera 2, brief's template language, has no `macro` or `import` tags (Tera 1's, as in Zola): write a component (`{% component name(arg: string) %}…{% endcomponent name %}`, called as `{{ <name arg=\"x\" /> }}`) or an `include`")
+    } else if message.contains("recursion depth") {
+        d.hint("a component calls itself (or another that calls it back) without end: give it a condition that stops it")
     } else if message.contains("in a loop") {
         d.hint("rendering would never end; remove one of these includes or extends")
     } else if let Some(name) = backquoted_after(message, "Unknown template `") {

@@ -499,6 +499,23 @@ fn reports_the_syntax_error_of_every_template_and_the_others_mistakes() {
         ]);
 }
 
+/// Tera stops a component that calls itself without end, naming no
+/// template: the one being rendered is named.
+#[test]
+fn reports_a_component_calling_itself_at_its_template() {
+    Site::new()
+        .write(
+            "templates/search.html",
+            "{% extends \"base.html\" %}\n\
+             {% component down(n: integer) %}{{ <down n={n + 1} /> }}{% endcomponent down %}\n\
+             {% block content %}{{ <down n={1} /> }}{% endblock content %}\n",
+        )
+        .both_fail(&[
+            "templates/search.html: error: template error: Maximum render recursion depth",
+            "hint: a component calls itself",
+        ]);
+}
+
 #[test]
 fn reports_unknown_template_variable_with_line() {
     Site::new()

@@ -14,7 +14,7 @@ mod plan;
 mod s3;
 mod settings;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -219,6 +219,9 @@ struct Plan<'a, 'r> {
     /// In upload order: by phase, then key.
     uploads: Vec<(&'a LocalFile<'r>, Reason)>,
     deletes: Vec<String>,
+    /// Stale files of the search index kept for readers of the last
+    /// deploy's manifest (sorted); a later deploy deletes them.
+    kept: Vec<String>,
     unchanged: usize,
     /// Whether the stored metadata scheme must be written after this deploy.
     scheme_stale: bool,
@@ -245,7 +248,10 @@ impl Plan<'_, '_> {
             .deletes
             .iter()
             .map(|key| format!("delete {key}: not in the built site"));
-        uploads.chain(deletes).collect()
+        let kept = self.kept.iter().map(|key| {
+            format!("keep {key}: not in the built site, but the stored search index names it (a later deploy deletes it)")
+        });
+        uploads.chain(deletes).chain(kept).collect()
     }
 }
 
@@ -324,12 +330,40 @@ impl Deploy<'_> {
             }
         }
         uploads.sort_by(|(a, _), (b, _)| (plan::phase(a), &a.key).cmp(&(plan::phase(b), &b.key)));
+        let stale = plan::stale_keys(&remote.objects, local, &target.prefix);
+        let kept = self.search_files_in_use(&stale)?;
         Ok(Plan {
             uploads,
-            deletes: plan::stale_keys(&remote.objects, local, &target.prefix),
+            deletes: stale.into_iter().filter(|k| !kept.contains(k)).collect(),
+            kept: kept.into_iter().collect(),
             unchanged,
             scheme_stale: !scheme_current,
         })
+    }
+
+    /// Of the `stale` keys, the search index's files that the stored
+    /// manifest names (see [`plan::search_files_in_use`]); asks the store for
+    /// the manifest only when a stale key is in the index's folders.
+    fn search_files_in_use(&self, stale: &[String]) -> Result<HashSet<String>, Diagnostics> {
+        let target = &self.settings.target;
+        let in_index = |key: &String| {
+            let rel = key.strip_prefix(&target.prefix).unwrap_or(key);
+            crate::render::SEARCH_DIRS.iter().any(|dir| {
+                rel.strip_prefix(dir)
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+        };
+        if !stale.iter().any(in_index) {
+            return Ok(HashSet::new());
+        }
+        let key = format!("{}{}", target.prefix, crate::render::SEARCH_MANIFEST);
+        let stored = self.store.get(&key).map_err(|f| {
+            self.settings
+                .explain(&f, &format!("read s3://{}/{key}", target.bucket))
+        })?;
+        Ok(stored.map_or_else(HashSet::new, |manifest| {
+            plan::search_files_in_use(stale, &manifest, &target.prefix)
+        }))
     }
 
     /// Uploads phase by phase, then deletes, then records the metadata scheme.

@@ -299,6 +299,50 @@ pub(crate) fn stale_keys(remote: &[Listed], local: &[LocalFile], prefix: &str) -
     stale
 }
 
+/// Of `stale` keys, those that are files of the search index the stored
+/// manifest (`manifest`, the bytes of the last deploy's `search-index.json`,
+/// maybe gzip-compressed) names. A reader's browser may hold that manifest
+/// (cached for minutes, or in an open search page) and fetch its files after
+/// this deploy: they are kept until a later deploy, whose stored manifest no
+/// longer names them. A manifest that does not read keeps nothing.
+pub(crate) fn search_files_in_use(
+    stale: &[String],
+    manifest: &[u8],
+    prefix: &str,
+) -> HashSet<String> {
+    let text = match manifest.starts_with(&[0x1f, 0x8b]) {
+        true => {
+            let mut text = Vec::new();
+            let read =
+                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(manifest), &mut text);
+            if read.is_err() {
+                return HashSet::new();
+            }
+            text
+        }
+        false => manifest.to_vec(),
+    };
+    let Ok(manifest) = serde_json::from_slice::<serde_json::Value>(&text) else {
+        return HashSet::new();
+    };
+    let named: HashSet<String> = crate::render::SEARCH_DIRS
+        .iter()
+        .flat_map(|dir| {
+            let field = dir.rsplit('/').next().unwrap_or(dir);
+            let files = manifest.get(field).and_then(|v| v.as_array());
+            files.into_iter().flatten().filter_map(move |entry| {
+                let hash = entry.get(1)?.as_str()?;
+                Some(format!("{prefix}{dir}/{hash}.json"))
+            })
+        })
+        .collect();
+    stale
+        .iter()
+        .filter(|k| named.contains(*k))
+        .cloned()
+        .collect()
+}
+
 /// The listing by key.
 pub(crate) fn by_key(remote: &[Listed]) -> HashMap<&str, &Listed> {
     remote.iter().map(|o| (o.key.as_str(), o)).collect()
@@ -412,5 +456,30 @@ mod tests {
             listed("other/index.html", b"x"),
         ];
         assert_eq!(stale_keys(&remote, &local, "p/"), ["p/old/index.html"]);
+    }
+
+    #[test]
+    fn the_stored_manifest_keeps_the_stale_files_it_names_even_compressed() {
+        let manifest = br#"{"format":2,"terms":[["a","aaa"]],"lists":[],"docs":[[1,"ddd"]]}"#;
+        let stale: Vec<String> = [
+            "p/search/terms/aaa.json",
+            "p/search/docs/old.json",
+            "p/x.html",
+        ]
+        .map(String::from)
+        .into();
+        let kept = |bytes: &[u8]| {
+            let mut kept: Vec<String> = search_files_in_use(&stale, bytes, "p/")
+                .into_iter()
+                .collect();
+            kept.sort();
+            kept
+        };
+        assert_eq!(kept(manifest), ["p/search/terms/aaa.json"]);
+        assert_eq!(
+            kept(&stored_bytes(manifest.to_vec(), true)),
+            ["p/search/terms/aaa.json"]
+        );
+        assert!(kept(b"not json").is_empty());
     }
 }

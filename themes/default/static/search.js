@@ -37,15 +37,32 @@
 
   // ---- loading ------------------------------------------------------------------
 
-  function load(url) {
+  function load(url, options) {
     if (!files[url]) {
-      files[url] = fetch(url).then(function (r) {
-        if (!r.ok) throw new Error(r.status + " for " + url);
+      files[url] = fetch(url, options).then(function (r) {
+        if (!r.ok) {
+          var error = new Error(r.status + " for " + url);
+          error.gone = r.status === 404;
+          throw error;
+        }
         return r.json();
       });
       files[url].catch(function () { delete files[url]; });
     }
     return files[url];
+  }
+
+  // A file the manifest names is gone: the site was deployed since the
+  // manifest was loaded (or cached). Fetch it again past the cache, once
+  // until a search succeeds, then search again.
+  var refetched = false;
+  function refetchManifest() {
+    refetched = true;
+    files = {};
+    status.textContent = say(words.loading, {});
+    load(indexUrl.href, { cache: "no-cache" })
+      .then(function (data) { manifest = data; render(); })
+      .catch(function () { status.textContent = say(words.failed, {}); });
   }
 
   function shard(dir, hash) {
@@ -335,10 +352,13 @@
           list.appendChild(frag);
           status.textContent = counted(found, query.trim());
           if (more) more.hidden = found.count <= docs.length;
+          refetched = false;
         });
       })
-      .catch(function () {
-        if (mine === generation) status.textContent = say(words.failed, {});
+      .catch(function (error) {
+        if (mine !== generation) return;
+        if (error && error.gone && !refetched) refetchManifest();
+        else status.textContent = say(words.failed, {});
       });
   }
 

@@ -355,7 +355,8 @@ pub(crate) fn with_renderer<T>(
     let theme = Theme::load(root, config);
     let insights = content::load_insights_from(root, config, memory.known_files());
     let (theme, mut insights) = match (theme, insights) {
-        (Ok(t), Ok(loaded)) => {
+        (Ok(mut t), Ok(loaded)) => {
+            errors.extend(std::mem::take(&mut t.warnings));
             errors.extend(loaded.warnings.sorted());
             memory.keep_files(loaded.files);
             (t, loaded.insights)

@@ -80,6 +80,8 @@ pub(crate) struct Theme {
     /// A hash of every template source and static file: an incremental render
     /// may reuse pages only while it is unchanged.
     pub(crate) fingerprint: u64,
+    /// What loading noticed (a hidden folder in `static/`, not published).
+    pub(crate) warnings: Diagnostics,
 }
 
 impl Theme {
@@ -89,6 +91,7 @@ impl Theme {
         let mut static_files = BTreeMap::new();
         let mut words_files = BTreeMap::new();
         let mut errors = Diagnostics::default();
+        let mut warnings = Diagnostics::default();
         collect_embedded(
             &DEFAULT_THEME,
             &mut sources,
@@ -110,6 +113,9 @@ impl Theme {
             for (rel, _, bytes) in collect_dir(&dir.join("static"), &mut errors) {
                 static_files.insert(rel, bytes);
             }
+            warnings
+                .0
+                .extend(hidden_folders(&dir.join("static")).map(unpublished));
         }
         errors.into_result()?;
         let words = Words::load(&words_files, config)?;
@@ -144,6 +150,7 @@ impl Theme {
             static_files,
             words,
             fingerprint,
+            warnings,
         })
     }
 
@@ -265,6 +272,24 @@ fn collect_dir(dir: &Path, errors: &mut Diagnostics) -> Vec<(String, PathBuf, Ve
         }
     }
     files
+}
+
+/// The hidden folders under `dir` (`.well-known`), which no output gets.
+fn hidden_folders(dir: &Path) -> impl Iterator<Item = PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()) || e.file_type().is_dir())
+        .flatten()
+        .filter(|e| e.depth() > 0 && e.file_type().is_dir() && is_hidden(e.file_name()))
+        .map(walkdir::DirEntry::into_path)
+}
+
+/// The warning for `folder`, a hidden folder of a `static/`.
+fn unpublished(folder: PathBuf) -> Diagnostic {
+    Diagnostic::warning("this folder is not published: brief never writes a hidden file or folder (a name starting with `.`), since the output's and the bucket's are left to their owners (a `.git`, a certificate tool's `.well-known`)")
+        .at(folder)
+        .hint("put its files on the host another way: `brief deploy` never deletes a hidden key, so one upload (`aws s3 cp --recursive`) stays")
 }
 
 /// Tera's verdict on a theme's templates, as diagnostics. Tera checks every

@@ -1052,3 +1052,23 @@ fn warns_about_content_entries_that_are_not_regular_files() {
         site.golden(command, &err);
     }
 }
+
+/// A hidden folder in `static/` (`.well-known`) is not published: said at
+/// every build and check, not dropped in silence.
+#[test]
+fn warns_that_a_hidden_static_folder_is_not_published() {
+    let site = Site::new();
+    site.write("static/.well-known/security.txt", "Contact: x\n");
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        let err = stderr(&out);
+        assert!(out.status.success(), "{command}: {err}");
+        let needle = "static/.well-known: warning: this folder is not published";
+        assert!(err.contains(needle), "{command}: no {needle:?} in:\n{err}");
+        assert!(
+            err.contains("hint: put its files on the host another way"),
+            "{err}"
+        );
+    }
+    assert!(!site.root.join("public/.well-known").exists());
+}

@@ -5,7 +5,7 @@
 //! files but never writes them and knows nothing of issues, topics pages or HTML.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Read;
+use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -748,13 +748,15 @@ pub(crate) fn load_insights_from(
             let previous = known
                 .and_then(|files| files.get(&path))
                 .filter(|file| file.config == config_key);
-            let loaded = load_file(&path, config, config_key, previous, read_at).map(|file| {
-                // Only a memory that keeps files needs the insight twice.
-                match known {
-                    Some(_) => (Insight::clone(&file.insight), Some(file)),
-                    None => (Arc::unwrap_or_clone(file.insight), None),
-                }
-            });
+            let loaded = load_file(&path, config, config_key, previous, read_at)
+                .map(|file| {
+                    // Only a memory that keeps files needs the insight twice.
+                    match known {
+                        Some(_) => (Insight::clone(&file.insight), Some(file)),
+                        None => (Arc::unwrap_or_clone(file.insight), None),
+                    }
+                })
+                .map_err(|errors| unless_gone(&path, errors));
             (path, loaded)
         })
         .collect();
@@ -865,12 +867,30 @@ fn content_files(dir: &Path) -> impl Iterator<Item = Found> + Send + '_ {
                 Some(Found::File(e.into_path()))
             }
             Ok(e) => skipped(&e).map(|d| Found::Problem(e.into_path(), d)),
+            // Gone since its folder was listed: deleted, as far as this run goes.
+            Err(e)
+                if e.io_error()
+                    .is_some_and(|e| e.kind() == ErrorKind::NotFound) =>
+            {
+                None
+            }
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_path_buf();
                 let d = Diagnostic::error(format!("cannot read: {e}")).at(&path);
                 Some(Found::Problem(path, d))
             }
         })
+}
+
+/// `errors`, the mistakes of reading the file at `path`, or none if the file
+/// is gone: deleted since the walk listed it (a checkout, an archive
+/// unpacked over the folder, `cp --remove-destination`), it counts as
+/// deleted, as it would a moment later; `serve` rebuilds when it comes back.
+fn unless_gone(path: &Path, errors: Diagnostics) -> Diagnostics {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == ErrorKind::NotFound => Diagnostics::default(),
+        _ => errors,
+    }
 }
 
 /// What the walk of `content/insights/` finds.
@@ -989,6 +1009,17 @@ fn is_content_file(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_gone_since_the_walk_counts_as_deleted_not_as_a_mistake() {
+        let dir = tempfile::tempdir().unwrap();
+        let errors = || Diagnostics::from(Diagnostic::error("cannot read"));
+        let gone = dir.path().join("gone.md");
+        assert!(!unless_gone(&gone, errors()).has_errors());
+        let here = dir.path().join("here.md");
+        std::fs::write(&here, "+++\n").unwrap();
+        assert!(unless_gone(&here, errors()).has_errors());
+    }
 
     #[test]
     fn a_title_is_one_line() {

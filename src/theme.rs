@@ -252,8 +252,12 @@ fn collect_dir(dir: &Path, errors: &mut Diagnostics) -> Vec<(String, PathBuf, Ve
         .into_iter()
         .filter_entry(|e| !is_hidden(e.file_name()))
     {
+        // A file or folder gone since its folder was listed (a checkout) is
+        // deleted, as far as this run goes: `serve` rebuilds when it is back.
+        let gone = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
         let entry = match entry {
             Ok(e) => e,
+            Err(e) if e.io_error().is_some_and(gone) => continue,
             Err(e) => {
                 errors.push(
                     Diagnostic::error(format!("cannot read: {e}")).at(e.path().unwrap_or(dir)),
@@ -268,6 +272,7 @@ fn collect_dir(dir: &Path, errors: &mut Diagnostics) -> Vec<(String, PathBuf, Ve
         let rel = rel.to_string_lossy().replace('\\', "/");
         match std::fs::read(entry.path()) {
             Ok(bytes) => files.push((rel, entry.path().to_path_buf(), bytes)),
+            Err(e) if gone(&e) => {}
             Err(e) => errors.push(Diagnostic::io("read", entry.path(), &e)),
         }
     }

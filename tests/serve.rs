@@ -250,10 +250,19 @@ fn folders_without_a_slash_redirect_and_head_sends_no_body() {
     let redirect = server.get("/issues");
     assert_eq!(redirect.status, 301);
     assert_eq!(redirect.header("location"), Some("/issues/"));
+    let with_query = server.get("/issues?page=2");
+    assert_eq!(with_query.header("location"), Some("/issues/?page=2"));
     let head = server.request("HEAD", "/");
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
     assert!(head.header("content-length").is_some_and(|n| n != "0"));
+    // The event stream is all body: HEAD gets its head alone, and an end.
+    let head = server.request("HEAD", "/__brief/events");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty(), "{}", head.body);
+    assert!(head
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("text/event-stream")));
 }
 
 #[test]
@@ -415,7 +424,8 @@ fn an_edit_in_the_latest_issue_reaches_the_feeds_and_the_search_index() {
 fn new_files_new_folders_and_deletions_are_picked_up() {
     let server = Server::start();
     let mut events = server.events(1);
-    let folder = server.path("content/insights/later");
+    // Named like an editor's backup: what is in it is content all the same.
+    let folder = server.path("content/insights/later~");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(
         folder.join("fresh.md"),

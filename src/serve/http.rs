@@ -37,10 +37,15 @@ pub(super) fn respond(request: &Request, live: &Live) -> Answer {
         .unwrap_or((&request.target, ""));
     let snapshot = live.snapshot();
     let response = match path {
+        // The stream's head alone: a HEAD request gets no body (RFC 9110),
+        // and a stream is nothing but body.
+        EVENTS_PATH if request.method == "HEAD" => Response::new(200, Arc::default())
+            .header("Content-Type", "text/event-stream; charset=utf-8")
+            .header("Cache-Control", "no-store"),
         EVENTS_PATH => return open_stream(live, &snapshot, query),
         SCRIPT_PATH => bytes_response(200, LIVE_RELOAD_JS.as_bytes().to_vec(), "js"),
         _ => match site_key(path) {
-            Some(key) => lookup(&snapshot, path, &key),
+            Some(key) => lookup(&snapshot, &request.target, &key),
             None => text_response(400, "bad request path\n"),
         },
     };
@@ -88,17 +93,24 @@ pub(super) fn site_key(path: &str) -> Option<String> {
     }
 }
 
-fn lookup(snapshot: &Snapshot, path: &str, key: &str) -> Response {
+/// The response for the site file `key`, asked for as `target` (its path
+/// and query).
+fn lookup(snapshot: &Snapshot, target: &str, key: &str) -> Response {
     if let Some(bytes) = snapshot.site.files.get(key) {
         return page_response(200, key, bytes, snapshot);
     }
-    // A folder asked for without its slash: redirect, so relative links resolve.
+    // A folder asked for without its slash: redirect, so relative links
+    // resolve, keeping the query as web servers do.
     if snapshot
         .site
         .files
         .contains_key(&format!("{key}/index.html"))
     {
-        return text_response(301, "moved\n").header("Location", format!("{path}/"));
+        let location = match target.split_once('?') {
+            Some((path, query)) => format!("{path}/?{query}"),
+            None => format!("{target}/"),
+        };
+        return text_response(301, "moved\n").header("Location", location);
     }
     match snapshot.site.files.get("404.html") {
         Some(bytes) => page_response(404, "404.html", bytes, snapshot),

@@ -7,7 +7,6 @@
 //! batches so one save, however the editor performs it, is one rebuild.
 
 use std::collections::BTreeSet;
-use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -151,34 +150,36 @@ fn touched_by(root: &Path, event: notify::Result<notify::Event>) -> Vec<Touched>
 }
 
 /// Whether `rel` (relative to the site root) is a source whose change calls for
-/// a rebuild: `config.toml`, or a file or folder under a source folder.
+/// a rebuild: `config.toml`, or a file or folder under a source folder, as
+/// the build reads them: nothing under a hidden entry, and no editor's
+/// scratch file (a folder named like one, `old~/`, is read: what is in it
+/// counts). A name that is not UTF-8 counts too: the build reads it.
 pub(super) fn is_source(rel: &Path) -> bool {
     let mut names = Vec::new();
     for component in rel.components() {
         let Component::Normal(name) = component else {
             return false;
         };
-        let Some(name) = name.to_str() else {
+        if is_hidden(name) {
             return false;
-        };
-        names.push(name);
+        }
+        names.push(name.to_string_lossy());
     }
-    if names.iter().any(|name| is_hidden_or_temporary(name)) {
+    if names.last().is_some_and(|name| is_scratch(name)) {
         return false;
     }
     match names.as_slice() {
-        [CONFIG_FILE] => true,
-        [dir, ..] => SOURCE_DIRS.contains(dir),
+        [only] => only == CONFIG_FILE,
+        [dir, ..] => SOURCE_DIRS.contains(&dir.as_ref()),
         [] => false,
     }
 }
 
-/// Hidden entries (`.git`, `.brief-staging`, `.#lock`) and the scratch files editors
-/// write while saving: Vim's `.swp`/`.swx` and its `4913` probe, backups ending in
-/// `~`, Emacs's `#autosave#`, and generic `.tmp` files.
-fn is_hidden_or_temporary(name: &str) -> bool {
-    is_hidden(OsStr::new(name))
-        || name.ends_with('~')
+/// The scratch files editors write while saving (besides hidden ones:
+/// `.swp`, `.#lock`): Vim's `4913` probe and `.swx`, backups ending in `~`,
+/// Emacs's `#autosave#`, and generic `.tmp` files.
+fn is_scratch(name: &str) -> bool {
+    name.ends_with('~')
         || name == "4913"
         || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
         || [".swp", ".swx", ".tmp"]
@@ -199,9 +200,16 @@ mod tests {
             "themes/mine/templates/base.html",
             "templates/insight.html",
             "static/logo.png",
+            // What is in a folder named like a scratch file is read by the build.
+            "content/insights/old~/a.md",
+            "content/insights/drafts.tmp/a.md",
         ] {
             assert!(is_source(Path::new(path)), "{path}");
         }
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let not_utf8 = OsStr::from_bytes(b"content/insights/bad\xff.md");
+        assert!(is_source(Path::new(not_utf8)));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! output would make the server rebuild forever). Events are debounced into
 //! batches so one save, however the editor performs it, is one rebuild.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
@@ -141,9 +142,11 @@ fn touched_by(root: &Path, event: notify::Result<notify::Event>) -> Vec<Touched>
         Ok(event) => event
             .paths
             .iter()
-            .filter_map(|path| path.strip_prefix(root).ok())
-            .filter(|rel| is_source(rel))
-            .map(Path::to_path_buf)
+            .filter(|path| {
+                path.strip_prefix(root)
+                    .is_ok_and(|rel| is_source(rel) || is_source_folder(rel, path))
+            })
+            .filter_map(|path| Some(path.strip_prefix(root).ok()?.to_path_buf()))
             .collect(),
         Err(e) => vec![PathBuf::from(e.to_string())],
     }
@@ -152,27 +155,37 @@ fn touched_by(root: &Path, event: notify::Result<notify::Event>) -> Vec<Touched>
 /// Whether `rel` (relative to the site root) is a source whose change calls for
 /// a rebuild: `config.toml`, or a file or folder under a source folder, as
 /// the build reads them: nothing under a hidden entry, and no editor's
-/// scratch file (a folder named like one, `old~/`, is read: what is in it
-/// counts). A name that is not UTF-8 counts too: the build reads it.
+/// scratch file. A name that is not UTF-8 counts too: the build reads it.
 pub(super) fn is_source(rel: &Path) -> bool {
+    source_names(rel).is_some_and(|names| !names.last().is_some_and(|name| is_scratch(name)))
+}
+
+/// Whether `rel` (at `path`) is a folder among the sources named like a
+/// scratch file (`old~/`): the build reads what is in it, so a new one must
+/// be watched. (Once gone, it cannot be told from a scratch file.)
+fn is_source_folder(rel: &Path, path: &Path) -> bool {
+    source_names(rel).is_some() && path.is_dir()
+}
+
+/// The names of the parts of `rel` when it is `config.toml` or lies in a
+/// source folder, under no hidden entry.
+fn source_names(rel: &Path) -> Option<Vec<Cow<'_, str>>> {
     let mut names = Vec::new();
     for component in rel.components() {
         let Component::Normal(name) = component else {
-            return false;
+            return None;
         };
         if is_hidden(name) {
-            return false;
+            return None;
         }
         names.push(name.to_string_lossy());
     }
-    if names.last().is_some_and(|name| is_scratch(name)) {
-        return false;
-    }
-    match names.as_slice() {
+    let source = match names.as_slice() {
         [only] => only == CONFIG_FILE,
         [dir, ..] => SOURCE_DIRS.contains(&dir.as_ref()),
         [] => false,
-    }
+    };
+    source.then_some(names)
 }
 
 /// The scratch files editors write while saving (besides hidden ones:

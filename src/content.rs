@@ -21,7 +21,8 @@ use crate::error::{line_col, Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
 use crate::hidden::is_hidden;
 use crate::hints::{
-    closest, find_key_line, line_key, toml_diagnostic, toml_mistake, with_serde_hint,
+    closest, find_key_line, find_top_key_line, line_key, toml_diagnostic, toml_mistake,
+    with_serde_hint,
 };
 use crate::printable::{make_printable, make_printable_line, printable};
 
@@ -241,7 +242,7 @@ fn every_front_matter_mistake(text: &str, path: &Path, first_line: usize) -> Opt
             "weight" => fits::<i64>(value),
             "draft" | "lead" => fits::<bool>(value),
             _ => {
-                let line = find_key_line(text, key).unwrap_or(1);
+                let line = find_top_key_line(text, key).unwrap_or(1);
                 let message = format!("unknown field `{key}`, expected one of {FRONT_MATTER_KEYS}");
                 errors.push(mistake(message, Some((line, 1))));
                 continue;
@@ -544,7 +545,7 @@ pub(crate) fn alias_problem(alias: &str) -> Option<String> {
 
 /// Whether RSS, Atom and JSON Feed can write `date`: four-digit years, in the
 /// offset it was written with, in UTC and in the site's zone (its issue's day).
-fn feeds_can_express(date: &DateTime<FixedOffset>, tz: &SiteTz) -> bool {
+pub(crate) fn feeds_can_express(date: &DateTime<FixedOffset>, tz: &SiteTz) -> bool {
     let years = 1..=9999;
     years.contains(&date.year())
         && years.contains(&date.naive_utc().year())

@@ -26,6 +26,20 @@ pub(crate) fn find_key_line(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// The line where the top-level TOML key `key` is first written: `key = …`,
+/// a dotted `key.sub = …`, or a table header `[key]`, `[key.sub]`, `[[key]]`.
+pub(crate) fn find_top_key_line(text: &str, key: &str) -> Option<usize> {
+    let names_key = |line: &str| {
+        let line = line.trim_start();
+        if line.starts_with('[') {
+            let header = line.trim_start_matches('[').split([']', '.']).next();
+            return header.map(str::trim) == Some(key);
+        }
+        line_key(line).is_some_and(|k| k.split('.').next().map(str::trim) == Some(key))
+    };
+    text.lines().position(names_key).map(|i| i + 1)
+}
+
 /// The key a `key = …` (TOML) or `key: …` (YAML) line sets, if it is one.
 pub(crate) fn line_key(line: &str) -> Option<&str> {
     line.trim_start()
@@ -177,6 +191,24 @@ mod tests {
     fn diagnostic(toml_text: &str, first_line: usize) -> Diagnostic {
         let err = toml::from_str::<toml::Table>(toml_text).unwrap_err();
         toml_diagnostic(&err, toml_text, Path::new("x.toml"), first_line)
+    }
+
+    #[test]
+    fn a_top_level_key_is_found_as_a_key_a_dotted_key_or_a_table() {
+        let text = "title = \"T\"\n\n[extra]\nfoo = 1\nmeta.a = 2\n[[list]]\n[deep.er]\n";
+        let line = |key| find_top_key_line(text, key);
+        assert_eq!(
+            [
+                line("title"),
+                line("extra"),
+                line("meta"),
+                line("list"),
+                line("deep")
+            ],
+            [Some(1), Some(3), Some(5), Some(6), Some(7)]
+        );
+        assert_eq!(line("foo"), Some(4), "the first line naming it");
+        assert_eq!(line("nothing"), None);
     }
 
     #[test]

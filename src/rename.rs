@@ -83,7 +83,7 @@ pub fn rename(root: &Path, options: &RenameOptions) -> Result<RenameReport, Rena
     let config = Config::load(root)?;
     let insights = content::load_insights(root, &config)?;
     let (old, new) = (options.old.as_str(), options.new.as_str());
-    let renamed = find(&insights, old)?;
+    let renamed = find(&insights, old, root)?;
     check_free(&insights, renamed, new, root)?;
     let mut plans = vec![plan_renamed(root, renamed, old, new)?];
     for other in insights
@@ -120,15 +120,34 @@ fn check_arguments(options: &RenameOptions) -> Result<(), RenameError> {
     Ok(())
 }
 
-/// The insight called `slug`, or an error naming the closest slug.
-fn find<'a>(insights: &'a [Insight], slug: &str) -> Result<&'a Insight, Diagnostic> {
-    insights.iter().find(|i| i.slug == slug).ok_or_else(|| {
-        let d = Diagnostic::error(format!("no insight has the slug {slug:?}"));
-        match closest(slug, insights.iter().map(|i| i.slug.as_str())) {
-            Some(best) => d.hint(format!("did you mean {best:?}?")),
-            None => d.hint("the slug is the file name without .md, or the file's `slug` key"),
+/// The insight called `slug`, or an error naming the closest slug; refused
+/// when two insights have it (`check` names them): which one the editor
+/// means, and which the references mean, cannot be told.
+fn find<'a>(insights: &'a [Insight], slug: &str, root: &Path) -> Result<&'a Insight, Diagnostic> {
+    let mut named = insights.iter().filter(|i| i.slug == slug);
+    match (named.next(), named.next()) {
+        (Some(only), None) => Ok(only),
+        (Some(first), Some(second)) => {
+            let shown = |i: &Insight| shown(root, &i.path);
+            Err(Diagnostic::error(format!(
+                "two insights have the slug {slug:?}: {} and {}",
+                shown(first),
+                shown(second)
+            ))
+            .hint("give one of them a slug of its own first (its `slug` key or file name); `brief check` lists every clash"))
         }
-    })
+        (None, _) => {
+            let d = Diagnostic::error(format!("no insight has the slug {slug:?}"));
+            Err(
+                match closest(slug, insights.iter().map(|i| i.slug.as_str())) {
+                    Some(best) => d.hint(format!("did you mean {best:?}?")),
+                    None => {
+                        d.hint("the slug is the file name without .md, or the file's `slug` key")
+                    }
+                },
+            )
+        }
+    }
 }
 
 /// Refuses a `new` slug that another insight has (as its slug, its file name
@@ -168,21 +187,26 @@ struct Plan {
 }
 
 /// The renamed insight's file: moved to `NEW.md` when its name is its slug,
-/// `slug` set when the key is there, the old path added to `aliases` (and the
-/// new one dropped from them, for a rename back).
+/// `slug` set when the key is there, the old path added to `aliases`. A
+/// rename back to an old slug leaves its path among the aliases, where it
+/// writes no redirect: the first alias stays the address the insight was
+/// first published at (its feed id), so readers do not see it again as new.
 fn plan_renamed(root: &Path, insight: &Insight, old: &str, new: &str) -> Result<Plan, Diagnostic> {
     let to = if slug_from_path(&insight.path) == old {
         insight.path.with_file_name(format!("{new}.md"))
     } else {
         insight.path.clone()
     };
+    let names_itself = insight.related.iter().any(|r| r == old);
     plan(root, insight, to, |doc| {
         if doc.contains_key("slug") {
             set_string(doc, "slug", new);
         }
         append_missing(doc, "aliases", &[alias_of(old)])?;
-        if let Some(aliases) = doc.get_mut("aliases").and_then(|a| a.as_array_mut()) {
-            aliases.retain(|a| a.as_str() != Some(alias_of(new).as_str()));
+        // A `related` naming the insight itself (a copied line) follows too,
+        // or the renamed file would name a slug no insight has.
+        if names_itself {
+            rename_related(doc, old, new)?;
         }
         Ok(true)
     })
@@ -191,17 +215,23 @@ fn plan_renamed(root: &Path, insight: &Insight, old: &str, new: &str) -> Result<
 /// Another insight's file, with `old` replaced by `new` in its `related`.
 fn plan_related(root: &Path, insight: &Insight, old: &str, new: &str) -> Result<Plan, Diagnostic> {
     plan(root, insight, insight.path.clone(), |doc| {
-        let related = doc
-            .get_mut("related")
-            .and_then(|r| r.as_array_mut())
-            .ok_or_else(|| EditError::Invalid("`related` is not an array".into()))?;
-        for value in related.iter_mut().filter(|v| v.as_str() == Some(old)) {
-            let decor = value.decor().clone();
-            *value = quoted_like(value, new);
-            *value.decor_mut() = decor;
-        }
+        rename_related(doc, old, new)?;
         Ok(true)
     })
+}
+
+/// Replaces `old` by `new` in the `related` of `doc`, in the same quotes.
+fn rename_related(doc: &mut DocumentMut, old: &str, new: &str) -> Result<(), EditError> {
+    let related = doc
+        .get_mut("related")
+        .and_then(|r| r.as_array_mut())
+        .ok_or_else(|| EditError::Invalid("`related` is not an array".into()))?;
+    for value in related.iter_mut().filter(|v| v.as_str() == Some(old)) {
+        let decor = value.decor().clone();
+        *value = quoted_like(value, new);
+        *value.decor_mut() = decor;
+    }
+    Ok(())
 }
 
 /// `text` as a string in the quotes `was` is written in: an editor's

@@ -211,6 +211,15 @@ pub fn new_insight(
     }
     check_topics(topics, &config)?;
     let date = date.unwrap_or_else(|| config.timezone.day_of(&Utc::now().fixed_offset()));
+    // As content files are checked: a file the next build would refuse is
+    // not written.
+    if !content::feeds_can_express(&config.timezone.midnight(date), &config.timezone) {
+        return Err(Diagnostic::error(format!(
+            "--date {date} is outside the years 1 to 9999 that feeds can express"
+        ))
+        .hint("check the year; in the site's time zone, too, it must stay within 1 to 9999")
+        .into());
+    }
     let dir = root.join(INSIGHTS_DIR);
     // A broken content file must not stop `new`: its file name still counts as taken.
     let slugs: Vec<String> = content::load_insights(root, &config)

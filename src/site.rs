@@ -270,6 +270,9 @@ fn duplicate_slug(a: &Insight, b: &Insight) -> Diagnostic {
 /// Points at an `id` key only where one is written: without one, the id is
 /// derived from the body, and the two files hold the same text.
 fn duplicate_id(a: &Insight, b: &Insight) -> Diagnostic {
+    if let Some(d) = interrupted_rename(a, b).or_else(|| interrupted_rename(b, a)) {
+        return d;
+    }
     let (at, other, hint) = match (a.key_lines.id, b.key_lines.id) {
         (None, None) => (
             b,
@@ -290,6 +293,27 @@ fn duplicate_id(a: &Insight, b: &Insight) -> Diagnostic {
     .at(&at.path)
     .line(at.key_lines.id.unwrap_or(at.key_lines.body))
     .hint(hint)
+}
+
+/// The two files of one insight that `brief rename` left when it was
+/// stopped before its last step: `new` has `old`'s page among its aliases.
+/// Changing either id (the usual hint) would make one insight two.
+fn interrupted_rename(old: &Insight, new: &Insight) -> Option<Diagnostic> {
+    let old_path = crate::rename::alias_of(&old.slug);
+    new.aliases.contains(&old_path).then(|| {
+        Diagnostic::error(format!(
+            "duplicate id {:?}: this is {}, renamed to {} by a `brief rename` that was stopped before it removed this file",
+            old.id,
+            old.slug,
+            shown_path(&new.path)
+        ))
+        .at(&old.path)
+        .line(old.key_lines.id.unwrap_or(old.key_lines.body))
+        .hint(format!(
+            "finish it: delete this file, then run `brief check`, which names any `related` still naming {:?} (rename it to {:?})",
+            old.slug, new.slug
+        ))
+    })
 }
 
 /// The mistakes between `insights`, the files that parsed in a run where

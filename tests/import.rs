@@ -664,6 +664,17 @@ fn new_writes_an_insight_that_parses_with_a_unique_slug() {
         "{}",
         stderr(&unknown)
     );
+
+    // A date the next build would refuse is refused here, nothing written.
+    let before = snapshot(site.path());
+    let year_zero = brief(site.path(), &["new", "Other", "--date", "0000-01-01"]);
+    assert_eq!(year_zero.status.code(), Some(1));
+    assert!(
+        stderr(&year_zero).contains("--date 0000-01-01 is outside the years 1 to 9999"),
+        "{}",
+        stderr(&year_zero)
+    );
+    assert_eq!(snapshot(site.path()), before);
 }
 
 #[test]

@@ -96,12 +96,17 @@ fn rename_moves_the_file_keeps_an_alias_and_rewrites_related_keeping_formatting(
         .join(format!("public/insights/{NEW}/index.html"))
         .exists());
 
-    // Renamed back, the alias of the slug it returns to goes, the other stays.
+    // Renamed back, the alias of the slug it returns to stays first (the
+    // address it was first published at, its feed id; it writes no
+    // redirect), and the other is added.
     let back = brief(root, &["rename", NEW, OLD]);
     assert!(back.status.success(), "{}", stderr(&back));
     let again = insights(root);
     let back = again.iter().find(|i| i.slug == OLD).unwrap();
-    assert_eq!(back.aliases, [format!("/insights/{NEW}/")]);
+    assert_eq!(
+        back.aliases,
+        [format!("/insights/{OLD}/"), format!("/insights/{NEW}/")]
+    );
 }
 
 #[test]
@@ -315,7 +320,9 @@ fn a_renamed_insight_keeps_its_feed_ids_through_two_renames() {
         all
     };
     let before = entries();
-    for (from, to) in [(OLD, NEW), (NEW, "deepseek-waits-for-huawei")] {
+    // Back to the first slug at the end: the id is still its first address.
+    let last = "deepseek-waits-for-huawei";
+    for (from, to) in [(OLD, NEW), (NEW, last), (last, OLD)] {
         let out = brief(root, &["rename", from, to]);
         assert!(out.status.success(), "{}", stderr(&out));
         build();
@@ -325,4 +332,74 @@ fn a_renamed_insight_keeps_its_feed_ids_through_two_renames() {
         // The entry links the insight where it is now.
         assert!(text.contains(&format!("/insights/{to}/")), "{text}");
     }
+    // Both later addresses redirect to it; its own page is its page.
+    for slug in [NEW, last] {
+        let page = fs::read_to_string(root.join(format!("public/insights/{slug}/index.html")));
+        assert!(page.unwrap().contains("http-equiv=\"refresh\""), "{slug}");
+    }
+    let own = fs::read_to_string(root.join(format!("public/insights/{OLD}/index.html"))).unwrap();
+    assert!(!own.contains("http-equiv=\"refresh\""));
+    let check = brief(root, &["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}
+
+/// Windows line endings stay on every line of every file a rename edits;
+/// an insight whose `related` names itself follows its own rename.
+#[test]
+fn a_rename_keeps_crlf_line_endings_and_renames_a_self_reference() {
+    let site = site();
+    let root = site.path();
+    let referrer = insights(root)
+        .into_iter()
+        .find(|i| i.related.iter().any(|r| r == OLD))
+        .unwrap()
+        .path;
+    let crlf = fs::read_to_string(&referrer).unwrap().replace('\n', "\r\n");
+    fs::write(&referrer, &crlf).unwrap();
+    let renamed = file(root, OLD);
+    let text = fs::read_to_string(&renamed).unwrap();
+    let line = text.lines().find(|l| l.starts_with("related = [")).unwrap();
+    let with_itself = line.replacen('[', &format!("[\"{OLD}\", "), 1);
+    fs::write(&renamed, text.replacen(line, &with_itself, 1)).unwrap();
+    let out = brief(root, &["rename", OLD, NEW]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let edited = fs::read_to_string(&referrer).unwrap();
+    assert_eq!(
+        edited.matches('\n').count(),
+        edited.matches("\r\n").count(),
+        "{edited:?}"
+    );
+    assert_eq!(edited.replace(NEW, OLD), crlf, "only the slug changed");
+    let moved = fs::read_to_string(file(root, NEW)).unwrap();
+    assert!(
+        moved.contains(&format!("related = [\"{NEW}\", ")),
+        "{moved}"
+    );
+    let build = brief(root, &["build"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+}
+
+/// Two insights with one slug: which one is meant cannot be told, so the
+/// rename is refused, naming both files, with nothing changed.
+#[test]
+fn a_slug_two_insights_share_is_not_renamed() {
+    let site = site();
+    let root = site.path();
+    let other = file(root, "us-china-divergent-ai-strategies");
+    let text = fs::read_to_string(&other).unwrap();
+    fs::write(
+        &other,
+        text.replacen("+++\n", &format!("+++\nslug = \"{OLD}\"\n"), 1),
+    )
+    .unwrap();
+    let before = snapshot(root);
+    let out = brief(root, &["rename", OLD, NEW]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("two insights have the slug \"{OLD}\"")),
+        "{err}"
+    );
+    assert!(err.contains("us-china-divergent-ai-strategies.md"), "{err}");
+    assert_eq!(snapshot(root), before);
 }

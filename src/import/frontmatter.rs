@@ -99,7 +99,13 @@ pub(crate) fn edit_front_matter(
     }
     let start = split.front_matter.as_ptr() as usize - text.as_ptr() as usize;
     let end = start + split.front_matter.len();
-    Ok(Some(format!("{}{doc}{}", &text[..start], &text[end..])))
+    // toml_edit writes its lines with `\n`: a file written with `\r\n` (on
+    // Windows, say) keeps its line endings on every line, edited or not.
+    let edited = match split.front_matter.contains("\r\n") {
+        true => doc.to_string().replace("\r\n", "\n").replace('\n', "\r\n"),
+        false => doc.to_string(),
+    };
+    Ok(Some(format!("{}{edited}{}", &text[..start], &text[end..])))
 }
 
 /// Sets string `key` to `value`, keeping the comments and spacing around the
@@ -251,6 +257,22 @@ mod tests {
             "+++\n# hand-written note\ntitle = \"My title\"  # better\ndate = 2026-11-18\nsources = [\"a.txt\", \"b.txt\"]\nweight = 3\nrelated = [\"other\"]\n+++\nEdited body.\n"
         );
         assert_eq!(grow(&edited, &growth), Ok(None));
+    }
+
+    /// A file written with `\r\n` keeps them on every line, edited or not.
+    #[test]
+    fn edits_keep_crlf_line_endings() {
+        let text = "+++\r\ntitle = \"T\"\r\ndate = 2026-11-18\r\nsources = [\"a.txt\"]\r\n+++\r\nBody.\r\n";
+        let sources = strings(&["a.txt", "b.txt"]);
+        let growth = Growth {
+            sources: &sources,
+            ..Growth::default()
+        };
+        let edited = grow(text, &growth).unwrap().unwrap();
+        assert_eq!(
+            edited,
+            "+++\r\ntitle = \"T\"\r\ndate = 2026-11-18\r\nsources = [\"a.txt\", \"b.txt\"]\r\n+++\r\nBody.\r\n"
+        );
     }
 
     /// A comment after an element stays with it, wherever the comma is.

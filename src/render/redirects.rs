@@ -58,7 +58,7 @@ impl Renderer<'_> {
             .collect();
         let mut errors = Diagnostics::default();
         for insight in insights {
-            for alias in &insight.aliases {
+            for alias in redirected(insight) {
                 let file = alias_file(alias).to_lowercase();
                 match in_the_way(&taken, &file) {
                     Some(there) => errors.push(collision(insight, alias, &there)),
@@ -198,7 +198,7 @@ impl Renderer<'_> {
         let insight = &self.site.insights[i];
         let mut fields =
             self.base_context("redirect", &insight.title, &insight_path(&insight.slug), "");
-        for alias in &insight.aliases {
+        for alias in redirected(insight) {
             self.redirect(sink, &mut fields, alias)?;
         }
         Ok(())
@@ -241,6 +241,17 @@ impl Renderer<'_> {
         let html = self.render_bytes("redirect.html", fields)?;
         sink.put(&alias_file(alias), html)
     }
+}
+
+/// The aliases of `insight` that get a redirect: all but its own page's path,
+/// which a rename back to an old slug keeps in place (the first of the
+/// aliases is the address the insight was first published at: its feed id).
+fn redirected(insight: &Insight) -> impl Iterator<Item = &String> {
+    let own = page_file(&insight_path(&insight.slug));
+    insight
+        .aliases
+        .iter()
+        .filter(move |alias| alias_file(alias) != own)
 }
 
 /// The address of page 1 of the paginated list at `base`, which redirects to it.

@@ -403,3 +403,28 @@ fn a_slug_two_insights_share_is_not_renamed() {
     assert!(err.contains("us-china-divergent-ai-strategies.md"), "{err}");
     assert_eq!(snapshot(root), before);
 }
+
+/// A rename stopped after writing the new file leaves both files: `check`
+/// says so, and how to finish, rather than hinting at a new id (which would
+/// make one insight two).
+#[test]
+fn check_names_a_rename_stopped_halfway() {
+    let site = site();
+    let root = site.path();
+    let text = fs::read_to_string(file(root, OLD)).unwrap();
+    let renamed = text.replacen(
+        "+++\n",
+        &format!("+++\naliases = [\"/insights/{OLD}/\"]\n"),
+        1,
+    );
+    fs::write(file(root, NEW), renamed).unwrap();
+    let out = brief(root, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("by a `brief rename` that was stopped before it removed this file"),
+        "{err}"
+    );
+    assert!(err.contains("hint: finish it: delete this file"), "{err}");
+    assert!(!err.contains("change the `id`"), "{err}");
+}

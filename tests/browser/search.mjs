@@ -145,6 +145,7 @@ async function query(page, text) {
     titleMarks: li.querySelectorAll("a mark").length,
     marks: Array.from(li.querySelectorAll("mark"), (m) => m.textContent.toLowerCase()),
     meta: li.querySelector(".result-meta").textContent,
+    datetime: li.querySelector(".result-meta time")?.getAttribute("datetime") ?? "",
     elements: li.querySelectorAll("img, b, script").length,
   })));
 }
@@ -153,7 +154,10 @@ function checkResults(label, results, word) {
   if (!results.length) { fail(`${label}: no results`); return; }
   if (!results.some((r) => r.marks.some((m) => m.startsWith(word.slice(0, 3))))) fail(`${label}: no highlighted match`);
   for (const r of results) {
-    if (!/^\d{4}-\d\d-\d\d/.test(r.meta)) fail(`${label}: "${r.meta}" shows no date`);
+    // The day as pages write it ("19 November 2026"), in a <time>.
+    if (!/^\d{4}-\d\d-\d\d$/.test(r.datetime) || !/^\d{1,2} [A-Z][a-z]+ \d{4}/.test(r.meta)) {
+      fail(`${label}: "${r.meta}" shows no date as the pages write it (datetime "${r.datetime}")`);
+    }
     if (r.elements) fail(`${label}: markup from the index became elements in "${r.title}"`);
     if (!r.href.startsWith(`${prefix}insights/`)) fail(`${label}: result link ${r.href} is not under ${prefix}`);
   }

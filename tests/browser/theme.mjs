@@ -55,6 +55,7 @@ const pages = [
   ["insight", firstInsight?.[1]],
   ["search", "search/"],
   ["subscribe", "subscribe/"],
+  ["code", "insights/code-sample/"],
 ];
 const viewports = [["desktop", 1280, 800], ["phone", 390, 844]];
 
@@ -74,6 +75,34 @@ async function open(label, path, width, height, scheme) {
 async function assertNoOverflow(page, label) {
   const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   if (scroll > inner) fail(`${label}: horizontal overflow (${scroll}px wide in a ${inner}px viewport)`);
+}
+
+// Highlighted code and search marks must stay readable in either scheme:
+// each one's text at least 4.5:1 against the background it is drawn on
+// (WCAG AA). The highlight stylesheet's light rules once won in the dark.
+async function assertReadableCode(page, label) {
+  const faint = await page.evaluate(() => {
+    const rgb = (css) => (css.match(/[\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b]
+      .map((c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; })
+      .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const background = (el) => {
+      for (; el; el = el.parentElement) {
+        const c = rgb(getComputedStyle(el).backgroundColor);
+        if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const found = [];
+    for (const el of document.querySelectorAll("pre.code span, mark")) {
+      if (!el.textContent.trim()) continue;
+      const [a, b] = [luminance(rgb(getComputedStyle(el).color)), luminance(background(el))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < 4.5) found.push(`"${el.textContent.trim().slice(0, 20)}" ${ratio.toFixed(2)}:1`);
+    }
+    return found;
+  });
+  if (faint.length) fail(`${label}: faint text: ${faint.slice(0, 5).join("; ")}`);
 }
 
 // Types the word, expects highlighted results, then walks them by keyboard.
@@ -108,6 +137,7 @@ try {
         const page = await open(label, path, width, height, scheme);
         if (name === "search") await exerciseSearch(page, label, false);
         await assertNoOverflow(page, label);
+        if (name === "code" || name === "search") await assertReadableCode(page, label);
         await page.screenshot({ path: join(artifacts, `${name}-${device}-${scheme}.png`), fullPage: true });
         await page.close();
       }

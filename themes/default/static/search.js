@@ -283,7 +283,11 @@
     var meta = document.createElement("p");
     meta.className = "result-meta";
     var topics = doc[3].map(function (t) { return manifest.topics[t]; });
-    meta.textContent = doc[2] + (topics.length ? " · " + topics.join(", ") : "");
+    var time = document.createElement("time");
+    time.dateTime = doc[2];
+    time.textContent = dayText(doc[2]);
+    meta.appendChild(time);
+    if (topics.length) meta.appendChild(document.createTextNode(" · " + topics.join(", ")));
     li.appendChild(a);
     // A one-sentence insight is all headline: its card has no text to show.
     if (doc[4]) {
@@ -321,6 +325,29 @@
     return String(phrase || "").replace(/\{(\w+)\}/g, function (all, name) {
       return name in values ? String(values[name]) : all;
     });
+  }
+
+  // A day (YYYY-MM-DD) as the pages write it (src/text/dates.rs): English as
+  // "19 November 2026", other languages in CLDR's long form, which the
+  // browser has too; the ISO form where it has none.
+  var pageLang = document.documentElement.lang || "en";
+  var english = /^en\b/i.test(pageLang);
+  var dayFormat = (function () {
+    try {
+      return new Intl.DateTimeFormat(english ? "en" : pageLang, english
+        ? { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }
+        : { dateStyle: "long", timeZone: "UTC" });
+    } catch (e) {
+      return null;
+    }
+  })();
+  function dayText(iso) {
+    var date = new Date(iso + "T00:00:00Z");
+    if (!dayFormat || isNaN(date)) return iso;
+    if (!english) return dayFormat.format(date);
+    var parts = {};
+    dayFormat.formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.day + " " + parts.month + " " + parts.year;
   }
 
   function render() {

@@ -37,15 +37,32 @@
 
   // ---- loading ------------------------------------------------------------------
 
-  function load(url) {
+  function load(url, options) {
     if (!files[url]) {
-      files[url] = fetch(url).then(function (r) {
-        if (!r.ok) throw new Error(r.status + " for " + url);
+      files[url] = fetch(url, options).then(function (r) {
+        if (!r.ok) {
+          var error = new Error(r.status + " for " + url);
+          error.gone = r.status === 404;
+          throw error;
+        }
         return r.json();
       });
       files[url].catch(function () { delete files[url]; });
     }
     return files[url];
+  }
+
+  // A file the manifest names is gone: the site was deployed since the
+  // manifest was loaded (or cached). Fetch it again past the cache, once
+  // until a search succeeds, then search again.
+  var refetched = false;
+  function refetchManifest() {
+    refetched = true;
+    files = {};
+    status.textContent = say(words.loading, {});
+    load(indexUrl.href, { cache: "no-cache" })
+      .then(function (data) { manifest = data; render(); })
+      .catch(function () { status.textContent = say(words.failed, {}); });
   }
 
   function shard(dir, hash) {
@@ -266,7 +283,11 @@
     var meta = document.createElement("p");
     meta.className = "result-meta";
     var topics = doc[3].map(function (t) { return manifest.topics[t]; });
-    meta.textContent = doc[2] + (topics.length ? " · " + topics.join(", ") : "");
+    var time = document.createElement("time");
+    time.dateTime = doc[2];
+    time.textContent = dayText(doc[2]);
+    meta.appendChild(time);
+    if (topics.length) meta.appendChild(document.createTextNode(" · " + topics.join(", ")));
     li.appendChild(a);
     // A one-sentence insight is all headline: its card has no text to show.
     if (doc[4]) {
@@ -306,6 +327,29 @@
     });
   }
 
+  // A day (YYYY-MM-DD) as the pages write it (src/text/dates.rs): English as
+  // "19 November 2026", other languages in CLDR's long form, which the
+  // browser has too; the ISO form where it has none.
+  var pageLang = document.documentElement.lang || "en";
+  var english = /^en\b/i.test(pageLang);
+  var dayFormat = (function () {
+    try {
+      return new Intl.DateTimeFormat(english ? "en" : pageLang, english
+        ? { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }
+        : { dateStyle: "long", timeZone: "UTC" });
+    } catch (e) {
+      return null;
+    }
+  })();
+  function dayText(iso) {
+    var date = new Date(iso + "T00:00:00Z");
+    if (!dayFormat || isNaN(date)) return iso;
+    if (!english) return dayFormat.format(date);
+    var parts = {};
+    dayFormat.formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.day + " " + parts.month + " " + parts.year;
+  }
+
   function render() {
     var query = input.value;
     var mine = ++generation;
@@ -335,10 +379,13 @@
           list.appendChild(frag);
           status.textContent = counted(found, query.trim());
           if (more) more.hidden = found.count <= docs.length;
+          refetched = false;
         });
       })
-      .catch(function () {
-        if (mine === generation) status.textContent = say(words.failed, {});
+      .catch(function (error) {
+        if (mine !== generation) return;
+        if (error && error.gone && !refetched) refetchManifest();
+        else status.textContent = say(words.failed, {});
       });
   }
 

@@ -333,7 +333,8 @@ fn run(cli: Cli) -> Result<Diagnostics, Diagnostics> {
             for file in files {
                 out!("  {}", file.display());
             }
-            out!("next: import raw insight files with `brief --root {0} import FILE...`, then `brief --root {0} serve`", dir.display());
+            let dir = shell_word(&dir.display().to_string());
+            out!("next: import raw insight files with `brief --root {dir} import FILE...`, then `brief --root {dir} serve`");
             Ok(Diagnostics::default())
         }
         Command::New(args) => {
@@ -608,5 +609,16 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
             Count(created, "file"),
             Count(updated, "file")
         ),
+    }
+}
+
+/// `text` as one word of a POSIX shell command, quoted only when it must
+/// be, so a suggested command can be pasted as it is.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }

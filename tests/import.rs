@@ -543,10 +543,13 @@ fn dates_come_from_the_flag_the_name_or_the_mtime_and_never_move() {
 #[test]
 fn init_scaffolds_a_loadable_site_and_refuses_a_non_empty_dir() {
     let parent = tempfile::tempdir().unwrap();
-    let dir = parent.path().join("digest");
+    // The next steps it prints can be pasted: a path with a space is quoted.
+    let dir = parent.path().join("my digest");
     let out = brief(parent.path(), &["init", dir.to_str().unwrap()]);
     assert_success(&out);
     assert_eq!(insights(&dir).len(), 1);
+    let quoted = format!("`brief --root '{}' serve`", dir.display());
+    assert!(stdout(&out).contains(&quoted), "{}", stdout(&out));
 
     let again = brief(parent.path(), &["init", dir.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(1));

@@ -133,6 +133,15 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, Diagnostic> {
                 .line(1)
                 .hint("an insight needs front matter between `+++` lines and a body; `brief new \"TITLE\"` writes one"))
         }
+        // A fence with something after it: it is there, but must be alone.
+        _ if opener.starts_with("+++") || opener.starts_with("---") => {
+            let fence = &opener[..3];
+            return Err(Diagnostic::error(format!(
+                "the front matter's first line must be `{fence}` alone, not `{opener}`"
+            ))
+            .line_col(1, 4)
+            .hint(format!("move what follows `{fence}` to a line of its own (a comment as `# …`)")));
+        }
         _ => {
             return Err(Diagnostic::error("the file does not start with front matter")
                 .line_col(1, 1)
@@ -1020,6 +1029,16 @@ mod tests {
         let here = dir.path().join("here.md");
         std::fs::write(&here, "+++\n").unwrap();
         assert!(unless_gone(&here, errors()).has_errors());
+    }
+
+    #[test]
+    fn a_fence_with_more_on_its_line_is_named() {
+        let e = split_front_matter("+++ # front matter\ntitle = \"T\"\n+++\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "the front matter's first line must be `+++` alone, not `+++ # front matter`"
+        );
+        assert_eq!((e.line, e.col), (Some(1), Some(4)));
     }
 
     #[test]

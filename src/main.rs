@@ -167,6 +167,13 @@ fn parse_week(s: &str) -> Result<IsoWeek, String> {
     s.parse()
 }
 
+fn parse_title(s: &str) -> Result<String, String> {
+    match s.trim().is_empty() {
+        true => Err("the title is empty; pass one, e.g. `brief new \"What happened\"`".into()),
+        false => Ok(s.to_string()),
+    }
+}
+
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     brief::content::parse_day(s)
         .ok_or_else(|| format!("{s:?} is not a date; use YYYY-MM-DD, e.g. 2026-11-18"))
@@ -192,6 +199,7 @@ struct ImportArgs {
 #[derive(Args)]
 struct NewArgs {
     /// The insight's title; the file name is derived from it.
+    #[arg(value_parser = parse_title)]
     title: String,
     /// The insight's date (YYYY-MM-DD); default: today in the site's time zone.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]

@@ -668,6 +668,11 @@ fn new_writes_an_insight_that_parses_with_a_unique_slug() {
         stderr(&unknown)
     );
 
+    // An empty title is a usage error, as a missing one is.
+    let untitled = brief(site.path(), &["new", "  "]);
+    assert_eq!(untitled.status.code(), Some(2), "{}", stderr(&untitled));
+    assert!(stderr(&untitled).contains("the title is empty"));
+
     // A date the next build would refuse is refused here, nothing written.
     let before = snapshot(site.path());
     let year_zero = brief(site.path(), &["new", "Other", "--date", "0000-01-01"]);

@@ -141,12 +141,14 @@ fn ignore_build_files(path: &Path) -> Result<(), Diagnostic> {
     if missing.is_empty() {
         return Ok(());
     }
+    // In the file's own line endings (`\r\n` from Windows editors).
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     if !text.is_empty() && !text.ends_with('\n') {
-        text.push('\n');
+        text.push_str(newline);
     }
     for line in missing {
         text.push_str(line);
-        text.push('\n');
+        text.push_str(newline);
     }
     if existed {
         crate::import::replace_file(path, &text).map_err(|e| Diagnostic::io("update", path, &e))

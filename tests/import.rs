@@ -576,6 +576,15 @@ fn init_keeps_a_gitignore_that_is_there_and_adds_what_it_lacks() {
         fs::read_to_string(dir.join(".gitignore")).unwrap(),
         "# mine\n*.log\n/public/\n/.brief-cache/\n"
     );
+    // A file written with `\r\n` gets its lines with `\r\n` too.
+    let windows = parent.path().join("windows");
+    fs::create_dir_all(&windows).unwrap();
+    fs::write(windows.join(".gitignore"), "*.log\r\n").unwrap();
+    assert_success(&brief(parent.path(), &["init", windows.to_str().unwrap()]));
+    assert_eq!(
+        fs::read_to_string(windows.join(".gitignore")).unwrap(),
+        "*.log\r\n/public/\r\n/.brief-cache/\r\n"
+    );
     let fresh = parent.path().join("fresh");
     assert_success(&brief(parent.path(), &["init", fresh.to_str().unwrap()]));
     assert_eq!(

@@ -84,13 +84,24 @@ pub fn rename(root: &Path, options: &RenameOptions) -> Result<RenameReport, Rena
     let insights = content::load_insights(root, &config)?;
     let (old, new) = (options.old.as_str(), options.new.as_str());
     let renamed = find(&insights, old, root)?;
-    check_free(&insights, renamed, new, root)?;
-    let mut plans = vec![plan_renamed(root, renamed, old, new)?];
+    // The same rename, stopped after it wrote the new file: run again, it
+    // finishes (the new file stays as written).
+    let written = written_before(&insights, renamed, new);
+    let first = match written {
+        Some(written) => plan_finish(root, renamed, written),
+        None => {
+            check_free(&insights, renamed, new, root)?;
+            plan_renamed(root, renamed, old, new)?
+        }
+    };
+    let mut plans = vec![first];
+    let is_one_of_the_two =
+        |i: &Insight| std::ptr::eq(i, renamed) || written.is_some_and(|w| std::ptr::eq(i, w));
     for other in insights
         .iter()
         .filter(|i| i.related.iter().any(|r| r == old))
     {
-        if !std::ptr::eq(other, renamed) {
+        if !is_one_of_the_two(other) {
             plans.push(plan_related(root, other, old, new)?);
         }
     }
@@ -183,7 +194,42 @@ struct Plan {
     /// The file as it is (absolute), and where the new text goes.
     from: PathBuf,
     to: PathBuf,
-    text: String,
+    /// The new text; `None` when `to` already holds it (a rename finished).
+    text: Option<String>,
+}
+
+/// The insight a rename of `renamed` to `new` that was stopped halfway wrote:
+/// called `new`, with `renamed`'s id and its old page among its aliases,
+/// while `renamed`'s own file is still there.
+fn written_before<'a>(
+    insights: &'a [Insight],
+    renamed: &Insight,
+    new: &str,
+) -> Option<&'a Insight> {
+    let old_page = alias_of(&renamed.slug);
+    insights.iter().find(|i| {
+        !std::ptr::eq(*i, renamed)
+            && i.slug == new
+            && i.id == renamed.id
+            && i.aliases.contains(&old_page)
+    })
+}
+
+/// The renamed insight's file when a stopped rename already wrote the new
+/// one: the old file only goes, once the references are rewritten.
+fn plan_finish(root: &Path, renamed: &Insight, written: &Insight) -> Plan {
+    let shown = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    Plan {
+        change: FileChange {
+            path: shown(&renamed.path),
+            moved_to: Some(shown(&written.path)),
+            removed: Vec::new(),
+            added: Vec::new(),
+        },
+        from: renamed.path.clone(),
+        to: written.path.clone(),
+        text: None,
+    }
 }
 
 /// The renamed insight's file: moved to `NEW.md` when its name is its slug,
@@ -286,7 +332,7 @@ fn plan(
         },
         from,
         to,
-        text,
+        text: Some(text),
     })
 }
 
@@ -310,14 +356,16 @@ fn changed_lines(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
 fn write(root: &Path, plans: &[Plan]) -> Result<(), Diagnostics> {
     let mut errors = Diagnostics::default();
     let (renamed, others) = plans.split_first().expect("the renamed insight's plan");
-    let written = if renamed.to == renamed.from {
-        replace_file(&renamed.to, &renamed.text)
-    } else {
-        create_file(&renamed.to, &renamed.text)
+    let written = match &renamed.text {
+        None => Ok(()),
+        Some(text) if renamed.to == renamed.from => replace_file(&renamed.to, text),
+        Some(text) => create_file(&renamed.to, text),
     };
     written.map_err(|e| Diagnostic::io("write", &renamed.to, &e))?;
+    // Every other plan has its text: only the renamed file's may be written.
     for plan in others {
-        if let Err(e) = replace_file(&plan.to, &plan.text) {
+        let Some(text) = &plan.text else { continue };
+        if let Err(e) = replace_file(&plan.to, text) {
             errors.push(Diagnostic::io("update", &plan.to, &e));
         }
     }

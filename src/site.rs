@@ -310,7 +310,7 @@ fn interrupted_rename(old: &Insight, new: &Insight) -> Option<Diagnostic> {
         .at(&old.path)
         .line(old.key_lines.id.unwrap_or(old.key_lines.body))
         .hint(format!(
-            "finish it: delete this file, then run `brief check`, which names any `related` still naming {:?} (rename it to {:?})",
+            "finish it: run `brief rename {} {}` again (it rewrites the `related` lists left and removes this file)",
             old.slug, new.slug
         ))
     })

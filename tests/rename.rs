@@ -406,9 +406,9 @@ fn a_slug_two_insights_share_is_not_renamed() {
 
 /// A rename stopped after writing the new file leaves both files: `check`
 /// says so, and how to finish, rather than hinting at a new id (which would
-/// make one insight two).
+/// make one insight two); the same rename run again finishes it.
 #[test]
-fn check_names_a_rename_stopped_halfway() {
+fn a_rename_stopped_halfway_is_named_by_check_and_finished_by_running_it_again() {
     let site = site();
     let root = site.path();
     let text = fs::read_to_string(file(root, OLD)).unwrap();
@@ -425,6 +425,24 @@ fn check_names_a_rename_stopped_halfway() {
         err.contains("by a `brief rename` that was stopped before it removed this file"),
         "{err}"
     );
-    assert!(err.contains("hint: finish it: delete this file"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "hint: finish it: run `brief rename {OLD} {NEW}` again"
+        )),
+        "{err}"
+    );
     assert!(!err.contains("change the `id`"), "{err}");
+
+    let written = fs::read_to_string(file(root, NEW)).unwrap();
+    let again = brief(root, &["rename", OLD, NEW]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(!file(root, OLD).exists());
+    assert_eq!(fs::read_to_string(file(root, NEW)).unwrap(), written);
+    let left = insights(root)
+        .into_iter()
+        .filter(|i| i.related.iter().any(|r| r == OLD))
+        .count();
+    assert_eq!(left, 0, "every reference now names {NEW}");
+    let check = brief(root, &["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
 }

@@ -327,17 +327,21 @@ pub(crate) fn render_site_inspect(
     show_progress: bool,
     inspect: &mut dyn FnMut(&Renderer),
 ) -> Result<(Summary, Diagnostics), Diagnostics> {
-    with_renderer(root, config, drafts, memory, |renderer| {
-        renderer.render_all(sink, show_progress)?;
-        inspect(renderer);
-        let site = renderer.site;
-        Ok(Summary {
-            insights: site.insights.len(),
-            issues: site.issues.len(),
-            topics: site.used_topics().count(),
-            ..Summary::default()
-        })
-    })
+    let ((summary, rendering), mut warnings) =
+        with_renderer(root, config, drafts, memory, |renderer| {
+            let rendering = renderer.render_all(sink, show_progress)?;
+            inspect(renderer);
+            let site = renderer.site;
+            let summary = Summary {
+                insights: site.insights.len(),
+                issues: site.issues.len(),
+                topics: site.used_topics().count(),
+                ..Summary::default()
+            };
+            Ok((summary, rendering))
+        })?;
+    warnings.extend(rendering);
+    Ok((summary, warnings))
 }
 
 /// Loads the theme and content, models the site and hands `use_it` a renderer

@@ -1072,3 +1072,19 @@ fn warns_that_a_hidden_static_folder_is_not_published() {
     }
     assert!(!site.root.join("public/.well-known").exists());
 }
+
+/// A template that renders nothing makes empty pages: said at the template,
+/// with how many, at build and check (a theme's file left empty by mistake).
+#[test]
+fn warns_of_a_template_that_makes_empty_pages() {
+    let site = Site::new();
+    site.write("templates/insight.html", "\n");
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        let err = stderr(&out);
+        assert!(out.status.success(), "{command}: {err}");
+        let needle = "templates/insight.html: warning: template insight.html made";
+        assert!(err.contains(needle), "{command}: no {needle:?} in:\n{err}");
+        assert!(err.contains("empty pages"), "{err}");
+    }
+}

@@ -30,13 +30,15 @@ mod search;
 mod values;
 mod wording;
 
-use std::sync::{Arc, OnceLock};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::content::Insight;
+use crate::count::Count;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::hash_of;
 use crate::markdown::{self, InternalLink, LinkBase, Rendered};
@@ -85,6 +87,9 @@ pub(crate) struct Renderer<'a> {
     archives: feeds::Archives,
     /// What earlier builds left, and what this one leaves for the next.
     memory: &'a Memory,
+    /// Templates that made a page of nothing, with how many such pages: a
+    /// warning (a theme's template left empty by mistake).
+    blank_pages: Mutex<BTreeMap<String, usize>>,
 }
 
 /// The Markdown an insight shows under its title (see
@@ -144,6 +149,7 @@ impl<'a> Renderer<'a> {
             body_keys,
             archives: feeds::Archives::new(site),
             memory,
+            blank_pages: Mutex::default(),
         };
         renderer.jobs = renderer.in_date_order(renderer.jobs());
         let uses = renderer.uses(&renderer.jobs);
@@ -198,12 +204,13 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    /// Renders everything into `sink`. All failures are collected, each reported once.
+    /// Renders everything into `sink`. All failures are collected, each
+    /// reported once; what rendered but looks wrong comes back as warnings.
     pub(crate) fn render_all(
         &self,
         sink: &dyn Sink,
         show_progress: bool,
-    ) -> Result<(), Diagnostics> {
+    ) -> Result<Diagnostics, Diagnostics> {
         self.check_static_files()?;
         self.check_aliases()?;
         let jobs = &self.jobs;
@@ -223,7 +230,26 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .filter(|d| seen.insert(d.to_string()))
             .collect();
-        Diagnostics(unique).sorted().into_result().map(|_| ())
+        Diagnostics(unique).sorted().into_result()?;
+        Ok(self.blank_page_warnings())
+    }
+
+    /// A warning for each template that made pages of nothing.
+    fn blank_page_warnings(&self) -> Diagnostics {
+        let blank =
+            std::mem::take(&mut *self.blank_pages.lock().unwrap_or_else(|e| e.into_inner()));
+        let warnings = blank.into_iter().map(|(template, pages)| {
+            let d = Diagnostic::warning(format!(
+                "template {template} made {}",
+                Count(pages, "empty page")
+            ))
+            .hint("a template left empty, or whose content sits in a block its parent does not show: check that it extends base.html and fills `content`");
+            match self.theme.template_origins.get(&template) {
+                Some(origin) => d.at(origin.display_path()),
+                None => d,
+            }
+        });
+        Diagnostics(warnings.collect())
     }
 
     fn run(&self, job: Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
@@ -326,6 +352,10 @@ impl<'a> Renderer<'a> {
         fields: &Fields,
     ) -> Result<(), Diagnostic> {
         let html = self.render_bytes(template, fields)?;
+        if html.iter().all(u8::is_ascii_whitespace) {
+            let mut blank = self.blank_pages.lock().unwrap_or_else(|e| e.into_inner());
+            *blank.entry(template.to_string()).or_default() += 1;
+        }
         let file = format!("{}index.html", site_path.trim_start_matches('/'));
         sink.put(&file, html)
     }

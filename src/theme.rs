@@ -75,6 +75,9 @@ pub(crate) struct Theme {
     pub(crate) template_origins: BTreeMap<String, Origin>,
     /// Output path (relative, `/`-separated) → bytes; the site's files win.
     pub(crate) static_files: BTreeMap<String, Vec<u8>>,
+    /// The file each static file of the site or its theme was read from (the
+    /// default theme's are built in).
+    pub(crate) static_origins: BTreeMap<String, PathBuf>,
     /// The phrases the templates show, in the site's language.
     pub(crate) words: Words,
     /// A hash of every template source and static file: an incremental render
@@ -89,6 +92,7 @@ impl Theme {
         let theme_dir = root.join("themes").join(&config.theme);
         let mut sources: BTreeMap<String, (Origin, String)> = BTreeMap::new();
         let mut static_files = BTreeMap::new();
+        let mut static_origins = BTreeMap::new();
         let mut words_files = BTreeMap::new();
         let mut errors = Diagnostics::default();
         let mut warnings = Diagnostics::default();
@@ -110,7 +114,8 @@ impl Theme {
                     }
                 }
             }
-            for (rel, _, bytes) in collect_dir(&dir.join("static"), &mut errors) {
+            for (rel, path, bytes) in collect_dir(&dir.join("static"), &mut errors) {
+                static_origins.insert(rel.clone(), path);
                 static_files.insert(rel, bytes);
             }
             warnings
@@ -148,6 +153,7 @@ impl Theme {
             tera,
             template_origins,
             static_files,
+            static_origins,
             words,
             fingerprint,
             warnings,

@@ -95,12 +95,14 @@ impl Renderer<'_> {
             .keys()
             .filter_map(|path| {
                 let there = in_the_way(made, path).or_else(|| folders.get(path.as_str()).cloned())?;
-                Some(
-                    Diagnostic::error(format!(
-                        "the static file /{path} is at the place of {there}"
-                    ))
-                    .hint("brief writes there itself: remove the static file (in static/, or the theme's static/), or change what brief makes through its template or config"),
-                )
+                let d = Diagnostic::error(format!(
+                    "the static file /{path} is at the place of {there}"
+                ))
+                .hint("brief writes there itself: remove the static file, or change what brief makes through its template or config");
+                Some(match self.theme.static_origins.get(path) {
+                    Some(origin) => d.at(origin),
+                    None => d,
+                })
             })
             .collect();
         Diagnostics(errors).into_result().map(|_| ())

@@ -591,11 +591,17 @@ impl Config {
                 .map_or_else(|| printable(&raw.language).into_owned(), |l| l.to_string()),
             timezone,
             theme: raw.theme,
-            issue_size: raw.issue_size,
-            paginate: raw.paginate,
+            // At least 1 even when refused above: the lenient config is still
+            // used to list the theme's and content's mistakes, and a list of
+            // pages of 0 items would divide by zero.
+            issue_size: raw.issue_size.max(1),
+            paginate: raw.paginate.max(1),
             highlight_theme: raw.highlight_theme,
             highlight_theme_dark: raw.highlight_theme_dark,
-            feeds: raw.feeds,
+            feeds: FeedsConfig {
+                limit: raw.feeds.limit.max(1),
+                ..raw.feeds
+            },
             import: raw.import,
             markdown: raw.markdown,
             email,

@@ -370,6 +370,22 @@ fn rejects_a_language_that_is_no_tag_a_feed_of_nothing_and_a_nameless_topic() {
     ]);
 }
 
+/// Alone, a count of 0 is refused too: the config's mistakes are listed
+/// with the theme's and content's, read with what of the config reads, and
+/// that reading once divided by the 0 (a panic, exit 101).
+#[test]
+fn rejects_a_zero_count_alone_without_a_panic() {
+    for (key, line) in [("paginate = 2", 6), ("issue_size = 3", 5)] {
+        let site = Site::new();
+        let config = std::fs::read_to_string(site.root.join("config.toml")).unwrap();
+        let name = key.split(' ').next().unwrap();
+        let zero = config.replace(key, &format!("{name} = 0"));
+        site.write("config.toml", zero).both_fail(&[&format!(
+            "config.toml:{line}: error: `{name}` must be at least 1"
+        )]);
+    }
+}
+
 #[test]
 fn rejects_a_phrase_the_theme_does_not_have_and_one_without_other() {
     let site = Site::new();

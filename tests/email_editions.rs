@@ -190,6 +190,9 @@ fn a_merge_tag_or_no_manage_url_gives_no_list_unsubscribe() {
         let message = parse(&bytes);
         assert_eq!(header(&message, "List-Unsubscribe"), None, "{manage}");
         assert!(header(&message, "List-Id").is_some());
+        // The editions link the tag for the mailer to fill: no broken link.
+        let check = site.brief(&["check"]);
+        assert!(check.status.success(), "{manage}: {}", stderr(&check));
     }
     let site = site(&format!(
         "{SENDER}manage_url = \"mailto:leave@example.org?subject=unsubscribe\"\n"

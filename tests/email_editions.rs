@@ -466,3 +466,26 @@ fn a_closed_stdout_ends_the_edition_quietly() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");
 }
+
+/// A right-to-left edition says so where mail clients look (many drop the
+/// `<html>` element's attributes): on the body and the column; and it has no
+/// spaced-out capitals, which pull Arabic's joined letters apart.
+#[test]
+fn a_right_to_left_edition_says_so_on_its_body_and_column() {
+    let site = site("");
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        &config.replace("language = \"en\"", "language = \"ar\""),
+    );
+    let html = text(site.brief(&["email", "--html"]));
+    assert!(
+        html.contains("<body style=\"margin:0;padding:0;background:#f4f3ef;\" dir=\"rtl\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<div dir=\"rtl\" style=\"max-width:600px;"),
+        "{html}"
+    );
+    assert!(!html.contains("letter-spacing"), "{html}");
+}

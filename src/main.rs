@@ -159,7 +159,7 @@ struct EmailArgs {
     #[arg(long, value_name = "YYYY-Www", num_args = 0..=1, value_parser = parse_week)]
     week: Option<Option<IsoWeek>>,
     /// Only the insights of this topic (with --week).
-    #[arg(long, value_name = "SLUG", requires = "week")]
+    #[arg(long, value_name = "SLUG", requires = "week", conflicts_with = "date")]
     topic: Option<String>,
 }
 

@@ -392,6 +392,12 @@ fn bad_weeks_and_topics_are_refused_by_name() {
             "cannot be used with",
         ),
         (&["email", "--topic", "pricing"], 2, "--week"),
+        // With a day's issue, a topic was passed over in silence.
+        (
+            &["email", "2026-11-18", "--topic", "pricing"],
+            2,
+            "cannot be used with",
+        ),
         (&["email", "--html", "--eml"], 2, "cannot be used with"),
         (
             &["email", "--week", "2026-W10"],

@@ -88,7 +88,11 @@ impl Diagnostic {
 /// A path as messages show it: `--root .` joins to `./content/…`, and users
 /// read and paste `content/…`.
 pub(crate) fn shown_path(path: &Path) -> std::path::Display<'_> {
-    path.strip_prefix(".").unwrap_or(path).display()
+    match path.strip_prefix(".") {
+        // `.` itself stays `.`: nothing at all would name no place.
+        Ok(rest) if !rest.as_os_str().is_empty() => rest.display(),
+        _ => path.display(),
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -203,6 +207,13 @@ mod tests {
             d.to_string(),
             "content/insights/a.md:3:1: error: unknown field `titel`\n  = hint: did you mean `title`?"
         );
+    }
+
+    #[test]
+    fn a_path_under_dot_is_shown_without_it_and_dot_itself_as_dot() {
+        let shown = |p: &str| shown_path(Path::new(p)).to_string();
+        assert_eq!(shown("./content/a.md"), "content/a.md");
+        assert_eq!(shown("."), ".");
     }
 
     #[test]

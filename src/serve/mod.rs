@@ -171,7 +171,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), Diagnostics> {
         let started = Instant::now();
         let previous = Arc::clone(&live.snapshot().site);
         let outcome = build_in_memory(root, &base_url, options.drafts, previous);
-        publish(&live, outcome, started, Some(describe(&batch)));
+        publish(&live, outcome, started, Some(describe(root, &batch)));
     }
     Ok(())
 }
@@ -279,12 +279,17 @@ fn publish(
     }
 }
 
-/// `content/insights/a.md and 2 more`, for the rebuild line.
-fn describe(batch: &BTreeSet<Touched>) -> String {
-    let mut names = batch
+/// `content/insights/a.md and 2 more`, for the rebuild line: a file still
+/// under `root` named first, since an editor that saves through a temporary
+/// file (`sed -i`, many IDEs) renames it over the real one, and it is gone.
+fn describe(root: &Path, batch: &BTreeSet<Touched>) -> String {
+    let named = batch
         .iter()
-        .map(|p| crate::printable::printable(&p.display().to_string()).into_owned());
-    let first = names.next().unwrap_or_default();
+        .find(|p| root.join(p).exists())
+        .or_else(|| batch.first());
+    let first = named.map_or_else(String::new, |p| {
+        crate::printable::printable(&p.display().to_string()).into_owned()
+    });
     match batch.len() {
         0 | 1 => first,
         n => format!("{first} and {} more", n - 1),
@@ -294,6 +299,18 @@ fn describe(batch: &BTreeSet<Touched>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rebuild_is_named_after_a_file_still_there() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(dir.path().join("content/b.md"), "x").unwrap();
+        // `sed -i` writes `sedXXXXXX` and renames it over the file.
+        let batch: BTreeSet<Touched> = ["content/a1Sed", "content/b.md"]
+            .map(std::path::PathBuf::from)
+            .into();
+        assert_eq!(describe(dir.path(), &batch), "content/b.md and 1 more");
+    }
 
     #[test]
     fn loopback_servers_answer_only_loopback_host_names() {

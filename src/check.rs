@@ -328,7 +328,9 @@ impl<'a> RenderedSite<'a> {
                 let Some((path, problem)) = self.problem_with(&url, file) else {
                     continue;
                 };
-                if reported.contains(&path) {
+                // As the body wrote it, or as a page escaped it (`%E6%97%A5`).
+                let decoded = percent_decode(&path);
+                if reported.contains(&path) || decoded.is_some_and(|p| reported.contains(&p)) {
                     continue;
                 }
                 let (line, col) = line_col(&text, offset);

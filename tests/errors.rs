@@ -700,9 +700,12 @@ fn check_reports_broken_markdown_links_at_their_line() {
         "content/insights/zz.md",
         insight(
             "title = \"x\"\ndate = 2026-11-18",
-            "See [this](/insights/price-wars/) and\n[that](../moe/#nope), ![img](/img/x.png), [ok](../moe/).",
+            "See [this](/insights/price-wars/) and\n[that](../moe/#nope), ![img](/img/x.png), [ok](../moe/).\n\
+             [日本](/insights/日本/)",
         ),
     );
+    // A link of letters other than ASCII is escaped in the pages (`%E6…`),
+    // and still reported once, at its source.
     let err = site.fails(
         &["check"],
         &[
@@ -710,7 +713,8 @@ fn check_reports_broken_markdown_links_at_their_line() {
             "did you mean /insights/price-war/?",
             "content/insights/zz.md:6:1: error: broken link to /insights/moe/#nope: that page has no id=\"nope\"",
             "content/insights/zz.md:6:23: error: broken link to /img/x.png",
-            "3 errors, 0 warnings",
+            "content/insights/zz.md:7:1: error: broken link to /insights/日本/",
+            "4 errors, 0 warnings",
         ],
     );
     assert!(

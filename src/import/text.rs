@@ -51,9 +51,21 @@ pub(crate) fn new_headline_slug(headline: &str, id: &str, taken: impl Fn(&str) -
 /// slug when it has no such word, and to `insight-<id>` when it has no word.
 fn headline_slug(headline: &str, id: &str) -> String {
     let words = slug_words(headline);
-    let meaningful = words.iter().filter(|w| is_meaningful(w));
+    // The stop words and adverb endings are English: a headline in another
+    // script keeps every word (spelled in ASCII, `an` of 安全 is no article).
+    let latin = headline
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(|c| u32::from(c) < LATIN_END);
+    let meaningful = words.iter().filter(|w| !latin || is_meaningful(w));
+    // A script without spaces (Chinese, Japanese, Thai) spells each letter as
+    // a syllable: only the length counts, or six would cut its second word.
+    let most = match headline.chars().any(is_unspaced) {
+        true => usize::MAX,
+        false => SHORT_SLUG_WORDS,
+    };
     let mut slug = String::new();
-    for word in meaningful.take(SHORT_SLUG_WORDS) {
+    for word in meaningful.take(most) {
         if !slug.is_empty() && slug.len() + 1 + word.len() > SHORT_SLUG_MAX {
             break;
         }
@@ -73,13 +85,18 @@ fn headline_slug(headline: &str, id: &str) -> String {
     slug
 }
 
+/// The end of the Latin letters (ASCII to Latin Extended-B): a headline of
+/// these alone is read as English for its stop words.
+const LATIN_END: u32 = 0x250;
+
 /// The words of `text` as slug parts: lowercase ASCII, apostrophes and dots
-/// inside words dropped (`China's` → `chinas`, `U.S.` → `us`), a hyphenated
-/// compound kept as one (`open-source`).
+/// inside words dropped (`China's` → `chinas`, `U.S.` → `us`; the backtick
+/// ASCII spells Arabic's ayn with), a hyphenated compound kept as one
+/// (`open-source`).
 fn slug_words(text: &str) -> Vec<String> {
     let spaced: String = spelled_in_ascii(text)
         .chars()
-        .filter(|c| !matches!(c, '\'' | '’' | '.'))
+        .filter(|c| !matches!(c, '\'' | '’' | '.' | '`'))
         .map(|c| {
             if c.is_alphanumeric() || c == '-' {
                 c
@@ -143,7 +160,7 @@ fn base_slug(title: &str, id: &str) -> String {
     // separates words (`slugify` alone would glue `utility—free` into one).
     let words: String = spelled_in_ascii(title)
         .chars()
-        .filter(|c| !matches!(c, '\'' | '’' | '.'))
+        .filter(|c| !matches!(c, '\'' | '’' | '.' | '`'))
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
     let slug = slugify(&words);
@@ -291,6 +308,14 @@ mod tests {
         );
         assert_eq!(headline_slug("It is what it is", "ab"), "it-is-what-it-is");
         assert_eq!(headline_slug("中国", "ab12"), "zhong-guo");
+        // English stop words are English: "an" of 安全 and "you" of 由 stay,
+        // and a script without spaces has no words to count, only letters.
+        assert_eq!(
+            headline_slug("安全问题再次引发关注。", "ab12"),
+            "an-quan-wen-ti-zai-ci-yin-fa-guan-zhu"
+        );
+        // Arabic's ayn is spelled with a backtick, no break between words.
+        assert_eq!(headline_slug("تعتمد الصناعة", "ab12"), "ttmd-lsn");
         assert_eq!(headline_slug("¿?", "ab12"), "insight-ab12");
         let long = headline_slug(&format!("{} chips", "x".repeat(70)), "ab");
         assert!(long.len() <= SHORT_SLUG_MAX, "{long}");
@@ -314,7 +339,8 @@ mod tests {
     fn letters_outside_ascii_are_spelled_in_ascii() {
         assert_eq!(
             headline_slug("Über die Zukunft der Chips — 芯片 im Überblick", "ab"),
-            "uber-die-zukunft-der-chips-xin"
+            // Letters without spaces among them: only the length counts.
+            "uber-die-zukunft-der-chips-xin-pian-im-uberblick"
         );
         assert_eq!(
             base_slug("L'économie française ralentit, dit l'État", "ab"),

@@ -318,9 +318,13 @@
 
   // A phrase with its {names} filled in; a phrase of plural forms (an object)
   // gives the form for `values.n`. As the `say` filter of the templates does.
+  // `phrase` with its {placeholders} filled; a phrase of plural forms picks
+  // the form `=N` of the exact count first (as the theme's words do: English
+  // forms in a language the theme has no words for), then the language's.
   function say(phrase, values) {
     if (phrase && typeof phrase === "object") {
-      phrase = phrase[plurals.select(values.n || 0)] || phrase.other;
+      var n = values.n || 0;
+      phrase = phrase["=" + n] || phrase[plurals.select(n)] || phrase.other;
     }
     return String(phrase || "").replace(/\{(\w+)\}/g, function (all, name) {
       return name in values ? String(values[name]) : all;

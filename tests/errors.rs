@@ -111,6 +111,20 @@ impl Site {
         let err = self.fails(&["check"], needles);
         assert!(err.contains(" error"), "check ends with a count: {err}");
     }
+
+    /// Runs `build` and `check`; both must succeed with every `needles` in
+    /// stderr, which is compared with its golden file.
+    fn both_warn(&self, needles: &[&str]) {
+        for command in ["build", "check"] {
+            let out = self.run(&[command]);
+            let err = stderr(&out);
+            assert!(out.status.success(), "{command}: {err}");
+            for needle in needles {
+                assert!(err.contains(needle), "{command}: no {needle:?} in:\n{err}");
+            }
+            self.golden(command, &err);
+        }
+    }
 }
 
 fn insight(front: &str, body: &str) -> String {
@@ -1058,19 +1072,11 @@ fn warns_about_content_entries_that_are_not_regular_files() {
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success(), "mkfifo");
     std::fs::create_dir(insights.join("folder.md")).unwrap();
-    for command in ["build", "check"] {
-        let out = site.run(&[command]);
-        let err = stderr(&out);
-        assert!(out.status.success(), "{command}: {err}");
-        for needle in [
-            "content/insights/linked.md: warning: skipped: a symbolic link",
-            "content/insights/pipe.md: warning: skipped: not a regular file (a FIFO, socket or device)",
-            "content/insights/folder.md: warning: skipped: a folder named like a content file",
-        ] {
-            assert!(err.contains(needle), "{command}: no {needle:?} in:\n{err}");
-        }
-        site.golden(command, &err);
-    }
+    site.both_warn(&[
+        "content/insights/linked.md: warning: skipped: a symbolic link",
+        "content/insights/pipe.md: warning: skipped: not a regular file (a FIFO, socket or device)",
+        "content/insights/folder.md: warning: skipped: a folder named like a content file",
+    ]);
 }
 
 /// A hidden folder in `static/` (`.well-known`) is not published: said at
@@ -1079,17 +1085,10 @@ fn warns_about_content_entries_that_are_not_regular_files() {
 fn warns_that_a_hidden_static_folder_is_not_published() {
     let site = Site::new();
     site.write("static/.well-known/security.txt", "Contact: x\n");
-    for command in ["build", "check"] {
-        let out = site.run(&[command]);
-        let err = stderr(&out);
-        assert!(out.status.success(), "{command}: {err}");
-        let needle = "static/.well-known: warning: this folder is not published";
-        assert!(err.contains(needle), "{command}: no {needle:?} in:\n{err}");
-        assert!(
-            err.contains("hint: put its files on the host another way"),
-            "{err}"
-        );
-    }
+    site.both_warn(&[
+        "static/.well-known: warning: this folder is not published",
+        "hint: put its files on the host another way",
+    ]);
     assert!(!site.root.join("public/.well-known").exists());
 }
 
@@ -1099,12 +1098,8 @@ fn warns_that_a_hidden_static_folder_is_not_published() {
 fn warns_of_a_template_that_makes_empty_pages() {
     let site = Site::new();
     site.write("templates/insight.html", "\n");
-    for command in ["build", "check"] {
-        let out = site.run(&[command]);
-        let err = stderr(&out);
-        assert!(out.status.success(), "{command}: {err}");
-        let needle = "templates/insight.html: warning: template insight.html made";
-        assert!(err.contains(needle), "{command}: no {needle:?} in:\n{err}");
-        assert!(err.contains("empty pages"), "{err}");
-    }
+    site.both_warn(&[
+        "templates/insight.html: warning: template insight.html made",
+        "empty pages",
+    ]);
 }

@@ -502,6 +502,17 @@ pub fn parse_insight(text: &str, path: &Path, config: &Config) -> Result<Insight
 }
 
 impl Insight {
+    /// Whether `other` holds the same insight but for its slug, aliases and
+    /// `related` (what `brief rename` edits).
+    pub(crate) fn same_but_for_a_rename(&self, other: &Insight) -> bool {
+        let (a, b) = (self, other);
+        (
+            &a.title, &a.date, &a.topics, &a.sources, a.weight, a.draft, &a.body,
+        ) == (
+            &b.title, &b.date, &b.topics, &b.sources, b.weight, b.draft, &b.body,
+        )
+    }
+
     /// The body after its lead sentence, when the title is that sentence
     /// (empty for a one-sentence insight), unless the file says `lead = false`;
     /// `None` when the whole body is shown under the title.

@@ -200,7 +200,9 @@ struct Plan {
 
 /// The insight a rename of `renamed` to `new` that was stopped halfway wrote:
 /// called `new`, with `renamed`'s id and its old page among its aliases,
-/// while `renamed`'s own file is still there.
+/// while `renamed`'s own file is still there. Only while the two say the
+/// same but for what a rename changes: had the old file been edited since,
+/// finishing would delete the edit (the slug is then refused as taken).
 fn written_before<'a>(
     insights: &'a [Insight],
     renamed: &Insight,
@@ -212,6 +214,7 @@ fn written_before<'a>(
             && i.slug == new
             && i.id == renamed.id
             && i.aliases.contains(&old_page)
+            && i.same_but_for_a_rename(renamed)
     })
 }
 

@@ -300,20 +300,35 @@ fn duplicate_id(a: &Insight, b: &Insight) -> Diagnostic {
 /// Changing either id (the usual hint) would make one insight two.
 fn interrupted_rename(old: &Insight, new: &Insight) -> Option<Diagnostic> {
     let old_path = crate::rename::alias_of(&old.slug);
-    new.aliases.contains(&old_path).then(|| {
+    if !new.aliases.contains(&old_path) {
+        return None;
+    }
+    // Edited since, finishing would delete the edit: `rename` refuses it.
+    let (state, hint) = match old.same_but_for_a_rename(new) {
+        true => (
+            "stopped before it removed this file",
+            format!(
+                "finish it: run `brief rename {} {}` again (it rewrites the `related` lists left and removes this file)",
+                old.slug, new.slug
+            ),
+        ),
+        false => (
+            "stopped, and this file was edited since",
+            "keep one: copy what you changed here into the other file, then delete this one"
+                .to_string(),
+        ),
+    };
+    Some(
         Diagnostic::error(format!(
-            "duplicate id {:?}: this is {}, renamed to {} by a `brief rename` that was stopped before it removed this file",
+            "duplicate id {:?}: this is {}, renamed to {} by a `brief rename` that was {state}",
             old.id,
             old.slug,
             shown_path(&new.path)
         ))
         .at(&old.path)
         .line(old.key_lines.id.unwrap_or(old.key_lines.body))
-        .hint(format!(
-            "finish it: run `brief rename {} {}` again (it rewrites the `related` lists left and removes this file)",
-            old.slug, new.slug
-        ))
-    })
+        .hint(hint),
+    )
 }
 
 /// The mistakes between `insights`, the files that parsed in a run where

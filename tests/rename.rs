@@ -433,6 +433,31 @@ fn a_rename_stopped_halfway_is_named_by_check_and_finished_by_running_it_again()
     );
     assert!(!err.contains("change the `id`"), "{err}");
 
+    // Edited since the stop, the old file is not the new one's copy:
+    // finishing would delete the edit, so the rename is refused.
+    let old_text = fs::read_to_string(file(root, OLD)).unwrap();
+    fs::write(
+        file(root, OLD),
+        format!("{old_text}An editor's later line.\n"),
+    )
+    .unwrap();
+    let before = snapshot(root);
+    let refused = brief(root, &["rename", OLD, NEW]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("is taken"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(snapshot(root), before, "nothing changed");
+    let edited = stderr(&brief(root, &["check"]));
+    assert!(
+        edited.contains("and this file was edited since"),
+        "{edited}"
+    );
+    assert!(edited.contains("hint: keep one"), "{edited}");
+    fs::write(file(root, OLD), &old_text).unwrap();
+
     let written = fs::read_to_string(file(root, NEW)).unwrap();
     let again = brief(root, &["rename", OLD, NEW]);
     assert!(again.status.success(), "{}", stderr(&again));

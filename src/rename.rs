@@ -182,7 +182,7 @@ fn check_free(
         .or_else(|| file.exists().then_some(file));
     match taken_at {
         Some(path) => Err(Diagnostic::error(format!("the slug {new:?} is taken"))
-            .at(path.strip_prefix(root).unwrap_or(&path))
+            .at(relative(root, &path))
             .hint("choose another new slug; a published URL must keep its insight")),
         None => Ok(()),
     }
@@ -221,11 +221,10 @@ fn written_before<'a>(
 /// The renamed insight's file when a stopped rename already wrote the new
 /// one: the old file only goes, once the references are rewritten.
 fn plan_finish(root: &Path, renamed: &Insight, written: &Insight) -> Plan {
-    let shown = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
     Plan {
         change: FileChange {
-            path: shown(&renamed.path),
-            moved_to: Some(shown(&written.path)),
+            path: relative(root, &renamed.path),
+            moved_to: Some(relative(root, &written.path)),
             removed: Vec::new(),
             added: Vec::new(),
         },
@@ -309,7 +308,7 @@ fn plan(
     edit: impl FnOnce(&mut DocumentMut) -> Result<bool, EditError>,
 ) -> Result<Plan, Diagnostic> {
     let from = insight.path.clone();
-    let shown = from.strip_prefix(root).unwrap_or(&from).to_path_buf();
+    let shown = relative(root, &from);
     let old_text = std::fs::read_to_string(&from).map_err(|e| Diagnostic::io("read", &from, &e))?;
     let text = match edit_front_matter(&old_text, edit) {
         Ok(text) => text.unwrap_or_else(|| old_text.clone()),
@@ -325,7 +324,7 @@ fn plan(
         }
     };
     let (removed, added) = changed_lines(&old_text, &text);
-    let moved_to = (to != from).then(|| to.strip_prefix(root).unwrap_or(&to).to_path_buf());
+    let moved_to = (to != from).then(|| relative(root, &to));
     Ok(Plan {
         change: FileChange {
             path: shown,
@@ -387,11 +386,13 @@ fn write(root: &Path, plans: &[Plan]) -> Result<(), Diagnostics> {
     Ok(())
 }
 
+/// `path` under the site root `root` as messages and the report show it.
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
 fn shown(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .display()
-        .to_string()
+    relative(root, path).display().to_string()
 }
 
 #[cfg(test)]

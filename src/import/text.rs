@@ -96,7 +96,7 @@ const LATIN_END: u32 = 0x250;
 fn slug_words(text: &str) -> Vec<String> {
     let spaced: String = spelled_in_ascii(text)
         .chars()
-        .filter(|c| !matches!(c, '\'' | '’' | '.' | '`'))
+        .filter(|&c| !inside_a_word(c))
         .map(|c| {
             if c.is_alphanumeric() || c == '-' {
                 c
@@ -110,6 +110,13 @@ fn slug_words(text: &str) -> Vec<String> {
         .map(slugify)
         .filter(|w| !w.is_empty())
         .collect()
+}
+
+/// Whether `c` is dropped from slugs as part of a word, not a break between
+/// words: apostrophes and dots (`China's`, `U.S.`), and the backtick ASCII
+/// spells Arabic's ayn with.
+fn inside_a_word(c: char) -> bool {
+    matches!(c, '\'' | '’' | '.' | '`')
 }
 
 /// `text` with its letters and digits outside ASCII spelled in ASCII (`Über` →
@@ -160,7 +167,7 @@ fn base_slug(title: &str, id: &str) -> String {
     // separates words (`slugify` alone would glue `utility—free` into one).
     let words: String = spelled_in_ascii(title)
         .chars()
-        .filter(|c| !matches!(c, '\'' | '’' | '.' | '`'))
+        .filter(|&c| !inside_a_word(c))
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
     let slug = slugify(&words);

@@ -142,11 +142,10 @@ fn touched_by(root: &Path, event: notify::Result<notify::Event>) -> Vec<Touched>
         Ok(event) => event
             .paths
             .iter()
-            .filter(|path| {
-                path.strip_prefix(root)
-                    .is_ok_and(|rel| is_source(rel) || is_source_folder(rel, path))
+            .filter_map(|path| {
+                let rel = path.strip_prefix(root).ok()?;
+                (is_source(rel) || is_source_folder(rel, path)).then(|| rel.to_path_buf())
             })
-            .filter_map(|path| Some(path.strip_prefix(root).ok()?.to_path_buf()))
             .collect(),
         Err(e) => vec![PathBuf::from(e.to_string())],
     }

@@ -104,7 +104,7 @@ impl Theme {
         );
         collect_words(&theme_dir, &mut words_files, &mut errors);
         for dir in [theme_dir, root.to_path_buf()] {
-            for (rel, path, bytes) in collect_dir(&dir.join("templates"), &mut errors) {
+            for (rel, path, bytes) in collect_dir(&dir.join("templates"), &mut errors, None) {
                 match String::from_utf8(bytes) {
                     Ok(text) => {
                         sources.insert(rel, (Origin::file(path), text));
@@ -114,13 +114,13 @@ impl Theme {
                     }
                 }
             }
-            for (rel, path, bytes) in collect_dir(&dir.join("static"), &mut errors) {
+            let mut hidden = Vec::new();
+            let static_dir = dir.join("static");
+            for (rel, path, bytes) in collect_dir(&static_dir, &mut errors, Some(&mut hidden)) {
                 static_origins.insert(rel.clone(), path);
                 static_files.insert(rel, bytes);
             }
-            warnings
-                .0
-                .extend(hidden_folders(&dir.join("static")).map(unpublished));
+            warnings.0.extend(hidden.into_iter().map(unpublished));
         }
         errors.into_result()?;
         let words = Words::load(&words_files, config)?;
@@ -232,7 +232,7 @@ fn collect_words(
     words: &mut BTreeMap<String, Vec<WordsFile>>,
     errors: &mut Diagnostics,
 ) {
-    for (rel, path, bytes) in collect_dir(&theme_dir.join("words"), errors) {
+    for (rel, path, bytes) in collect_dir(&theme_dir.join("words"), errors, None) {
         let Some(language) = words_language(&rel) else {
             continue;
         };
@@ -247,16 +247,30 @@ fn collect_words(
 }
 
 /// Every file under `dir` (if it exists) as (relative path, path, bytes),
-/// skipping hidden files and editors' backups.
-fn collect_dir(dir: &Path, errors: &mut Diagnostics) -> Vec<(String, PathBuf, Vec<u8>)> {
+/// skipping hidden files and editors' backups; the hidden folders passed
+/// over go to `hidden` when it is given (`.well-known`: no output gets them).
+fn collect_dir(
+    dir: &Path,
+    errors: &mut Diagnostics,
+    mut hidden: Option<&mut Vec<PathBuf>>,
+) -> Vec<(String, PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     if !dir.is_dir() {
         return files;
     }
+    let mut shown = |e: &walkdir::DirEntry| {
+        if !is_hidden(e.file_name()) {
+            return true;
+        }
+        if let Some(hidden) = hidden.as_deref_mut().filter(|_| e.file_type().is_dir()) {
+            hidden.push(e.path().to_path_buf());
+        }
+        false
+    };
     for entry in walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !is_hidden(e.file_name()))
+        .filter_entry(|e| shown(e))
     {
         // A file or folder gone since its folder was listed (a checkout) is
         // deleted, as far as this run goes: `serve` rebuilds when it is back.
@@ -283,17 +297,6 @@ fn collect_dir(dir: &Path, errors: &mut Diagnostics) -> Vec<(String, PathBuf, Ve
         }
     }
     files
-}
-
-/// The hidden folders under `dir` (`.well-known`), which no output gets.
-fn hidden_folders(dir: &Path) -> impl Iterator<Item = PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()) || e.file_type().is_dir())
-        .flatten()
-        .filter(|e| e.depth() > 0 && e.file_type().is_dir() && is_hidden(e.file_name()))
-        .map(walkdir::DirEntry::into_path)
 }
 
 /// The warning for `folder`, a hidden folder of a `static/`.
